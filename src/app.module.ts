@@ -1,0 +1,36 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { BrokerService } from './broker/broker.service.js';
+import { GatewayConfig } from './config/gateway-config.js';
+import { DeviceRegistry } from './devices/device-registry.js';
+import { AgentsController, DevicesController } from './devices/devices.controller.js';
+import { DevicesService } from './devices/devices.service.js';
+import { PresenceTracker } from './devices/presence-tracker.js';
+import { EventsModule } from './events/events.module.js';
+import { IngestController } from './ingest/ingest.controller.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { GatewayMetrics } from './observability/gateway-metrics.js';
+import { ObservabilityController } from './observability/observability.controller.js';
+import { STORAGE, type StorageDriver } from './storage/ports.js';
+import { ApiTokenGuard } from './tenancy/auth.guard.js';
+import { TenancyController } from './tenancy/tenancy.controller.js';
+import { TenancyService } from './tenancy/tenancy.service.js';
+
+/** The gateway, given its validated configuration and an opened storage driver. */
+@Module({})
+export class AppModule {
+  static register(config: GatewayConfig, storage: StorageDriver): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }), EventsModule],
+      controllers: [TenancyController, DevicesController, AgentsController, ObservabilityController, IngestController],
+      providers: [
+        { provide: GatewayConfig, useValue: config },
+        { provide: STORAGE, useValue: storage },
+        { provide: APP_GUARD, useClass: ApiTokenGuard },
+        GatewayMetrics, TenancyService, DeviceRegistry, PresenceTracker, DevicesService, IngestService, BrokerService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { DeviceRegistry } from '../devices/device-registry.js';
+import type { PresenceTracker } from '../devices/presence-tracker.js';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { TenancyService } from '../tenancy/tenancy.service.js';
+
+/** What the broker's handlers need, handed to them once instead of looked up per packet. */
+export interface BrokerContext {
+  config: GatewayConfig;
+  registry: DeviceRegistry;
+  presence: PresenceTracker;
+  metrics: GatewayMetrics;
+  tenancy: TenancyService;
+}

@@ -1,0 +1,107 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Aedes, type Client } from 'aedes';
+import { readFileSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import { type AddressInfo, createServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { type Duplex } from 'node:stream';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { DeviceRegistry } from '../devices/device-registry.js';
+import { PresenceTracker } from '../devices/presence-tracker.js';
+import { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { TenancyService } from '../tenancy/tenancy.service.js';
+import type { BrokerContext } from './broker-context.js';
+import { FrameGuard } from './frame-guard.js';
+import { authenticate, preConnect } from './handlers/connect.js';
+import { authorizePublish } from './handlers/publish.js';
+import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
+
+type ParserHolder = { _parser: { parse(buf: Buffer): unknown } };
+
+/** The embedded Aedes broker and its listeners: TCP, TLS when configured, WebSocket on the HTTP server. */
+@Injectable()
+export class BrokerService {
+  private readonly logger = new Logger('mqtt');
+  aedes!: Aedes;
+  private readonly servers: NetServer[] = [];
+  private wss: WebSocketServer | null = null;
+  tcpPort = 0;
+  tlsPort = 0;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    registry: DeviceRegistry,
+    presence: PresenceTracker,
+    private readonly metrics: GatewayMetrics,
+    tenancy: TenancyService,
+  ) {
+    this.ctx = { config, registry, presence, metrics, tenancy };
+  }
+
+  private readonly ctx: BrokerContext;
+
+  get connectedClients(): number { return this.aedes?.connectedClients ?? 0; }
+
+  /** Creates the broker; `listen()` opens it to clients once ingest is wired. */
+  async init(): Promise<void> {
+    const c = this.config;
+    this.aedes = await Aedes.createBroker({
+      connectTimeout: c.MQTT_CONNECT_TIMEOUT_MS,
+      keepaliveLimit: c.MQTT_KEEPALIVE_LIMIT_S,
+      drainTimeout: 30000,
+      preConnect,
+      authenticate: authenticate(this.ctx),
+      authorizePublish: authorizePublish(this.ctx),
+      authorizeSubscribe: authorizeSubscribe(this.ctx),
+      authorizeForward: authorizeForward(this.ctx) as never,
+    });
+    this.aedes.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
+    this.aedes.on('connectionError', (_client, err) => this.logger.debug(`connection: ${err.message}`));
+  }
+
+  async listen(): Promise<void> {
+    const c = this.config;
+    const tcp = createServer((socket) => this.handle(socket));
+    this.tcpPort = await this.bind(tcp, c.MQTT_PORT, c.MQTT_HOST);
+    if (c.MQTT_TLS_CERT && c.MQTT_TLS_KEY) {
+      const tls = createTlsServer({ cert: readFileSync(c.MQTT_TLS_CERT), key: readFileSync(c.MQTT_TLS_KEY) }, (socket) => this.handle(socket));
+      this.tlsPort = await this.bind(tls, c.MQTT_TLS_PORT, c.MQTT_HOST);
+    }
+  }
+
+  /** MQTT over WebSocket on the HTTP server's port, at MQTT_WS_PATH. */
+  attachWebSocket(server: HttpServer): void {
+    this.wss = new WebSocketServer({ server, path: this.config.MQTT_WS_PATH });
+    this.wss.on('connection', (ws, req) => this.handle(createWebSocketStream(ws), req));
+  }
+
+  /** Every connection passes the frame guard before Aedes' parser. */
+  private handle(stream: Duplex | Socket, req?: import('node:http').IncomingMessage): void {
+    const client = this.aedes.handle(stream, req) as Client & ParserHolder;
+    const guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
+    const parser = client._parser;
+    const parse = parser.parse.bind(parser);
+    parser.parse = (buf: Buffer) => {
+      if (guard.check(buf)) return parse(buf);
+      this.metrics.drops.inc({ reason: 'protocol_violation' });
+      this.logger.warn(`closing ${client.id ?? 'connection'}: ${guard.error}`);
+      client.close();
+      return 0;
+    };
+  }
+
+  private bind(server: NetServer, port: number, host: string): Promise<number> {
+    this.servers.push(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.wss?.close();
+    if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
+    await Promise.all(this.servers.map((s) => new Promise((r) => { s.close(r); })));
+  }
+}

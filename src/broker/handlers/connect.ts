@@ -1,0 +1,58 @@
+import type { AuthenticateError, Client } from 'aedes';
+import type { ConnectPacket } from 'aedes';
+import { tokenMatches } from '../../common/secrets.js';
+import { canUseMqtt } from '../../tenancy/scopes.js';
+import type { BrokerContext } from '../broker-context.js';
+import type { GatewayClient, Identity } from '../identity.js';
+
+const refuse = (returnCode: number, message: string): AuthenticateError =>
+  Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+
+/** [MQTT-3.1.3-8] an empty client id with CleanSession=0 is answered with CONNACK 0x02. */
+export function preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void): void {
+  if (!packet.clientId && !packet.clean) (client as GatewayClient).rejectIdentifier = true;
+  done(null, true);
+}
+
+/**
+ * username = device or agent id, password = its token; or username `token` and an API token with `mqtt.*`
+ * or `all.Organization`. Unknown credentials get 0x04 (bad user name or password), nothing more.
+ */
+export function authenticate(ctx: BrokerContext) {
+  return function authenticateClient(client: Client, username: string | undefined, password: Buffer | undefined,
+    done: (err: AuthenticateError | null, ok: boolean | null) => void): void {
+    const c = client as GatewayClient;
+    if (c.rejectIdentifier) return done(refuse(2, 'identifier rejected'), false);
+    if (!username || !password) return deny(ctx, done, 4);
+    if (username === 'token') {
+      ctx.tenancy.authenticate(password.toString('utf8')).then((auth) => {
+        if (!auth || !canUseMqtt(auth.scopes)) return deny(ctx, done, auth ? 5 : 4);
+        accept(ctx, c, { kind: 'service', id: `token:${auth.tokenId}`, orgId: auth.orgId }, done);
+      }, () => deny(ctx, done, 3));
+      return;
+    }
+    const device = ctx.registry.device(username);
+    if (device && tokenMatches(password, device.tokenHash)) return accept(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, done);
+    const agent = ctx.registry.agent(username);
+    if (agent && tokenMatches(password, agent.tokenHash)) return accept(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, done);
+    deny(ctx, done, 4);
+  };
+}
+
+function accept(ctx: BrokerContext, client: GatewayClient, identity: Identity, done: (e: null, ok: boolean) => void): void {
+  client.identity = identity;
+  // Presence counts the connection from here, before Aedes closes a taken-over session, so a takeover never
+  // shows an offline gap. The socket's close is the one place every ending goes through.
+  ctx.presence.connected(identity.id, client);
+  ctx.metrics.connections.inc({ kind: identity.kind });
+  client.conn.once('close', () => {
+    ctx.metrics.connections.dec({ kind: identity.kind });
+    ctx.presence.disconnected(identity.id, client);
+  });
+  done(null, true);
+}
+
+function deny(ctx: BrokerContext, done: (err: AuthenticateError | null, ok: boolean | null) => void, code: number): void {
+  ctx.metrics.authFailures.inc();
+  done(refuse(code, code === 5 ? 'not authorized' : code === 3 ? 'server unavailable' : 'bad user name or password'), false);
+}

@@ -1,0 +1,50 @@
+import type { Client, Subscription } from 'aedes';
+import type { BrokerContext } from '../broker-context.js';
+import type { GatewayClient, Identity } from '../identity.js';
+import { filterWithin, isValidFilter } from '../topics.js';
+
+/**
+ * ACL for SUBSCRIBE. A malformed filter is a protocol violation: the connection is closed ([MQTT-4.8.0-1]).
+ * A filter outside what the client may read, or one past the per-client cap, gets SUBACK 0x80 ([MQTT-3.9.3-2]).
+ */
+export function authorizeSubscribe(ctx: BrokerContext) {
+  return function authorizeSubscription(client: Client, sub: Subscription, done: (err: Error | null, sub?: Subscription | null) => void): void {
+    if (!isValidFilter(sub.topic)) return done(new Error(`malformed topic filter ${JSON.stringify(sub.topic)}`));
+    const c = client as GatewayClient;
+    const count = Object.keys((client as unknown as { subscriptions?: object }).subscriptions ?? {}).length;
+    const allowed = c.identity !== undefined && count < ctx.config.MQTT_MAX_SUBSCRIPTIONS && mayRead(ctx, c.identity, sub.topic);
+    if (allowed) return done(null, sub);
+    ctx.metrics.denials.inc({ op: 'subscribe' });
+    done(null, null);
+  };
+}
+
+function mayRead(ctx: BrokerContext, who: Identity, filter: string): boolean {
+  switch (who.kind) {
+    case 'device': return filterWithin(filter, `devices/${who.id}/downlink/`) || filter === `devices/${who.id}/downlink/#`;
+    case 'agent': {
+      // devices/+/downlink/# is fine: forwarding only hands the agent its own devices' messages.
+      const m = /^devices\/([^/]+)\/downlink\/./.exec(filter);
+      return m !== null && (m[1] === '+' || ctx.registry.device(m[1])?.agentId === who.id);
+    }
+    case 'service':
+      return filterWithin(filter, 'devices/') || filterWithin(filter, `orgs/${who.orgId}/`);
+  }
+}
+
+/** Per-message delivery filter: nobody receives another org's device messages through a wildcard. */
+export function authorizeForward(ctx: BrokerContext) {
+  return function forward<P extends { topic: string }>(client: Client, packet: P): P | null {
+    const who = (client as GatewayClient).identity;
+    if (!who) return null;
+    const topic = packet.topic;
+    if (!topic.startsWith('devices/')) return packet; // orgs/{orgId}/: the subscribe ACL already scoped it
+    const end = topic.indexOf('/', 8);
+    const deviceId = topic.slice(8, end);
+    if (who.kind === 'device') return deviceId === who.id ? packet : null;
+    const device = ctx.registry.device(deviceId);
+    if (!device) return null;
+    if (who.kind === 'agent') return device.agentId === who.id ? packet : null;
+    return device.orgId === who.orgId ? packet : null;
+  };
+}

@@ -1,0 +1,45 @@
+// Topic grammar of the MQTT contract (ARCHITECTURE §3): devices/{id}/{kind}[/{key}].
+
+export type DeviceTopicKind = 'status' | 'ds' | 'batch' | 'event' | 'info' | 'downlink' | 'reply' | 'other';
+
+export interface DeviceTopic { deviceId: string; kind: DeviceTopicKind; key: string }
+
+const PREFIX = 'devices/';
+const KINDS = new Set(['status', 'ds', 'batch', 'event', 'info', 'downlink', 'reply']);
+
+/** Device id of a `devices/{id}/...` topic, or null. No allocation beyond the returned slice. */
+export function deviceIdOf(topic: string): string | null {
+  if (!topic.startsWith(PREFIX)) return null;
+  const end = topic.indexOf('/', PREFIX.length);
+  return end > PREFIX.length ? topic.slice(PREFIX.length, end) : null;
+}
+
+export function parseDeviceTopic(topic: string): DeviceTopic | null {
+  const deviceId = deviceIdOf(topic);
+  if (deviceId === null) return null;
+  const rest = topic.slice(PREFIX.length + deviceId.length + 1);
+  const slash = rest.indexOf('/');
+  const head = slash < 0 ? rest : rest.slice(0, slash);
+  const kind = (KINDS.has(head) ? head : 'other') as DeviceTopicKind;
+  return { deviceId, kind, key: slash < 0 ? '' : rest.slice(slash + 1) };
+}
+
+/**
+ * Full topic-filter check. Aedes' own check lets `a+` and `ab/+e` through, so every filter passes this one.
+ * [MQTT-4.7.1-2] `#` alone in its level and last; [MQTT-4.7.1-3] `+` alone in its level; [MQTT-4.7.3-1] not empty.
+ */
+export function isValidFilter(filter: string): boolean {
+  if (filter.length === 0) return false;
+  const levels = filter.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i];
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) return false;
+    if (level.includes('+') && level !== '+') return false;
+  }
+  return true;
+}
+
+/** Does `filter` only ever match topics under `prefix` (a literal, ending in '/')? */
+export function filterWithin(filter: string, prefix: string): boolean {
+  return filter.startsWith(prefix) && filter.length > prefix.length;
+}

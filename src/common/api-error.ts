@@ -1,0 +1,40 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+
+/** An error with the REST body of ARCHITECTURE §7: `{"error": {"message", "code"}}`. */
+export class ApiError extends HttpException {
+  constructor(status: number, readonly code: string, message: string) {
+    super({ error: { message, code } }, status);
+  }
+  static notFound(what: string): ApiError { return new ApiError(404, 'NotFound', `${what} not found or access denied`); }
+  static conflict(message: string): ApiError { return new ApiError(409, 'Conflict', message); }
+  static badRequest(message: string, code = 'ValidationError'): ApiError { return new ApiError(400, code, message); }
+}
+
+const CODES: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound',
+  405: 'MethodNotAllowed', 409: 'Conflict', 413: 'PayloadTooLarge', 429: 'TooManyRequests' };
+
+/** Every error leaves in the same shape, whatever threw it. */
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof ApiError) {
+      res.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse() as { message?: string | string[] } | string;
+      const raw = typeof body === 'string' ? body : body.message ?? exception.message;
+      const message = Array.isArray(raw) ? raw.join('; ') : raw;
+      const code = status === 400 ? 'ValidationError' : CODES[status] ?? 'Error';
+      res.status(status).json({ error: { message, code } });
+      return;
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: { message: 'internal server error', code: 'InternalError' } });
+  }
+}

@@ -1,0 +1,42 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const int = () => Transform(({ value }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value));
+
+/** Every environment variable the gateway reads, with its rule and default. A wrong value stops start-up. */
+export class GatewayConfig {
+  @int() @IsInt() @Min(0) @Max(65535) HTTP_PORT = 3000;
+  @IsString() HTTP_HOST = '0.0.0.0';
+  @int() @IsInt() @Min(0) @Max(65535) MQTT_PORT = 1883;
+  @IsString() MQTT_HOST = '0.0.0.0';
+  @Matches(/^\/[A-Za-z0-9/_-]*$/, { message: 'MQTT_WS_PATH must be a URL path starting with /' }) MQTT_WS_PATH = '/mqtt';
+  @IsOptional() @IsString() MQTT_TLS_CERT?: string;
+  @IsOptional() @IsString() MQTT_TLS_KEY?: string;
+  @int() @IsInt() @Min(0) @Max(65535) MQTT_TLS_PORT = 8883;
+  @IsString() DATA_DIR = './data';
+  @IsOptional() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' }) MONGODB_URI?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{24,128}$/, { message: 'GATEWAY_ADMIN_TOKEN must be 24-128 characters of [A-Za-z0-9_-]' }) GATEWAY_ADMIN_TOKEN?: string;
+  @int() @IsInt() @Min(1024) @Max(268435455) MQTT_MAX_PACKET_BYTES = 262144;
+  @int() @IsInt() @Min(1) @Max(10000) MQTT_MAX_SUBSCRIPTIONS = 100;
+  @int() @IsInt() @Min(100) MQTT_CONNECT_TIMEOUT_MS = 10000;
+  @int() @IsInt() @Min(0) @Max(65535) MQTT_KEEPALIVE_LIMIT_S = 0;
+  @int() @IsInt() @Min(0) PRESENCE_OFFLINE_GRACE_MS = 0;
+  @int() @IsInt() @Min(10) PRESENCE_FLUSH_MS = 200;
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+}
+
+/** Validates `process.env` (or any record) and returns typed config, or throws naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const known = Object.keys(new GatewayConfig()).concat(['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MONGODB_URI', 'GATEWAY_ADMIN_TOKEN']);
+  const present = Object.fromEntries(known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const config = plainToInstance(GatewayConfig, present);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (Boolean(config.MQTT_TLS_CERT) !== Boolean(config.MQTT_TLS_KEY)) {
+    throw new Error('Invalid configuration: MQTT_TLS_CERT and MQTT_TLS_KEY must be set together');
+  }
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/api-error.js';
+import { hashToken, newId, newToken } from '../common/secrets.js';
+import { type Agent, type Device, DuplicateKeyError } from '../storage/ports.js';
+import { DeviceRegistry } from './device-registry.js';
+import type { CreateAgentDto, CreateDeviceDto, ListDevicesQuery, UpdateDeviceDto } from './devices.dto.js';
+import { PresenceTracker } from './presence-tracker.js';
+
+export type DeviceView = Omit<Device, 'tokenHash'>;
+export const deviceView = ({ tokenHash: _h, ...d }: Device): DeviceView => d;
+export const agentView = ({ tokenHash: _h, ...a }: Agent) => a;
+
+/** Device and agent lifecycle: ids and tokens issued here, tokens shown once and kept hashed. */
+@Injectable()
+export class DevicesService {
+  constructor(private readonly registry: DeviceRegistry, private readonly presence: PresenceTracker) {}
+
+  async create(orgId: number, dto: CreateDeviceDto): Promise<DeviceView & { token: string }> {
+    if (dto.agentId) this.agentOf(orgId, dto.agentId);
+    if (dto.id && (this.registry.device(dto.id) || this.registry.agent(dto.id))) throw ApiError.conflict(`id ${dto.id} is taken`);
+    const token = newToken('dev');
+    const now = Date.now();
+    const device: Device = {
+      id: dto.id ?? newId('d'), orgId, name: dto.name, type: dto.type ?? 'PRIVATE', templateId: dto.templateId ?? null,
+      groupIds: dto.groupIds ?? [], agentId: dto.agentId ?? null, metadata: dto.metadata ?? {}, tokenHash: hashToken(token),
+      status: 'offline', seq: 0, lastSeen: null, firstConnectedAt: null, values: {}, lastEvent: null, createdAt: now, updatedAt: now,
+    };
+    try {
+      await this.registry.addDevice(device);
+    } catch (e) {
+      if (e instanceof DuplicateKeyError) throw ApiError.conflict(`id ${device.id} is taken`);
+      throw e;
+    }
+    this.presence.emit(device, 'device.added', '', null, now);
+    return { ...deviceView(device), token };
+  }
+
+  list(orgId: number, q: ListDevicesQuery): { items: DeviceView[]; page: number; size: number; total: number } {
+    const all = [...this.registry.allDevices()].filter((d) => d.orgId === orgId &&
+      (!q.status || d.status === q.status) && (!q.type || d.type === q.type) && (!q.templateId || d.templateId === q.templateId));
+    all.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    return { items: all.slice(q.page * q.size, (q.page + 1) * q.size).map(deviceView), page: q.page, size: q.size, total: all.length };
+  }
+
+  /** A device of another org is reported exactly like a missing one. */
+  get(orgId: number, id: string): Device {
+    const d = this.registry.device(id);
+    if (!d || d.orgId !== orgId) throw ApiError.notFound('Device');
+    return d;
+  }
+
+  async update(orgId: number, id: string, dto: UpdateDeviceDto): Promise<DeviceView> {
+    const d = this.get(orgId, id);
+    if (dto.agentId) this.agentOf(orgId, dto.agentId);
+    Object.assign(d, Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)));
+    await this.registry.saveDevice(d);
+    return deviceView(d);
+  }
+
+  async remove(orgId: number, id: string): Promise<void> {
+    const d = this.get(orgId, id);
+    await this.registry.removeDevice(d);
+    this.presence.emit(d, 'device.deleted', '', null, Date.now());
+  }
+
+  async rotateToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
+    const d = this.get(orgId, id);
+    const token = newToken('dev');
+    d.tokenHash = hashToken(token);
+    await this.registry.saveDevice(d);
+    return { id, token };
+  }
+
+  async createAgent(orgId: number, dto: CreateAgentDto) {
+    if (dto.id && (this.registry.device(dto.id) || this.registry.agent(dto.id))) throw ApiError.conflict(`id ${dto.id} is taken`);
+    const token = newToken('agt');
+    const now = Date.now();
+    const agent: Agent = { id: dto.id ?? newId('a'), orgId, name: dto.name, tokenHash: hashToken(token), createdAt: now, updatedAt: now };
+    await this.registry.addAgent(agent);
+    return { ...agentView(agent), token };
+  }
+
+  agentOf(orgId: number, id: string): Agent {
+    const a = this.registry.agent(id);
+    if (!a || a.orgId !== orgId) throw ApiError.notFound('Agent');
+    return a;
+  }
+
+  listAgents(orgId: number) {
+    return this.registry.allAgents().filter((a) => a.orgId === orgId).map((a) => ({
+      ...agentView(a), connected: this.presence.isConnected(a.id), devices: this.registry.devicesOfAgent(a.id).map((d) => d.id),
+    }));
+  }
+
+  async removeAgent(orgId: number, id: string): Promise<void> {
+    const a = this.agentOf(orgId, id);
+    if (this.registry.devicesOfAgent(id).length > 0) throw ApiError.conflict(`agent ${id} still has devices assigned; reassign them first`);
+    await this.registry.removeAgent(a);
+  }
+
+  async rotateAgentToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
+    const a = this.agentOf(orgId, id);
+    const token = newToken('agt');
+    a.tokenHash = hashToken(token);
+    await this.registry.saveAgent(a);
+    return { id, token };
+  }
+}

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { EventBus } from '../events/event-bus.js';
+import type { EventKind } from '../events/device-event.js';
+import { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { Device, DeviceStatus } from '../storage/ports.js';
+import { DeviceRegistry } from './device-registry.js';
+
+const STATUS_EVENT: Record<DeviceStatus, EventKind> = {
+  online: 'device.status.online',
+  offline: 'device.status.offline',
+  utilizing: 'device.state.utilizing',
+  unplugged: 'device.state.unplugged',
+};
+
+/**
+ * Presence state machine (ARCHITECTURE §3). A device is online while it holds at least one live connection
+ * (counted per connection object, so a session takeover adds the new one before the old one goes and never
+ * flips the state backwards). Agents report the status of their devices; an agent's last disconnect takes them
+ * offline. Every transition gets the next per-device sequence number and emits one canonical event.
+ */
+@Injectable()
+export class PresenceTracker {
+  private readonly live = new Map<string, Set<object>>();
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly registry: DeviceRegistry,
+    private readonly bus: EventBus,
+    private readonly metrics: GatewayMetrics,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  /** A connection of `ownerId` (device or agent) was accepted. */
+  connected(ownerId: string, connection: object): void {
+    let set = this.live.get(ownerId);
+    if (!set) this.live.set(ownerId, (set = new Set()));
+    set.add(connection);
+    const timer = this.graceTimers.get(ownerId);
+    if (timer) { clearTimeout(timer); this.graceTimers.delete(ownerId); }
+    const device = this.registry.device(ownerId);
+    if (!device) return;
+    const now = Date.now();
+    device.lastSeen = now;
+    if (device.firstConnectedAt === null) {
+      device.firstConnectedAt = now;
+      this.emit(device, 'device.first_connection', '', null, now);
+    }
+    if (device.status === 'offline') this.transition(device, 'online', now);
+    else this.registry.touch(device);
+  }
+
+  /** A connection of `ownerId` closed, for whatever reason (clean, killed socket, keepalive, takeover). */
+  disconnected(ownerId: string, connection: object): void {
+    const set = this.live.get(ownerId);
+    if (!set || !set.delete(connection) || set.size > 0) return;
+    this.live.delete(ownerId);
+    const grace = this.config.PRESENCE_OFFLINE_GRACE_MS;
+    if (grace > 0) {
+      this.graceTimers.set(ownerId, setTimeout(() => { this.graceTimers.delete(ownerId); this.goOffline(ownerId); }, grace));
+    } else {
+      this.goOffline(ownerId);
+    }
+  }
+
+  isConnected(ownerId: string): boolean { return this.live.has(ownerId); }
+
+  /** A reported status (`devices/{id}/status`). */
+  report(device: Device, status: DeviceStatus, ts: number): void {
+    device.lastSeen = ts;
+    if (device.status !== status) this.transition(device, status, ts);
+    else this.registry.touch(device);
+  }
+
+  /** Emits a non-presence event with the device's next sequence number. */
+  emit(device: Device, kind: EventKind, key: string, value: unknown, ts: number): void {
+    this.registry.touch(device);
+    this.bus.emit({ orgId: device.orgId, deviceId: device.id, kind, key, value, ts, seq: ++device.seq });
+  }
+
+  /** At start no connection survives: whatever storage says is online is offline now. */
+  settleAfterRestart(): void {
+    const now = Date.now();
+    for (const d of this.registry.allDevices()) if (d.status !== 'offline' && !this.live.has(d.id)) this.transition(d, 'offline', now);
+  }
+
+  private goOffline(ownerId: string): void {
+    const now = Date.now();
+    const agent = this.registry.agent(ownerId);
+    const devices = agent ? this.registry.devicesOfAgent(agent.id) : [this.registry.device(ownerId)];
+    for (const d of devices) {
+      // A device with a direct connection of its own stays as it is when its agent goes.
+      if (d && d.status !== 'offline' && !this.live.has(d.id)) this.transition(d, 'offline', now);
+    }
+  }
+
+  private transition(device: Device, to: DeviceStatus, ts: number): void {
+    const from = device.status;
+    device.status = to;
+    this.metrics.transitions.inc({ to });
+    // Kobiton's rule: a device back online after being utilized is not reported as "online".
+    if (to === 'online' && from === 'utilizing') {
+      device.seq++;
+      this.registry.touch(device);
+      return;
+    }
+    this.emit(device, STATUS_EVENT[to], '', { from, to }, ts);
+  }
+}

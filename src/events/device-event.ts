@@ -1,0 +1,20 @@
+/** Canonical event names (ARCHITECTURE §4). */
+export type EventKind =
+  | 'device.added' | 'device.deleted' | 'device.first_connection'
+  | 'device.status.online' | 'device.status.offline' | 'device.state.utilizing' | 'device.state.unplugged'
+  | 'datastream.update' | 'log.event' | 'device.info';
+
+/** One thing that happened to one device; what the trigger engine matches against. */
+export interface DeviceEvent {
+  orgId: number;
+  deviceId: string;
+  kind: EventKind;
+  /** Datastream name for `datastream.update`, event code for `log.event`, else ''. */
+  key: string;
+  value: unknown;
+  ts: number;
+  /** Per-device monotonic sequence: orders events of one device. */
+  seq: number;
+}
+
+export type DeviceEventListener = (event: DeviceEvent) => void;

@@ -1,0 +1,65 @@
+import { type INestApplication, type LoggerService, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { AppModule } from './app.module.js';
+import { BrokerService } from './broker/broker.service.js';
+import { ApiErrorFilter } from './common/api-error.js';
+import { type GatewayConfig, loadConfig } from './config/gateway-config.js';
+import { DeviceRegistry } from './devices/device-registry.js';
+import { PresenceTracker } from './devices/presence-tracker.js';
+import { BrokerTransport } from './ingest/broker.transport.js';
+import { PinoLogger } from './observability/pino-logger.js';
+import { MongoDriver } from './storage/mongo/mongo.driver.js';
+import type { StorageDriver } from './storage/ports.js';
+import { SqliteDriver } from './storage/sqlite/sqlite.driver.js';
+import { TenancyService } from './tenancy/tenancy.service.js';
+
+export interface Gateway {
+  app: INestApplication;
+  config: GatewayConfig;
+  httpPort: number;
+  mqttPort: number;
+  /** The admin token generated on an empty store, if one was; it is printed once and never stored in clear. */
+  generatedAdminToken: string | null;
+  close(): Promise<void>;
+}
+
+export async function openStorage(config: GatewayConfig): Promise<StorageDriver> {
+  return config.MONGODB_URI ? MongoDriver.connect(config.MONGODB_URI) : new SqliteDriver(join(config.DATA_DIR, 'gateway.db'));
+}
+
+/** Builds and starts the whole gateway: storage, registry, broker, ingest transport, REST. */
+export async function startGateway(env: Record<string, string | undefined>, logger?: LoggerService | false): Promise<Gateway> {
+  const config = loadConfig(env);
+  const storage = await openStorage(config);
+  const app = await NestFactory.create(AppModule.register(config, storage), { logger: logger ?? new PinoLogger(config.LOG_LEVEL) });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new ApiErrorFilter());
+  const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Device gateway').setVersion('1').addBearerAuth().build());
+  // scarfSettings: swagger-ui's usage telemetry stays off.
+  SwaggerModule.setup('docs', app, doc, { swaggerUiEnabled: true, ...({ scarfSettings: { enabled: false } } as object) } as never);
+
+  await app.get(DeviceRegistry).load();
+  const generatedAdminToken = await app.get(TenancyService).bootstrap();
+  app.get(PresenceTracker).settleAfterRestart();
+
+  const broker = app.get(BrokerService);
+  await broker.init();
+  app.connectMicroservice({ strategy: new BrokerTransport(broker) });
+  await app.startAllMicroservices();
+  await broker.listen();
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  broker.attachWebSocket(app.getHttpServer());
+  const httpPort = (app.getHttpServer().address() as AddressInfo).port;
+
+  return {
+    app, config, httpPort, mqttPort: broker.tcpPort, generatedAdminToken,
+    async close() {
+      await broker.stop();
+      await app.close();
+      await storage.close();
+    },
+  };
+}

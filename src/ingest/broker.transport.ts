@@ -1,0 +1,69 @@
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import type { AedesPublishPacket, Client } from 'aedes';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { BrokerService } from '../broker/broker.service.js';
+import { DENIED_TOPIC } from '../broker/identity.js';
+import { parseDeviceTopic } from '../broker/topics.js';
+import type { DeviceMessage } from './ingest.service.js';
+
+/** The patterns ingest handlers declare with @EventPattern, one per topic kind. */
+export const TOPIC_PATTERNS = {
+  status: 'devices/+/status',
+  ds: 'devices/+/ds/+',
+  batch: 'devices/+/batch',
+  event: 'devices/+/event/+',
+  info: 'devices/+/info',
+} as const;
+
+
+/**
+ * A Nest microservice transport bound to the in-process Aedes instance: every PUBLISH that passed the ACL
+ * reaches the matching @EventPattern handler through Aedes' `published` hook — no MQTT client looping back
+ * over TCP. The topic is parsed once and its kind names the pattern, so routing is one map lookup.
+ * For QoS 1/2 the hook completes after the handler, so the PUBACK follows whatever the handler made durable.
+ */
+export class BrokerTransport extends Server implements CustomTransportStrategy {
+  private handlers = new Map<string, MessageHandler>();
+
+  constructor(private readonly broker: BrokerService) {
+    super();
+  }
+
+  listen(callback: () => void): void {
+    for (const [kind, pattern] of Object.entries(TOPIC_PATTERNS)) {
+      const handler = this.getHandlerByPattern(pattern);
+      if (handler) this.handlers.set(kind, handler);
+    }
+    this.broker.aedes.published = (packet, client, done) => this.onPublished(packet, client, done);
+    callback();
+  }
+
+  private onPublished(packet: AedesPublishPacket, client: Client | null, done: (err?: Error | null) => void): void {
+    if (client === null || packet.topic === DENIED_TOPIC) return done();
+    const topic = parseDeviceTopic(packet.topic);
+    const handler = topic && this.handlers.get(topic.kind);
+    if (!topic || !handler) return done();
+    const message: DeviceMessage = { deviceId: topic.deviceId, key: topic.key, payload: packet.payload as Buffer, ts: Date.now() };
+    const result = handler(message);
+    if (packet.qos === 0) {
+      done();
+      result.catch(noop);
+      return;
+    }
+    result.then((r) => (isObservable(r) ? lastValueFrom(r, { defaultValue: undefined }) : r)).then(() => done(), () => done());
+  }
+
+  close(): void {
+    if (this.broker.aedes) this.broker.aedes.published = (_p, _c, done) => done();
+  }
+
+  on(): void {
+    throw new Error('BrokerTransport has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return this.broker.aedes as T;
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,116 @@
+import mongoose, { type Connection, type Model, Schema } from 'mongoose';
+import {
+  type Agent, type AgentRepository, type ApiToken, type ApiTokenRepository, type Device, type DeviceRepository,
+  DuplicateKeyError, type Organization, type OrganizationRepository, type StorageDriver, type User, type UserRepository,
+} from '../ports.js';
+
+// Thin by design: one collection per port, the domain object stored as is, `_id` hidden from callers.
+const opts = { versionKey: false, minimize: false } as const;
+const Counter = new Schema({ _id: String, seq: Number }, opts);
+const Org = new Schema({ _id: Number, name: String, createdAt: Number }, opts);
+const UserS = new Schema({ _id: Number, orgId: { type: Number, index: true }, email: String, name: String, createdAt: Number }, opts);
+UserS.index({ orgId: 1, email: 1 }, { unique: true });
+const Token = new Schema({ _id: Number, orgId: { type: Number, index: true }, name: String, scopes: [String],
+  tokenHash: { type: String, unique: true }, createdAt: Number }, opts);
+const Doc = new Schema({ _id: String, orgId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents are typed by the ports, not by mongoose
+type AnyModel = Model<any>;
+const isDuplicate = (err: unknown): boolean => (err as { code?: number }).code === 11000;
+const strip = <T>(o: Record<string, unknown> | null): T | null => {
+  if (!o) return null;
+  const { _id, ...rest } = o;
+  return { id: _id, ...rest } as T;
+};
+
+class Ids {
+  constructor(private readonly counters: AnyModel) {}
+  async next(name: string): Promise<number> {
+    const r = await this.counters.findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean();
+    return r!.seq;
+  }
+}
+
+class MongoOrganizations implements OrganizationRepository {
+  constructor(private readonly m: AnyModel, private readonly ids: Ids) {}
+  async create(name: string): Promise<Organization> {
+    const o = { _id: await this.ids.next('organizations'), name, createdAt: Date.now() };
+    await this.m.create(o);
+    return strip<Organization>(o)!;
+  }
+  async findById(id: number) { return strip<Organization>(await this.m.findById(id).lean()); }
+  async count() { return this.m.countDocuments(); }
+}
+
+class MongoUsers implements UserRepository {
+  constructor(private readonly m: AnyModel, private readonly ids: Ids) {}
+  async create(u: Omit<User, 'id' | 'createdAt'>): Promise<User> {
+    const o = { _id: await this.ids.next('users'), ...u, createdAt: Date.now() };
+    try { await this.m.create(o); } catch (e) { if (isDuplicate(e)) throw new DuplicateKeyError('email'); throw e; }
+    return strip<User>(o)!;
+  }
+  async list(orgId: number) { return (await this.m.find({ orgId }).sort({ _id: 1 }).lean()).map((o) => strip<User>(o)!); }
+  async findById(orgId: number, id: number) { return strip<User>(await this.m.findOne({ _id: id, orgId }).lean()); }
+  async delete(orgId: number, id: number) { return (await this.m.deleteOne({ _id: id, orgId })).deletedCount > 0; }
+}
+
+class MongoTokens implements ApiTokenRepository {
+  constructor(private readonly m: AnyModel, private readonly ids: Ids) {}
+  async create(t: Omit<ApiToken, 'id' | 'createdAt'>): Promise<ApiToken> {
+    const o = { _id: await this.ids.next('api_tokens'), ...t, createdAt: Date.now() };
+    await this.m.create(o);
+    return strip<ApiToken>(o)!;
+  }
+  async findByHash(tokenHash: string) { return strip<ApiToken>(await this.m.findOne({ tokenHash }).lean()); }
+  async list(orgId: number) { return (await this.m.find({ orgId }).sort({ _id: 1 }).lean()).map((o) => strip<ApiToken>(o)!); }
+  async delete(orgId: number, id: number) { return (await this.m.deleteOne({ _id: id, orgId })).deletedCount > 0; }
+}
+
+class MongoDocuments<T extends { id: string; orgId: number }> {
+  constructor(protected readonly m: AnyModel) {}
+  async create(doc: T): Promise<T> {
+    try { await this.m.create({ _id: doc.id, orgId: doc.orgId, doc }); } catch (e) {
+      if (isDuplicate(e)) throw new DuplicateKeyError('id');
+      throw e;
+    }
+    return doc;
+  }
+  async all(): Promise<T[]> { return (await this.m.find().lean()).map((o) => o.doc as T); }
+  async update(doc: T): Promise<void> { await this.m.updateOne({ _id: doc.id }, { $set: { doc } }); }
+  async delete(id: string): Promise<boolean> { return (await this.m.deleteOne({ _id: id })).deletedCount > 0; }
+}
+
+class MongoDevices extends MongoDocuments<Device> implements DeviceRepository {
+  async saveMany(devices: Device[]): Promise<void> {
+    if (devices.length === 0) return;
+    await this.m.bulkWrite(devices.map((d) => ({ updateOne: { filter: { _id: d.id }, update: { $set: { doc: d } } } })), { ordered: false });
+  }
+}
+
+export class MongoDriver implements StorageDriver {
+  readonly name = 'mongo' as const;
+  readonly organizations: OrganizationRepository;
+  readonly users: UserRepository;
+  readonly tokens: ApiTokenRepository;
+  readonly devices: DeviceRepository;
+  readonly agents: AgentRepository;
+
+  private constructor(private readonly conn: Connection) {
+    const model = (name: string, schema: Schema, collection: string) => conn.model(name, schema, collection) as unknown as AnyModel;
+    const ids = new Ids(model('Counter', Counter, 'counters'));
+    this.organizations = new MongoOrganizations(model('Organization', Org, 'organizations'), ids);
+    this.users = new MongoUsers(model('User', UserS, 'users'), ids);
+    this.tokens = new MongoTokens(model('ApiToken', Token, 'api_tokens'), ids);
+    this.devices = new MongoDevices(model('Device', Doc, 'devices'));
+    this.agents = new MongoDocuments<Agent>(model('Agent', Doc, 'agents'));
+  }
+
+  static async connect(uri: string): Promise<MongoDriver> {
+    const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 }).asPromise();
+    const driver = new MongoDriver(conn);
+    await Promise.all(Object.values(conn.models).map((m) => m.syncIndexes()));
+    return driver;
+  }
+
+  async close(): Promise<void> { await this.conn.close(); }
+}

@@ -1,0 +1,80 @@
+// Storage ports: domain code depends on these interfaces only, never on a driver (ARCHITECTURE §6).
+// Two drivers implement every port: sqlite/ (default, embedded) and mongo/ (MONGODB_URI).
+
+export type DeviceType = 'PRIVATE' | 'LOCAL' | 'PUBLIC';
+export type DeviceStatus = 'online' | 'offline' | 'utilizing' | 'unplugged';
+
+export interface Organization { id: number; name: string; createdAt: number }
+export interface User { id: number; orgId: number; email: string; name: string; createdAt: number }
+export interface ApiToken {
+  id: number; orgId: number; name: string; scopes: string[]; tokenHash: string; createdAt: number;
+}
+
+export interface DatastreamValue { value: unknown; ts: number }
+
+/** Registry record: identity, configuration and the last known runtime state of one device. */
+export interface Device {
+  id: string; orgId: number; name: string; type: DeviceType;
+  templateId: string | null; groupIds: string[]; agentId: string | null;
+  metadata: Record<string, unknown>; tokenHash: string;
+  status: DeviceStatus; seq: number; lastSeen: number | null; firstConnectedAt: number | null;
+  values: Record<string, DatastreamValue>; lastEvent: { code: string; description: string; ts: number } | null;
+  createdAt: number; updatedAt: number;
+}
+
+export interface Agent { id: string; orgId: number; name: string; tokenHash: string; createdAt: number; updatedAt: number }
+
+export interface OrganizationRepository {
+  create(name: string): Promise<Organization>;
+  findById(id: number): Promise<Organization | null>;
+  count(): Promise<number>;
+}
+
+export interface UserRepository {
+  create(user: Omit<User, 'id' | 'createdAt'>): Promise<User>;
+  list(orgId: number): Promise<User[]>;
+  findById(orgId: number, id: number): Promise<User | null>;
+  delete(orgId: number, id: number): Promise<boolean>;
+}
+
+export interface ApiTokenRepository {
+  create(token: Omit<ApiToken, 'id' | 'createdAt'>): Promise<ApiToken>;
+  findByHash(tokenHash: string): Promise<ApiToken | null>;
+  list(orgId: number): Promise<ApiToken[]>;
+  delete(orgId: number, id: number): Promise<boolean>;
+}
+
+export interface DeviceRepository {
+  create(device: Device): Promise<Device>;
+  /** Every device, for the in-memory registry loaded at start. */
+  all(): Promise<Device[]>;
+  update(device: Device): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** Write-behind of presence and last values: many devices, one commit. */
+  saveMany(devices: Device[]): Promise<void>;
+}
+
+export interface AgentRepository {
+  create(agent: Agent): Promise<Agent>;
+  all(): Promise<Agent[]>;
+  update(agent: Agent): Promise<void>;
+  delete(id: string): Promise<boolean>;
+}
+
+/** One storage backend: every repository plus its lifecycle. */
+export interface StorageDriver {
+  readonly name: 'sqlite' | 'mongo';
+  readonly organizations: OrganizationRepository;
+  readonly users: UserRepository;
+  readonly tokens: ApiTokenRepository;
+  readonly devices: DeviceRepository;
+  readonly agents: AgentRepository;
+  close(): Promise<void>;
+}
+
+export const STORAGE = Symbol('StorageDriver');
+
+/** Raised by a driver when a unique key is taken; services map it to 409. */
+export class DuplicateKeyError extends Error {
+  constructor(readonly key: string) { super(`duplicate ${key}`); }
+}

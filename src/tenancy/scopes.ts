@@ -1,0 +1,23 @@
+import { SetMetadata } from '@nestjs/common';
+
+/**
+ * Losant's scope grammar: `all.Organization` grants everything in the org, `all.Organization.read` every GET,
+ * `devices.*` every operation on the devices collection and `device.*` on a single device, `devices.get` one
+ * operation. `mqtt.*` lets a token connect to the broker as a service client.
+ */
+export const SCOPE_KEY = 'requiredScope';
+export const RequireScope = (scope: string) => SetMetadata(SCOPE_KEY, scope);
+
+export const KNOWN_SCOPE = /^(all\.Organization(\.read)?|[a-z][a-zA-Z]*\.(\*|[a-z]+))$/;
+
+export function scopeAllows(granted: readonly string[], required: string, isRead: boolean): boolean {
+  const resource = required.slice(0, required.indexOf('.'));
+  for (const s of granted) {
+    if (s === 'all.Organization' || s === required || s === `${resource}.*`) return true;
+    if (isRead && s === 'all.Organization.read') return true;
+  }
+  return false;
+}
+
+export const canUseMqtt = (granted: readonly string[]): boolean =>
+  granted.includes('all.Organization') || granted.includes('mqtt.*');

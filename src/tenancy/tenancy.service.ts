@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { hashToken, newToken } from '../common/secrets.js';
+import { type ApiToken, type Organization, STORAGE, type StorageDriver } from '../storage/ports.js';
+
+export interface AuthContext { orgId: number; tokenId: number; scopes: string[] }
+
+@Injectable()
+export class TenancyService {
+  private readonly logger = new Logger('tenancy');
+
+  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {}
+
+  /**
+   * An empty store gets a default organization and an admin token: GATEWAY_ADMIN_TOKEN when given,
+   * otherwise a generated one printed once. Returns the printed token, if any.
+   */
+  async bootstrap(): Promise<string | null> {
+    const given = this.config.GATEWAY_ADMIN_TOKEN;
+    if ((await this.storage.organizations.count()) === 0) {
+      const org = await this.storage.organizations.create('Default organization');
+      const token = given ?? newToken('gw');
+      await this.storage.tokens.create({ orgId: org.id, name: 'admin', scopes: ['all.Organization'], tokenHash: hashToken(token) });
+      if (!given) {
+        this.logger.warn(`Admin API token of organization ${org.id} (shown once, store it now): ${token}`);
+        return token;
+      }
+    } else if (given && !(await this.storage.tokens.findByHash(hashToken(given)))) {
+      await this.storage.tokens.create({ orgId: 1, name: 'admin', scopes: ['all.Organization'], tokenHash: hashToken(given) });
+    }
+    return null;
+  }
+
+  async authenticate(bearer: string): Promise<AuthContext | null> {
+    const token = await this.storage.tokens.findByHash(hashToken(bearer));
+    return token ? { orgId: token.orgId, tokenId: token.id, scopes: token.scopes } : null;
+  }
+
+  findOrganization(id: number): Promise<Organization | null> {
+    return this.storage.organizations.findById(id);
+  }
+
+  createOrganization(name: string): Promise<Organization> {
+    return this.storage.organizations.create(name);
+  }
+
+  /** Creates an API token; the clear text is returned here and never again. */
+  async createToken(orgId: number, name: string, scopes: string[]): Promise<{ record: ApiToken; token: string }> {
+    const token = newToken('gw');
+    const record = await this.storage.tokens.create({ orgId, name, scopes, tokenHash: hashToken(token) });
+    return { record, token };
+  }
+}
