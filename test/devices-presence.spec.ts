@@ -1,0 +1,162 @@
+import type { DeviceEvent } from '../src/events/device-event.js';
+import { EventBus } from '../src/events/event-bus.js';
+import {
+  auth, connectMqtt, createDevice, deviceClient, endClient, getDevice, publish, raw, rawSocket, startTestGateway,
+  type TestGateway, waitFor,
+} from './support/harness.js';
+
+describe('devices and presence (real broker, real clients, real SQLite)', () => {
+  let gw: TestGateway;
+  let events: DeviceEvent[];
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    events = [];
+    gw.app.get(EventBus).subscribe((e) => events.push(e));
+  });
+  afterAll(() => gw.stop());
+
+  const statusOf = async (id: string) => (await getDevice(gw, id)).status as string;
+  const becomes = (id: string, status: string) => waitFor(() => statusOf(id), (s) => s === status);
+
+  it('creates a device over REST whose token connects it and shows it online', async () => {
+    const created = await gw.http().post('/api/v1/organization/devices').set(auth())
+      .send({ name: 'Pump', type: 'LOCAL', templateId: 'pumps', metadata: { site: 'north' } });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^dev_/);
+    const again = await gw.http().get(`/api/v1/organization/devices/${created.body.id}`).set(auth());
+    expect(again.body.token).toBeUndefined();
+    expect(again.body.tokenHash).toBeUndefined();
+
+    const client = await deviceClient(gw, created.body);
+    await becomes(created.body.id, 'online');
+    const kinds = events.filter((e) => e.deviceId === created.body.id).map((e) => e.kind);
+    expect(kinds).toEqual(['device.added', 'device.first_connection', 'device.status.online']);
+    await endClient(client);
+    await becomes(created.body.id, 'offline');
+  });
+
+  it('shows status, ds, batch and event publishes in GET /devices/{id}', async () => {
+    const d = await createDevice(gw);
+    const c = await deviceClient(gw, d);
+    await publish(c, `devices/${d.id}/ds/temperature`, '21.5');
+    await publish(c, `devices/${d.id}/ds/label`, 'hall');
+    await publish(c, `devices/${d.id}/batch`, JSON.stringify({ rpm: 1200, on: true, cfg: { a: [1, 2] } }));
+    await publish(c, `devices/${d.id}/event/overheat`, 'too hot');
+    await publish(c, `devices/${d.id}/status`, JSON.stringify({ status: 'utilizing', name: 'Pump A' }));
+    await publish(c, `devices/${d.id}/info`, JSON.stringify({ model: 'X1', type: 'PUBLIC' }));
+    const body = await waitFor(() => getDevice(gw, d.id), (b) => b.status === 'utilizing' && b.metadata.model === 'X1');
+    expect(body.values.temperature.value).toBe(21.5);
+    expect(body.values.label.value).toBe('hall');
+    expect(body.values.rpm.value).toBe(1200);
+    expect(body.values.on.value).toBe(true);
+    expect(body.values.cfg.value).toEqual({ a: [1, 2] });
+    expect(body.lastEvent).toMatchObject({ code: 'overheat', description: 'too hot' });
+    expect(body.name).toBe('Pump A');
+    expect(body.type).toBe('PUBLIC');
+    expect(typeof body.lastSeen).toBe('number');
+    // Kobiton's rule: back online from utilizing emits no device.status.online.
+    const before = events.length;
+    await publish(c, `devices/${d.id}/status`, 'online');
+    await becomes(d.id, 'online');
+    expect(events.slice(before).filter((e) => e.deviceId === d.id && e.kind === 'device.status.online')).toHaveLength(0);
+    await endClient(c);
+  });
+
+  it('goes offline on a killed socket', async () => {
+    const d = await createDevice(gw);
+    const c = await deviceClient(gw, d);
+    await becomes(d.id, 'online');
+    c.stream.destroy();
+    await becomes(d.id, 'offline');
+    c.end(true);
+  });
+
+  it('goes offline when the keepalive expires', async () => {
+    const d = await createDevice(gw);
+    const { socket, received, closed } = await rawSocket(gw);
+    socket.write(raw.connect(`${d.id}-ka`, { username: d.id, password: d.token, keepalive: 1 }));
+    await waitFor(() => received.length, (n) => n > 0);
+    expect(received[0][3]).toBe(0); // CONNACK accepted
+    await becomes(d.id, 'online');
+    // No PINGREQ: the broker closes after 1.5 x keepalive [MQTT-3.1.2-24].
+    await closed;
+    await becomes(d.id, 'offline');
+  });
+
+  it('stays online until the last of two connections closes', async () => {
+    const d = await createDevice(gw);
+    const a = await deviceClient(gw, d);
+    const b = await deviceClient(gw, d);
+    await becomes(d.id, 'online');
+    await endClient(a);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await statusOf(d.id)).toBe('online');
+    await endClient(b);
+    await becomes(d.id, 'offline');
+  });
+
+  it('does not flip status backwards on a session takeover with the same client id', async () => {
+    const d = await createDevice(gw);
+    const first = await connectMqtt(gw, { clientId: `${d.id}-same`, username: d.id, password: d.token });
+    await becomes(d.id, 'online');
+    const seen: string[] = [];
+    const off = gw.app.get(EventBus).subscribe((e) => { if (e.deviceId === d.id) seen.push(e.kind); });
+    const second = await connectMqtt(gw, { clientId: `${d.id}-same`, username: d.id, password: d.token });
+    await new Promise((r) => setTimeout(r, 200));
+    off();
+    first.end(true);
+    expect(await statusOf(d.id)).toBe('online');
+    expect(seen).not.toContain('device.status.offline');
+    await endClient(second);
+    await becomes(d.id, 'offline');
+  });
+
+  it('refuses a wrong token with CONNACK 0x04, and an unknown user too', async () => {
+    const d = await createDevice(gw);
+    await expect(connectMqtt(gw, { username: d.id, password: 'dev_wrong' })).rejects.toMatchObject({ code: 4 });
+    await expect(connectMqtt(gw, { username: 'nobody', password: 'x' })).rejects.toMatchObject({ code: 4 });
+  });
+
+  it('takes all devices of an agent offline when the agent disconnects', async () => {
+    const agent = (await gw.http().post('/api/v1/organization/agents').set(auth()).send({ name: 'rig-1' })).body as { id: string; token: string };
+    const phones = [await createDevice(gw, { agentId: agent.id }), await createDevice(gw, { agentId: agent.id })];
+    const other = await createDevice(gw);
+    const ac = await connectMqtt(gw, { username: agent.id, password: agent.token });
+    for (const p of phones) await publish(ac, `devices/${p.id}/status`, 'online');
+    await publish(ac, `devices/${phones[1].id}/status`, 'utilizing');
+    await publish(ac, `devices/${other.id}/status`, 'online'); // not its device: dropped by the ACL
+    await becomes(phones[0].id, 'online');
+    await becomes(phones[1].id, 'utilizing');
+    expect(await statusOf(other.id)).toBe('offline');
+    ac.stream.destroy();
+    await becomes(phones[0].id, 'offline');
+    await becomes(phones[1].id, 'offline');
+    ac.end(true);
+  });
+
+  it('rotates a device token: the old one stops working', async () => {
+    const d = await createDevice(gw);
+    const rotated = await gw.http().post(`/api/v1/organization/devices/${d.id}/token`).set(auth());
+    expect(rotated.status).toBe(201);
+    await expect(connectMqtt(gw, { username: d.id, password: d.token })).rejects.toMatchObject({ code: 4 });
+    const c = await connectMqtt(gw, { username: d.id, password: rotated.body.token });
+    await endClient(c);
+  });
+
+  it('keeps presence and values across a restart (written behind), and settles online devices offline', async () => {
+    const d = await createDevice(gw);
+    const c = await deviceClient(gw, d);
+    await publish(c, `devices/${d.id}/ds/level`, '7');
+    await becomes(d.id, 'online');
+    const dir = gw.dataDir;
+    await gw.close();
+    gw = await startTestGateway({}, dir);
+    events = [];
+    gw.app.get(EventBus).subscribe((e) => events.push(e));
+    const body = await getDevice(gw, d.id);
+    expect(body.values.level.value).toBe(7);
+    expect(body.status).toBe('offline');
+    c.end(true);
+  });
+});
