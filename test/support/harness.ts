@@ -49,8 +49,14 @@ export async function getDevice(gw: TestGateway, id: string, token = ADMIN_TOKEN
 export function connectMqtt(gw: Gateway, opts: IClientOptions): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
-    client.once('connect', () => resolve(client));
-    client.once('error', (err) => { client.end(true); reject(err); });
+    const refused = (err: Error) => { client.end(true); reject(err); };
+    client.once('error', refused);
+    client.once('connect', () => {
+      // From here on, errors (such as a refused SUBSCRIBE) are reported to the caller, not by closing.
+      client.off('error', refused);
+      client.on('error', () => {});
+      resolve(client);
+    });
   });
 }
 
@@ -64,7 +70,11 @@ export function publish(client: MqttClient, topic: string, payload: string | Buf
 /** SUBACK granted codes: 128 means refused. */
 export function subscribe(client: MqttClient, filter: string): Promise<number> {
   return new Promise((resolve, reject) => client.subscribe(filter, { qos: 1 }, (err, granted) => {
-    if (err && !granted) reject(err); else resolve(granted?.[0]?.qos ?? 128);
+    // mqtt.js reports a refused subscription as an error carrying the SUBACK packet.
+    const code = (err as { packet?: { granted?: number[] } } | null)?.packet?.granted?.[0];
+    if (typeof code === 'number') resolve(code);
+    else if (err) reject(err);
+    else resolve(granted?.[0]?.qos ?? -1);
   }));
 }
 
