@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoDriver } from '../src/storage/mongo/mongo.driver.js';
+import { type Device, DuplicateKeyError, type StorageDriver } from '../src/storage/ports.js';
+import { SqliteDriver } from '../src/storage/sqlite/sqlite.driver.js';
+
+/** One contract, every driver: nothing a service relies on may work on one adapter only. */
+function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () => void = () => {}) {
+  describe(`storage contract: ${name}`, () => {
+    let s: StorageDriver;
+    beforeAll(async () => { s = await open(); });
+    afterAll(async () => { await s.close(); cleanup(); });
+
+    const device = (id: string, orgId: number): Device => ({
+      id, orgId, name: id, type: 'PRIVATE', templateId: null, groupIds: ['g1'], agentId: null, metadata: { a: { b: 1 } },
+      tokenHash: 'h', status: 'offline', seq: 0, lastSeen: null, firstConnectedAt: null, values: {}, lastEvent: null, createdAt: 1, updatedAt: 1,
+    });
+
+    it('issues increasing integer org ids and counts them', async () => {
+      const a = await s.organizations.create('a');
+      const b = await s.organizations.create('b');
+      expect(b.id).toBeGreaterThan(a.id);
+      expect(await s.organizations.findById(a.id)).toMatchObject({ id: a.id, name: 'a' });
+      expect(await s.organizations.findById(999999)).toBeNull();
+      expect(await s.organizations.count()).toBeGreaterThanOrEqual(2);
+    });
+
+    it('scopes users to their org and keeps e-mail unique per org', async () => {
+      const o1 = await s.organizations.create('u1');
+      const o2 = await s.organizations.create('u2');
+      const u = await s.users.create({ orgId: o1.id, email: 'x@y.z', name: 'X' });
+      await expect(s.users.create({ orgId: o1.id, email: 'x@y.z', name: 'again' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await s.users.create({ orgId: o2.id, email: 'x@y.z', name: 'other org' });
+      expect(await s.users.findById(o2.id, u.id)).toBeNull();
+      expect((await s.users.list(o1.id)).map((x) => x.email)).toEqual(['x@y.z']);
+      expect(await s.users.delete(o2.id, u.id)).toBe(false);
+      expect(await s.users.delete(o1.id, u.id)).toBe(true);
+    });
+
+    it('finds API tokens by hash only and deletes them per org', async () => {
+      const o = await s.organizations.create('t');
+      const t = await s.tokens.create({ orgId: o.id, name: 'n', scopes: ['devices.*', 'mqtt.*'], tokenHash: `hash-${o.id}` });
+      expect(await s.tokens.findByHash(`hash-${o.id}`)).toMatchObject({ id: t.id, orgId: o.id, scopes: ['devices.*', 'mqtt.*'] });
+      expect(await s.tokens.findByHash('nope')).toBeNull();
+      expect(await s.tokens.list(o.id)).toHaveLength(1);
+      expect(await s.tokens.delete(o.id, t.id)).toBe(true);
+      expect(await s.tokens.findByHash(`hash-${o.id}`)).toBeNull();
+    });
+
+    it('stores devices whole, refuses a taken id, and saves many in one batch', async () => {
+      const o = await s.organizations.create('d');
+      const d1 = device(`dev-${o.id}-1`, o.id);
+      const d2 = device(`dev-${o.id}-2`, o.id);
+      await s.devices.create(d1);
+      await s.devices.create(d2);
+      await expect(s.devices.create(d1)).rejects.toBeInstanceOf(DuplicateKeyError);
+      d1.status = 'online'; d1.seq = 3; d1.values = { t: { value: { nested: [1, 'two'] }, ts: 5 } };
+      d2.lastEvent = { code: 'c', description: 'd', ts: 6 };
+      await s.devices.saveMany([d1, d2]);
+      const all = (await s.devices.all()).filter((d) => d.orgId === o.id);
+      expect(all.find((d) => d.id === d1.id)).toEqual(d1);
+      expect(all.find((d) => d.id === d2.id)).toEqual(d2);
+      d1.name = 'renamed';
+      await s.devices.update(d1);
+      expect((await s.devices.all()).find((d) => d.id === d1.id)?.name).toBe('renamed');
+      expect(await s.devices.delete(d1.id)).toBe(true);
+      expect(await s.devices.delete(d1.id)).toBe(false);
+    });
+
+    it('stores agents', async () => {
+      const o = await s.organizations.create('a');
+      const a = { id: `agent-${o.id}`, orgId: o.id, name: 'rig', tokenHash: 'h', createdAt: 1, updatedAt: 1 };
+      await s.agents.create(a);
+      expect((await s.agents.all()).find((x) => x.id === a.id)).toEqual(a);
+      expect(await s.agents.delete(a.id)).toBe(true);
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gw-contract-'));
+contract('sqlite', async () => new SqliteDriver(join(dir, 'contract.db')), () => rmSync(dir, { recursive: true, force: true }));
+
+if (process.env.MONGODB_URI) {
+  contract('mongo', () => MongoDriver.connect(process.env.MONGODB_URI!));
+} else {
+  // Visible in every run: the mongo adapter was not exercised here.
+  process.stdout.write('NOTICE: storage contract for mongo skipped: set MONGODB_URI to run it against a MongoDB server\n');
+  describe.skip('storage contract: mongo (skipped: MONGODB_URI not set)', () => { it('runs against MongoDB', () => {}); });
+}
