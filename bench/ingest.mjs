@@ -1,0 +1,95 @@
+// bench:ingest — bare Aedes, then the gateway, under the same load in the same run: mqtt.js publisher
+// processes (100-byte payloads, QoS 0 and QoS 1) and one subscriber process. Prints msg/s and ratios.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 2);
+const QOS0_PER_PUBLISHER = Number(process.env.BENCH_QOS0 ?? 40000);
+const QOS1_PER_PUBLISHER = Number(process.env.BENCH_QOS1 ?? 15000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ADMIN = 'bench-admin-token-0123456789abcdef';
+const here = new URL('.', import.meta.url).pathname;
+
+function start(cmd, args, env = {}) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = [];
+  const waiters = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const w = waiters.findIndex((x) => x.test(line));
+    if (w >= 0) waiters.splice(w, 1)[0].resolve(line); else lines.push(line);
+  });
+  child.waitFor = (re) => {
+    const i = lines.findIndex((l) => re.test(l));
+    if (i >= 0) return Promise.resolve(lines.splice(i, 1)[0]);
+    return new Promise((resolve) => waiters.push({ test: (l) => re.test(l), resolve }));
+  };
+  return child;
+}
+
+async function startBare() {
+  const p = start('node', [join(here, 'servers/bare-aedes.mjs'), '0']);
+  const port = Number((await p.waitFor(/^ready/)).split(' ')[1]);
+  return { url: `mqtt://127.0.0.1:${port}`, proc: p, creds: () => ({ user: '', pass: '' }), sub: { user: '', pass: '' } };
+}
+
+async function startGateway() {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
+  const p = start('node', [join(here, '../dist/main.js')], {
+    DATA_DIR: dir, HTTP_PORT: '0', MQTT_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', GATEWAY_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn',
+  });
+  const ready = await p.waitFor(/^Device gateway ready/);
+  const http = /HTTP (http:\/\/[^\s,]+)/.exec(ready)[1];
+  const mqttUrl = /MQTT (mqtt:\/\/[^\s,]+)/.exec(ready)[1].replace('localhost', '127.0.0.1');
+  const devices = [];
+  for (let i = 0; i < PUBLISHERS; i++) {
+    const res = await fetch(`${http}/api/v1/organization/devices`, {
+      method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: `bench-${i}`, name: `bench ${i}` }),
+    });
+    devices.push(await res.json());
+  }
+  return { url: mqttUrl, proc: p, dir, creds: (i) => ({ user: devices[i].id, pass: devices[i].token }), sub: { user: 'token', pass: ADMIN } };
+}
+
+async function run(target, qos, perPublisher) {
+  const total = PUBLISHERS * perPublisher;
+  const sub = start('node', [join(here, 'load/subscriber.mjs'), target.url, target.sub.user, target.sub.pass, String(total), '60000']);
+  await sub.waitFor(/^ready/);
+  const pubs = [];
+  for (let i = 0; i < PUBLISHERS; i++) {
+    const c = target.creds(i);
+    const p = start('node', [join(here, 'load/publisher.mjs'), target.url, c.user, c.pass, `bench-${i}`, String(perPublisher), String(qos), qos === 0 ? '1000' : '64']);
+    await p.waitFor(/^ready/);
+    pubs.push(p);
+  }
+  const t0 = performance.now();
+  for (const p of pubs) p.stdin.write('go\n');
+  await Promise.all(pubs.map((p) => p.waitFor(/^done/)));
+  const publishMs = performance.now() - t0;
+  const [, got, ms] = (await sub.waitFor(/^received/)).split(' ').map(Number);
+  if (got < total) process.stderr.write(`  note: subscriber received ${got}/${total}\n`);
+  // QoS 0 is measured where it lands (subscriber); QoS 1 where it is acknowledged (publishers).
+  return qos === 0 ? (got / ms) * 1000 : (total / publishMs) * 1000;
+}
+
+const stop = (t) => new Promise((r) => { t.proc.once('exit', r); t.proc.kill('SIGTERM'); });
+const results = { bare: { 0: [], 1: [] }, gateway: { 0: [], 1: [] } };
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, make] of [['bare', startBare], ['gateway', startGateway]]) {
+    const t = await make();
+    results[name][0].push(await run(t, 0, QOS0_PER_PUBLISHER));
+    results[name][1].push(await run(t, 1, QOS1_PER_PUBLISHER));
+    await stop(t);
+    if (t.dir) rmSync(t.dir, { recursive: true, force: true });
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(`\ningest bench: ${PUBLISHERS} publisher processes, 100-byte payloads, ${ROUNDS} rounds (median)`);
+for (const qos of [0, 1]) {
+  const bare = median(results.bare[qos]);
+  const gw = median(results.gateway[qos]);
+  console.log(`QoS${qos}: bare Aedes ${bare.toFixed(0)} msg/s, gateway ${gw.toFixed(0)} msg/s, ratio ${(gw / bare).toFixed(2)}x`);
+}
