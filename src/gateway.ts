@@ -10,6 +10,7 @@ import { type GatewayConfig, loadConfig } from './config/gateway-config.js';
 import { DeviceRegistry } from './devices/device-registry.js';
 import { PresenceTracker } from './devices/presence-tracker.js';
 import { BrokerTransport } from './ingest/broker.transport.js';
+import { IngestService } from './ingest/ingest.service.js';
 import { PinoLogger } from './observability/pino-logger.js';
 import { MongoDriver } from './storage/mongo/mongo.driver.js';
 import type { StorageDriver } from './storage/ports.js';
@@ -47,7 +48,10 @@ export async function startGateway(env: Record<string, string | undefined>, logg
 
   const broker = app.get(BrokerService);
   await broker.init();
-  app.connectMicroservice({ strategy: new BrokerTransport(broker) });
+  const ingest = app.get(IngestService);
+  app.connectMicroservice({ strategy: new BrokerTransport(broker, {
+    ds: (m) => ingest.datastream(m), batch: (m) => ingest.batch(m), event: (m) => ingest.logEvent(m),
+  }) });
   await app.startAllMicroservices();
   await broker.listen();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);

@@ -44,7 +44,7 @@ export class FrameGuard {
         const take = Math.min(this.need, chunk.length - i);
         this.parts.push(chunk.subarray(i, i + take));
         this.need -= take; this.remaining -= take; i += take;
-        if (this.need === 0 && !this.inspect(Buffer.concat(this.parts))) return false;
+        if (this.need === 0 && !this.inspect(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts))) return false;
         if (this.need === 0 && this.remaining === 0) this.state = 'type';
       } else {
         const take = Math.min(this.remaining, chunk.length - i);
