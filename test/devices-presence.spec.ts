@@ -135,11 +135,15 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     ac.end(true);
   });
 
-  it('rotates a device token: the old one stops working', async () => {
+  it('rotates a device token: the old one stops working and its live connection is closed', async () => {
     const d = await createDevice(gw);
+    const live = await deviceClient(gw, d);
+    const closed = new Promise((r) => live.once('close', r));
     const rotated = await gw.http().post(`/api/v1/organization/devices/${d.id}/token`).set(auth());
     expect(rotated.status).toBe(201);
     await expect(connectMqtt(gw, { username: d.id, password: d.token })).rejects.toMatchObject({ code: 4 });
+    await closed;
+    live.end(true);
     const c = await connectMqtt(gw, { username: d.id, password: rotated.body.token });
     await endClient(c);
   });
@@ -158,5 +162,28 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     expect(body.values.level.value).toBe(7);
     expect(body.status).toBe('offline');
     c.end(true);
+  });
+});
+
+describe('presence debounce (PRESENCE_OFFLINE_GRACE_MS)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => { gw = await startTestGateway({ PRESENCE_OFFLINE_GRACE_MS: '400' }); });
+  afterAll(() => gw.stop());
+
+  it('absorbs a reconnect within the grace period and goes offline after it', async () => {
+    const d = await createDevice(gw);
+    const seen: string[] = [];
+    gw.app.get(EventBus).subscribe((e) => { if (e.deviceId === d.id) seen.push(e.kind); });
+    const a = await deviceClient(gw, d);
+    await waitFor(() => getDevice(gw, d.id), (b) => b.status === 'online');
+    await endClient(a);
+    const b = await deviceClient(gw, d); // flapping: back within 400 ms
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await getDevice(gw, d.id)).status).toBe('online');
+    await endClient(b);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await getDevice(gw, d.id)).status).toBe('online'); // still within grace
+    await waitFor(() => getDevice(gw, d.id), (x) => x.status === 'offline');
+    expect(seen.filter((k) => k.startsWith('device.status'))).toEqual(['device.status.online', 'device.status.offline']);
   });
 });

@@ -13,6 +13,7 @@ import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import type { BrokerContext } from './broker-context.js';
 import { FrameGuard } from './frame-guard.js';
+import type { GatewayClient } from './identity.js';
 import { authenticate, preConnect } from './handlers/connect.js';
 import { authorizePublish } from './handlers/publish.js';
 import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
@@ -67,6 +68,15 @@ export class BrokerService {
     if (c.MQTT_TLS_CERT && c.MQTT_TLS_KEY) {
       const tls = createTlsServer({ cert: readFileSync(c.MQTT_TLS_CERT), key: readFileSync(c.MQTT_TLS_KEY) }, (socket) => this.handle(socket));
       this.tlsPort = await this.bind(tls, c.MQTT_TLS_PORT, c.MQTT_HOST);
+    }
+  }
+
+  /** Closes every connection of a device or agent: after its deletion or a token rotation. */
+  disconnect(ownerId: string): void {
+    // Aedes keeps its live clients in `clients` (by client id); its typings do not declare it.
+    const clients = (this.aedes as unknown as { clients?: Record<string, GatewayClient> } | undefined)?.clients ?? {};
+    for (const client of Object.values(clients)) {
+      if (client.identity?.id === ownerId) client.close();
     }
   }
 

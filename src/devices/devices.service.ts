@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BrokerService } from '../broker/broker.service.js';
 import { ApiError } from '../common/api-error.js';
 import { hashToken, newId, newToken } from '../common/secrets.js';
 import { type Agent, type Device, DuplicateKeyError } from '../storage/ports.js';
@@ -13,7 +14,7 @@ export const agentView = ({ tokenHash: _h, ...a }: Agent) => a;
 /** Device and agent lifecycle: ids and tokens issued here, tokens shown once and kept hashed. */
 @Injectable()
 export class DevicesService {
-  constructor(private readonly registry: DeviceRegistry, private readonly presence: PresenceTracker) {}
+  constructor(private readonly registry: DeviceRegistry, private readonly presence: PresenceTracker, private readonly broker: BrokerService) {}
 
   async create(orgId: number, dto: CreateDeviceDto): Promise<DeviceView & { token: string }> {
     if (dto.agentId) this.agentOf(orgId, dto.agentId);
@@ -60,6 +61,7 @@ export class DevicesService {
   async remove(orgId: number, id: string): Promise<void> {
     const d = this.get(orgId, id);
     await this.registry.removeDevice(d);
+    this.broker.disconnect(id);
     this.presence.emit(d, 'device.deleted', '', null, Date.now());
   }
 
@@ -68,6 +70,7 @@ export class DevicesService {
     const token = newToken('dev');
     d.tokenHash = hashToken(token);
     await this.registry.saveDevice(d);
+    this.broker.disconnect(id);
     return { id, token };
   }
 
@@ -103,6 +106,7 @@ export class DevicesService {
     const token = newToken('agt');
     a.tokenHash = hashToken(token);
     await this.registry.saveAgent(a);
+    this.broker.disconnect(id);
     return { id, token };
   }
 }
