@@ -65,13 +65,9 @@ export class DevicesService {
     this.presence.emit(d, 'device.deleted', '', null, Date.now());
   }
 
-  async rotateToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
+  rotateToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
     const d = this.get(orgId, id);
-    const token = newToken('dev');
-    d.tokenHash = hashToken(token);
-    await this.registry.saveDevice(d);
-    this.broker.disconnect(id);
-    return { id, token };
+    return this.reissue(d, 'dev', () => this.registry.saveDevice(d));
   }
 
   async createAgent(orgId: number, dto: CreateAgentDto) {
@@ -101,12 +97,17 @@ export class DevicesService {
     await this.registry.removeAgent(a);
   }
 
-  async rotateAgentToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
+  rotateAgentToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
     const a = this.agentOf(orgId, id);
-    const token = newToken('agt');
-    a.tokenHash = hashToken(token);
-    await this.registry.saveAgent(a);
-    this.broker.disconnect(id);
-    return { id, token };
+    return this.reissue(a, 'agt', () => this.registry.saveAgent(a));
+  }
+
+  /** A new token, shown once; sessions opened with the old one are closed. */
+  private async reissue(owner: { id: string; tokenHash: string }, prefix: string, save: () => Promise<void>) {
+    const token = newToken(prefix);
+    owner.tokenHash = hashToken(token);
+    await save();
+    this.broker.disconnect(owner.id);
+    return { id: owner.id, token };
   }
 }
