@@ -4,9 +4,14 @@ import type { Client } from 'aedes';
 export type Identity =
   | { kind: 'device'; id: string; orgId: number }
   | { kind: 'agent'; id: string; orgId: number }
-  | { kind: 'service'; id: string; orgId: number };
+  | { kind: 'service'; id: string; orgId: number }
+  /** MQTT_SANDBOX only: no credentials, no org; sees nothing under devices/ or orgs/. */
+  | { kind: 'sandbox'; id: string; orgId: 0 };
 
 export type GatewayClient = Client & { identity?: Identity; rejectIdentifier?: boolean };
 
 /** Topic that denied publishes are rewritten to: acknowledged as usual, routed nowhere. */
 export const DENIED_TOPIC = '$GW/denied';
+
+/** Topics of the gateway's own namespaces; everything else is sandbox space. */
+export const isGatewayTopic = (topic: string): boolean => topic.startsWith('devices/') || topic.startsWith('orgs/');

@@ -21,6 +21,8 @@ export class GatewayConfig {
   @int() @IsInt() @Min(100) MQTT_CONNECT_TIMEOUT_MS = 10000;
   @int() @IsInt() @Min(0) @Max(65535) MQTT_KEEPALIVE_LIMIT_S = 0;
   @int() @IsInt() @Min(0) PRESENCE_OFFLINE_GRACE_MS = 0;
+  /** Lets clients without credentials into an isolated topic space (for MQTT conformance suites). Off by default. */
+  @IsIn(['true', 'false'], { message: 'MQTT_SANDBOX must be true or false' }) MQTT_SANDBOX = 'false';
   @int() @IsInt() @Min(10) PRESENCE_FLUSH_MS = 200;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
 }

@@ -1,6 +1,6 @@
 import type { Client, PublishPacket } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
-import { DENIED_TOPIC, type GatewayClient, type Identity } from '../identity.js';
+import { DENIED_TOPIC, type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
 import { deviceIdOf } from '../topics.js';
 
 /**
@@ -21,6 +21,7 @@ export function authorizePublish(ctx: BrokerContext) {
 }
 
 function mayPublish(ctx: BrokerContext, who: Identity, topic: string): boolean {
+  if (who.kind === 'sandbox') return !isGatewayTopic(topic) && !topic.startsWith('$');
   if (topic.startsWith('orgs/')) return who.kind === 'service' && topic.startsWith(`orgs/${who.orgId}/`);
   const deviceId = deviceIdOf(topic);
   if (deviceId === null) return false; // $SYS and anything outside the contract
@@ -31,4 +32,5 @@ function mayPublish(ctx: BrokerContext, who: Identity, topic: string): boolean {
     case 'agent': return !downlink && ctx.registry.device(deviceId)?.agentId === who.id;
     case 'service': return ctx.registry.device(deviceId)?.orgId === who.orgId;
   }
+  return false;
 }

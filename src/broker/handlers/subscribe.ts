@@ -1,6 +1,6 @@
 import type { Client, Subscription } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
-import type { GatewayClient, Identity } from '../identity.js';
+import { type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
 import { filterWithin, isValidFilter } from '../topics.js';
 
 /**
@@ -21,6 +21,8 @@ export function authorizeSubscribe(ctx: BrokerContext) {
 
 function mayRead(ctx: BrokerContext, who: Identity, filter: string): boolean {
   switch (who.kind) {
+    // Any filter; forwarding keeps the gateway's namespaces out of a sandbox client's reach.
+    case 'sandbox': return !filter.startsWith('$');
     case 'device': return filterWithin(filter, `devices/${who.id}/downlink/`) || filter === `devices/${who.id}/downlink/#`;
     case 'agent': {
       // devices/+/downlink/# is fine: forwarding only hands the agent its own devices' messages.
@@ -38,6 +40,7 @@ export function authorizeForward(ctx: BrokerContext) {
     const who = (client as GatewayClient).identity;
     if (!who) return null;
     const topic = packet.topic;
+    if (who.kind === 'sandbox') return isGatewayTopic(topic) ? null : packet;
     if (!topic.startsWith('devices/')) return packet; // orgs/{orgId}/: the subscribe ACL already scoped it
     const end = topic.indexOf('/', 8);
     const deviceId = topic.slice(8, end);
