@@ -16,6 +16,9 @@ import { STORAGE, type StorageDriver } from './storage/ports.js';
 import { ApiTokenGuard } from './tenancy/auth.guard.js';
 import { TenancyController } from './tenancy/tenancy.controller.js';
 import { TenancyService } from './tenancy/tenancy.service.js';
+import { SecretBox } from './common/secret-box.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { WebhooksService } from './webhooks/webhooks.service.js';
 
 /** The gateway, given its validated configuration and an opened storage driver. */
 @Module({})
@@ -24,11 +27,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }), EventsModule],
-      controllers: [TenancyController, DevicesController, AgentsController, ObservabilityController, IngestController],
+      controllers: [TenancyController, DevicesController, AgentsController, WebhooksController, ObservabilityController, IngestController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: STORAGE, useValue: storage },
         { provide: APP_GUARD, useClass: ApiTokenGuard },
+        { provide: SecretBox, useValue: SecretBox.fromConfig(config.GATEWAY_SECRET_KEY, config.DATA_DIR) },
+        WebhooksService,
         GatewayMetrics, TenancyService, DeviceRegistry, PresenceTracker, DevicesService, IngestService, BrokerService,
       ],
     };

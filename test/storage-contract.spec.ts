@@ -68,6 +68,30 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       expect(await s.devices.delete(d1.id)).toBe(false);
     });
 
+    it('stores webhooks with org-scoped integer ids and per-org unique names', async () => {
+      const o1 = await s.organizations.create('w1');
+      const o2 = await s.organizations.create('w2');
+      const base = {
+        description: '', trigger: 'DEVICE_STATUS' as const, dataTrigger: { statuses: ['online' as const] }, url: 'https://x.example',
+        method: 'POST' as const, contentType: 'JSON' as const, authType: 'NONE' as const, body: '', formBody: {}, headers: { 'x-a': '1' },
+        basicAuth: null, bearerToken: null, oAuth2Request: null, failureReceivers: [], failureLimit: 10, status: 'ENABLED' as const,
+        attemptCount: 0, failureCount: 0, secret: 'sealed', previousSecret: null, previousSecretExpiresAt: null,
+        createdAt: 1, lastModifiedTs: 1, lastTriggeredTs: null,
+      };
+      const a = await s.webhooks.create({ ...base, orgId: o1.id, name: 'A' });
+      const b = await s.webhooks.create({ ...base, orgId: o1.id, name: 'a' });
+      expect(b.id).toBeGreaterThan(a.id);
+      await expect(s.webhooks.create({ ...base, orgId: o1.id, name: 'A' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await s.webhooks.create({ ...base, orgId: o2.id, name: 'A' });
+      expect(await s.webhooks.findById(o2.id, a.id)).toBeNull();
+      expect(await s.webhooks.findById(o1.id, a.id)).toEqual(a);
+      await expect(s.webhooks.update({ ...b, name: 'A' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await s.webhooks.update({ ...a, status: 'DISABLED', attemptCount: 3 });
+      expect((await s.webhooks.list(o1.id)).map((w) => [w.name, w.status])).toEqual([['A', 'DISABLED'], ['a', 'ENABLED']]);
+      expect(await s.webhooks.delete(o2.id, a.id)).toBe(false);
+      expect(await s.webhooks.delete(o1.id, a.id)).toBe(true);
+    });
+
     it('stores agents', async () => {
       const o = await s.organizations.create('a');
       const a = { id: `agent-${o.id}`, orgId: o.id, name: 'rig', tokenHash: 'h', createdAt: 1, updatedAt: 1 };

@@ -16,6 +16,8 @@ export class GatewayConfig {
   @IsString() DATA_DIR = './data';
   @IsOptional() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' }) MONGODB_URI?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{24,128}$/, { message: 'GATEWAY_ADMIN_TOKEN must be 24-128 characters of [A-Za-z0-9_-]' }) GATEWAY_ADMIN_TOKEN?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'GATEWAY_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)' }) GATEWAY_SECRET_KEY?: string;
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_HTTP must be true or false' }) WEBHOOK_ALLOW_HTTP = 'false';
   @int() @IsInt() @Min(1024) @Max(268435455) MQTT_MAX_PACKET_BYTES = 262144;
   @int() @IsInt() @Min(1) @Max(10000) MQTT_MAX_SUBSCRIPTIONS = 100;
   @int() @IsInt() @Min(100) MQTT_CONNECT_TIMEOUT_MS = 10000;
@@ -29,7 +31,7 @@ export class GatewayConfig {
 
 /** Validates `process.env` (or any record) and returns typed config, or throws naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
-  const known = Object.keys(new GatewayConfig()).concat(['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MONGODB_URI', 'GATEWAY_ADMIN_TOKEN']);
+  const known = Object.keys(new GatewayConfig()).concat(['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MONGODB_URI', 'GATEWAY_ADMIN_TOKEN', 'GATEWAY_SECRET_KEY']);
   const present = Object.fromEntries(known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
   const config = plainToInstance(GatewayConfig, present);
   const errors = validateSync(config, { forbidUnknownValues: false });

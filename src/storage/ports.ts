@@ -1,6 +1,8 @@
 // Storage ports: domain code depends on these interfaces only, never on a driver (ARCHITECTURE §6).
 // Two drivers implement every port: sqlite/ (default, embedded) and mongo/ (MONGODB_URI).
 
+import type { Webhook } from '../webhooks/webhook.model.js';
+
 export type DeviceType = 'PRIVATE' | 'LOCAL' | 'PUBLIC';
 export type DeviceStatus = 'online' | 'offline' | 'utilizing' | 'unplugged';
 
@@ -61,6 +63,15 @@ export interface AgentRepository {
   delete(id: string): Promise<boolean>;
 }
 
+export interface WebhookRepository {
+  /** Fails with DuplicateKeyError('name') when the org already has a webhook of that name. */
+  create(webhook: Omit<Webhook, 'id'>): Promise<Webhook>;
+  findById(orgId: number, id: number): Promise<Webhook | null>;
+  list(orgId: number): Promise<Webhook[]>;
+  update(webhook: Webhook): Promise<void>;
+  delete(orgId: number, id: number): Promise<boolean>;
+}
+
 /** One storage backend: every repository plus its lifecycle. */
 export interface StorageDriver {
   readonly name: 'sqlite' | 'mongo';
@@ -69,6 +80,7 @@ export interface StorageDriver {
   readonly tokens: ApiTokenRepository;
   readonly devices: DeviceRepository;
   readonly agents: AgentRepository;
+  readonly webhooks: WebhookRepository;
   close(): Promise<void>;
 }
 

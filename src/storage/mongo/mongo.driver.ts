@@ -2,7 +2,9 @@ import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import {
   type Agent, type AgentRepository, type ApiToken, type ApiTokenRepository, type Device, type DeviceRepository,
   DuplicateKeyError, type Organization, type OrganizationRepository, type StorageDriver, type User, type UserRepository,
+  type WebhookRepository,
 } from '../ports.js';
+import type { Webhook } from '../../webhooks/webhook.model.js';
 
 // Thin by design: one collection per port, the domain object stored as is, `_id` hidden from callers.
 const opts = { versionKey: false, minimize: false } as const;
@@ -12,6 +14,8 @@ const UserS = new Schema({ _id: Number, orgId: { type: Number, index: true }, em
 UserS.index({ orgId: 1, email: 1 }, { unique: true });
 const Token = new Schema({ _id: Number, orgId: { type: Number, index: true }, name: String, scopes: [String],
   tokenHash: { type: String, unique: true }, createdAt: Number }, opts);
+const WebhookS = new Schema({ _id: Number, orgId: Number, name: String, doc: Schema.Types.Mixed }, opts);
+WebhookS.index({ orgId: 1, name: 1 }, { unique: true });
 const Doc = new Schema({ _id: String, orgId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents are typed by the ports, not by mongoose
@@ -87,6 +91,27 @@ class MongoDevices extends MongoDocuments<Device> implements DeviceRepository {
   }
 }
 
+class MongoWebhooks implements WebhookRepository {
+  constructor(private readonly m: AnyModel, private readonly ids: Ids) {}
+  async create(w: Omit<Webhook, 'id'>): Promise<Webhook> {
+    const webhook = { ...w, id: await this.ids.next('webhooks') };
+    try { await this.m.create({ _id: webhook.id, orgId: w.orgId, name: w.name, doc: webhook }); } catch (e) {
+      if (isDuplicate(e)) throw new DuplicateKeyError('name');
+      throw e;
+    }
+    return webhook;
+  }
+  async findById(orgId: number, id: number) { return ((await this.m.findOne({ _id: id, orgId }).lean())?.doc as Webhook) ?? null; }
+  async list(orgId: number) { return (await this.m.find({ orgId }).sort({ _id: 1 }).lean()).map((o) => o.doc as Webhook); }
+  async update(w: Webhook): Promise<void> {
+    try { await this.m.updateOne({ _id: w.id, orgId: w.orgId }, { $set: { name: w.name, doc: w } }); } catch (e) {
+      if (isDuplicate(e)) throw new DuplicateKeyError('name');
+      throw e;
+    }
+  }
+  async delete(orgId: number, id: number) { return (await this.m.deleteOne({ _id: id, orgId })).deletedCount > 0; }
+}
+
 export class MongoDriver implements StorageDriver {
   readonly name = 'mongo' as const;
   readonly organizations: OrganizationRepository;
@@ -94,6 +119,7 @@ export class MongoDriver implements StorageDriver {
   readonly tokens: ApiTokenRepository;
   readonly devices: DeviceRepository;
   readonly agents: AgentRepository;
+  readonly webhooks: WebhookRepository;
 
   private constructor(private readonly conn: Connection) {
     const model = (name: string, schema: Schema, collection: string) => conn.model(name, schema, collection) as unknown as AnyModel;
@@ -103,6 +129,7 @@ export class MongoDriver implements StorageDriver {
     this.tokens = new MongoTokens(model('ApiToken', Token, 'api_tokens'), ids);
     this.devices = new MongoDevices(model('Device', Doc, 'devices'));
     this.agents = new MongoDocuments<Agent>(model('Agent', Doc, 'agents'));
+    this.webhooks = new MongoWebhooks(model('Webhook', WebhookS, 'webhooks'), ids);
   }
 
   static async connect(uri: string): Promise<MongoDriver> {

@@ -12,6 +12,8 @@ const MIGRATIONS: string[] = [
    CREATE TABLE devices (id TEXT PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id), doc TEXT NOT NULL);
    CREATE INDEX devices_org ON devices (org_id);
    CREATE TABLE agents (id TEXT PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id), doc TEXT NOT NULL);`,
+  `CREATE TABLE webhooks (id INTEGER PRIMARY KEY AUTOINCREMENT, org_id INTEGER NOT NULL REFERENCES organizations(id),
+     name TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (org_id, name));`,
 ];
 
 export function openDatabase(file: string): Database.Database {

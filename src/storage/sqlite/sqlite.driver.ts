@@ -3,8 +3,9 @@ import { openDatabase } from './database.js';
 import {
   type Agent, type AgentRepository, type ApiToken, type ApiTokenRepository, type Device, type DeviceRepository,
   DuplicateKeyError, type Organization, type OrganizationRepository, type StorageDriver,
-  type User, type UserRepository,
+  type User, type UserRepository, type WebhookRepository,
 } from '../ports.js';
+import type { Webhook } from '../../webhooks/webhook.model.js';
 
 type Row = Record<string, unknown>;
 
@@ -113,6 +114,31 @@ class SqliteDevices extends SqliteDocuments<Device> implements DeviceRepository 
   }
 }
 
+class SqliteWebhooks implements WebhookRepository {
+  constructor(private readonly db: Database.Database) {}
+  async create(w: Omit<Webhook, 'id'>): Promise<Webhook> {
+    return unique('name', () => this.db.transaction(() => {
+      const r = this.db.prepare('INSERT INTO webhooks (org_id, name, doc) VALUES (?, ?, ?)').run(w.orgId, w.name, '{}');
+      const webhook = { ...w, id: Number(r.lastInsertRowid) };
+      this.db.prepare('UPDATE webhooks SET doc = ? WHERE id = ?').run(JSON.stringify(webhook), webhook.id);
+      return webhook;
+    })());
+  }
+  async findById(orgId: number, id: number): Promise<Webhook | null> {
+    const r = this.db.prepare('SELECT doc FROM webhooks WHERE org_id = ? AND id = ?').get(orgId, id) as { doc: string } | undefined;
+    return r ? (JSON.parse(r.doc) as Webhook) : null;
+  }
+  async list(orgId: number): Promise<Webhook[]> {
+    return (this.db.prepare('SELECT doc FROM webhooks WHERE org_id = ? ORDER BY id').all(orgId) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Webhook);
+  }
+  async update(w: Webhook): Promise<void> {
+    unique('name', () => this.db.prepare('UPDATE webhooks SET name = ?, doc = ? WHERE org_id = ? AND id = ?').run(w.name, JSON.stringify(w), w.orgId, w.id));
+  }
+  async delete(orgId: number, id: number): Promise<boolean> {
+    return this.db.prepare('DELETE FROM webhooks WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;
+  }
+}
+
 export class SqliteDriver implements StorageDriver {
   readonly name = 'sqlite' as const;
   readonly organizations: SqliteOrganizations;
@@ -120,6 +146,7 @@ export class SqliteDriver implements StorageDriver {
   readonly tokens: SqliteTokens;
   readonly devices: SqliteDevices;
   readonly agents: SqliteDocuments<Agent> & AgentRepository;
+  readonly webhooks: SqliteWebhooks;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -129,6 +156,7 @@ export class SqliteDriver implements StorageDriver {
     this.tokens = new SqliteTokens(this.db);
     this.devices = new SqliteDevices(this.db);
     this.agents = new SqliteDocuments<Agent>(this.db, 'agents');
+    this.webhooks = new SqliteWebhooks(this.db);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,76 @@
+// The webhook resource (Blynk, seed 000; ARCHITECTURE §5), plus Kobiton's description and a signing secret.
+
+/** Blynk's 13 trigger types, plus DEVICE_STATUS (Kobiton's device-status webhooks). */
+export const TRIGGERS = [
+  'NEW_USER', 'DELETED_USER', 'UPDATED_USER', 'DEVICE_ADDED', 'DEVICE_DELETED',
+  'DEVICE_DATASTREAM_UPDATE', 'PRODUCT_DATASTREAM_UPDATE', 'GLOBAL_PRODUCT_DATASTREAM_UPDATE',
+  'DEVICE_LOG_EVENT', 'PRODUCT_LOG_EVENT', 'GLOBAL_PRODUCT_LOG_EVENT',
+  'FIRST_DEVICE_CONNECTION_IN_ORG', 'ORGANIZATION_ADDED', 'DEVICE_STATUS',
+] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export const CONTENT_TYPES = ['JSON', 'PLAIN_TEXT', 'URL_ENCODED_FORM'] as const;
+export const AUTH_TYPES = ['NONE', 'BASIC', 'BEARER', 'OAUTH2'] as const;
+export const WEBHOOK_STATUSES = ['ENABLED', 'DISABLED', 'DISABLED_DUE_TO_ERRORS'] as const;
+export const DEVICE_STATUSES = ['online', 'offline', 'utilizing', 'unplugged'] as const;
+export const CONDITION_OPS = ['any', 'changed', 'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'outside'] as const;
+
+export interface Condition {
+  op: (typeof CONDITION_OPS)[number];
+  value?: number | string | boolean;
+  value2?: number;
+  hysteresis?: number;
+  forMs?: number;
+}
+
+/** Our shape for Blynk's unpublished `dataTrigger` (ARCHITECTURE §4). */
+export interface DataTrigger {
+  deviceId?: string;
+  templateId?: string;
+  dataStream?: string;
+  eventCode?: string;
+  statuses?: (typeof DEVICE_STATUSES)[number][];
+  deviceIds?: string[];
+  deviceGroupIds?: string[];
+  condition?: Condition;
+  throttleMs?: number;
+}
+
+export interface OAuth2Request { tokenUrl: string; clientId: string; clientSecret: string; scope?: string }
+export interface BasicAuth { username: string; password: string }
+
+/** As stored: every secret field holds SecretBox-sealed text, never clear text. */
+export interface Webhook {
+  id: number;
+  orgId: number;
+  name: string;
+  description: string;
+  trigger: Trigger;
+  dataTrigger: DataTrigger | null;
+  url: string;
+  method: (typeof METHODS)[number];
+  contentType: (typeof CONTENT_TYPES)[number];
+  authType: (typeof AUTH_TYPES)[number];
+  body: string;
+  formBody: Record<string, string>;
+  headers: Record<string, string>;
+  basicAuth: BasicAuth | null;
+  bearerToken: string | null;
+  oAuth2Request: OAuth2Request | null;
+  failureReceivers: number[];
+  failureLimit: number;
+  status: (typeof WEBHOOK_STATUSES)[number];
+  attemptCount: number;
+  failureCount: number;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
+  createdAt: number;
+  lastModifiedTs: number;
+  lastTriggeredTs: number | null;
+}
+
+/** Triggers whose dataTrigger must name a datastream / an event code (Blynk: "required for datastream and log event triggers"). */
+export const DATASTREAM_TRIGGERS = new Set<Trigger>(['DEVICE_DATASTREAM_UPDATE', 'PRODUCT_DATASTREAM_UPDATE', 'GLOBAL_PRODUCT_DATASTREAM_UPDATE']);
+export const LOG_EVENT_TRIGGERS = new Set<Trigger>(['DEVICE_LOG_EVENT', 'PRODUCT_LOG_EVENT', 'GLOBAL_PRODUCT_LOG_EVENT']);

@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../common/api-error.js';
+import { SecretBox } from '../common/secret-box.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { DuplicateKeyError, STORAGE, type StorageDriver } from '../storage/ports.js';
+import type { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto.js';
+import type { Webhook } from './webhook.model.js';
+import { checkAuth, checkDataTrigger, checkStrings, checkUrl } from './webhook-rules.js';
+
+export const MASK = '********';
+const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
+const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+export type WebhookView = Omit<Webhook, 'secret' | 'previousSecret' | 'orgId'> & { secret?: string };
+
+/** The webhook resource: validation, secrets sealed at rest and shown once, Blynk's status rules. */
+@Injectable()
+export class WebhooksService {
+  private readonly allowHttp: boolean;
+
+  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly box: SecretBox, config: GatewayConfig) {
+    this.allowHttp = config.WEBHOOK_ALLOW_HTTP === 'true';
+  }
+
+  async list(orgId: number): Promise<WebhookView[]> {
+    return (await this.storage.webhooks.list(orgId)).map((w) => this.view(w));
+  }
+
+  async get(orgId: number, id: number): Promise<Webhook> {
+    const w = await this.storage.webhooks.findById(orgId, id);
+    if (!w) throw ApiError.notFound('Webhook');
+    return w;
+  }
+
+  /** 201 with the signing secret in clear, the only time it is shown. */
+  async create(orgId: number, dto: CreateWebhookDto): Promise<WebhookView> {
+    const now = Date.now();
+    const secret = newSecret();
+    const w: Omit<Webhook, 'id'> = {
+      orgId, name: dto.name, description: dto.description ?? '', trigger: dto.trigger, dataTrigger: dto.dataTrigger ?? null,
+      url: dto.url, method: dto.method ?? 'POST', contentType: dto.contentType ?? 'JSON', authType: dto.authType ?? 'NONE',
+      body: dto.body ?? '', formBody: dto.formBody ?? {}, headers: dto.headers ?? {},
+      basicAuth: null, bearerToken: null, oAuth2Request: null,
+      failureReceivers: dto.failureReceivers ?? [], failureLimit: dto.failureLimit ?? 10,
+      // DISABLED_DUE_TO_ERRORS is the system's to set.
+      status: dto.status === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+      attemptCount: 0, failureCount: 0, secret: this.box.seal(secret), previousSecret: null, previousSecretExpiresAt: null,
+      createdAt: now, lastModifiedTs: now, lastTriggeredTs: null,
+    };
+    this.applyCredentials(w, dto);
+    await this.validate(w);
+    const saved = await this.unique(w.name, () => this.storage.webhooks.create(w));
+    return { ...this.view(saved), secret };
+  }
+
+  /** PUT (`full`) replaces every field; PATCH changes only those given. */
+  async update(orgId: number, id: number, dto: UpdateWebhookDto, full: boolean): Promise<WebhookView> {
+    const w = await this.get(orgId, id);
+    if (full) {
+      for (const field of ['name', 'trigger', 'url'] as const) if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
+      Object.assign(w, { description: '', dataTrigger: null, method: 'POST', contentType: 'JSON', authType: 'NONE', body: '', formBody: {}, headers: {}, failureReceivers: [], failureLimit: 10 });
+    }
+    const { status, basicAuth: _b, bearerToken: _t, oAuth2Request: _o, ...plain } = dto;
+    Object.assign(w, Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined)));
+    this.applyCredentials(w, dto);
+    if (status === 'ENABLED') {
+      w.status = 'ENABLED';
+      w.failureCount = 0; // re-enabling starts the consecutive-failure count afresh
+    } else if (status === 'DISABLED') {
+      w.status = 'DISABLED';
+    } // DISABLED_DUE_TO_ERRORS in an update is ignored (Blynk).
+    await this.validate(w);
+    w.lastModifiedTs = Date.now();
+    await this.unique(w.name, () => this.storage.webhooks.update(w));
+    return this.view(w);
+  }
+
+  async remove(orgId: number, id: number): Promise<void> {
+    if (!(await this.storage.webhooks.delete(orgId, id))) throw ApiError.notFound('Webhook');
+  }
+
+  /** New signing secret; the previous one stays valid (both signatures are sent) for 24 h. */
+  async rotateSecret(orgId: number, id: number): Promise<{ id: number; secret: string; previousSecretExpiresAt: number }> {
+    const w = await this.get(orgId, id);
+    const secret = newSecret();
+    w.previousSecret = w.secret;
+    w.previousSecretExpiresAt = Date.now() + PREVIOUS_SECRET_GRACE_MS;
+    w.secret = this.box.seal(secret);
+    w.lastModifiedTs = Date.now();
+    await this.storage.webhooks.update(w);
+    return { id, secret, previousSecretExpiresAt: w.previousSecretExpiresAt };
+  }
+
+  /** What the API shows: no signing secrets, credentials masked. */
+  view(w: Webhook): WebhookView {
+    const { secret: _s, previousSecret: _p, orgId: _o, ...rest } = w;
+    return {
+      ...rest,
+      basicAuth: w.basicAuth && { username: w.basicAuth.username, password: MASK },
+      bearerToken: w.bearerToken && MASK,
+      oAuth2Request: w.oAuth2Request && { ...w.oAuth2Request, clientSecret: MASK },
+    };
+  }
+
+  /** Seals given credentials; a masked value sent back unchanged keeps the stored one. */
+  private applyCredentials(w: Omit<Webhook, 'id'>, dto: UpdateWebhookDto): void {
+    if (dto.basicAuth) {
+      const keep = dto.basicAuth.password === MASK && w.basicAuth;
+      w.basicAuth = { username: dto.basicAuth.username, password: keep ? w.basicAuth!.password : this.box.seal(dto.basicAuth.password) };
+    }
+    if (dto.bearerToken) w.bearerToken = dto.bearerToken === MASK && w.bearerToken ? w.bearerToken : this.box.seal(dto.bearerToken);
+    if (dto.oAuth2Request) {
+      const keep = dto.oAuth2Request.clientSecret === MASK && w.oAuth2Request;
+      w.oAuth2Request = { ...dto.oAuth2Request, clientSecret: keep ? w.oAuth2Request!.clientSecret : this.box.seal(dto.oAuth2Request.clientSecret) };
+    }
+    if (w.authType !== 'BASIC') w.basicAuth = null;
+    if (w.authType !== 'BEARER') w.bearerToken = null;
+    if (w.authType !== 'OAUTH2') w.oAuth2Request = null;
+  }
+
+  private async validate(w: Omit<Webhook, 'id'>): Promise<void> {
+    checkUrl(w.url, this.allowHttp);
+    checkStrings('headers', w.headers);
+    checkStrings('formBody', w.formBody);
+    checkDataTrigger(w);
+    checkAuth(w, this.allowHttp);
+    for (const userId of w.failureReceivers) {
+      if (!(await this.storage.users.findById(w.orgId, userId))) throw ApiError.badRequest(`failureReceivers: user ${userId} is not a user of this organization`);
+    }
+  }
+
+  private async unique<T>(name: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof DuplicateKeyError) throw ApiError.conflict(`a webhook named ${JSON.stringify(name)} already exists in this organization`);
+      throw e;
+    }
+  }
+}
