@@ -3,7 +3,7 @@ import type { AedesPublishPacket, Client } from 'aedes';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { BrokerService } from '../broker/broker.service.js';
 import { DENIED_TOPIC } from '../broker/identity.js';
-import { parseDeviceTopic } from '../broker/topics.js';
+import { type DeviceTopic, parseDeviceTopic } from '../broker/topics.js';
 import type { DeviceMessage } from './ingest.service.js';
 
 /** The patterns ingest handlers declare with @EventPattern, one per topic kind. */
@@ -31,20 +31,20 @@ export type DirectHandler = (message: DeviceMessage) => void;
  * handler made durable.
  */
 export class BrokerTransport extends Server implements CustomTransportStrategy {
-  private handlers = new Map<string, MessageHandler>();
+  private readonly nestHandlers = new Map<string, MessageHandler>();
+  private readonly directHandlers: ReadonlyMap<string, DirectHandler>;
 
-  constructor(private readonly broker: BrokerService, private readonly direct: Partial<Record<keyof typeof TOPIC_PATTERNS, DirectHandler>> = {}) {
+  constructor(private readonly broker: BrokerService, direct: Partial<Record<keyof typeof TOPIC_PATTERNS, DirectHandler>> = {}) {
     super();
+    this.directHandlers = new Map(Object.entries(direct));
   }
 
   listen(callback: () => void): void {
     for (const [kind, pattern] of Object.entries(TOPIC_PATTERNS)) {
       const handler = this.getHandlerByPattern(pattern);
-      if (handler) this.handlers.set(kind, handler);
-    }
-    for (const [kind, fn] of Object.entries(this.direct)) {
-      if (this.handlers.has(kind)) throw new Error(`topic kind ${kind} has both an @EventPattern and a direct handler`);
-      this.handlers.set(kind, ((m: DeviceMessage) => { fn(m); return RESOLVED; }) as unknown as MessageHandler);
+      if (!handler) continue;
+      if (this.directHandlers.has(kind)) throw new Error(`topic kind ${kind} has both an @EventPattern and a direct handler`);
+      this.nestHandlers.set(kind, handler);
     }
     this.broker.aedes.published = (packet, client, done) => this.onPublished(packet, client, done);
     callback();
@@ -53,13 +53,18 @@ export class BrokerTransport extends Server implements CustomTransportStrategy {
   private onPublished(packet: AedesPublishPacket, client: Client | null, done: (err?: Error | null) => void): void {
     if (client === null || packet.topic === DENIED_TOPIC) return done();
     const topic = parseDeviceTopic(packet.topic);
-    const handler = topic && this.handlers.get(topic.kind);
-    if (!topic || !handler) return done();
-    const message: DeviceMessage = { deviceId: topic.deviceId, key: topic.key, payload: packet.payload as Buffer, ts: Date.now() };
-    const result = handler(message);
-    if (packet.qos === 0 || result === RESOLVED) {
+    if (!topic) return done();
+    const direct = this.directHandlers.get(topic.kind);
+    if (direct) {
+      direct(toMessage(topic, packet));
+      return done();
+    }
+    const handler = this.nestHandlers.get(topic.kind);
+    if (!handler) return done();
+    const result = handler(toMessage(topic, packet));
+    if (packet.qos === 0) {
       done();
-      if (result !== RESOLVED) result.catch(noop);
+      result.catch(noop);
       return;
     }
     result.then((r) => (isObservable(r) ? lastValueFrom(r, { defaultValue: undefined }) : r)).then(() => done(), () => done());
@@ -79,4 +84,7 @@ export class BrokerTransport extends Server implements CustomTransportStrategy {
 }
 
 function noop(): void {}
-const RESOLVED = Promise.resolve();
+
+function toMessage(topic: DeviceTopic, packet: AedesPublishPacket): DeviceMessage {
+  return { deviceId: topic.deviceId, key: topic.key, payload: packet.payload as Buffer, ts: Date.now() };
+}
