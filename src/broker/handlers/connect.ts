@@ -45,16 +45,14 @@ export function authenticate(ctx: BrokerContext) {
 function accept(ctx: BrokerContext, client: GatewayClient, identity: Identity, done: (e: null, ok: boolean) => void): void {
   client.identity = identity;
   ctx.metrics.connections.inc({ kind: identity.kind });
-  if (identity.kind === 'sandbox') {
-    client.conn.once('close', () => ctx.metrics.connections.dec({ kind: identity.kind }));
-    return done(null, true);
-  }
+  // Sandbox clients are no device or agent: they have no presence.
+  const present = identity.kind !== 'sandbox';
   // Presence counts the connection from here, before Aedes closes a taken-over session, so a takeover never
   // shows an offline gap. The socket's close is the one place every ending goes through.
-  ctx.presence.connected(identity.id, client);
+  if (present) ctx.presence.connected(identity.id, client);
   client.conn.once('close', () => {
     ctx.metrics.connections.dec({ kind: identity.kind });
-    ctx.presence.disconnected(identity.id, client);
+    if (present) ctx.presence.disconnected(identity.id, client);
   });
   done(null, true);
 }
