@@ -19,6 +19,14 @@ import { TenancyService } from './tenancy/tenancy.service.js';
 import { SecretBox } from './common/secret-box.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
+import { WebhookCatalog } from './webhooks/webhook-catalog.js';
+import { BoldWebhooksController } from './webhooks/bold/bold-webhooks.controller.js';
+import { TriggerEngine } from './triggers/trigger-engine.js';
+import { TriggerStateStore } from './triggers/trigger-state-store.js';
+import { deliveryProviders } from './delivery/delivery.providers.js';
+import { DeliveriesController } from './delivery/deliveries.controller.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
+import { FailureNotifier } from './notifications/failure-notifier.js';
 
 /** The gateway, given its validated configuration and an opened storage driver. */
 @Module({})
@@ -27,13 +35,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }), EventsModule],
-      controllers: [TenancyController, DevicesController, AgentsController, WebhooksController, ObservabilityController, IngestController],
+      controllers: [
+        TenancyController, NotificationsController, DevicesController, AgentsController, WebhooksController, DeliveriesController,
+        BoldWebhooksController, ObservabilityController, IngestController,
+      ],
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: STORAGE, useValue: storage },
         { provide: APP_GUARD, useClass: ApiTokenGuard },
         { provide: SecretBox, useValue: SecretBox.fromConfig(config.GATEWAY_SECRET_KEY, config.DATA_DIR) },
-        WebhooksService,
+        WebhooksService, WebhookCatalog, TriggerStateStore, TriggerEngine, FailureNotifier, ...deliveryProviders,
         GatewayMetrics, TenancyService, DeviceRegistry, PresenceTracker, DevicesService, IngestService, BrokerService,
       ],
     };

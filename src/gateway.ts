@@ -16,6 +16,11 @@ import { MongoDriver } from './storage/mongo/mongo.driver.js';
 import type { StorageDriver } from './storage/ports.js';
 import { SqliteDriver } from './storage/sqlite/sqlite.driver.js';
 import { TenancyService } from './tenancy/tenancy.service.js';
+import { DeliveriesService } from './delivery/deliveries.service.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { Outbox } from './delivery/outbox.js';
+import { TriggerEngine } from './triggers/trigger-engine.js';
+import { WebhookCatalog } from './webhooks/webhook-catalog.js';
 
 export interface Gateway {
   app: INestApplication;
@@ -43,7 +48,15 @@ export async function startGateway(env: Record<string, string | undefined>, logg
   SwaggerModule.setup('docs', app, doc, { swaggerUiEnabled: true, ...({ scarfSettings: { enabled: false } } as object) } as never);
 
   await app.get(DeviceRegistry).load();
+  await app.get(WebhookCatalog).load();
   const generatedAdminToken = await app.get(TenancyService).bootstrap();
+  // Webhooks before presence settles: the offline events of a restart are matched like any other.
+  const outbox = app.get(Outbox);
+  const dispatcher = app.get(Dispatcher);
+  outbox.drainTo((deliveries) => dispatcher.accept(deliveries));
+  await dispatcher.start();
+  await app.get(TriggerEngine).start();
+  app.get(DeliveriesService).startRetention();
   app.get(PresenceTracker).settleAfterRestart();
 
   const broker = app.get(BrokerService);
@@ -51,7 +64,7 @@ export async function startGateway(env: Record<string, string | undefined>, logg
   const ingest = app.get(IngestService);
   app.connectMicroservice({ strategy: new BrokerTransport(broker, {
     ds: (m) => ingest.datastream(m), batch: (m) => ingest.batch(m), event: (m) => ingest.logEvent(m),
-  }) });
+  }, () => outbox.durable()) });
   await app.startAllMicroservices();
   await broker.listen();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);

@@ -1,3 +1,4 @@
+import type { AedesPublishPacket, Client } from 'aedes';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { DeviceRegistry } from '../devices/device-registry.js';
 import type { PresenceTracker } from '../devices/presence-tracker.js';
@@ -11,4 +12,11 @@ export interface BrokerContext {
   presence: PresenceTracker;
   metrics: GatewayMetrics;
   tenancy: TenancyService;
+  /**
+   * Called with every PUBLISH that passed the ACL, before Aedes acknowledges it (for QoS 1 Aedes writes the
+   * PUBACK right after authorizePublish, so this is the last moment to make the message's effects durable).
+   */
+  accepted: AcceptedPublish;
 }
+
+export type AcceptedPublish = (packet: AedesPublishPacket, client: Client, done: (err?: Error | null) => void) => void;

@@ -11,7 +11,7 @@ import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
-import type { BrokerContext } from './broker-context.js';
+import type { AcceptedPublish, BrokerContext } from './broker-context.js';
 import { FrameGuard } from './frame-guard.js';
 import type { GatewayClient } from './identity.js';
 import { authenticate, preConnect } from './handlers/connect.js';
@@ -37,8 +37,11 @@ export class BrokerService {
     private readonly metrics: GatewayMetrics,
     tenancy: TenancyService,
   ) {
-    this.ctx = { config, registry, presence, metrics, tenancy };
+    this.ctx = { config, registry, presence, metrics, tenancy, accepted: (_p, _c, done) => done(null) };
   }
+
+  /** Where accepted PUBLISH packets go (the ingest transport); its callback lets Aedes acknowledge them. */
+  onAccepted(handler: AcceptedPublish): void { this.ctx.accepted = handler; }
 
   private readonly ctx: BrokerContext;
 

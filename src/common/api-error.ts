@@ -14,6 +14,22 @@ export class ApiError extends HttpException {
 const CODES: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound',
   405: 'MethodNotAllowed', 409: 'Conflict', 413: 'PayloadTooLarge', 429: 'TooManyRequests' };
 
+/** Status, message and code of anything thrown while serving a request. */
+export function describeError(exception: unknown): { status: number; message: string; code: string } {
+  if (exception instanceof ApiError) {
+    const { error } = exception.getResponse() as { error: { message: string; code: string } };
+    return { status: exception.getStatus(), ...error };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const body = exception.getResponse() as { message?: string | string[] } | string;
+    const raw = typeof body === 'string' ? body : body.message ?? exception.message;
+    const message = Array.isArray(raw) ? raw.join('; ') : raw;
+    return { status, message, code: status === 400 ? 'ValidationError' : CODES[status] ?? 'Error' };
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'internal server error', code: 'InternalError' };
+}
+
 /** Every error leaves in the same shape, whatever threw it. */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -21,20 +37,8 @@ export class ApiErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    if (exception instanceof ApiError) {
-      res.status(exception.getStatus()).json(exception.getResponse());
-      return;
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const body = exception.getResponse() as { message?: string | string[] } | string;
-      const raw = typeof body === 'string' ? body : body.message ?? exception.message;
-      const message = Array.isArray(raw) ? raw.join('; ') : raw;
-      const code = status === 400 ? 'ValidationError' : CODES[status] ?? 'Error';
-      res.status(status).json({ error: { message, code } });
-      return;
-    }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: { message: 'internal server error', code: 'InternalError' } });
+    const { status, message, code } = describeError(exception);
+    if (status === 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    res.status(status).json({ error: { message, code } });
   }
 }

@@ -10,13 +10,13 @@ export class GatewayConfig {
   @int() @IsInt() @Min(0) @Max(65535) MQTT_PORT = 1883;
   @IsString() MQTT_HOST = '0.0.0.0';
   @Matches(/^\/[A-Za-z0-9/_-]*$/, { message: 'MQTT_WS_PATH must be a URL path starting with /' }) MQTT_WS_PATH = '/mqtt';
-  @IsOptional() @IsString() MQTT_TLS_CERT?: string;
-  @IsOptional() @IsString() MQTT_TLS_KEY?: string;
+  @IsOptional() @IsString() MQTT_TLS_CERT?: string = undefined;
+  @IsOptional() @IsString() MQTT_TLS_KEY?: string = undefined;
   @int() @IsInt() @Min(0) @Max(65535) MQTT_TLS_PORT = 8883;
   @IsString() DATA_DIR = './data';
-  @IsOptional() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' }) MONGODB_URI?: string;
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{24,128}$/, { message: 'GATEWAY_ADMIN_TOKEN must be 24-128 characters of [A-Za-z0-9_-]' }) GATEWAY_ADMIN_TOKEN?: string;
-  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'GATEWAY_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)' }) GATEWAY_SECRET_KEY?: string;
+  @IsOptional() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' }) MONGODB_URI?: string = undefined;
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{24,128}$/, { message: 'GATEWAY_ADMIN_TOKEN must be 24-128 characters of [A-Za-z0-9_-]' }) GATEWAY_ADMIN_TOKEN?: string = undefined;
+  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'GATEWAY_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)' }) GATEWAY_SECRET_KEY?: string = undefined;
   @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_HTTP must be true or false' }) WEBHOOK_ALLOW_HTTP = 'false';
   @int() @IsInt() @Min(1024) @Max(268435455) MQTT_MAX_PACKET_BYTES = 262144;
   @int() @IsInt() @Min(1) @Max(10000) MQTT_MAX_SUBSCRIPTIONS = 100;
@@ -26,12 +26,25 @@ export class GatewayConfig {
   /** Lets clients without credentials into an isolated topic space (for MQTT conformance suites). Off by default. */
   @IsIn(['true', 'false'], { message: 'MQTT_SANDBOX must be true or false' }) MQTT_SANDBOX = 'false';
   @int() @IsInt() @Min(10) PRESENCE_FLUSH_MS = 200;
+  /** Delay before each attempt; its length is the number of attempts (Svix-like default). */
+  @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE_MS must be a comma-separated list of milliseconds' })
+  WEBHOOK_RETRY_SCHEDULE_MS = '0,5000,300000,1800000,7200000,18000000,36000000,36000000';
+  /** CIDRs and host names that outbound webhooks may reach although private/loopback/link-local. */
+  @Matches(/^[A-Za-z0-9.:/*_-]*(,[A-Za-z0-9.:/*_-]+)*$/, { message: 'WEBHOOK_ALLOWED_TARGETS must be a comma-separated list of CIDRs or host names' })
+  WEBHOOK_ALLOWED_TARGETS = '';
+  @int() @IsInt() @Min(100) @Max(120000) WEBHOOK_TIMEOUT_MS = 10000;
+  @int() @IsInt() @Min(0) @Max(1048576) WEBHOOK_MAX_RESPONSE_BYTES = 16384;
+  @int() @IsInt() @Min(1) @Max(256) WEBHOOK_CONCURRENCY = 8;
+  @IsIn(['undici', 'axios'], { message: 'WEBHOOK_HTTP_CLIENT must be undici or axios' }) WEBHOOK_HTTP_CLIENT = 'undici';
+  @int() @IsInt() @Min(1) @Max(3650) DELIVERY_RETENTION_DAYS = 30;
+  @IsOptional() @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must start with smtp:// or smtps://' }) SMTP_URL?: string = undefined;
+  @IsString() SMTP_FROM = 'Device gateway <gateway@localhost>';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
 }
 
 /** Validates `process.env` (or any record) and returns typed config, or throws naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
-  const known = Object.keys(new GatewayConfig()).concat(['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MONGODB_URI', 'GATEWAY_ADMIN_TOKEN', 'GATEWAY_SECRET_KEY']);
+  const known = Object.keys(new GatewayConfig());
   const present = Object.fromEntries(known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
   const config = plainToInstance(GatewayConfig, present);
   const errors = validateSync(config, { forbidUnknownValues: false });

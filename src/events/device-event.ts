@@ -2,9 +2,13 @@
 export type EventKind =
   | 'device.added' | 'device.deleted' | 'device.first_connection'
   | 'device.status.online' | 'device.status.offline' | 'device.state.utilizing' | 'device.state.unplugged'
-  | 'datastream.update' | 'log.event' | 'device.info';
+  | 'datastream.update' | 'log.event' | 'device.info'
+  | 'user.added' | 'user.updated' | 'user.deleted' | 'organization.added';
 
-/** One thing that happened to one device; what the trigger engine matches against. */
+/**
+ * One thing that happened to one device — or, for `user.*` and `organization.added`, to the org (deviceId '',
+ * the user or organization in `value`); what the trigger engine matches against.
+ */
 export interface DeviceEvent {
   orgId: number;
   deviceId: string;

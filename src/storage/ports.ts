@@ -1,6 +1,8 @@
 // Storage ports: domain code depends on these interfaces only, never on a driver (ARCHITECTURE §6).
 // Two drivers implement every port: sqlite/ (default, embedded) and mongo/ (MONGODB_URI).
 
+import type { Delivery, DeliveryAttempt, DeliveryQuery, NewDelivery } from '../delivery/delivery.model.js';
+import type { TriggerState } from '../triggers/trigger-state.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 
 export type DeviceType = 'PRIVATE' | 'LOCAL' | 'PUBLIC';
@@ -36,6 +38,8 @@ export interface UserRepository {
   create(user: Omit<User, 'id' | 'createdAt'>): Promise<User>;
   list(orgId: number): Promise<User[]>;
   findById(orgId: number, id: number): Promise<User | null>;
+  /** Fails with DuplicateKeyError('email') when the org has another user with that e-mail. */
+  update(orgId: number, id: number, patch: Partial<Pick<User, 'email' | 'name'>>): Promise<User | null>;
   delete(orgId: number, id: number): Promise<boolean>;
 }
 
@@ -70,6 +74,41 @@ export interface WebhookRepository {
   list(orgId: number): Promise<Webhook[]>;
   update(webhook: Webhook): Promise<void>;
   delete(orgId: number, id: number): Promise<boolean>;
+  /** Every webhook of every org, for the in-memory catalog loaded at start. */
+  all(): Promise<Webhook[]>;
+  /** Write-behind of runtime counters (attemptCount, failureCount, lastTriggeredTs, status): one commit. */
+  saveMany(webhooks: Webhook[]): Promise<void>;
+}
+
+/** The outbox and the delivery log. */
+export interface DeliveryRepository {
+  /** Group commit: every row in one transaction; returns them with their ids. */
+  insertMany(rows: NewDelivery[]): Promise<Delivery[]>;
+  /** State changes and the attempts that caused them, in one transaction. */
+  saveMany(deliveries: Delivery[], attempts: DeliveryAttempt[]): Promise<void>;
+  /** pending and held rows of every webhook, oldest first: what the dispatcher resumes after a restart. */
+  unfinished(): Promise<Delivery[]>;
+  find(orgId: number, webhookId: number, q: DeliveryQuery): Promise<{ items: Delivery[]; total: number }>;
+  findById(orgId: number, webhookId: number, id: number): Promise<Delivery | null>;
+  attempts(deliveryId: number): Promise<DeliveryAttempt[]>;
+  /** Deletes finished (delivered, failed, dropped) rows last changed before `ts`, with their attempts. */
+  prune(ts: number): Promise<number>;
+}
+
+export interface TriggerStateRepository {
+  all(): Promise<TriggerState[]>;
+  saveMany(states: TriggerState[]): Promise<void>;
+  deleteForWebhook(webhookId: number): Promise<void>;
+}
+
+export interface Notification {
+  id: number; orgId: number; userId: number; kind: string; title: string; message: string;
+  webhookId: number | null; createdAt: number;
+}
+
+export interface NotificationRepository {
+  create(n: Omit<Notification, 'id'>): Promise<Notification>;
+  listForUser(orgId: number, userId: number): Promise<Notification[]>;
 }
 
 /** One storage backend: every repository plus its lifecycle. */
@@ -81,6 +120,9 @@ export interface StorageDriver {
   readonly devices: DeviceRepository;
   readonly agents: AgentRepository;
   readonly webhooks: WebhookRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly triggerStates: TriggerStateRepository;
+  readonly notifications: NotificationRepository;
   close(): Promise<void>;
 }
 

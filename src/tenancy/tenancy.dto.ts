@@ -1,9 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { KNOWN_SCOPE } from './scopes.js';
 
 export class CreateUserDto {
   @ApiProperty() @IsEmail({}, { message: 'email must be an e-mail address' }) email!: string;
+  @ApiProperty() @IsString() @Length(1, 100) name!: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional() @IsOptional() @IsEmail({}, { message: 'email must be an e-mail address' }) email?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
+}
+
+export class CreateOrganizationDto {
   @ApiProperty() @IsString() @Length(1, 100) name!: string;
 }
 

@@ -5,7 +5,8 @@ import { DATASTREAM_TRIGGERS, LOG_EVENT_TRIGGERS, type Webhook } from './webhook
 
 const bad = (message: string, code = 'ValidationError') => ApiError.badRequest(message, code);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'webhook-id', 'webhook-timestamp',
+  'webhook-signature', 'x-webhook-secret']);
 const THRESHOLD_OPS = new Set(['gt', 'gte', 'lt', 'lte', 'between', 'outside']);
 
 /** http(s) only; plain http only where the deployment allows it (Bold's error code). */
@@ -41,6 +42,10 @@ export function checkDataTrigger(w: Pick<Webhook, 'trigger' | 'dataTrigger'>): v
     if (!dt[key]) throw bad(`dataTrigger.${key} is required for ${t}`);
     if (!dt[scoped]) throw bad(`dataTrigger.${scoped} is required for ${t}`);
   }
+  if (t === 'DEVICE_EVENTS' && !dt?.statuses?.length && !dt?.eventCodes?.length) {
+    throw bad('dataTrigger.statuses or dataTrigger.eventCodes must name at least one event for DEVICE_EVENTS');
+  }
+  if (t === 'DEVICE_STATUS' && dt?.statuses && dt.statuses.length === 0) throw bad('dataTrigger.statuses must enable at least one status (Kobiton)');
   const c = dt?.condition;
   if (!c) return;
   if (!DATASTREAM_TRIGGERS.has(t)) throw bad(`dataTrigger.condition applies only to datastream triggers, not ${t}`);

@@ -22,6 +22,8 @@ export class DataTriggerDto {
   @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'dataTrigger.templateId must match [A-Za-z0-9._:-]{1,64}' }) templateId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'dataTrigger.dataStream must match [A-Za-z0-9_.-]{1,64}' }) dataStream?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'dataTrigger.eventCode must match [A-Za-z0-9_.-]{1,64}' }) eventCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(50)
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { each: true, message: 'dataTrigger.eventCodes must each match [A-Za-z0-9_.-]{1,64}' }) eventCodes?: string[];
   @ApiPropertyOptional({ enum: DEVICE_STATUSES, isArray: true }) @IsOptional() @IsArray()
   @IsIn(DEVICE_STATUSES, { each: true, message: `dataTrigger.statuses must each be one of ${DEVICE_STATUSES.join(', ')}` }) statuses?: (typeof DEVICE_STATUSES)[number][];
   @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(1000) @Matches(ID, { each: true, message: 'dataTrigger.deviceIds must each match [A-Za-z0-9._:-]{1,64}' }) deviceIds?: string[];

@@ -1,11 +1,14 @@
 // The webhook resource (Blynk, seed 000; ARCHITECTURE §5), plus Kobiton's description and a signing secret.
 
-/** Blynk's 13 trigger types, plus DEVICE_STATUS (Kobiton's device-status webhooks). */
+/**
+ * Blynk's 13 trigger types, plus DEVICE_STATUS (Kobiton's device-status webhooks) and DEVICE_EVENTS: any of a
+ * set of statuses and log-event codes, which is what one Bold subscription (several topics) becomes.
+ */
 export const TRIGGERS = [
   'NEW_USER', 'DELETED_USER', 'UPDATED_USER', 'DEVICE_ADDED', 'DEVICE_DELETED',
   'DEVICE_DATASTREAM_UPDATE', 'PRODUCT_DATASTREAM_UPDATE', 'GLOBAL_PRODUCT_DATASTREAM_UPDATE',
   'DEVICE_LOG_EVENT', 'PRODUCT_LOG_EVENT', 'GLOBAL_PRODUCT_LOG_EVENT',
-  'FIRST_DEVICE_CONNECTION_IN_ORG', 'ORGANIZATION_ADDED', 'DEVICE_STATUS',
+  'FIRST_DEVICE_CONNECTION_IN_ORG', 'ORGANIZATION_ADDED', 'DEVICE_STATUS', 'DEVICE_EVENTS',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
@@ -30,6 +33,8 @@ export interface DataTrigger {
   templateId?: string;
   dataStream?: string;
   eventCode?: string;
+  /** DEVICE_EVENTS: log-event codes that fire it. */
+  eventCodes?: string[];
   statuses?: (typeof DEVICE_STATUSES)[number][];
   deviceIds?: string[];
   deviceGroupIds?: string[];
@@ -58,6 +63,8 @@ export interface Webhook {
   basicAuth: BasicAuth | null;
   bearerToken: string | null;
   oAuth2Request: OAuth2Request | null;
+  /** Bold's `secretHttp`, sent verbatim in the X-Webhook-Secret header of every callback. */
+  httpSecret: string | null;
   failureReceivers: number[];
   failureLimit: number;
   status: (typeof WEBHOOK_STATUSES)[number];

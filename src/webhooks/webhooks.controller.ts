@@ -18,8 +18,8 @@ export class WebhooksController {
 
   @Get(':id')
   @RequireScope('webhook.get')
-  async get(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
-    return this.webhooks.view(await this.webhooks.get(req.auth.orgId, id));
+  get(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+    return this.webhooks.view(this.webhooks.get(req.auth.orgId, id));
   }
 
   @Post()

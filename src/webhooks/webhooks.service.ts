@@ -6,42 +6,49 @@ import { GatewayConfig } from '../config/gateway-config.js';
 import { DuplicateKeyError, STORAGE, type StorageDriver } from '../storage/ports.js';
 import type { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto.js';
 import type { Webhook } from './webhook.model.js';
+import { WebhookCatalog } from './webhook-catalog.js';
 import { checkAuth, checkDataTrigger, checkStrings, checkUrl } from './webhook-rules.js';
 
 export const MASK = '********';
 const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
-export type WebhookView = Omit<Webhook, 'secret' | 'previousSecret' | 'orgId'> & { secret?: string };
+export type WebhookView = Omit<Webhook, 'secret' | 'previousSecret' | 'orgId' | 'httpSecret'> & { secret?: string; httpSecret?: string };
 
 /** The webhook resource: validation, secrets sealed at rest and shown once, Blynk's status rules. */
 @Injectable()
 export class WebhooksService {
   private readonly allowHttp: boolean;
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly box: SecretBox, config: GatewayConfig) {
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly catalog: WebhookCatalog,
+    private readonly box: SecretBox,
+    config: GatewayConfig,
+  ) {
     this.allowHttp = config.WEBHOOK_ALLOW_HTTP === 'true';
   }
 
-  async list(orgId: number): Promise<WebhookView[]> {
-    return (await this.storage.webhooks.list(orgId)).map((w) => this.view(w));
+  list(orgId: number): WebhookView[] {
+    return this.catalog.list(orgId).map((w) => this.view(w));
   }
 
-  async get(orgId: number, id: number): Promise<Webhook> {
-    const w = await this.storage.webhooks.findById(orgId, id);
+  /** The live webhook (read-only to callers: changes go through update). */
+  get(orgId: number, id: number): Webhook {
+    const w = this.catalog.get(orgId, id);
     if (!w) throw ApiError.notFound('Webhook');
     return w;
   }
 
   /** 201 with the signing secret in clear, the only time it is shown. */
-  async create(orgId: number, dto: CreateWebhookDto): Promise<WebhookView> {
+  async create(orgId: number, dto: CreateWebhookDto, extra: Partial<Pick<Webhook, 'httpSecret'>> = {}): Promise<WebhookView> {
     const now = Date.now();
     const secret = newSecret();
     const w: Omit<Webhook, 'id'> = {
       orgId, name: dto.name, description: dto.description ?? '', trigger: dto.trigger, dataTrigger: dto.dataTrigger ?? null,
       url: dto.url, method: dto.method ?? 'POST', contentType: dto.contentType ?? 'JSON', authType: dto.authType ?? 'NONE',
       body: dto.body ?? '', formBody: dto.formBody ?? {}, headers: dto.headers ?? {},
-      basicAuth: null, bearerToken: null, oAuth2Request: null,
+      basicAuth: null, bearerToken: null, oAuth2Request: null, httpSecret: null,
       failureReceivers: dto.failureReceivers ?? [], failureLimit: dto.failureLimit ?? 10,
       // DISABLED_DUE_TO_ERRORS is the system's to set.
       status: dto.status === 'DISABLED' ? 'DISABLED' : 'ENABLED',
@@ -49,14 +56,16 @@ export class WebhooksService {
       createdAt: now, lastModifiedTs: now, lastTriggeredTs: null,
     };
     this.applyCredentials(w, dto);
+    if (extra.httpSecret) w.httpSecret = this.box.seal(extra.httpSecret);
     await this.validate(w);
     const saved = await this.unique(w.name, () => this.storage.webhooks.create(w));
+    this.catalog.put(saved, { status: false, failureCount: false });
     return { ...this.view(saved), secret };
   }
 
   /** PUT (`full`) replaces every field; PATCH changes only those given. */
   async update(orgId: number, id: number, dto: UpdateWebhookDto, full: boolean): Promise<WebhookView> {
-    const w = await this.get(orgId, id);
+    const w = structuredClone(this.get(orgId, id));
     if (full) {
       for (const field of ['name', 'trigger', 'url'] as const) if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
       Object.assign(w, { description: '', dataTrigger: null, method: 'POST', contentType: 'JSON', authType: 'NONE', body: '', formBody: {}, headers: {}, failureReceivers: [], failureLimit: 10 });
@@ -73,33 +82,39 @@ export class WebhooksService {
     await this.validate(w);
     w.lastModifiedTs = Date.now();
     await this.unique(w.name, () => this.storage.webhooks.update(w));
+    this.catalog.put(w, { status: status === undefined || status === 'DISABLED_DUE_TO_ERRORS', failureCount: status !== 'ENABLED' });
     return this.view(w);
   }
 
   async remove(orgId: number, id: number): Promise<void> {
+    const w = this.get(orgId, id);
     if (!(await this.storage.webhooks.delete(orgId, id))) throw ApiError.notFound('Webhook');
+    await this.storage.triggerStates.deleteForWebhook(id);
+    this.catalog.remove(w);
   }
 
   /** New signing secret; the previous one stays valid (both signatures are sent) for 24 h. */
   async rotateSecret(orgId: number, id: number): Promise<{ id: number; secret: string; previousSecretExpiresAt: number }> {
-    const w = await this.get(orgId, id);
+    const w = structuredClone(this.get(orgId, id));
     const secret = newSecret();
     w.previousSecret = w.secret;
     w.previousSecretExpiresAt = Date.now() + PREVIOUS_SECRET_GRACE_MS;
     w.secret = this.box.seal(secret);
     w.lastModifiedTs = Date.now();
     await this.storage.webhooks.update(w);
+    this.catalog.put(w, { status: true, failureCount: true });
     return { id, secret, previousSecretExpiresAt: w.previousSecretExpiresAt };
   }
 
   /** What the API shows: no signing secrets, credentials masked. */
   view(w: Webhook): WebhookView {
-    const { secret: _s, previousSecret: _p, orgId: _o, ...rest } = w;
+    const { secret: _s, previousSecret: _p, orgId: _o, httpSecret, ...rest } = w;
     return {
       ...rest,
       basicAuth: w.basicAuth && { username: w.basicAuth.username, password: MASK },
       bearerToken: w.bearerToken && MASK,
       oAuth2Request: w.oAuth2Request && { ...w.oAuth2Request, clientSecret: MASK },
+      ...(httpSecret ? { httpSecret: MASK } : {}),
     };
   }
 

@@ -1,10 +1,10 @@
-import type { Client, PublishPacket } from 'aedes';
+import type { AedesPublishPacket, Client, PublishPacket } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
 import { DENIED_TOPIC, type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
 import { deviceIdOf } from '../topics.js';
 
 /**
- * ACL for PUBLISH. A denied publish is dropped: acknowledged by the normal QoS rules and routed nowhere,
+ * ACL for PUBLISH, then ingest (`ctx.accepted`), whose callback releases Aedes' acknowledgement. A denied publish is dropped: acknowledged by the normal QoS rules and routed nowhere,
  * which [MQTT-3.3.5-2] allows, so one bad topic does not cost a device its connection.
  */
 export function authorizePublish(ctx: BrokerContext) {
@@ -12,7 +12,7 @@ export function authorizePublish(ctx: BrokerContext) {
     // Will messages of sessions gone before a restart come with no client: nothing to check against.
     if (client === null) return done(null);
     const identity = (client as GatewayClient).identity;
-    if (identity && mayPublish(ctx, identity, packet.topic)) return done(null);
+    if (identity && mayPublish(ctx, identity, packet.topic)) return ctx.accepted(packet as AedesPublishPacket, client, done);
     ctx.metrics.denials.inc({ op: 'publish' });
     packet.topic = DENIED_TOPIC;
     packet.retain = false;

@@ -2,9 +2,10 @@ import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import {
   type Agent, type AgentRepository, type ApiToken, type ApiTokenRepository, type Device, type DeviceRepository,
   DuplicateKeyError, type Organization, type OrganizationRepository, type StorageDriver, type User, type UserRepository,
-  type WebhookRepository,
+  type WebhookRepository, type DeliveryRepository, type TriggerStateRepository, type NotificationRepository,
 } from '../ports.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
+import { MongoDeliveries, MongoNotifications, MongoTriggerStates } from './delivery.repositories.js';
 
 // Thin by design: one collection per port, the domain object stored as is, `_id` hidden from callers.
 const opts = { versionKey: false, minimize: false } as const;
@@ -16,10 +17,18 @@ const Token = new Schema({ _id: Number, orgId: { type: Number, index: true }, na
   tokenHash: { type: String, unique: true }, createdAt: Number }, opts);
 const WebhookS = new Schema({ _id: Number, orgId: Number, name: String, doc: Schema.Types.Mixed }, opts);
 WebhookS.index({ orgId: 1, name: 1 }, { unique: true });
+const DeliveryS = new Schema({ _id: Number, orgId: Number, webhookId: Number, status: String, createdAt: Number, updatedAt: Number,
+  doc: Schema.Types.Mixed }, opts);
+DeliveryS.index({ webhookId: 1, status: 1, createdAt: 1 });
+DeliveryS.index({ status: 1, updatedAt: 1 });
+const AttemptS = new Schema({ _id: String, deliveryId: { type: Number, index: true }, n: Number, doc: Schema.Types.Mixed }, opts);
+const StateS = new Schema({ _id: String, webhookId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
+const NotificationS = new Schema({ _id: Number, orgId: Number, userId: Number, createdAt: Number, doc: Schema.Types.Mixed }, opts);
+NotificationS.index({ orgId: 1, userId: 1, createdAt: -1 });
 const Doc = new Schema({ _id: String, orgId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents are typed by the ports, not by mongoose
-type AnyModel = Model<any>;
+export type AnyModel = Model<any>;
 const isDuplicate = (err: unknown): boolean => (err as { code?: number }).code === 11000;
 const strip = <T>(o: Record<string, unknown> | null): T | null => {
   if (!o) return null;
@@ -27,11 +36,15 @@ const strip = <T>(o: Record<string, unknown> | null): T | null => {
   return { id: _id, ...rest } as T;
 };
 
-class Ids {
+export class Ids {
   constructor(private readonly counters: AnyModel) {}
   async next(name: string): Promise<number> {
-    const r = await this.counters.findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean();
-    return r!.seq;
+    return this.reserve(name, 1);
+  }
+  /** Reserves `n` consecutive ids; returns the first. */
+  async reserve(name: string, n: number): Promise<number> {
+    const r = await this.counters.findOneAndUpdate({ _id: name }, { $inc: { seq: n } }, { upsert: true, new: true }).lean();
+    return r!.seq - n + 1;
   }
 }
 
@@ -55,6 +68,11 @@ class MongoUsers implements UserRepository {
   }
   async list(orgId: number) { return (await this.m.find({ orgId }).sort({ _id: 1 }).lean()).map((o) => strip<User>(o)!); }
   async findById(orgId: number, id: number) { return strip<User>(await this.m.findOne({ _id: id, orgId }).lean()); }
+  async update(orgId: number, id: number, patch: Partial<Pick<User, 'email' | 'name'>>) {
+    try {
+      return strip<User>(await this.m.findOneAndUpdate({ _id: id, orgId }, { $set: patch }, { new: true }).lean());
+    } catch (e) { if (isDuplicate(e)) throw new DuplicateKeyError('email'); throw e; }
+  }
   async delete(orgId: number, id: number) { return (await this.m.deleteOne({ _id: id, orgId })).deletedCount > 0; }
 }
 
@@ -110,6 +128,11 @@ class MongoWebhooks implements WebhookRepository {
     }
   }
   async delete(orgId: number, id: number) { return (await this.m.deleteOne({ _id: id, orgId })).deletedCount > 0; }
+  async all() { return (await this.m.find().sort({ _id: 1 }).lean()).map((o) => o.doc as Webhook); }
+  async saveMany(webhooks: Webhook[]): Promise<void> {
+    if (webhooks.length === 0) return;
+    await this.m.bulkWrite(webhooks.map((w) => ({ updateOne: { filter: { _id: w.id }, update: { $set: { doc: w } } } })), { ordered: false });
+  }
 }
 
 export class MongoDriver implements StorageDriver {
@@ -120,6 +143,9 @@ export class MongoDriver implements StorageDriver {
   readonly devices: DeviceRepository;
   readonly agents: AgentRepository;
   readonly webhooks: WebhookRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly triggerStates: TriggerStateRepository;
+  readonly notifications: NotificationRepository;
 
   private constructor(private readonly conn: Connection) {
     const model = (name: string, schema: Schema, collection: string) => conn.model(name, schema, collection) as unknown as AnyModel;
@@ -130,6 +156,9 @@ export class MongoDriver implements StorageDriver {
     this.devices = new MongoDevices(model('Device', Doc, 'devices'));
     this.agents = new MongoDocuments<Agent>(model('Agent', Doc, 'agents'));
     this.webhooks = new MongoWebhooks(model('Webhook', WebhookS, 'webhooks'), ids);
+    this.deliveries = new MongoDeliveries(model('Delivery', DeliveryS, 'deliveries'), model('DeliveryAttempt', AttemptS, 'delivery_attempts'), ids);
+    this.triggerStates = new MongoTriggerStates(model('TriggerState', StateS, 'trigger_states'));
+    this.notifications = new MongoNotifications(model('Notification', NotificationS, 'notifications'), ids);
   }
 
   static async connect(uri: string): Promise<MongoDriver> {

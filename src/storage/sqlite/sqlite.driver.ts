@@ -6,6 +6,7 @@ import {
   type User, type UserRepository, type WebhookRepository,
 } from '../ports.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
+import { SqliteDeliveries, SqliteNotifications, SqliteTriggerStates } from './delivery.repositories.js';
 
 type Row = Record<string, unknown>;
 
@@ -53,6 +54,13 @@ class SqliteUsers implements UserRepository {
   async findById(orgId: number, id: number): Promise<User | null> {
     const r = this.db.prepare('SELECT * FROM users WHERE org_id = ? AND id = ?').get(orgId, id) as Row | undefined;
     return r ? toUser(r) : null;
+  }
+  async update(orgId: number, id: number, patch: Partial<Pick<User, 'email' | 'name'>>): Promise<User | null> {
+    const current = await this.findById(orgId, id);
+    if (!current) return null;
+    const next = { ...current, ...patch };
+    unique('email', () => this.db.prepare('UPDATE users SET email = ?, name = ? WHERE org_id = ? AND id = ?').run(next.email, next.name, orgId, id));
+    return next;
   }
   async delete(orgId: number, id: number): Promise<boolean> {
     return this.db.prepare('DELETE FROM users WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;
@@ -137,6 +145,13 @@ class SqliteWebhooks implements WebhookRepository {
   async delete(orgId: number, id: number): Promise<boolean> {
     return this.db.prepare('DELETE FROM webhooks WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;
   }
+  async all(): Promise<Webhook[]> {
+    return (this.db.prepare('SELECT doc FROM webhooks ORDER BY id').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Webhook);
+  }
+  async saveMany(webhooks: Webhook[]): Promise<void> {
+    const stmt = this.db.prepare('UPDATE webhooks SET doc = ? WHERE id = ?');
+    this.db.transaction(() => { for (const w of webhooks) stmt.run(JSON.stringify(w), w.id); })();
+  }
 }
 
 export class SqliteDriver implements StorageDriver {
@@ -147,6 +162,9 @@ export class SqliteDriver implements StorageDriver {
   readonly devices: SqliteDevices;
   readonly agents: SqliteDocuments<Agent> & AgentRepository;
   readonly webhooks: SqliteWebhooks;
+  readonly deliveries: SqliteDeliveries;
+  readonly triggerStates: SqliteTriggerStates;
+  readonly notifications: SqliteNotifications;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -157,6 +175,9 @@ export class SqliteDriver implements StorageDriver {
     this.devices = new SqliteDevices(this.db);
     this.agents = new SqliteDocuments<Agent>(this.db, 'agents');
     this.webhooks = new SqliteWebhooks(this.db);
+    this.deliveries = new SqliteDeliveries(this.db);
+    this.triggerStates = new SqliteTriggerStates(this.db);
+    this.notifications = new SqliteNotifications(this.db);
   }
 
   async close(): Promise<void> {

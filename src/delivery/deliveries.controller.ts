@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { AuthedRequest } from '../tenancy/auth.guard.js';
+import { RequireScope } from '../tenancy/scopes.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
+import { DeliveriesService } from './deliveries.service.js';
+
+export class ListDeliveriesQuery {
+  @IsOptional() @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` }) status?: DeliveryStatus;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) page = 0;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) size = 20;
+}
+
+export class ReplayQuery {
+  @Type(() => Number) @IsInt({ message: 'since must be a timestamp in milliseconds' }) @Min(0) since!: number;
+}
+
+/** The delivery log of one webhook, its replays, and Blynk's Test. */
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('api/v1/organization/webhooks/:id')
+export class DeliveriesController {
+  constructor(private readonly deliveries: DeliveriesService) {}
+
+  @Get('deliveries')
+  @RequireScope('webhook.get')
+  list(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Query() q: ListDeliveriesQuery) {
+    return this.deliveries.list(req.auth.orgId, id, { status: q.status, page: q.page, size: q.size });
+  }
+
+  @Get('deliveries/:deliveryId')
+  @RequireScope('webhook.get')
+  get(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Param('deliveryId', ParseIntPipe) deliveryId: number) {
+    return this.deliveries.get(req.auth.orgId, id, deliveryId);
+  }
+
+  @Post('deliveries/:deliveryId/replay')
+  @HttpCode(202)
+  @RequireScope('webhook.patch')
+  replay(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Param('deliveryId', ParseIntPipe) deliveryId: number) {
+    return this.deliveries.replay(req.auth.orgId, id, deliveryId);
+  }
+
+  @Post('replay')
+  @HttpCode(202)
+  @RequireScope('webhook.patch')
+  replaySince(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Query() q: ReplayQuery) {
+    return this.deliveries.replaySince(req.auth.orgId, id, q.since);
+  }
+
+  @Post('test')
+  @HttpCode(200)
+  @RequireScope('webhook.patch')
+  test(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+    return this.deliveries.test(req.auth.orgId, id);
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ApiError } from '../common/api-error.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { DeviceRegistry } from '../devices/device-registry.js';
+import { STORAGE, type StorageDriver } from '../storage/ports.js';
+import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
+import type { Webhook } from '../webhooks/webhook.model.js';
+import type { Delivery, DeliveryQuery } from './delivery.model.js';
+import { type AttemptResult, Dispatcher } from './dispatcher.js';
+import { renderRequest } from './render/request-renderer.js';
+
+const DAY_MS = 86_400_000;
+
+/** The delivery log over REST, replays (Svix-style recovery), Blynk's Test, and retention. */
+@Injectable()
+export class DeliveriesService implements OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveriesService.name);
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly catalog: WebhookCatalog,
+    private readonly dispatcher: Dispatcher,
+    private readonly registry: DeviceRegistry,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  /** Prunes finished deliveries older than DELIVERY_RETENTION_DAYS now and every hour. */
+  startRetention(): void {
+    const prune = () => this.storage.deliveries.prune(Date.now() - this.config.DELIVERY_RETENTION_DAYS * DAY_MS)
+      .then((n) => { if (n > 0) this.logger.log(`pruned ${n} finished deliveries`); })
+      .catch((err: Error) => this.logger.error(`pruning deliveries: ${err.message}`));
+    void prune();
+    this.timer = setInterval(() => void prune(), 3600_000);
+    this.timer.unref();
+  }
+
+  async list(orgId: number, webhookId: number, q: DeliveryQuery) {
+    this.webhook(orgId, webhookId);
+    const { items, total } = await this.storage.deliveries.find(orgId, webhookId, q);
+    return { items: await Promise.all(items.map((d) => this.withAttempts(d))), page: q.page, size: q.size, total };
+  }
+
+  async get(orgId: number, webhookId: number, id: number) {
+    return this.withAttempts(await this.delivery(orgId, webhookId, id));
+  }
+
+  async replay(orgId: number, webhookId: number, id: number) {
+    const d = await this.delivery(orgId, webhookId, id);
+    this.dispatcher.replay(d);
+    return { id: d.id, messageId: d.messageId, status: 'pending' };
+  }
+
+  /** Replays every failed or held delivery created since `since` (ms). */
+  async replaySince(orgId: number, webhookId: number, since: number) {
+    this.webhook(orgId, webhookId);
+    let replayed = 0;
+    for (const status of ['failed', 'held'] as const) {
+      for (let page = 0; ; page++) {
+        const { items } = await this.storage.deliveries.find(orgId, webhookId, { status, since, page, size: 500 });
+        for (const d of items) { this.dispatcher.replay(d); replayed++; }
+        if (items.length < 500) break;
+      }
+    }
+    return { replayed, since };
+  }
+
+  /** Blynk's Test: one synthetic event, sent now; counted in attemptCount, not written to the delivery log. */
+  async test(orgId: number, webhookId: number): Promise<AttemptResult & { delivered: boolean }> {
+    const w = this.webhook(orgId, webhookId);
+    const device = w.dataTrigger?.deviceId ? this.registry.device(w.dataTrigger.deviceId) : undefined;
+    const event = {
+      orgId, deviceId: device?.id ?? 'test-device', kind: testKind(w), key: w.dataTrigger?.dataStream ?? w.dataTrigger?.eventCode ?? '',
+      value: w.dataTrigger?.condition?.value ?? 1, ts: Date.now(), seq: 0,
+    } as const;
+    const result = await this.dispatcher.send(w, `msg_test_${Date.now()}`, renderRequest({ event, device, webhook: w }));
+    w.attemptCount++;
+    this.catalog.touch(w);
+    const { headers: _h, ...rest } = result;
+    return { ...rest, headers: {}, delivered: result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300 };
+  }
+
+  private webhook(orgId: number, id: number): Webhook {
+    const w = this.catalog.get(orgId, id);
+    if (!w) throw ApiError.notFound('Webhook');
+    return w;
+  }
+
+  private async delivery(orgId: number, webhookId: number, id: number): Promise<Delivery> {
+    this.webhook(orgId, webhookId);
+    const d = await this.storage.deliveries.findById(orgId, webhookId, id);
+    if (!d) throw ApiError.notFound('Delivery');
+    return d;
+  }
+
+  private async withAttempts(d: Delivery) {
+    return { ...d, attempts: await this.storage.deliveries.attempts(d.id), attemptCount: d.attempts };
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+function testKind(w: Webhook) {
+  if (w.trigger.includes('DATASTREAM')) return 'datastream.update' as const;
+  if (w.trigger.includes('LOG_EVENT')) return 'log.event' as const;
+  if (w.trigger === 'DEVICE_STATUS' || w.trigger === 'DEVICE_EVENTS') return 'device.status.online' as const;
+  return 'device.added' as const;
+}

@@ -1,0 +1,32 @@
+import type { Provider } from '@nestjs/common';
+import { SecretBox } from '../common/secret-box.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { CallbackCredentials } from './auth/callback-credentials.js';
+import { OAuth2TokenCache } from './auth/oauth2-token-cache.js';
+import { DeliveriesService } from './deliveries.service.js';
+import { DeliveryLog } from './delivery-log.js';
+import { DeliveryMetrics } from './delivery-metrics.js';
+import { Dispatcher, WEBHOOK_HTTP_CLIENT } from './dispatcher.js';
+import { AxiosWebhookClient } from './http/axios.client.js';
+import { TargetGuard } from './http/target-guard.js';
+import { UndiciWebhookClient } from './http/undici.client.js';
+import { Outbox } from './outbox.js';
+
+/** The outbox, the dispatcher and what they are built from. */
+export const deliveryProviders: Provider[] = [
+  { provide: TargetGuard, useFactory: (c: GatewayConfig) => new TargetGuard(c.WEBHOOK_ALLOWED_TARGETS), inject: [GatewayConfig] },
+  {
+    provide: WEBHOOK_HTTP_CLIENT,
+    useFactory: (c: GatewayConfig, guard: TargetGuard) => {
+      const limits = { deadlineMs: c.WEBHOOK_TIMEOUT_MS, maxResponseBytes: c.WEBHOOK_MAX_RESPONSE_BYTES };
+      return c.WEBHOOK_HTTP_CLIENT === 'axios' ? new AxiosWebhookClient(guard, limits) : new UndiciWebhookClient(guard, limits);
+    },
+    inject: [GatewayConfig, TargetGuard],
+  },
+  {
+    provide: CallbackCredentials,
+    useFactory: (box: SecretBox, guard: TargetGuard, c: GatewayConfig) => new CallbackCredentials(box, new OAuth2TokenCache(guard, c.WEBHOOK_TIMEOUT_MS)),
+    inject: [SecretBox, TargetGuard, GatewayConfig],
+  },
+  DeliveryMetrics, DeliveryLog, Outbox, Dispatcher, DeliveriesService,
+];

@@ -1,0 +1,62 @@
+// The port between the dispatcher and an HTTP library: one call, every rule of ARCHITECTURE §5 enforced by
+// the driver — total deadline, response read up to a cap, redirects never followed, SSRF guard at connect.
+
+export interface OutboundRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface OutboundResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body, truncated to the configured cap. */
+  body: string;
+}
+
+export interface HttpClientLimits {
+  /** Connect + headers + body, per attempt. */
+  deadlineMs: number;
+  maxResponseBytes: number;
+}
+
+/** Failures that are not HTTP statuses: refused target, deadline, connection errors. */
+export class OutboundError extends Error {
+  constructor(readonly code: string, message: string) { super(message); }
+}
+
+export interface WebhookHttpClient {
+  send(req: OutboundRequest): Promise<OutboundResponse>;
+  close(): Promise<void>;
+}
+
+export function describeFailure(err: unknown, deadlineMs: number): OutboundError {
+  const e = err as Error & { code?: string; cause?: Error & { code?: string } };
+  if (e instanceof OutboundError) return e;
+  const inner = e.cause ?? e;
+  if (inner?.name === 'ForbiddenTargetError' || e.name === 'ForbiddenTargetError') return new OutboundError('ForbiddenTarget', inner.message);
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || inner?.name === 'TimeoutError' || e.code === 'ERR_CANCELED') {
+    return new OutboundError('Deadline', `no complete response within ${deadlineMs} ms`);
+  }
+  const code = inner?.code ?? e.code ?? 'NetworkError';
+  return new OutboundError(code, `${code}: ${inner?.message ?? e.message}`);
+}
+
+/** Reads a body stream up to `cap` bytes, then stops reading (the rest is never buffered). */
+export async function readCapped(stream: AsyncIterable<Buffer | string> & { destroy?(): void }, cap: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (size + buf.length >= cap) {
+      chunks.push(buf.subarray(0, cap - size));
+      size = cap;
+      stream.destroy?.();
+      break;
+    }
+    chunks.push(buf);
+    size += buf.length;
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DeviceEvent } from '../events/device-event.js';
+import { STORAGE, type Device, type StorageDriver } from '../storage/ports.js';
+import type { Webhook } from '../webhooks/webhook.model.js';
+import type { Delivery, NewDelivery } from './delivery.model.js';
+import { DeliveryMetrics } from './delivery-metrics.js';
+import { renderRequest } from './render/request-renderer.js';
+
+export type DeliverySink = (deliveries: Delivery[]) => void;
+
+/**
+ * The outbox (ARCHITECTURE §2): each match becomes a Delivery row, rendered at once so every retry sends the
+ * same bytes. Rows added during one turn of the event loop are committed together (group commit); `durable()`
+ * is the promise a QoS 1/2 PUBLISH waits on before it is acknowledged.
+ */
+@Injectable()
+export class Outbox {
+  private readonly logger = new Logger(Outbox.name);
+  private rows: NewDelivery[] = [];
+  private commit: Promise<void> | null = null;
+  private sink: DeliverySink = () => {};
+
+  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly metrics: DeliveryMetrics) {}
+
+  /** Where committed rows go next: the dispatcher. */
+  drainTo(sink: DeliverySink): void { this.sink = sink; }
+
+  add(w: Webhook, event: DeviceEvent, device: Device | undefined): void {
+    const now = Date.now();
+    this.rows.push({
+      orgId: w.orgId, webhookId: w.id, messageId: `msg_${randomUUID()}`, event: event.kind, deviceId: event.deviceId,
+      request: renderRequest({ event, device, webhook: w }), status: 'pending', attempts: 0, roundStart: 0, nextAttemptAt: null,
+      lastStatusCode: null, lastError: null, dropReason: null, createdAt: now, updatedAt: now,
+    });
+    this.commit ??= new Promise<void>((resolve, reject) => setImmediate(() => this.flush().then(resolve, reject)));
+  }
+
+  /** The commit of everything added so far, or null when nothing is waiting. */
+  durable(): Promise<void> | null { return this.commit; }
+
+  private async flush(): Promise<void> {
+    const rows = this.rows;
+    this.rows = [];
+    this.commit = null;
+    let saved: Delivery[];
+    try {
+      saved = await this.storage.deliveries.insertMany(rows);
+    } catch (err) {
+      for (const r of rows) this.metrics.move(r.webhookId, null, 'dropped', 'outbox_write_failed');
+      this.logger.error(`outbox commit of ${rows.length} deliveries failed: ${(err as Error).message}`);
+      throw err;
+    }
+    for (const d of saved) this.metrics.move(d.webhookId, null, 'pending');
+    this.sink(saved);
+  }
+}

@@ -1,0 +1,50 @@
+// Blynk placeholders (`{device_id}`, `{device_pinValue[1]}`, ...) filled in and escaped for where they stand.
+
+/** A placeholder's value, or undefined when this event has none (the text is then left as written). */
+export type Resolve = (name: string) => unknown;
+
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?)\}/g;
+
+const text = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** URL: every value percent-encoded, so it cannot add a path segment, a query parameter or a fragment. */
+export function renderUrl(template: string, resolve: Resolve): string {
+  return template.replace(PLACEHOLDER, (m, name: string) => { const v = resolve(name); return v === undefined ? m : encodeURIComponent(text(v)); });
+}
+
+/** Header values and plain text: CR, LF and other control characters removed from header values only. */
+export function renderText(template: string, resolve: Resolve, header = false): string {
+  return template.replace(PLACEHOLDER, (m, name: string) => {
+    const v = resolve(name);
+    if (v === undefined) return m;
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    return header ? text(v).replace(/[\x00-\x1f\x7f]/g, ' ') : text(v);
+  });
+}
+
+/**
+ * JSON: inside a string literal a value is string-escaped (`"name": "{device_name}"`); outside one it becomes a
+ * JSON literal (`"temp": {device_pinValue}` ⇒ a number stays a number, a string is quoted), so a value can never
+ * break out of its place in the document.
+ */
+export function renderJson(template: string, resolve: Resolve): string {
+  let out = '';
+  let inString = false;
+  let last = 0;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    if (inString && ch === '\\') { i++; continue; }
+    if (ch === '"') { inString = !inString; continue; }
+    if (ch !== '{') continue;
+    PLACEHOLDER.lastIndex = i;
+    const m = PLACEHOLDER.exec(template);
+    if (!m || m.index !== i) continue;
+    const v = resolve(m[1]);
+    if (v === undefined) continue;
+    out += template.slice(last, i) + (inString ? JSON.stringify(text(v)).slice(1, -1) : JSON.stringify(v ?? null));
+    i += m[0].length - 1;
+    last = i + 1;
+  }
+  PLACEHOLDER.lastIndex = 0;
+  return out + template.slice(last);
+}

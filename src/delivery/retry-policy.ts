@@ -1,0 +1,46 @@
+// What an attempt's outcome means (ARCHITECTURE §5): 2xx delivered; 410 disables the webhook; 3xx and every
+// other outcome is a failure retried on the schedule; 429/502/503/504 honour Retry-After.
+
+export type Outcome =
+  | { kind: 'delivered' }
+  | { kind: 'gone' }
+  | { kind: 'retry'; at: number }
+  | { kind: 'exhausted' };
+
+const HONOURS_RETRY_AFTER = new Set([429, 502, 503, 504]);
+
+export class RetryPolicy {
+  /** Delay before attempt n+1 (index n), from WEBHOOK_RETRY_SCHEDULE_MS. */
+  readonly schedule: number[];
+  private readonly maxDelay: number;
+
+  constructor(scheduleMs: string, private readonly random: () => number = Math.random) {
+    this.schedule = scheduleMs.split(',').map(Number);
+    this.maxDelay = Math.max(...this.schedule, 1000);
+  }
+
+  /** Delay before the first attempt. */
+  get firstDelay(): number { return this.schedule[0]; }
+
+  /**
+   * `attempts` is how many attempts have been made, including this one. Jitter is ±20% of each delay — a
+   * fixed schedule (Svix's) needs no backoff formula, only the spread that keeps retries from arriving in step.
+   */
+  outcome(attempts: number, status: number | null, retryAfter: string | string[] | undefined, now: number): Outcome {
+    if (status !== null && status >= 200 && status < 300) return { kind: 'delivered' };
+    if (status === 410) return { kind: 'gone' };
+    if (attempts >= this.schedule.length) return { kind: 'exhausted' };
+    const hinted = status !== null && HONOURS_RETRY_AFTER.has(status) ? parseRetryAfter(retryAfter, now) : null;
+    const delay = hinted ?? this.schedule[attempts] * (0.8 + this.random() * 0.4);
+    return { kind: 'retry', at: now + Math.min(Math.round(delay), this.maxDelay) };
+  }
+}
+
+/** Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}

@@ -1,0 +1,89 @@
+import type { Condition } from '../webhooks/webhook.model.js';
+import type { TriggerState } from './trigger-state.model.js';
+
+// Conditions beyond Blynk (ARCHITECTURE §4), as pure functions of (condition, state, value, time): the
+// trigger engine owns timers and persistence, so this file is tested with explicit timestamps.
+
+/** `fire`: fire now. `hold`: the condition started holding and must last `forMs` (the engine sets a timer). */
+export type Verdict = 'fire' | 'hold' | 'none';
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Whether a level condition holds for `v`. */
+export function holds(c: Condition, v: unknown): boolean {
+  if (c.op === 'eq') return v === c.value;
+  if (c.op === 'neq') return v !== c.value;
+  const x = num(v);
+  const a = c.value as number;
+  if (x === null) return false;
+  switch (c.op) {
+    case 'gt': return x > a;
+    case 'gte': return x >= a;
+    case 'lt': return x < a;
+    case 'lte': return x <= a;
+    case 'between': return x >= a && x <= c.value2!;
+    case 'outside': return x < a || x > c.value2!;
+    default: return false;
+  }
+}
+
+/** Whether an active condition re-arms: the value came back past the threshold by at least `hysteresis`. */
+export function releases(c: Condition, v: unknown): boolean {
+  const h = c.hysteresis ?? 0;
+  const x = num(v);
+  if (h === 0 || x === null) return !holds(c, v);
+  const a = c.value as number;
+  switch (c.op) {
+    case 'gt': case 'gte': return x < a - h;
+    case 'lt': case 'lte': return x > a + h;
+    case 'between': return x < a - h || x > c.value2! + h;
+    case 'outside': return x > a + h && x < c.value2! - h;
+    default: return !holds(c, v);
+  }
+}
+
+/**
+ * One new value against the condition. Level ops fire on the crossing (inactive → holding), not on every
+ * value past the threshold; with forMs the crossing only starts a hold.
+ */
+export function evaluate(c: Condition | undefined, s: TriggerState, v: unknown, ts: number): Verdict {
+  if (!c || c.op === 'any') { s.lastValue = v; return 'fire'; }
+  if (c.op === 'changed') {
+    const changed = s.lastValue === undefined || JSON.stringify(s.lastValue) !== JSON.stringify(v);
+    s.lastValue = v;
+    return changed ? 'fire' : 'none';
+  }
+  s.lastValue = v;
+  if (s.active) {
+    if (releases(c, v)) s.active = false;
+    return 'none';
+  }
+  if (!holds(c, v)) { s.holdingSince = null; return 'none'; }
+  if (c.forMs) {
+    if (s.holdingSince === null) { s.holdingSince = ts; return 'hold'; }
+    return ts - s.holdingSince >= c.forMs ? activate(s) : 'none';
+  }
+  return activate(s);
+}
+
+/** The forMs timer ran out: fire if the condition still holds since the same moment. */
+export function holdElapsed(c: Condition, s: TriggerState, since: number, now: number): boolean {
+  if (s.active || s.holdingSince !== since || now - since < (c.forMs ?? 0)) return false;
+  activate(s);
+  return true;
+}
+
+function activate(s: TriggerState): 'fire' {
+  s.active = true;
+  s.holdingSince = null;
+  return 'fire';
+}
+
+/** throttleMs: at most one firing per device per window. */
+export function throttled(throttleMs: number | undefined, s: TriggerState, ts: number): boolean {
+  if (!throttleMs || s.lastFiredAt === null || ts - s.lastFiredAt >= throttleMs) {
+    s.lastFiredAt = ts;
+    return false;
+  }
+  return true;
+}

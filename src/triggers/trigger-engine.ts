@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Outbox } from '../delivery/outbox.js';
+import { DeviceRegistry } from '../devices/device-registry.js';
+import type { DeviceEvent } from '../events/device-event.js';
+import { EventBus } from '../events/event-bus.js';
+import { STORAGE, type Device, type StorageDriver } from '../storage/ports.js';
+import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
+import type { Webhook } from '../webhooks/webhook.model.js';
+import { evaluate, holdElapsed, throttled } from './conditions.js';
+import { TriggerIndex } from './trigger-index.js';
+import { TriggerStateStore } from './trigger-state-store.js';
+import type { TriggerState } from './trigger-state.model.js';
+
+const STATUS_EVENT = /^device\.(status|state)\./;
+
+/**
+ * Matches every event on the bus against the webhooks (ARCHITECTURE §4) and hands each match to the
+ * outbox. Synchronous on the MQTT path: an index lookup, the scope filters, the condition, the throttle.
+ */
+@Injectable()
+export class TriggerEngine implements OnApplicationShutdown {
+  private readonly logger = new Logger(TriggerEngine.name);
+  private readonly index = new TriggerIndex();
+  private readonly holds = new Map<TriggerState, NodeJS.Timeout>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly catalog: WebhookCatalog,
+    private readonly registry: DeviceRegistry,
+    private readonly states: TriggerStateStore,
+    private readonly outbox: Outbox,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+  ) {}
+
+  /** Builds the index from the catalog, resumes pending forMs holds, and starts listening. */
+  async start(): Promise<void> {
+    for (const w of this.catalog.all()) this.index.set(w.id, w);
+    this.catalog.onChange((current, previous) => this.webhookChanged(current, previous));
+    for (const s of await this.states.load()) if (s.holdingSince !== null) this.scheduleHold(s);
+    this.unsubscribe = this.bus.subscribe((e) => this.onEvent(e));
+  }
+
+  get indexedWebhooks(): number { return this.index.size; }
+
+  private onEvent(e: DeviceEvent): void {
+    const device = e.deviceId ? this.registry.device(e.deviceId) : undefined;
+    const candidates = this.index.lookup(e.orgId, e.kind, e.key, e.deviceId, device?.templateId ?? null);
+    for (let i = 0; i < candidates.length; i++) {
+      const w = candidates[i];
+      if (this.inScope(w, e, device)) this.check(w, e, device);
+    }
+  }
+
+  /** Bold's device and group filters, and Kobiton's rule that status webhooks never report PUBLIC devices. */
+  private inScope(w: Webhook, e: DeviceEvent, device: Device | undefined): boolean {
+    const dt = w.dataTrigger;
+    if (dt?.deviceIds?.length && !dt.deviceIds.includes(e.deviceId)) return false;
+    if (dt?.deviceGroupIds?.length && !device?.groupIds.some((g) => dt.deviceGroupIds!.includes(g))) return false;
+    if (STATUS_EVENT.test(e.kind) && device?.type === 'PUBLIC') return false;
+    return true;
+  }
+
+  private check(w: Webhook, e: DeviceEvent, device: Device | undefined): void {
+    const dt = w.dataTrigger;
+    if (!dt?.condition && !dt?.throttleMs) return this.fire(w, e, device);
+    const s = this.states.get(w.id, e.deviceId);
+    const verdict = e.kind === 'datastream.update' ? evaluate(dt.condition, s, e.value, e.ts) : 'fire';
+    this.states.touch(s);
+    if (verdict === 'hold') this.scheduleHold(s, e);
+    if (verdict === 'none') this.cancelHold(s);
+    if (verdict === 'fire' && !throttled(dt.throttleMs, s, e.ts)) this.fire(w, e, device);
+  }
+
+  private fire(w: Webhook, e: DeviceEvent, device: Device | undefined): void {
+    w.lastTriggeredTs = e.ts;
+    this.catalog.touch(w);
+    this.outbox.add(w, e, device);
+  }
+
+  /** forMs: fires when the hold runs out, unless a value broke the condition meanwhile. */
+  private scheduleHold(s: TriggerState, e?: DeviceEvent): void {
+    this.cancelHold(s);
+    const since = s.holdingSince!;
+    const w = this.catalog.byIdAnyOrg(s.webhookId);
+    const forMs = w?.dataTrigger?.condition?.forMs ?? 0;
+    const timer = setTimeout(() => {
+      this.holds.delete(s);
+      const current = this.catalog.byIdAnyOrg(s.webhookId);
+      const c = current?.dataTrigger?.condition;
+      if (!current || current.status !== 'ENABLED' || !c || !holdElapsed(c, s, since, Date.now())) return;
+      this.states.touch(s);
+      const device = this.registry.device(s.deviceId);
+      if (!device || throttled(current.dataTrigger?.throttleMs, s, Date.now())) return;
+      const event = e ?? { orgId: current.orgId, deviceId: s.deviceId, kind: 'datastream.update', key: current.dataTrigger!.dataStream!, seq: device.seq, ts: since, value: undefined };
+      this.fire(current, { ...event, value: s.lastValue, ts: Date.now() }, device);
+    }, Math.max(0, since + forMs - Date.now()));
+    timer.unref();
+    this.holds.set(s, timer);
+  }
+
+  private cancelHold(s: TriggerState): void {
+    const t = this.holds.get(s);
+    if (t) { clearTimeout(t); this.holds.delete(s); }
+  }
+
+  private webhookChanged(current: Webhook | null, previous: Webhook | null): void {
+    const id = (current ?? previous)!.id;
+    this.index.set(id, current);
+    const conditionChanged = !current || JSON.stringify(current.dataTrigger) !== JSON.stringify(previous?.dataTrigger);
+    if (previous && conditionChanged) {
+      for (const [s, t] of this.holds) if (s.webhookId === id) { clearTimeout(t); this.holds.delete(s); }
+      this.states.forget(id);
+      this.storage.triggerStates.deleteForWebhook(id).catch((err: Error) => this.logger.error(`dropping trigger state of webhook ${id}: ${err.message}`));
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe?.();
+    for (const t of this.holds.values()) clearTimeout(t);
+  }
+}

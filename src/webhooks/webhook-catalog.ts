@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { STORAGE, type StorageDriver } from '../storage/ports.js';
+import type { Webhook } from './webhook.model.js';
+
+export type WebhookChange = (current: Webhook | null, previous: Webhook | null) => void;
+
+/**
+ * Every webhook of every org, in memory: the trigger engine and the dispatcher read it on every event and
+ * attempt without touching storage. REST changes are written through (then announced to the listeners: the
+ * trigger index, the dispatcher); runtime counters are written behind in one batch per flush interval.
+ */
+@Injectable()
+export class WebhookCatalog implements OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookCatalog.name);
+  private readonly byId = new Map<number, Webhook>();
+  private readonly dirty = new Set<Webhook>();
+  private listeners: WebhookChange[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {}
+
+  async load(): Promise<void> {
+    for (const w of await this.storage.webhooks.all()) this.byId.set(w.id, w);
+    this.timer = setInterval(() => void this.flush(), this.config.PRESENCE_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  onChange(listener: WebhookChange): void { this.listeners.push(listener); }
+
+  all(): IterableIterator<Webhook> { return this.byId.values(); }
+  byIdAnyOrg(id: number): Webhook | undefined { return this.byId.get(id); }
+
+  /** A webhook of another org is reported exactly like a missing one. */
+  get(orgId: number, id: number): Webhook | undefined {
+    const w = this.byId.get(id);
+    return w && w.orgId === orgId ? w : undefined;
+  }
+
+  list(orgId: number): Webhook[] {
+    return [...this.byId.values()].filter((w) => w.orgId === orgId).sort((a, b) => a.id - b.id);
+  }
+
+  /** Create or replace after a REST write; counters changed meanwhile by the dispatcher are kept. */
+  put(next: Webhook, keep: { status: boolean; failureCount: boolean }): void {
+    const previous = this.byId.get(next.id) ?? null;
+    if (previous) {
+      next.attemptCount = Math.max(next.attemptCount, previous.attemptCount);
+      next.lastTriggeredTs = previous.lastTriggeredTs;
+      if (keep.status) next.status = previous.status;
+      if (keep.failureCount) next.failureCount = previous.failureCount;
+      this.dirty.delete(previous);
+    }
+    this.byId.set(next.id, next);
+    this.announce(next, previous);
+  }
+
+  remove(w: Webhook): void {
+    this.byId.delete(w.id);
+    this.dirty.delete(w);
+    this.announce(null, w);
+  }
+
+  /** A runtime change (counters, or a status set by the system): written at the next flush. */
+  touch(w: Webhook, statusChanged = false): void {
+    this.dirty.add(w);
+    if (statusChanged) this.announce(w, { ...w, status: 'ENABLED' });
+  }
+
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.dirty.size === 0) return;
+      const batch = [...this.dirty];
+      this.dirty.clear();
+      try {
+        await this.storage.webhooks.saveMany(batch);
+      } catch (err) {
+        for (const w of batch) if (this.byId.get(w.id) === w) this.dirty.add(w);
+        this.logger.error(`webhook counters write-behind failed, will retry: ${(err as Error).message}`);
+      }
+    });
+    return this.flushing;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private announce(current: Webhook | null, previous: Webhook | null): void {
+    for (const l of this.listeners) l(current, previous);
+  }
+}
