@@ -68,7 +68,7 @@ export class TriggerEngine implements OnApplicationShutdown {
     const verdict = e.kind === 'datastream.update' ? evaluate(dt.condition, s, e.value, e.ts) : 'fire';
     this.states.touch(s);
     if (verdict === 'hold') this.scheduleHold(s, e);
-    if (verdict === 'none') this.cancelHold(s);
+    else if (s.holdingSince === null) this.cancelHold(s); // a value broke the hold
     if (verdict === 'fire' && !throttled(dt.throttleMs, s, e.ts)) this.fire(w, e, device);
   }
 

@@ -1,0 +1,73 @@
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { auth, type TestGateway } from './harness.js';
+
+export interface Received { method: string; path: string; headers: IncomingHttpHeaders; body: string; at: number }
+export interface Reply { status?: number; headers?: Record<string, string>; body?: string }
+/** Returns the reply, or 'hang' to never answer. */
+export type Handler = (req: Received, n: number) => Reply | 'hang';
+
+/** A real HTTP receiver on 127.0.0.1 that records every request and answers as told. */
+export interface Receiver {
+  url: string;
+  port: number;
+  received: Received[];
+  on(handler: Handler): void;
+  /** Requests to `path` (default: all), once at least `n` arrived. */
+  wait(n: number, path?: string, timeoutMs?: number): Promise<Received[]>;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(handler: Handler = () => ({ status: 200, body: 'ok' })): Promise<Receiver> {
+  const received: Received[] = [];
+  const hanging: ServerResponse[] = [];
+  let current = handler;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r: Received = { method: req.method!, path: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() };
+      received.push(r);
+      const reply = current(r, received.length);
+      if (reply === 'hang') { hanging.push(res); return; }
+      res.writeHead(reply.status ?? 200, reply.headers ?? {}).end(reply.body ?? '');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`, port, received,
+    on(h) { current = h; },
+    async wait(n, path, timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      const matching = () => received.filter((r) => !path || r.path.split('?')[0] === path);
+      while (matching().length < n) {
+        if (Date.now() > until) throw new Error(`receiver: ${matching().length} of ${n} requests to ${path ?? 'any path'} within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return matching();
+    },
+    async close() {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+export const WEBHOOKS = '/api/v1/organization/webhooks';
+
+/** Test gateway settings for delivery: plain http to 127.0.0.1 allowed, retries compressed. */
+export const DELIVERY_ENV = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE_MS: '0,100,200' };
+
+export async function createWebhook(gw: TestGateway, body: Record<string, unknown>, token?: string): Promise<Record<string, any>> {
+  const res = await gw.http().post(WEBHOOKS).set(auth(token)).send({ name: `hook ${Math.random().toString(36).slice(2, 10)}`, ...body });
+  if (res.status !== 201) throw new Error(`create webhook: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as Record<string, any>;
+}
+
+export async function deliveries(gw: TestGateway, webhookId: number, query = ''): Promise<Record<string, any>> {
+  const res = await gw.http().get(`${WEBHOOKS}/${webhookId}/deliveries${query}`).set(auth());
+  if (res.status !== 200) throw new Error(`deliveries: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as Record<string, any>;
+}
