@@ -9,7 +9,7 @@ import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest } from 
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { EndpointQueue } from './endpoint-queue.js';
-import { OutboundError, type OutboundResponse, type WebhookHttpClient } from './http/webhook-http-client.js';
+import { describeFailure, type OutboundResponse, type WebhookHttpClient } from './http/webhook-http-client.js';
 import { RetryPolicy } from './retry-policy.js';
 import { sign } from './signing.js';
 
@@ -33,6 +33,7 @@ export class Dispatcher implements OnApplicationShutdown {
   private readonly policy: RetryPolicy;
   private readonly perEndpoint: number;
   private readonly globalMax: number;
+  private readonly deadlineMs: number;
   private inFlight = 0;
   private stopped = false;
 
@@ -48,6 +49,7 @@ export class Dispatcher implements OnApplicationShutdown {
   ) {
     this.policy = new RetryPolicy(config.WEBHOOK_RETRY_SCHEDULE_MS);
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
+    this.deadlineMs = config.WEBHOOK_TIMEOUT_MS;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
   }
 
@@ -169,7 +171,7 @@ export class Dispatcher implements OnApplicationShutdown {
       }
       return { statusCode: res.status, durationMs: Math.round(performance.now() - started), response: res.body, error: res.status >= 300 && res.status < 400 ? `redirect to ${String(res.headers.location ?? '?')} not followed` : null, headers: res.headers };
     } catch (err) {
-      const e = err instanceof OutboundError ? err : new OutboundError('Error', (err as Error).message);
+      const e = describeFailure(err, this.deadlineMs);
       return { statusCode: null, durationMs: Math.round(performance.now() - started), response: '', error: `${e.code}: ${e.message}`, headers: {} };
     }
   }

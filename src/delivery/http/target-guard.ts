@@ -4,7 +4,7 @@ import ipaddr from 'ipaddr.js';
 
 /** Raised when a webhook target resolves to an address outbound calls may not reach. */
 export class ForbiddenTargetError extends Error {
-  readonly code = 'ForbiddenTarget';
+  override readonly name = 'ForbiddenTargetError';
 }
 
 /**

@@ -39,8 +39,7 @@ export function describeFailure(err: unknown, deadlineMs: number): OutboundError
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || inner?.name === 'TimeoutError' || e.code === 'ERR_CANCELED') {
     return new OutboundError('Deadline', `no complete response within ${deadlineMs} ms`);
   }
-  const code = inner?.code ?? e.code ?? 'NetworkError';
-  return new OutboundError(code, `${code}: ${inner?.message ?? e.message}`);
+  return new OutboundError(inner?.code ?? e.code ?? 'NetworkError', inner?.message ?? e.message);
 }
 
 /** Reads a body stream up to `cap` bytes, then stops reading (the rest is never buffered). */
