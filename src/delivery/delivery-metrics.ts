@@ -21,15 +21,27 @@ export class DeliveryMetrics {
     this.attempts = new Histogram({ name: 'gateway_webhook_attempt_seconds', help: 'Duration of callback attempts', labelNames: ['outcome'], registers, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
   }
 
+  // prom-client hashes the labels on every call; the bound children are looked up once per label set.
+  private readonly children = new Map<string, [Gauge.Internal<string>, Gauge.Internal<string>]>();
+  private readonly attemptChildren = new Map<string, Histogram.Internal<string>>();
+
   /** A delivery enters `to` (from `from`, or new). */
   move(webhookId: number, from: DeliveryStatus | null, to: DeliveryStatus, reason = ''): void {
     if (from === to) return;
-    const id = String(webhookId);
-    if (from) {
-      this.perWebhook.dec({ webhook_id: id, bucket: BUCKET[from], reason: '' });
-      this.total.dec({ bucket: BUCKET[from], reason: '' });
-    }
-    this.perWebhook.inc({ webhook_id: id, bucket: BUCKET[to], reason });
-    this.total.inc({ bucket: BUCKET[to], reason });
+    if (from) for (const g of this.child(webhookId, BUCKET[from], '')) g.dec();
+    for (const g of this.child(webhookId, BUCKET[to], reason)) g.inc();
+  }
+
+  observeAttempt(outcome: string, durationMs: number): void {
+    let h = this.attemptChildren.get(outcome);
+    if (!h) this.attemptChildren.set(outcome, (h = this.attempts.labels(outcome)));
+    h.observe(durationMs / 1000);
+  }
+
+  private child(webhookId: number, bucket: string, reason: string): [Gauge.Internal<string>, Gauge.Internal<string>] {
+    const key = `${webhookId}|${bucket}|${reason}`;
+    let c = this.children.get(key);
+    if (!c) this.children.set(key, (c = [this.perWebhook.labels(String(webhookId), bucket, reason), this.total.labels(bucket, reason)]));
+    return c;
   }
 }

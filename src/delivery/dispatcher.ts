@@ -132,7 +132,7 @@ export class Dispatcher implements OnApplicationShutdown {
     d.attempts++;
     w.attemptCount++;
     const outcome = this.policy.outcome(d.attempts - d.roundStart, result.statusCode, result.headers['retry-after'], now);
-    this.metrics.attempts.observe({ outcome: outcome.kind }, result.durationMs / 1000);
+    this.metrics.observeAttempt(outcome.kind, result.durationMs);
     d.lastStatusCode = result.statusCode;
     d.lastError = result.error;
     const attempt: DeliveryAttempt = {
@@ -179,10 +179,13 @@ export class Dispatcher implements OnApplicationShutdown {
   private async withHeaders(w: Webhook, messageId: string, r: RenderedRequest) {
     const now = Date.now();
     const ts = Math.floor(now / 1000);
-    const headers: Record<string, string> = {
-      ...r.headers, ...(await this.credentials.headers(w)), 'user-agent': USER_AGENT,
-      'webhook-id': messageId, 'webhook-timestamp': String(ts), 'webhook-signature': sign(this.credentials.signingKeys(w, now), messageId, ts, r.body),
-    };
+    const headers: Record<string, string> = { ...r.headers };
+    const pending = this.credentials.addHeaders(w, headers);
+    if (pending) await pending;
+    headers['user-agent'] = USER_AGENT;
+    headers['webhook-id'] = messageId;
+    headers['webhook-timestamp'] = String(ts);
+    headers['webhook-signature'] = sign(this.credentials.signingKeys(w, now), messageId, ts, r.body);
     return { url: r.url, method: r.method, headers, body: r.body };
   }
 

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { SecretBox } from '../../common/secret-box.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
 import { signingKey } from '../signing.js';
@@ -7,11 +8,12 @@ import type { OAuth2TokenCache } from './oauth2-token-cache.js';
 export class CallbackCredentials {
   // Opening sealed secrets costs an AES-GCM decryption; the clear values are kept per sealed text.
   private readonly opened = new Map<string, string>();
+  private readonly keys = new Map<string, KeyObject[]>();
 
   constructor(private readonly box: SecretBox, readonly oauth2: OAuth2TokenCache) {}
 
-  async headers(w: Webhook): Promise<Record<string, string>> {
-    const h: Record<string, string> = {};
+  /** Into `h`; a promise only when an OAuth2 token has to be awaited. */
+  addHeaders(w: Webhook, h: Record<string, string>): Promise<void> | void {
     if (w.httpSecret) h['x-webhook-secret'] = this.open(w.httpSecret);
     switch (w.authType) {
       case 'BASIC':
@@ -21,10 +23,8 @@ export class CallbackCredentials {
         h.authorization = `Bearer ${this.open(w.bearerToken!)}`;
         break;
       case 'OAUTH2':
-        h.authorization = `Bearer ${await this.oauth2.token(this.clientCredentials(w))}`;
-        break;
+        return this.oauth2.token(this.clientCredentials(w)).then((token) => { h.authorization = `Bearer ${token}`; });
     }
-    return h;
   }
 
   clientCredentials(w: Webhook) {
@@ -32,9 +32,15 @@ export class CallbackCredentials {
   }
 
   /** The current key, plus the previous one while its 24 h overlap lasts. */
-  signingKeys(w: Webhook, now: number): Buffer[] {
-    const keys = [signingKey(this.open(w.secret))];
-    if (w.previousSecret && (w.previousSecretExpiresAt ?? 0) > now) keys.push(signingKey(this.open(w.previousSecret)));
+  signingKeys(w: Webhook, now: number): KeyObject[] {
+    const overlap = w.previousSecret !== null && (w.previousSecretExpiresAt ?? 0) > now;
+    const cacheKey = overlap ? `${w.secret}|${w.previousSecret}` : w.secret;
+    let keys = this.keys.get(cacheKey);
+    if (!keys) {
+      keys = [signingKey(this.open(w.secret)), ...(overlap ? [signingKey(this.open(w.previousSecret!))] : [])];
+      if (this.keys.size > 10_000) this.keys.clear();
+      this.keys.set(cacheKey, keys);
+    }
     return keys;
   }
 

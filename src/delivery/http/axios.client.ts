@@ -13,7 +13,7 @@ export class AxiosWebhookClient implements WebhookHttpClient {
   private readonly agents: [HttpAgent, HttpsAgent];
 
   constructor(private readonly guard: TargetGuard, private readonly limits: HttpClientLimits) {
-    const opts = { keepAlive: true, maxSockets: 64, lookup: guard.lookup };
+    const opts = { keepAlive: true, lookup: guard.lookup };
     this.agents = [new HttpAgent(opts), new HttpsAgent(opts)];
     this.http = axios.create({
       httpAgent: this.agents[0], httpsAgent: this.agents[1], maxRedirects: 0, proxy: false,
@@ -22,16 +22,19 @@ export class AxiosWebhookClient implements WebhookHttpClient {
   }
 
   async send(req: OutboundRequest): Promise<OutboundResponse> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException('deadline', 'TimeoutError')), this.limits.deadlineMs);
     try {
       this.guard.assertHost(new URL(req.url).hostname);
       const res = await this.http.request<Readable>({
-        url: req.url, method: req.method, headers: req.headers, data: req.body || undefined,
-        signal: AbortSignal.timeout(this.limits.deadlineMs),
+        url: req.url, method: req.method, headers: req.headers, data: req.body || undefined, signal: abort.signal,
       });
       const body = await readCapped(res.data, this.limits.maxResponseBytes);
       return { status: res.status, headers: res.headers as OutboundResponse['headers'], body };
     } catch (err) {
       throw describeFailure(err, this.limits.deadlineMs);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

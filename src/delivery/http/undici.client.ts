@@ -1,30 +1,68 @@
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { TargetGuard } from './target-guard.js';
-import {
-  describeFailure, type HttpClientLimits, type OutboundRequest, type OutboundResponse, readCapped, type WebhookHttpClient,
-} from './webhook-http-client.js';
+import { describeFailure, type HttpClientLimits, type OutboundRequest, type OutboundResponse, type WebhookHttpClient } from './webhook-http-client.js';
 
-/** undici: keep-alive pools per origin; redirects are not followed (no redirect interceptor is installed). */
+/**
+ * undici through its `dispatch` handler API — no response stream, no promise per chunk, one plain timer for
+ * the whole attempt (connect + headers + body). Keep-alive connections per origin, with no limit on their
+ * number: the dispatcher bounds concurrency per webhook, so a hanging endpoint cannot take the sockets of
+ * another webhook on the same host. Redirects are not followed (no redirect interceptor is installed).
+ */
 export class UndiciWebhookClient implements WebhookHttpClient {
   private readonly agent: Agent;
 
   constructor(private readonly guard: TargetGuard, private readonly limits: HttpClientLimits) {
-    this.agent = new Agent({ connect: { lookup: guard.lookup, timeout: limits.deadlineMs }, keepAliveTimeout: 10_000, connections: 64 });
+    this.agent = new Agent({ connect: { lookup: guard.lookup, timeout: limits.deadlineMs }, keepAliveTimeout: 10_000 });
   }
 
-  async send(req: OutboundRequest): Promise<OutboundResponse> {
-    try {
-      this.guard.assertHost(new URL(req.url).hostname);
-      const res = await request(req.url, {
-        dispatcher: this.agent, method: req.method as 'POST', headers: req.headers, body: req.body || undefined,
-        signal: AbortSignal.timeout(this.limits.deadlineMs),
+  send(req: OutboundRequest): Promise<OutboundResponse> {
+    const { deadlineMs, maxResponseBytes: cap } = this.limits;
+    return new Promise((resolve, reject) => {
+      let url: URL;
+      try {
+        url = new URL(req.url);
+        this.guard.assertHost(url.hostname);
+      } catch (err) {
+        return reject(describeFailure(err, deadlineMs));
+      }
+      let controller: Dispatcher.DispatchController | null = null;
+      let timedOut = false;
+      let settled = false;
+      let status = 0;
+      let headers: OutboundResponse['headers'] = {};
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const deadline = () => new DOMException('deadline', 'TimeoutError'); // created only when needed: it captures a stack
+      const timer = setTimeout(() => { timedOut = true; controller?.abort(deadline()); }, deadlineMs);
+      const done = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status, headers, body: Buffer.concat(chunks, size).toString('utf8') });
+      };
+      this.agent.dispatch({
+        origin: url.origin, path: url.pathname + url.search, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body || null,
+      }, {
+        onRequestStart(c) { controller = c; if (timedOut) c.abort(deadline()); },
+        onResponseStart(_c, statusCode, h) { status = statusCode; headers = h; },
+        onResponseData(c, chunk) {
+          if (size + chunk.length < cap) { chunks.push(chunk); size += chunk.length; return; }
+          // The cap is reached: keep what fits and stop reading (the connection is given up).
+          chunks.push(chunk.subarray(0, cap - size));
+          size = cap;
+          done();
+          c.abort(new Error('response cap reached'));
+        },
+        onResponseEnd() { done(); },
+        onResponseError(_c, err) {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          reject(describeFailure(timedOut ? deadline() : err, deadlineMs));
+        },
       });
-      const body = await readCapped(res.body, this.limits.maxResponseBytes);
-      return { status: res.statusCode, headers: res.headers, body };
-    } catch (err) {
-      throw describeFailure(err, this.limits.deadlineMs);
-    }
+    });
   }
 
-  close(): Promise<void> { return this.agent.close(); }
+  close(): Promise<void> { return this.agent.destroy(); }
 }

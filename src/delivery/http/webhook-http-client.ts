@@ -43,19 +43,26 @@ export function describeFailure(err: unknown, deadlineMs: number): OutboundError
 }
 
 /** Reads a body stream up to `cap` bytes, then stops reading (the rest is never buffered). */
-export async function readCapped(stream: AsyncIterable<Buffer | string> & { destroy?(): void }, cap: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (size + buf.length >= cap) {
-      chunks.push(buf.subarray(0, cap - size));
-      size = cap;
-      stream.destroy?.();
-      break;
-    }
-    chunks.push(buf);
-    size += buf.length;
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+export function readCapped(stream: NodeJS.ReadableStream & { destroy(): void }, cap: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = () => resolve(Buffer.concat(chunks, size).toString('utf8'));
+    stream.on('data', (chunk: Buffer) => {
+      if (size + chunk.length >= cap) {
+        chunks.push(chunk.subarray(0, cap - size));
+        size = cap;
+        stream.removeAllListeners('data');
+        stream.removeListener('end', finish);
+        stream.on('error', () => {});
+        stream.destroy();
+        finish();
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    stream.once('end', finish);
+    stream.once('error', reject);
+  });
 }

@@ -14,11 +14,15 @@ const MIGRATIONS: string[] = [
    CREATE TABLE agents (id TEXT PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id), doc TEXT NOT NULL);`,
   `CREATE TABLE webhooks (id INTEGER PRIMARY KEY AUTOINCREMENT, org_id INTEGER NOT NULL REFERENCES organizations(id),
      name TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (org_id, name));`,
+  // Deliveries keep their changing state in columns: the dispatcher updates them without re-encoding the request.
   `CREATE TABLE deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, org_id INTEGER NOT NULL, webhook_id INTEGER NOT NULL,
-     status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, doc TEXT NOT NULL);
+     message_id TEXT NOT NULL, event TEXT NOT NULL, device_id TEXT NOT NULL, request TEXT NOT NULL,
+     status TEXT NOT NULL, attempts INTEGER NOT NULL, round_start INTEGER NOT NULL, next_attempt_at INTEGER,
+     last_status_code INTEGER, last_error TEXT, drop_reason TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
    CREATE INDEX deliveries_webhook ON deliveries (webhook_id, status, created_at);
    CREATE INDEX deliveries_status ON deliveries (status, updated_at);
-   CREATE TABLE delivery_attempts (delivery_id INTEGER NOT NULL, n INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (delivery_id, n));
+   CREATE TABLE delivery_attempts (delivery_id INTEGER NOT NULL, n INTEGER NOT NULL, ts INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+     status_code INTEGER, response TEXT NOT NULL, error TEXT, next_retry_at INTEGER, PRIMARY KEY (delivery_id, n));
    CREATE TABLE trigger_states (webhook_id INTEGER NOT NULL, device_id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (webhook_id, device_id));
    CREATE TABLE notifications (id INTEGER PRIMARY KEY AUTOINCREMENT, org_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
      created_at INTEGER NOT NULL, doc TEXT NOT NULL);

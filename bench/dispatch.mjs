@@ -1,0 +1,142 @@
+// bench:dispatch — the dispatcher against a raw undici loop, same receiver process, same run:
+//  1. deliveries/s from a preloaded outbox vs raw undici POSTs (64 in flight each), with the undici and axios clients;
+//  2. publish→callback latency p50/p99 at 1,000 msg/s (MQTT QoS 0 → webhook → receiver);
+//  3. healthy endpoints' throughput with one hanging endpoint vs without.
+import 'reflect-metadata';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { Agent, request } from 'undici';
+
+const N = Number(process.env.BENCH_DELIVERIES ?? 20000);
+const CONCURRENCY = 64;
+const ADMIN = 'bench-admin-token-0123456789abcdef';
+const here = new URL('.', import.meta.url).pathname;
+const { startGateway } = await import(join(here, '../dist/gateway.js'));
+const { SqliteDriver } = await import(join(here, '../dist/storage/sqlite/sqlite.driver.js'));
+
+const receiverProc = fork(join(here, 'servers/receiver.mjs'));
+const { port } = await new Promise((r) => receiverProc.once('message', r));
+const RX = `http://127.0.0.1:${port}`;
+const stats = async (latency = false) => (await fetch(`${RX}/stats${latency ? '?latency' : ''}`)).json();
+const reset = () => fetch(`${RX}/reset`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const body = JSON.stringify({ creationTime: new Date().toISOString(), eventType: 'DEVICE', eventActivity: 'datastream.update', deviceUdid: 'bench-device', pad: 'x'.repeat(150) });
+
+/** Waits until the receiver counted `n` requests on each path; returns deliveries/s from first to last. */
+async function drained(paths, n) {
+  for (;;) {
+    const s = await stats();
+    if (paths.every((p) => (s.counts[p] ?? 0) >= n)) return (paths.length * n) / ((s.last - s.first) / 1000);
+    await sleep(20);
+  }
+}
+
+async function rawUndici() {
+  await reset();
+  const agent = new Agent({ connections: CONCURRENCY });
+  let next = 0;
+  const worker = async () => {
+    while (next++ < N) {
+      const res = await request(`${RX}/raw`, { dispatcher: agent, method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      await res.body.text();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const rate = await drained(['/raw'], N);
+  await agent.close();
+  return rate;
+}
+
+const env = (dir, extra = {}) => ({
+  HTTP_PORT: '0', MQTT_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', DATA_DIR: dir, GATEWAY_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn',
+  WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_CONCURRENCY: String(CONCURRENCY), WEBHOOK_TIMEOUT_MS: '10000', ...extra,
+});
+const api = (gw, path, payload) => fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/organization${path}`, {
+  method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(payload),
+}).then((r) => r.json());
+
+/** A gateway whose outbox holds `perPath` deliveries for each path, dispatched from the moment it starts. */
+async function preloaded(paths, perPath, extra) {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-dispatch-'));
+  let gw = await startGateway(env(dir, extra), false);
+  const hooks = [];
+  for (const p of paths) hooks.push(await api(gw, '/webhooks', { name: `bench ${p}`, trigger: 'DEVICE_ADDED', url: `${RX}${p}` }));
+  await gw.close();
+  const storage = new SqliteDriver(join(dir, 'gateway.db'));
+  const now = Date.now();
+  for (const w of hooks) {
+    await storage.deliveries.insertMany(Array.from({ length: perPath }, (_, i) => ({
+      orgId: 1, webhookId: w.id, messageId: `msg_${w.id}_${i}`, event: 'device.added', deviceId: 'bench-device',
+      request: { method: 'POST', url: w.url, headers: { 'content-type': 'application/json' }, body },
+      status: 'pending', attempts: 0, roundStart: 0, nextAttemptAt: null, lastStatusCode: null, lastError: null, dropReason: null, createdAt: now, updatedAt: now,
+    })));
+  }
+  await storage.close();
+  await reset();
+  gw = await startGateway(env(dir, extra), false);
+  return { gw, stop: async () => { await gw.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function gatewayThroughput(client = 'undici') {
+  const g = await preloaded(['/gw'], N, { WEBHOOK_HTTP_CLIENT: client });
+  const rate = await drained(['/gw'], N);
+  await g.stop();
+  return rate;
+}
+
+async function latency() {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-latency-'));
+  const gw = await startGateway(env(dir), false);
+  const device = await api(gw, '/devices', { id: 'lat-device', name: 'latency' });
+  await api(gw, '/webhooks', { name: 'latency', trigger: 'DEVICE_DATASTREAM_UPDATE', url: `${RX}/lat`, body: '{"t": {device_pinValue}}', dataTrigger: { deviceId: device.id, dataStream: 't' } });
+  const client = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: device.id, password: device.token });
+  await new Promise((r) => client.once('connect', r));
+  await reset();
+  const seconds = 5;
+  const total = seconds * 1000;
+  let sent = 0;
+  const t0 = performance.now();
+  while (sent < total) {
+    const due = Math.floor(performance.now() - t0);
+    while (sent < Math.min(due, total)) { sent++; client.publish('devices/lat-device/ds/t', String(Date.now()), { qos: 0 }); }
+    await sleep(1);
+  }
+  await drained(['/lat'], total);
+  const l = (await stats(true)).latencies.sort((a, b) => a - b);
+  client.end(true);
+  await gw.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { p50: l[Math.floor(l.length * 0.5)], p99: l[Math.floor(l.length * 0.99)], n: l.length };
+}
+
+async function isolation(withHanging) {
+  const healthy = ['/h1', '/h2', '/h3', '/h4'];
+  const per = Math.floor(N / 4);
+  const g = await preloaded(withHanging ? [...healthy, '/hang'] : healthy, per, {});
+  const rate = await drained(healthy, per);
+  await g.stop();
+  return rate;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const raw = [], gwRates = [], axiosRates = [], calm = [], stormy = [];
+const progress = (what, v) => { process.stderr.write(`  ${what}: ${typeof v === 'number' ? v.toFixed(0) : JSON.stringify(v)}\n`); return v; };
+for (let i = 0; i < ROUNDS; i++) {
+  raw.push(progress('raw undici/s', await rawUndici()));
+  gwRates.push(progress('gateway (undici)/s', await gatewayThroughput()));
+  axiosRates.push(progress('gateway (axios)/s', await gatewayThroughput('axios')));
+  calm.push(progress('4 healthy/s', await isolation(false)));
+  stormy.push(progress('4 healthy + 1 hanging/s', await isolation(true)));
+}
+const lat = progress('latency', await latency());
+console.log(`\ndispatch bench: ${N} deliveries, ${CONCURRENCY} in flight, receiver in its own process, ${ROUNDS} rounds (median)`);
+console.log(`throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${(median(gwRates) / median(raw)).toFixed(2)}x (target >= 0.8x)`);
+console.log(`http client: the same gateway with axios (keep-alive agents) ${median(axiosRates).toFixed(0)}/s, ratio ${(median(axiosRates) / median(raw)).toFixed(2)}x`);
+console.log(`latency at 1,000 msg/s (${lat.n} callbacks): p50 ${lat.p50} ms, p99 ${lat.p99} ms (target p99 <= 20 ms)`);
+console.log(`isolation: 4 healthy endpoints ${median(calm).toFixed(0)}/s alone, ${median(stormy).toFixed(0)}/s beside a hanging one, ratio ${(median(stormy) / median(calm)).toFixed(2)}x (target >= 0.9x)`);
+receiverProc.kill();
+process.exit(0);
