@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { createDevice, deviceClient, endClient, publish, startTestGateway, type TestGateway, waitFor } from './support/harness.js';
+import { createDevice, deviceClient, endClient, publish, startTestGateway, waitFor } from './support/harness.js';
 import { createWebhook, deliveries, type Receiver, startReceiver } from './support/receiver.js';
 
 /** A gateway, a device that fires log events, and a way to read the attempt of a webhook. */
