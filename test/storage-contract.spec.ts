@@ -74,7 +74,7 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       const base = {
         description: '', trigger: 'DEVICE_STATUS' as const, dataTrigger: { statuses: ['online' as const] }, url: 'https://x.example',
         method: 'POST' as const, contentType: 'JSON' as const, authType: 'NONE' as const, body: '', formBody: {}, headers: { 'x-a': '1' },
-        basicAuth: null, bearerToken: null, oAuth2Request: null, failureReceivers: [], failureLimit: 10, status: 'ENABLED' as const,
+        basicAuth: null, bearerToken: null, oAuth2Request: null, httpSecret: null, failureReceivers: [], failureLimit: 10, status: 'ENABLED' as const,
         attemptCount: 0, failureCount: 0, secret: 'sealed', previousSecret: null, previousSecretExpiresAt: null,
         createdAt: 1, lastModifiedTs: 1, lastTriggeredTs: null,
       };
@@ -88,8 +88,72 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       await expect(s.webhooks.update({ ...b, name: 'A' })).rejects.toBeInstanceOf(DuplicateKeyError);
       await s.webhooks.update({ ...a, status: 'DISABLED', attemptCount: 3 });
       expect((await s.webhooks.list(o1.id)).map((w) => [w.name, w.status])).toEqual([['A', 'DISABLED'], ['a', 'ENABLED']]);
+      await s.webhooks.saveMany([{ ...b, attemptCount: 7, failureCount: 2, lastTriggeredTs: 99 }]);
+      expect((await s.webhooks.all()).find((w) => w.id === b.id)).toMatchObject({ attemptCount: 7, failureCount: 2, lastTriggeredTs: 99 });
       expect(await s.webhooks.delete(o2.id, a.id)).toBe(false);
       expect(await s.webhooks.delete(o1.id, a.id)).toBe(true);
+      expect((await s.webhooks.all()).some((w) => w.id === a.id)).toBe(false);
+    });
+
+    it('updates users within their org, keeping e-mail unique', async () => {
+      const o = await s.organizations.create('uu');
+      const u = await s.users.create({ orgId: o.id, email: 'a@x.y', name: 'A' });
+      await s.users.create({ orgId: o.id, email: 'b@x.y', name: 'B' });
+      expect(await s.users.update(o.id, u.id, { name: 'A2' })).toMatchObject({ id: u.id, email: 'a@x.y', name: 'A2' });
+      await expect(s.users.update(o.id, u.id, { email: 'b@x.y' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await s.users.update(o.id + 1000, u.id, { name: 'no' })).toBeNull();
+    });
+
+    it('keeps the outbox: group insert, state changes with attempts, queries by org, webhook, status and time, pruning', async () => {
+      const o = await s.organizations.create('out');
+      const row = (webhookId: number, i: number) => ({
+        orgId: o.id, webhookId, messageId: `msg_${o.id}_${webhookId}_${i}`, event: 'log.event', deviceId: 'd1',
+        request: { method: 'POST', url: 'https://x.example/a', headers: { 'content-type': 'application/json' }, body: `{"i":${i}}` },
+        status: 'pending' as const, attempts: 0, roundStart: 0, nextAttemptAt: null, lastStatusCode: null, lastError: null, dropReason: null,
+        createdAt: 1000 + i, updatedAt: 1000 + i,
+      });
+      const saved = await s.deliveries.insertMany([row(1, 0), row(1, 1), row(1, 2), row(2, 0)]);
+      expect(saved.map((d) => d.id)).toEqual([saved[0].id, saved[0].id + 1, saved[0].id + 2, saved[0].id + 3]);
+      const [d0, d1, d2] = saved;
+      Object.assign(d0, { status: 'delivered', attempts: 2, lastStatusCode: 200, updatedAt: 2000 });
+      Object.assign(d1, { status: 'held', attempts: 1, lastStatusCode: 500, lastError: 'boom', nextAttemptAt: 5000 });
+      await s.deliveries.saveMany([d0, d1], [
+        { deliveryId: d0.id, n: 2, ts: 11, durationMs: 3, statusCode: 200, response: 'ok', error: null, nextRetryAt: null },
+        { deliveryId: d0.id, n: 1, ts: 10, durationMs: 5, statusCode: 503, response: '', error: null, nextRetryAt: 11 },
+        { deliveryId: d1.id, n: 1, ts: 12, durationMs: 1, statusCode: 500, response: 'no', error: 'boom', nextRetryAt: null },
+      ]);
+      expect(await s.deliveries.findById(o.id, 1, d1.id)).toEqual(d1);
+      expect(await s.deliveries.findById(o.id + 1000, 1, d1.id)).toBeNull();
+      expect((await s.deliveries.attempts(d0.id)).map((a) => [a.n, a.statusCode])).toEqual([[1, 503], [2, 200]]);
+      const unfinished = (await s.deliveries.unfinished()).filter((d) => d.orgId === o.id);
+      expect(unfinished.map((d) => [d.id, d.status])).toEqual([[d1.id, 'held'], [d2.id, 'pending'], [saved[3].id, 'pending']]);
+      expect(await s.deliveries.find(o.id, 1, { page: 0, size: 2 })).toEqual({ items: [d2, d1], total: 3 });
+      expect((await s.deliveries.find(o.id, 1, { status: 'held', page: 0, size: 10 })).items).toEqual([d1]);
+      expect((await s.deliveries.find(o.id, 1, { since: 1001, page: 0, size: 10 })).total).toBe(2);
+      expect(await s.deliveries.prune(2001)).toBeGreaterThanOrEqual(1);
+      expect(await s.deliveries.findById(o.id, 1, d0.id)).toBeNull();
+      expect(await s.deliveries.attempts(d0.id)).toEqual([]);
+      expect(await s.deliveries.findById(o.id, 1, d1.id)).toEqual(d1); // unfinished rows are never pruned
+    });
+
+    it('keeps trigger states per (webhook, device)', async () => {
+      const st = (webhookId: number, deviceId: string, active: boolean) => ({ webhookId, deviceId, active, lastValue: { v: [1] }, holdingSince: null, lastFiredAt: 5 });
+      await s.triggerStates.saveMany([st(9001, 'a', false), st(9001, 'b', true), st(9002, 'a', false)]);
+      await s.triggerStates.saveMany([st(9001, 'a', true)]);
+      const mine = (await s.triggerStates.all()).filter((x) => x.webhookId >= 9001 && x.webhookId <= 9002);
+      expect(mine.sort((x, y) => x.webhookId - y.webhookId || x.deviceId.localeCompare(y.deviceId))).toEqual([st(9001, 'a', true), st(9001, 'b', true), st(9002, 'a', false)]);
+      await s.triggerStates.deleteForWebhook(9001);
+      expect((await s.triggerStates.all()).filter((x) => x.webhookId === 9001)).toEqual([]);
+    });
+
+    it('keeps notifications per user, newest first, within the org', async () => {
+      const o = await s.organizations.create('n');
+      const n = (i: number) => ({ orgId: o.id, userId: 1, kind: 'webhook.disabled', title: `t${i}`, message: 'm', webhookId: 3, createdAt: i });
+      await s.notifications.create(n(1));
+      const second = await s.notifications.create(n(2));
+      expect(second.id).toEqual(expect.any(Number));
+      expect((await s.notifications.listForUser(o.id, 1)).map((x) => x.title)).toEqual(['t2', 't1']);
+      expect(await s.notifications.listForUser(o.id + 1000, 1)).toEqual([]);
     });
 
     it('stores agents', async () => {
