@@ -125,12 +125,23 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const raw = [], gwRates = [], axiosRates = [], calm = [], stormy = [];
 const progress = (what, v) => { process.stderr.write(`  ${what}: ${typeof v === 'number' ? v.toFixed(0) : JSON.stringify(v)}\n`); return v; };
+const ONLY = process.env.BENCH_ONLY; // 'throughput' for a quick look at the first figure
 for (let i = 0; i < ROUNDS; i++) {
+  if (ONLY === 'throughput') {
+    raw.push(progress('raw undici/s', await rawUndici()));
+    gwRates.push(progress('gateway (undici)/s', await gatewayThroughput()));
+    continue;
+  }
   raw.push(progress('raw undici/s', await rawUndici()));
   gwRates.push(progress('gateway (undici)/s', await gatewayThroughput()));
   axiosRates.push(progress('gateway (axios)/s', await gatewayThroughput('axios')));
   calm.push(progress('4 healthy/s', await isolation(false)));
   stormy.push(progress('4 healthy + 1 hanging/s', await isolation(true)));
+}
+if (ONLY === 'throughput') {
+  console.log(`throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${(median(gwRates) / median(raw)).toFixed(2)}x`);
+  receiverProc.kill();
+  process.exit(0);
 }
 const lat = progress('latency', await latency());
 console.log(`\ndispatch bench: ${N} deliveries, ${CONCURRENCY} in flight, receiver in its own process, ${ROUNDS} rounds (median)`);

@@ -35,6 +35,9 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
     await gw.http().delete(`/api/v1/organization/devices/${d.id}`).set(auth()).expect(204);
     const [del] = await rx.wait(1, '/deleted');
     expect(json(del)).toMatchObject({ eventActivity: 'device.deleted', deviceUdid: d.id });
+    const after = (await gw.http().get(`${WEBHOOKS}/${added.id}`).set(auth())).body;
+    expect(after.lastTriggeredTs).toBe(new Date(json(a).creationTime).getTime());
+    expect(after.attemptCount).toBe(1);
   });
 
   it('FIRST_DEVICE_CONNECTION_IN_ORG fires once per device, not on reconnects', async () => {
