@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { type Agent, type Device, STORAGE, type StorageDriver } from '../storage/ports.js';
 
@@ -9,20 +10,18 @@ import { type Agent, type Device, STORAGE, type StorageDriver } from '../storage
  */
 @Injectable()
 export class DeviceRegistry implements OnApplicationShutdown {
-  private readonly logger = new Logger(DeviceRegistry.name);
   private readonly devices = new Map<string, Device>();
   private readonly agents = new Map<string, Agent>();
-  private readonly dirty = new Set<Device>();
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly dirty: WriteBehind<Device>;
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {}
+  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {
+    this.dirty = new WriteBehind('devices', (batch) => storage.devices.saveMany(batch), (d) => this.devices.has(d.id));
+  }
 
   async load(): Promise<void> {
     for (const d of await this.storage.devices.all()) this.devices.set(d.id, d);
     for (const a of await this.storage.agents.all()) this.agents.set(a.id, a);
-    this.timer = setInterval(() => void this.flush(), this.config.PRESENCE_FLUSH_MS);
-    this.timer.unref();
+    this.dirty.start(this.config.PRESENCE_FLUSH_MS);
   }
 
   device(id: string): Device | undefined { return this.devices.get(id); }
@@ -38,13 +37,13 @@ export class DeviceRegistry implements OnApplicationShutdown {
 
   async saveDevice(device: Device): Promise<void> {
     device.updatedAt = Date.now();
-    this.dirty.delete(device);
+    this.dirty.forget(device);
     await this.storage.devices.update(device);
   }
 
   async removeDevice(device: Device): Promise<void> {
     this.devices.delete(device.id);
-    this.dirty.delete(device);
+    this.dirty.forget(device);
     await this.storage.devices.delete(device.id);
   }
 
@@ -65,27 +64,11 @@ export class DeviceRegistry implements OnApplicationShutdown {
 
   /** Called on the hot path: no I/O, the write happens at the next flush. */
   touch(device: Device): void {
-    this.dirty.add(device);
+    this.dirty.mark(device);
   }
 
-  /** Writes every dirty device in one commit. Flushes never overlap. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (this.dirty.size === 0) return;
-      const batch = [...this.dirty];
-      this.dirty.clear();
-      try {
-        await this.storage.devices.saveMany(batch);
-      } catch (err) {
-        for (const d of batch) if (this.devices.has(d.id)) this.dirty.add(d);
-        this.logger.error(`presence write-behind failed, will retry: ${(err as Error).message}`);
-      }
-    });
-    return this.flushing;
-  }
+  /** Writes every dirty device in one commit. */
+  flush(): Promise<void> { return this.dirty.flush(); }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.flush();
-  }
+  onApplicationShutdown(): Promise<void> { return this.dirty.stop(); }
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import type { TriggerState } from './trigger-state.model.js';
@@ -9,19 +10,18 @@ import type { TriggerState } from './trigger-state.model.js';
  */
 @Injectable()
 export class TriggerStateStore implements OnApplicationShutdown {
-  private readonly logger = new Logger(TriggerStateStore.name);
   private readonly states = new Map<string, TriggerState>();
-  private readonly dirty = new Set<TriggerState>();
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly dirty: WriteBehind<TriggerState>;
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {}
+  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {
+    this.dirty = new WriteBehind('trigger states', (batch) => storage.triggerStates.saveMany(batch.map((s) => ({ ...s, lastValue: s.lastValue ?? null }))),
+      (s) => this.states.get(`${s.webhookId}|${s.deviceId}`) === s);
+  }
 
   async load(): Promise<TriggerState[]> {
     const all = await this.storage.triggerStates.all();
     for (const s of all) this.states.set(`${s.webhookId}|${s.deviceId}`, s);
-    this.timer = setInterval(() => void this.flush(), this.config.PRESENCE_FLUSH_MS);
-    this.timer.unref();
+    this.dirty.start(this.config.PRESENCE_FLUSH_MS);
     return all;
   }
 
@@ -32,32 +32,16 @@ export class TriggerStateStore implements OnApplicationShutdown {
     return s;
   }
 
-  touch(s: TriggerState): void { this.dirty.add(s); }
+  touch(s: TriggerState): void { this.dirty.mark(s); }
 
   /** A webhook's conditions changed or it was deleted: its states start afresh. */
   forget(webhookId: number): void {
     for (const [k, s] of this.states) {
-      if (s.webhookId === webhookId) { this.states.delete(k); this.dirty.delete(s); }
+      if (s.webhookId === webhookId) { this.states.delete(k); this.dirty.forget(s); }
     }
   }
 
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (this.dirty.size === 0) return;
-      const batch = [...this.dirty];
-      this.dirty.clear();
-      try {
-        await this.storage.triggerStates.saveMany(batch.map((s) => ({ ...s, lastValue: s.lastValue ?? null })));
-      } catch (err) {
-        for (const s of batch) this.dirty.add(s);
-        this.logger.error(`trigger state write-behind failed, will retry: ${(err as Error).message}`);
-      }
-    });
-    return this.flushing;
-  }
+  flush(): Promise<void> { return this.dirty.flush(); }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.flush();
-  }
+  onApplicationShutdown(): Promise<void> { return this.dirty.stop(); }
 }

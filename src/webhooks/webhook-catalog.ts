@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import type { Webhook } from './webhook.model.js';
@@ -12,19 +13,17 @@ export type WebhookChange = (current: Webhook | null, previous: Webhook | null) 
  */
 @Injectable()
 export class WebhookCatalog implements OnApplicationShutdown {
-  private readonly logger = new Logger(WebhookCatalog.name);
   private readonly byId = new Map<number, Webhook>();
-  private readonly dirty = new Set<Webhook>();
+  private readonly dirty: WriteBehind<Webhook>;
   private listeners: WebhookChange[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {}
+  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {
+    this.dirty = new WriteBehind('webhook counters', (batch) => storage.webhooks.saveMany(batch), (w) => this.byId.get(w.id) === w);
+  }
 
   async load(): Promise<void> {
     for (const w of await this.storage.webhooks.all()) this.byId.set(w.id, w);
-    this.timer = setInterval(() => void this.flush(), this.config.PRESENCE_FLUSH_MS);
-    this.timer.unref();
+    this.dirty.start(this.config.PRESENCE_FLUSH_MS);
   }
 
   onChange(listener: WebhookChange): void { this.listeners.push(listener); }
@@ -50,7 +49,7 @@ export class WebhookCatalog implements OnApplicationShutdown {
       next.lastTriggeredTs = previous.lastTriggeredTs;
       if (keep.status) next.status = previous.status;
       if (keep.failureCount) next.failureCount = previous.failureCount;
-      this.dirty.delete(previous);
+      this.dirty.forget(previous);
     }
     this.byId.set(next.id, next);
     this.announce(next, previous);
@@ -58,35 +57,19 @@ export class WebhookCatalog implements OnApplicationShutdown {
 
   remove(w: Webhook): void {
     this.byId.delete(w.id);
-    this.dirty.delete(w);
+    this.dirty.forget(w);
     this.announce(null, w);
   }
 
   /** A runtime change (counters, or a status set by the system): written at the next flush. */
   touch(w: Webhook, statusChanged = false): void {
-    this.dirty.add(w);
+    this.dirty.mark(w);
     if (statusChanged) this.announce(w, { ...w, status: 'ENABLED' });
   }
 
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (this.dirty.size === 0) return;
-      const batch = [...this.dirty];
-      this.dirty.clear();
-      try {
-        await this.storage.webhooks.saveMany(batch);
-      } catch (err) {
-        for (const w of batch) if (this.byId.get(w.id) === w) this.dirty.add(w);
-        this.logger.error(`webhook counters write-behind failed, will retry: ${(err as Error).message}`);
-      }
-    });
-    return this.flushing;
-  }
+  flush(): Promise<void> { return this.dirty.flush(); }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.flush();
-  }
+  onApplicationShutdown(): Promise<void> { return this.dirty.stop(); }
 
   private announce(current: Webhook | null, previous: Webhook | null): void {
     for (const l of this.listeners) l(current, previous);
