@@ -4,6 +4,7 @@
 //  3. healthy endpoints' throughput with one hanging endpoint vs without.
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,12 @@ const reset = () => fetch(`${RX}/reset`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const body = JSON.stringify({ creationTime: new Date().toISOString(), eventType: 'DEVICE', eventActivity: 'datastream.update', deviceUdid: 'bench-device', pad: 'x'.repeat(150) });
 
+// What a callback carries besides its body (values of the same length as the gateway's).
+const CALLBACK_HEADERS = {
+  'content-type': 'application/json', 'user-agent': 'device-gateway-webhooks/1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+  'webhook-signature': `v1,${'A'.repeat(43)}=`,
+};
+
 /** Waits until the receiver counted `n` requests on each path; returns deliveries/s from first to last. */
 async function drained(paths, n) {
   for (;;) {
@@ -36,16 +43,21 @@ async function drained(paths, n) {
 
 async function rawUndici() {
   await reset();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
   const agent = new Agent({ connections: CONCURRENCY });
   let next = 0;
   const worker = async () => {
     while (next++ < N) {
-      const res = await request(`${RX}/raw`, { dispatcher: agent, method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      const res = await request(`${RX}/raw`, { dispatcher: agent, method: 'POST', body, headers: { ...CALLBACK_HEADERS, 'webhook-id': `msg_${randomUUID()}` } });
       await res.body.text();
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  // (The same bytes as a callback: its headers included, so the receiver does the same work in both runs.)
   const rate = await drained(['/raw'], N);
+  const c = process.cpuUsage(c0);
+  if (process.env.BENCH_CPU) process.stderr.write(`  cpu ${((c.user + c.system) / 1000).toFixed(0)} ms over ${(performance.now() - t0).toFixed(0)} ms\n`);
   await agent.close();
   return rate;
 }
@@ -81,8 +93,12 @@ async function preloaded(paths, perPath, extra) {
 }
 
 async function gatewayThroughput(client = 'undici') {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
   const g = await preloaded(['/gw'], N, { WEBHOOK_HTTP_CLIENT: client });
   const rate = await drained(['/gw'], N);
+  const c = process.cpuUsage(c0);
+  if (process.env.BENCH_CPU) process.stderr.write(`  cpu ${((c.user + c.system) / 1000).toFixed(0)} ms over ${(performance.now() - t0).toFixed(0)} ms\n`);
   await g.stop();
   return rate;
 }
@@ -126,6 +142,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const raw = [], gwRates = [], axiosRates = [], calm = [], stormy = [];
 const progress = (what, v) => { process.stderr.write(`  ${what}: ${typeof v === 'number' ? v.toFixed(0) : JSON.stringify(v)}\n`); return v; };
 const ONLY = process.env.BENCH_ONLY; // 'throughput' for a quick look at the first figure
+// A warm-up round, not counted: the JIT has compiled neither the gateway's code nor undici's at first.
+progress('warm-up raw undici/s', await rawUndici());
+progress('warm-up gateway/s', await gatewayThroughput());
 for (let i = 0; i < ROUNDS; i++) {
   if (ONLY === 'throughput') {
     raw.push(progress('raw undici/s', await rawUndici()));

@@ -8,40 +8,68 @@ export const BUCKET: Record<DeliveryStatus, string> = {
   pending: 'retrying', held: 'disabled_pending', delivered: 'delivered', failed: 'failed', dropped: 'dropped',
 };
 
+/**
+ * Delivery buckets and attempt durations. prom-client hashes the label set on every update, so the hot path
+ * only adds to plain numbers here; the gauges read them when /metrics is scraped (`collect`).
+ */
 @Injectable()
 export class DeliveryMetrics {
-  private readonly perWebhook: Gauge;
-  private readonly total: Gauge;
-  readonly attempts: Histogram;
+  /** `${webhookId}|${bucket}|${reason}` → count */
+  private readonly counts = new Map<string, number>();
+  private readonly durations = new Map<string, number[]>();
+  private readonly attempts: Histogram;
 
   constructor(metrics: GatewayMetrics) {
     const registers = [metrics.registry];
-    this.perWebhook = new Gauge({ name: 'gateway_webhook_deliveries', help: 'Matched events by webhook and bucket (since start; unfinished ones also from before)', labelNames: ['webhook_id', 'bucket', 'reason'], registers });
-    this.total = new Gauge({ name: 'gateway_deliveries', help: 'Matched events of all webhooks by bucket', labelNames: ['bucket', 'reason'], registers });
-    this.attempts = new Histogram({ name: 'gateway_webhook_attempt_seconds', help: 'Duration of callback attempts', labelNames: ['outcome'], registers, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+    const counts = this.counts;
+    new Gauge({
+      name: 'gateway_webhook_deliveries', help: 'Matched events by webhook and bucket (since start; unfinished ones also from before)',
+      labelNames: ['webhook_id', 'bucket', 'reason'], registers,
+      collect() {
+        this.reset();
+        for (const [key, n] of counts) { const [webhook_id, bucket, reason] = key.split('|'); this.set({ webhook_id, bucket, reason }, n); }
+      },
+    });
+    new Gauge({
+      name: 'gateway_deliveries', help: 'Matched events of all webhooks by bucket', labelNames: ['bucket', 'reason'], registers,
+      collect() {
+        this.reset();
+        const totals = new Map<string, number>();
+        for (const [key, n] of counts) { const k = key.slice(key.indexOf('|') + 1); totals.set(k, (totals.get(k) ?? 0) + n); }
+        for (const [k, n] of totals) { const [bucket, reason] = k.split('|'); this.set({ bucket, reason }, n); }
+      },
+    });
+    const durations = this.durations;
+    this.attempts = new Histogram({
+      name: 'gateway_webhook_attempt_seconds', help: 'Duration of callback attempts', labelNames: ['outcome'], registers,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      collect: () => this.drainDurations(durations),
+    });
   }
-
-  // prom-client hashes the labels on every call; the bound children are looked up once per label set.
-  private readonly children = new Map<string, [Gauge.Internal<string>, Gauge.Internal<string>]>();
-  private readonly attemptChildren = new Map<string, Histogram.Internal<string>>();
 
   /** A delivery enters `to` (from `from`, or new). */
   move(webhookId: number, from: DeliveryStatus | null, to: DeliveryStatus, reason = ''): void {
     if (from === to) return;
-    if (from) for (const g of this.child(webhookId, BUCKET[from], '')) g.dec();
-    for (const g of this.child(webhookId, BUCKET[to], reason)) g.inc();
+    if (from) this.add(`${webhookId}|${BUCKET[from]}|`, -1);
+    this.add(`${webhookId}|${BUCKET[to]}|${reason}`, 1);
   }
 
   observeAttempt(outcome: string, durationMs: number): void {
-    let h = this.attemptChildren.get(outcome);
-    if (!h) this.attemptChildren.set(outcome, (h = this.attempts.labels(outcome)));
-    h.observe(durationMs / 1000);
+    let list = this.durations.get(outcome);
+    if (!list) this.durations.set(outcome, (list = []));
+    list.push(durationMs);
+    if (list.length > 10_000) this.drainDurations(this.durations);
   }
 
-  private child(webhookId: number, bucket: string, reason: string): [Gauge.Internal<string>, Gauge.Internal<string>] {
-    const key = `${webhookId}|${bucket}|${reason}`;
-    let c = this.children.get(key);
-    if (!c) this.children.set(key, (c = [this.perWebhook.labels(String(webhookId), bucket, reason), this.total.labels(bucket, reason)]));
-    return c;
+  private add(key: string, delta: number): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + delta);
+  }
+
+  private drainDurations(durations: Map<string, number[]>): void {
+    for (const [outcome, list] of durations) {
+      const h = this.attempts.labels(outcome);
+      for (const ms of list) h.observe(ms / 1000);
+      list.length = 0;
+    }
   }
 }

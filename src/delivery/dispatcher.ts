@@ -9,7 +9,7 @@ import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest } from 
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { EndpointQueue } from './endpoint-queue.js';
-import { describeFailure, type OutboundResponse, type WebhookHttpClient } from './http/webhook-http-client.js';
+import { describeFailure, type OutboundRequest, type OutboundResponse, type WebhookHttpClient } from './http/webhook-http-client.js';
 import { RetryPolicy } from './retry-policy.js';
 import { sign } from './signing.js';
 
@@ -113,12 +113,13 @@ export class Dispatcher implements OnApplicationShutdown {
         const d = q.next()!;
         q.inFlight++;
         this.inFlight++;
-        void this.attempt(d).finally(() => {
+        const settled = () => {
           q.inFlight--;
           this.inFlight--;
           if (q.due > 0) this.runnable.add(q);
           this.pump();
-        });
+        };
+        this.attempt(d).then(settled, (err: Error) => { this.logger.error(`attempt of delivery ${d.id}: ${err.message}`); settled(); });
       }
     }
   }
@@ -164,7 +165,8 @@ export class Dispatcher implements OnApplicationShutdown {
   async send(w: Webhook, messageId: string, request: RenderedRequest): Promise<AttemptResult> {
     const started = performance.now();
     try {
-      let res = await this.client.send(await this.withHeaders(w, messageId, request));
+      const prepared = this.withHeaders(w, messageId, request);
+      let res = await this.client.send(prepared instanceof Promise ? await prepared : prepared);
       if (res.status === 401 && w.authType === 'OAUTH2') {
         this.credentials.oauth2.invalidate(this.credentials.clientCredentials(w));
         res = await this.client.send(await this.withHeaders(w, messageId, request));
@@ -176,12 +178,16 @@ export class Dispatcher implements OnApplicationShutdown {
     }
   }
 
-  private async withHeaders(w: Webhook, messageId: string, r: RenderedRequest) {
+  /** The request of one attempt; a promise only while an OAuth2 token is being fetched. */
+  private withHeaders(w: Webhook, messageId: string, r: RenderedRequest): OutboundRequest | Promise<OutboundRequest> {
+    const headers: Record<string, string> = Object.assign({}, r.headers);
+    const pending = this.credentials.addHeaders(w, headers);
+    return pending ? pending.then(() => this.signed(w, messageId, r, headers)) : this.signed(w, messageId, r, headers);
+  }
+
+  private signed(w: Webhook, messageId: string, r: RenderedRequest, headers: Record<string, string>): OutboundRequest {
     const now = Date.now();
     const ts = Math.floor(now / 1000);
-    const headers: Record<string, string> = { ...r.headers };
-    const pending = this.credentials.addHeaders(w, headers);
-    if (pending) await pending;
     headers['user-agent'] = USER_AGENT;
     headers['webhook-id'] = messageId;
     headers['webhook-timestamp'] = String(ts);
