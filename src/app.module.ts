@@ -27,6 +27,12 @@ import { deliveryProviders } from './delivery/delivery.providers.js';
 import { DeliveriesController } from './delivery/deliveries.controller.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { FailureNotifier } from './notifications/failure-notifier.js';
+import { DeviceCommandsController } from './inbound/device-commands.controller.js';
+import { DownlinkService } from './inbound/downlink.service.js';
+import { InboundCallService } from './inbound/inbound-call.service.js';
+import { InboundEndpointController } from './inbound/inbound-endpoint.controller.js';
+import { InboundWebhooksController } from './inbound/inbound-webhooks.controller.js';
+import { InboundWebhooksService } from './inbound/inbound-webhooks.service.js';
 
 /** The gateway, given its validated configuration and an opened storage driver. */
 @Module({})
@@ -37,13 +43,14 @@ export class AppModule {
       imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }), EventsModule],
       controllers: [
         TenancyController, NotificationsController, DevicesController, AgentsController, WebhooksController, DeliveriesController,
-        BoldWebhooksController, ObservabilityController, IngestController,
+        BoldWebhooksController, InboundWebhooksController, InboundEndpointController, DeviceCommandsController, ObservabilityController, IngestController,
       ],
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: STORAGE, useValue: storage },
         { provide: APP_GUARD, useClass: ApiTokenGuard },
         { provide: SecretBox, useValue: SecretBox.fromConfig(config.GATEWAY_SECRET_KEY, config.DATA_DIR) },
+        InboundWebhooksService, InboundCallService, DownlinkService,
         WebhooksService, WebhookCatalog, TriggerStateStore, TriggerEngine, FailureNotifier, ...deliveryProviders,
         GatewayMetrics, TenancyService, DeviceRegistry, PresenceTracker, DevicesService, IngestService, BrokerService,
       ],

@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppModule } from './app.module.js';
+import { DownlinkService } from './inbound/downlink.service.js';
 import { BrokerService } from './broker/broker.service.js';
 import { ApiErrorFilter } from './common/api-error.js';
 import { type GatewayConfig, loadConfig } from './config/gateway-config.js';
@@ -40,7 +42,12 @@ export async function openStorage(config: GatewayConfig): Promise<StorageDriver>
 export async function startGateway(env: Record<string, string | undefined>, logger?: LoggerService | false): Promise<Gateway> {
   const config = loadConfig(env);
   const storage = await openStorage(config);
-  const app = await NestFactory.create(AppModule.register(config, storage), { logger: logger ?? new PinoLogger(config.LOG_LEVEL) });
+  const app = await NestFactory.create(AppModule.register(config, storage), { logger: logger ?? new PinoLogger(config.LOG_LEVEL), bodyParser: false });
+  // JSON and forms everywhere except the inbound endpoint, which reads its own body (any type, its own limit).
+  const inbound = (req: Request) => req.path.startsWith('/webhooks/');
+  for (const parser of [express.json(), express.urlencoded({ extended: true })]) {
+    app.use((req: Request, res: Response, next: NextFunction) => (inbound(req) ? next() : parser(req, res, next)));
+  }
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiErrorFilter());
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Device gateway').setVersion('1').addBearerAuth().build());
@@ -61,6 +68,7 @@ export async function startGateway(env: Record<string, string | undefined>, logg
 
   const broker = app.get(BrokerService);
   await broker.init();
+  app.get(DownlinkService).start();
   const ingest = app.get(IngestService);
   app.connectMicroservice({ strategy: new BrokerTransport(broker, {
     ds: (m) => ingest.datastream(m), batch: (m) => ingest.batch(m), event: (m) => ingest.logEvent(m),

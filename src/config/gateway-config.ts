@@ -39,6 +39,8 @@ export class GatewayConfig {
   @int() @IsInt() @Min(1) @Max(3650) DELIVERY_RETENTION_DAYS = 30;
   @IsOptional() @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must start with smtp:// or smtps://' }) SMTP_URL?: string = undefined;
   @IsString() SMTP_FROM = 'Device gateway <gateway@localhost>';
+  /** How long an inbound webhook with waitForReply (or a REST command) waits for the device's reply. */
+  @int() @IsInt() @Min(100) @Max(300000) INBOUND_REPLY_TIMEOUT_MS = 30000;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
 }
 

@@ -2,6 +2,7 @@
 // Two drivers implement every port: sqlite/ (default, embedded) and mongo/ (MONGODB_URI).
 
 import type { Delivery, DeliveryAttempt, DeliveryQuery, NewDelivery } from '../delivery/delivery.model.js';
+import type { InboundWebhook } from '../inbound/inbound-webhook.model.js';
 import type { TriggerState } from '../triggers/trigger-state.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 
@@ -95,6 +96,15 @@ export interface DeliveryRepository {
   prune(ts: number): Promise<number>;
 }
 
+export interface InboundWebhookRepository {
+  create(w: InboundWebhook): Promise<InboundWebhook>;
+  list(orgId: number): Promise<InboundWebhook[]>;
+  findById(orgId: number, id: string): Promise<InboundWebhook | null>;
+  findByToken(token: string): Promise<InboundWebhook | null>;
+  update(w: InboundWebhook): Promise<void>;
+  delete(orgId: number, id: string): Promise<boolean>;
+}
+
 export interface TriggerStateRepository {
   all(): Promise<TriggerState[]>;
   saveMany(states: TriggerState[]): Promise<void>;
@@ -123,6 +133,7 @@ export interface StorageDriver {
   readonly deliveries: DeliveryRepository;
   readonly triggerStates: TriggerStateRepository;
   readonly notifications: NotificationRepository;
+  readonly inboundWebhooks: InboundWebhookRepository;
   close(): Promise<void>;
 }
 

@@ -12,6 +12,7 @@ const KIND_OF: Partial<Record<Trigger, EventKind>> = {
   DEVICE_ADDED: 'device.added', DEVICE_DELETED: 'device.deleted', FIRST_DEVICE_CONNECTION_IN_ORG: 'device.first_connection',
   DEVICE_DATASTREAM_UPDATE: 'datastream.update', PRODUCT_DATASTREAM_UPDATE: 'datastream.update', GLOBAL_PRODUCT_DATASTREAM_UPDATE: 'datastream.update',
   DEVICE_LOG_EVENT: 'log.event', PRODUCT_LOG_EVENT: 'log.event', GLOBAL_PRODUCT_LOG_EVENT: 'log.event',
+  INBOUND_WEBHOOK_RECEIVED: 'inbound.received',
 };
 
 /** The (kind, key) pairs a webhook listens to. */

@@ -2,13 +2,14 @@
 
 /**
  * Blynk's 13 trigger types, plus DEVICE_STATUS (Kobiton's device-status webhooks) and DEVICE_EVENTS: any of a
- * set of statuses and log-event codes, which is what one Bold subscription (several topics) becomes.
+ * set of statuses and log-event codes, which is what one Bold subscription (several topics) becomes — and
+ * INBOUND_WEBHOOK_RECEIVED: every call to one of the org's inbound webhooks.
  */
 export const TRIGGERS = [
   'NEW_USER', 'DELETED_USER', 'UPDATED_USER', 'DEVICE_ADDED', 'DEVICE_DELETED',
   'DEVICE_DATASTREAM_UPDATE', 'PRODUCT_DATASTREAM_UPDATE', 'GLOBAL_PRODUCT_DATASTREAM_UPDATE',
   'DEVICE_LOG_EVENT', 'PRODUCT_LOG_EVENT', 'GLOBAL_PRODUCT_LOG_EVENT',
-  'FIRST_DEVICE_CONNECTION_IN_ORG', 'ORGANIZATION_ADDED', 'DEVICE_STATUS', 'DEVICE_EVENTS',
+  'FIRST_DEVICE_CONNECTION_IN_ORG', 'ORGANIZATION_ADDED', 'DEVICE_STATUS', 'DEVICE_EVENTS', 'INBOUND_WEBHOOK_RECEIVED',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 

@@ -1,6 +1,7 @@
 import type { Delivery, DeliveryAttempt, DeliveryQuery, NewDelivery } from '../../delivery/delivery.model.js';
 import type { TriggerState } from '../../triggers/trigger-state.model.js';
-import type { DeliveryRepository, Notification, NotificationRepository, TriggerStateRepository } from '../ports.js';
+import type { InboundWebhook } from '../../inbound/inbound-webhook.model.js';
+import type { DeliveryRepository, InboundWebhookRepository, Notification, NotificationRepository, TriggerStateRepository } from '../ports.js';
 import type { AnyModel, Ids } from './mongo.driver.js';
 
 const FINISHED = ['delivered', 'failed', 'dropped'];
@@ -82,4 +83,14 @@ export class MongoNotifications implements NotificationRepository {
   async listForUser(orgId: number, userId: number): Promise<Notification[]> {
     return (await this.m.find({ orgId, userId }).sort({ createdAt: -1, _id: -1 }).limit(200).lean()).map((o) => o.doc as Notification);
   }
+}
+
+export class MongoInboundWebhooks implements InboundWebhookRepository {
+  constructor(private readonly m: AnyModel) {}
+  async create(w: InboundWebhook): Promise<InboundWebhook> { await this.m.create({ _id: w.id, orgId: w.orgId, token: w.token, doc: w }); return w; }
+  async list(orgId: number) { return (await this.m.find({ orgId }).lean()).map((o) => o.doc as InboundWebhook); }
+  async findById(orgId: number, id: string) { return ((await this.m.findOne({ _id: id, orgId }).lean())?.doc as InboundWebhook) ?? null; }
+  async findByToken(token: string) { return ((await this.m.findOne({ token }).lean())?.doc as InboundWebhook) ?? null; }
+  async update(w: InboundWebhook): Promise<void> { await this.m.updateOne({ _id: w.id, orgId: w.orgId }, { $set: { doc: w } }); }
+  async delete(orgId: number, id: string) { return (await this.m.deleteOne({ _id: id, orgId })).deletedCount > 0; }
 }

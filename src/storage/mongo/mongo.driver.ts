@@ -2,10 +2,10 @@ import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import {
   type Agent, type AgentRepository, type ApiToken, type ApiTokenRepository, type Device, type DeviceRepository,
   DuplicateKeyError, type Organization, type OrganizationRepository, type StorageDriver, type User, type UserRepository,
-  type WebhookRepository, type DeliveryRepository, type TriggerStateRepository, type NotificationRepository,
+  type WebhookRepository, type DeliveryRepository, type TriggerStateRepository, type NotificationRepository, type InboundWebhookRepository,
 } from '../ports.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
-import { MongoDeliveries, MongoNotifications, MongoTriggerStates } from './delivery.repositories.js';
+import { MongoDeliveries, MongoInboundWebhooks, MongoNotifications, MongoTriggerStates } from './delivery.repositories.js';
 
 // Thin by design: one collection per port, the domain object stored as is, `_id` hidden from callers.
 const opts = { versionKey: false, minimize: false } as const;
@@ -25,6 +25,7 @@ const AttemptS = new Schema({ _id: String, deliveryId: { type: Number, index: tr
 const StateS = new Schema({ _id: String, webhookId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
 const NotificationS = new Schema({ _id: Number, orgId: Number, userId: Number, createdAt: Number, doc: Schema.Types.Mixed }, opts);
 NotificationS.index({ orgId: 1, userId: 1, createdAt: -1 });
+const InboundS = new Schema({ _id: String, orgId: { type: Number, index: true }, token: { type: String, unique: true }, doc: Schema.Types.Mixed }, opts);
 const Doc = new Schema({ _id: String, orgId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents are typed by the ports, not by mongoose
@@ -146,6 +147,7 @@ export class MongoDriver implements StorageDriver {
   readonly deliveries: DeliveryRepository;
   readonly triggerStates: TriggerStateRepository;
   readonly notifications: NotificationRepository;
+  readonly inboundWebhooks: InboundWebhookRepository;
 
   private constructor(private readonly conn: Connection) {
     const model = (name: string, schema: Schema, collection: string) => conn.model(name, schema, collection) as unknown as AnyModel;
@@ -159,6 +161,7 @@ export class MongoDriver implements StorageDriver {
     this.deliveries = new MongoDeliveries(model('Delivery', DeliveryS, 'deliveries'), model('DeliveryAttempt', AttemptS, 'delivery_attempts'), ids);
     this.triggerStates = new MongoTriggerStates(model('TriggerState', StateS, 'trigger_states'));
     this.notifications = new MongoNotifications(model('Notification', NotificationS, 'notifications'), ids);
+    this.inboundWebhooks = new MongoInboundWebhooks(model('InboundWebhook', InboundS, 'inbound_webhooks'));
   }
 
   static async connect(uri: string): Promise<MongoDriver> {

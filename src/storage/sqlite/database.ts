@@ -27,6 +27,8 @@ const MIGRATIONS: string[] = [
    CREATE TABLE notifications (id INTEGER PRIMARY KEY AUTOINCREMENT, org_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
      created_at INTEGER NOT NULL, doc TEXT NOT NULL);
    CREATE INDEX notifications_user ON notifications (org_id, user_id, created_at);`,
+  `CREATE TABLE inbound_webhooks (id TEXT PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id), token TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
+   CREATE INDEX inbound_webhooks_org ON inbound_webhooks (org_id);`,
 ];
 
 export function openDatabase(file: string): Database.Database {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Delivery, DeliveryAttempt, DeliveryQuery, NewDelivery } from '../../delivery/delivery.model.js';
 import type { TriggerState } from '../../triggers/trigger-state.model.js';
-import type { DeliveryRepository, Notification, NotificationRepository, TriggerStateRepository } from '../ports.js';
+import type { InboundWebhook } from '../../inbound/inbound-webhook.model.js';
+import type { DeliveryRepository, InboundWebhookRepository, Notification, NotificationRepository, TriggerStateRepository } from '../ports.js';
 
 const parse = <T>(rows: unknown[]): T[] => (rows as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
 
@@ -110,5 +111,26 @@ export class SqliteNotifications implements NotificationRepository {
   }
   async listForUser(orgId: number, userId: number): Promise<Notification[]> {
     return parse(this.db.prepare('SELECT doc FROM notifications WHERE org_id = ? AND user_id = ? ORDER BY id DESC LIMIT 200').all(orgId, userId));
+  }
+}
+
+export class SqliteInboundWebhooks implements InboundWebhookRepository {
+  constructor(private readonly db: Database.Database) {}
+  async create(w: InboundWebhook): Promise<InboundWebhook> {
+    this.db.prepare('INSERT INTO inbound_webhooks (id, org_id, token, doc) VALUES (?, ?, ?, ?)').run(w.id, w.orgId, w.token, JSON.stringify(w));
+    return w;
+  }
+  async list(orgId: number): Promise<InboundWebhook[]> { return parse(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE org_id = ?').all(orgId)); }
+  async findById(orgId: number, id: string): Promise<InboundWebhook | null> {
+    return parse<InboundWebhook>(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE org_id = ? AND id = ?').all(orgId, id))[0] ?? null;
+  }
+  async findByToken(token: string): Promise<InboundWebhook | null> {
+    return parse<InboundWebhook>(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE token = ?').all(token))[0] ?? null;
+  }
+  async update(w: InboundWebhook): Promise<void> {
+    this.db.prepare('UPDATE inbound_webhooks SET doc = ? WHERE org_id = ? AND id = ?').run(JSON.stringify(w), w.orgId, w.id);
+  }
+  async delete(orgId: number, id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM inbound_webhooks WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;
   }
 }

@@ -6,7 +6,7 @@ import {
   type User, type UserRepository, type WebhookRepository,
 } from '../ports.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
-import { SqliteDeliveries, SqliteNotifications, SqliteTriggerStates } from './delivery.repositories.js';
+import { SqliteDeliveries, SqliteInboundWebhooks, SqliteNotifications, SqliteTriggerStates } from './delivery.repositories.js';
 
 type Row = Record<string, unknown>;
 
@@ -165,6 +165,7 @@ export class SqliteDriver implements StorageDriver {
   readonly deliveries: SqliteDeliveries;
   readonly triggerStates: SqliteTriggerStates;
   readonly notifications: SqliteNotifications;
+  readonly inboundWebhooks: SqliteInboundWebhooks;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -178,6 +179,7 @@ export class SqliteDriver implements StorageDriver {
     this.deliveries = new SqliteDeliveries(this.db);
     this.triggerStates = new SqliteTriggerStates(this.db);
     this.notifications = new SqliteNotifications(this.db);
+    this.inboundWebhooks = new SqliteInboundWebhooks(this.db);
   }
 
   async close(): Promise<void> {

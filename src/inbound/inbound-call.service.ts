@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { ApiError } from '../common/api-error.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { EventBus } from '../events/event-bus.js';
+import { STORAGE, type StorageDriver } from '../storage/ports.js';
+import { DownlinkService, type DeviceReply } from './downlink.service.js';
+import type { InboundWebhook } from './inbound-webhook.model.js';
+import { InboundWebhooksService } from './inbound-webhooks.service.js';
+import { parseBody, readBody } from './request-body.js';
+
+export interface CallResponse { status: number; headers: Record<string, string>; body: unknown }
+
+const RATE_LIMIT = 100;
+const RATE_WINDOW_MS = 10_000;
+/** Headers a device reply may set; anything else (cookies, CORS, auth challenges...) is dropped. */
+const SAFE_REPLY_HEADERS = new Set(['content-type', 'content-language', 'cache-control', 'etag', 'expires', 'last-modified', 'retry-after', 'location']);
+/** Never forwarded to devices: the caller's cookies and the credentials of this webhook. */
+const STRIPPED_HEADERS = new Set(['cookie', 'authorization']);
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** One call to /webhooks/{token}: checks, a QoS 1 message to the target, and the answer (Losant's rules). */
+@Injectable()
+export class InboundCallService {
+  private readonly calls = new Map<string, number[]>();
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly webhooks: InboundWebhooksService,
+    private readonly downlink: DownlinkService,
+    private readonly bus: EventBus,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  async handle(token: string, subPath: string, req: Request): Promise<CallResponse> {
+    const w = await this.storage.inboundWebhooks.findByToken(token);
+    if (!w) throw ApiError.notFound('Webhook');
+    if (!w.enabled) throw new ApiError(403, 'WebhookDisabled', 'this webhook is disabled');
+    this.checkBasicAuth(w, req.headers.authorization);
+    this.throttle(w);
+    const body = await parseBody(req.headers['content-type'], await readBody(req));
+    const replyId = w.waitForReply ? this.downlink.newReplyId() : undefined;
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !STRIPPED_HEADERS.has(k)));
+    const message = { time: new Date().toISOString(), path: `/${subPath}`, method: req.method, headers, query: req.query, body, ...(replyId ? { replyId } : {}) };
+    const targets = this.downlink.topics(w.orgId, w.target);
+    const payload = JSON.stringify(message);
+    await Promise.all(targets.map((t) => this.downlink.publish(t.topic, payload)));
+    this.bus.emit({ orgId: w.orgId, deviceId: w.target.deviceId ?? '', kind: 'inbound.received', key: '', value: { webhookId: w.id, name: w.name, method: req.method, path: message.path, query: req.query, body }, ts: Date.now(), seq: 0 });
+    if (!replyId) return { status: w.responseCode, headers: {}, body: { success: true } };
+    const reply = await this.downlink.awaitReply(replyId, targets.flatMap((t) => (t.deviceId ? [t.deviceId] : [])), this.config.INBOUND_REPLY_TIMEOUT_MS);
+    if (!reply) throw new ApiError(504, 'ReplyTimeout', `no device replied within ${this.config.INBOUND_REPLY_TIMEOUT_MS} ms`);
+    return toResponse(reply);
+  }
+
+  private checkBasicAuth(w: InboundWebhook, header: string | undefined): void {
+    if (!w.basicAuthUsername) return;
+    const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+    const [user, ...rest] = m ? Buffer.from(m[1], 'base64').toString('utf8').split(':') : [''];
+    if (!m || !same(user, w.basicAuthUsername) || !same(rest.join(':'), this.webhooks.password(w) ?? '')) {
+      throw new ApiError(401, 'Unauthorized', 'basic authentication required for this webhook');
+    }
+  }
+
+  /** 100 calls per 10 s per webhook. */
+  private throttle(w: InboundWebhook): void {
+    const now = Date.now();
+    const recent = (this.calls.get(w.id) ?? []).filter((t) => now - t < RATE_WINDOW_MS);
+    if (recent.length >= RATE_LIMIT) {
+      this.calls.set(w.id, recent);
+      const retryAfter = Math.ceil((recent[0] + RATE_WINDOW_MS - now) / 1000);
+      throw Object.assign(new ApiError(429, 'TooManyRequests', `more than ${RATE_LIMIT} calls in ${RATE_WINDOW_MS / 1000} s; retry after ${retryAfter} s`), { retryAfter });
+    }
+    recent.push(now);
+    this.calls.set(w.id, recent);
+  }
+}
+
+function toResponse(reply: DeviceReply): CallResponse {
+  const status = Number.isInteger(reply.statusCode) && reply.statusCode! >= 100 && reply.statusCode! <= 599 ? reply.statusCode! : 200;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(reply.headers ?? {})) {
+    if (SAFE_REPLY_HEADERS.has(k.toLowerCase()) && typeof v === 'string' && !/[\r\n]/.test(v)) headers[k.toLowerCase()] = v;
+  }
+  return { status, headers, body: reply.body ?? '' };
+}
