@@ -33,6 +33,7 @@ import { InboundCallService } from './inbound/inbound-call.service.js';
 import { InboundEndpointController } from './inbound/inbound-endpoint.controller.js';
 import { InboundWebhooksController } from './inbound/inbound-webhooks.controller.js';
 import { InboundWebhooksService } from './inbound/inbound-webhooks.service.js';
+import { LosantWebhooksController } from './inbound/losant-webhooks.controller.js';
 
 /** The gateway, given its validated configuration and an opened storage driver. */
 @Module({})
@@ -43,7 +44,7 @@ export class AppModule {
       imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }), EventsModule],
       controllers: [
         TenancyController, NotificationsController, DevicesController, AgentsController, WebhooksController, DeliveriesController,
-        BoldWebhooksController, InboundWebhooksController, InboundEndpointController, DeviceCommandsController, ObservabilityController, IngestController,
+        BoldWebhooksController, InboundWebhooksController, LosantWebhooksController, InboundEndpointController, DeviceCommandsController, ObservabilityController, IngestController,
       ],
       providers: [
         { provide: GatewayConfig, useValue: config },

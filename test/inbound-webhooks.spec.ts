@@ -57,6 +57,20 @@ describe('inbound webhooks: HTTP → MQTT (Losant resource)', () => {
     await gw.http().get(`${BASE}/${one.id}`).set(auth()).expect(404);
   });
 
+  it('answers at Losant\'s own paths with its error body and {success: true} on delete', async () => {
+    const LOSANT = '/applications/1/webhooks';
+    const created = (await gw.http().post(LOSANT).set(auth()).send({ name: 'losant', target: { deviceId: 'door-1' } }).expect(201)).body;
+    expect(created).toMatchObject({ name: 'losant', applicationId: '1', token: expect.any(String) });
+    const list = (await gw.http().get(`${LOSANT}?filterField=name&filter=los*`).set(auth()).expect(200)).body;
+    expect(list).toMatchObject({ count: 1, totalCount: expect.any(Number), items: [{ id: created.id }] });
+    expect((await gw.http().patch(`${LOSANT}/${created.id}`).set(auth()).send({ waitForReply: true }).expect(200)).body.waitForReply).toBe(true);
+    expect((await gw.http().patch(`${LOSANT}/${created.id}`).set(auth()).send({ nope: 1 })).body).toEqual({ type: 'Validation', message: 'property nope should not exist' });
+    expect((await gw.http().get(`/applications/2/webhooks`).set(auth())).body).toEqual({ type: 'NotFound', message: 'Application was not found' });
+    expect((await gw.http().get(LOSANT)).body).toMatchObject({ type: 'Unauthorized' });
+    expect((await gw.http().delete(`${LOSANT}/${created.id}`).set(auth()).expect(200)).body).toEqual({ success: true });
+    expect((await gw.http().get(`${LOSANT}/${created.id}`).set(auth()).expect(404)).body).toEqual({ type: 'NotFound', message: 'Webhook not found or access denied' });
+  });
+
   it('enforces the webhook scopes', async () => {
     const tenancy = gw.app.get(TenancyService);
     const reader = (await tenancy.createToken(1, 'reader', ['webhooks.get'])).token;
@@ -67,6 +81,15 @@ describe('inbound webhooks: HTTP → MQTT (Losant resource)', () => {
     await gw.http().get(`${BASE}/${w.id}`).set(auth(single)).expect(200);
     await gw.http().get(BASE).set(auth(single)).expect(403);
     await gw.http().delete(`${BASE}/${w.id}`).set(auth(single)).expect(403);
+    const patcher = (await tenancy.createToken(1, 'patcher', ['webhook.patch'])).token;
+    await gw.http().patch(`${BASE}/${w.id}`).set(auth(patcher)).send({ description: 'ok' }).expect(200);
+    await gw.http().patch(`/applications/1/webhooks/${w.id}`).set(auth(patcher)).send({ description: 'ok' }).expect(200);
+    await gw.http().get(`/applications/1/webhooks/${w.id}`).set(auth(patcher)).expect(403);
+    const star = (await tenancy.createToken(1, 'star', ['webhooks.*'])).token;
+    await gw.http().post(BASE).set(auth(star)).send({ name: 'by star', target: { deviceId: 'door-1' } }).expect(201);
+    const ro = (await tenancy.createToken(1, 'ro', ['all.Organization.read'])).token;
+    await gw.http().get(`${BASE}/${w.id}`).set(auth(ro)).expect(200);
+    await gw.http().patch(`${BASE}/${w.id}`).set(auth(ro)).send({ description: 'no' }).expect(403);
   });
 
   it('refuses a target device of another organization', async () => {

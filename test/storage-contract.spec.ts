@@ -156,6 +156,23 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       expect(await s.notifications.listForUser(o.id + 1000, 1)).toEqual([]);
     });
 
+    it('stores inbound webhooks per org, found by their token', async () => {
+      const o = await s.organizations.create('in');
+      const w = {
+        id: `iw${o.id}`, orgId: o.id, name: 'n', description: '', token: `tok-${o.id}`, responseCode: 200, verificationType: 'none' as const,
+        verificationCode: '', basicAuthUsername: null, basicAuthPassword: null, waitForReply: false, enabled: true,
+        target: { deviceId: 'd1', path: 'a/b' }, creationDate: '2026-01-01T00:00:00.000Z', lastUpdated: '2026-01-01T00:00:00.000Z',
+      };
+      await s.inboundWebhooks.create(w);
+      expect(await s.inboundWebhooks.findByToken(`tok-${o.id}`)).toEqual(w);
+      expect(await s.inboundWebhooks.findById(o.id + 1000, w.id)).toBeNull();
+      await s.inboundWebhooks.update({ ...w, enabled: false });
+      expect((await s.inboundWebhooks.list(o.id)).map((x) => x.enabled)).toEqual([false]);
+      expect(await s.inboundWebhooks.delete(o.id + 1000, w.id)).toBe(false);
+      expect(await s.inboundWebhooks.delete(o.id, w.id)).toBe(true);
+      expect(await s.inboundWebhooks.findByToken(`tok-${o.id}`)).toBeNull();
+    });
+
     it('stores agents', async () => {
       const o = await s.organizations.create('a');
       const a = { id: `agent-${o.id}`, orgId: o.id, name: 'rig', tokenHash: 'h', createdAt: 1, updatedAt: 1 };
