@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { TenancyService } from '../src/tenancy/tenancy.service.js';
-import { auth, createDevice, deviceClient, endClient, publish, startTestGateway, subscribe, type TestGateway } from './support/harness.js';
+import { ADMIN_TOKEN, auth, connectMqtt, createDevice, deviceClient, endClient, publish, startTestGateway, subscribe, type TestGateway } from './support/harness.js';
 import { createWebhook, DELIVERY_ENV, startReceiver } from './support/receiver.js';
 
 const BASE = '/api/v1/organization/inbound-webhooks';
@@ -114,6 +114,31 @@ describe('inbound webhooks: HTTP → MQTT (Losant resource)', () => {
     expect(m.json.headers['x-trace']).toBe('t1');
     expect(m.json.headers.cookie).toBeUndefined();
     expect(new Date(m.json.time).getTime()).toBeGreaterThan(Date.now() - 5000);
+  });
+
+  it('reaches every device of a template or group, and a free topic under orgs/{orgId}/', async () => {
+    const a = await createDevice(gw, { id: 'lamp-a', templateId: 'lamp', groupIds: ['hall'] });
+    const b = await createDevice(gw, { id: 'lamp-b', templateId: 'lamp' });
+    const [ca, cb] = [await deviceClient(gw, a), await deviceClient(gw, b)];
+    expect(await subscribe(ca, 'devices/lamp-a/downlink/#')).toBe(1);
+    expect(await subscribe(cb, 'devices/lamp-b/downlink/#')).toBe(1);
+    const service = await connectMqtt(gw, { clientId: 'svc', username: 'token', password: ADMIN_TOKEN });
+    expect(await subscribe(service, 'orgs/1/#')).toBe(1);
+    const tpl = await create({ name: 'all lamps', target: { templateId: 'lamp', path: 'light' } });
+    const both = [nextMessage(ca, 'devices/lamp-a/downlink/light'), nextMessage(cb, 'devices/lamp-b/downlink/light')];
+    await gw.http().post(`/webhooks/${tpl.token}`).send({ on: true }).expect(200);
+    expect((await Promise.all(both)).map((m) => m.json.body)).toEqual([{ on: true }, { on: true }]);
+    const group = await create({ name: 'hall', target: { groupId: 'hall' } });
+    const hall = nextMessage(ca, 'devices/lamp-a/downlink/webhook');
+    await gw.http().post(`/webhooks/${group.token}`).send({ dim: 3 }).expect(200);
+    expect((await hall).json.body).toEqual({ dim: 3 });
+    const topic = await create({ name: 'feed', target: { topic: 'alerts/door' } });
+    const feed = nextMessage(service, 'orgs/1/alerts/door');
+    await gw.http().post(`/webhooks/${topic.token}`).send({ alarm: 1 }).expect(200);
+    expect((await feed).json).toMatchObject({ method: 'POST', body: { alarm: 1 } });
+    expect((await gw.http().post(BASE).set(auth()).send({ name: 'two', target: { deviceId: 'lamp-a', groupId: 'hall' } })).body.error.message)
+      .toBe('target must name exactly one of deviceId, templateId, groupId, topic');
+    for (const c of [ca, cb, service]) await endClient(c);
   });
 
   it('parses url-encoded, multipart, text and binary bodies', async () => {
