@@ -31,6 +31,10 @@ export function startGatewayProcess(env: Record<string, string>): Promise<Gatewa
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // Kept for the test's failure message: a child that dies on its own says why here.
+  const log: string[] = [];
+  child.stderr!.on('data', (d: Buffer) => { if (log.length < 200) log.push(d.toString()); });
+  child.once('exit', (code, signal) => { if (signal !== 'SIGKILL' && process.env.GATEWAY_CHILD_LOG) process.stderr.write(`gateway child exited ${code} ${signal}:\n${log.join('')}\n`); });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { auth, type TestGateway } from './harness.js';
 
 export interface Received { method: string; path: string; headers: IncomingHttpHeaders; body: string; at: number }
-export interface Reply { status?: number; headers?: Record<string, string>; body?: string }
+export interface Reply { status?: number; headers?: Record<string, string>; body?: string; delayMs?: number }
 /** Returns the reply, or 'hang' to never answer. */
 export type Handler = (req: Received, n: number) => Reply | 'hang';
 
@@ -30,7 +30,8 @@ export async function startReceiver(handler: Handler = () => ({ status: 200, bod
       received.push(r);
       const reply = current(r, received.length);
       if (reply === 'hang') { hanging.push(res); return; }
-      res.writeHead(reply.status ?? 200, reply.headers ?? {}).end(reply.body ?? '');
+      const send = () => res.writeHead(reply.status ?? 200, reply.headers ?? {}).end(reply.body ?? '');
+      if (reply.delayMs) setTimeout(send, reply.delayMs); else send();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -33,7 +33,15 @@ export class UndiciWebhookClient implements WebhookHttpClient {
       const chunks: Buffer[] = [];
       let size = 0;
       const deadline = () => new DOMException('deadline', 'TimeoutError'); // created only when needed: it captures a stack
-      const timer = setTimeout(() => { timedOut = true; controller?.abort(deadline()); }, deadlineMs);
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(describeFailure(err, deadlineMs));
+      };
+      // The deadline settles the attempt itself — also while undici still holds the request in its queue,
+      // before any controller exists — and then aborts whatever is under way.
+      const timer = setTimeout(() => { timedOut = true; fail(deadline()); controller?.abort(deadline()); }, deadlineMs);
       const done = () => {
         if (settled) return;
         settled = true;
@@ -54,12 +62,7 @@ export class UndiciWebhookClient implements WebhookHttpClient {
           c.abort(new Error('response cap reached'));
         },
         onResponseEnd() { done(); },
-        onResponseError(_c, err) {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          reject(describeFailure(timedOut ? deadline() : err, deadlineMs));
-        },
+        onResponseError(_c, err) { fail(timedOut ? deadline() : err); },
       });
     });
   }
