@@ -133,6 +133,14 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     await becomes(phones[0].id, 'offline');
     await becomes(phones[1].id, 'offline');
     ac.end(true);
+    // Reassigning a device moves it between agents (the registry keeps an agent → devices index).
+    const rig2 = (await gw.http().post('/api/v1/organization/agents').set(auth()).send({ name: 'rig-2' })).body as { id: string };
+    await gw.http().patch(`/api/v1/organization/devices/${phones[1].id}`).set(auth()).send({ agentId: rig2.id }).expect(200);
+    const agents = (await gw.http().get('/api/v1/organization/agents').set(auth())).body as { id: string; devices: string[] }[];
+    expect(agents.find((a) => a.id === agent.id)?.devices).toEqual([phones[0].id]);
+    expect(agents.find((a) => a.id === rig2.id)?.devices).toEqual([phones[1].id]);
+    await gw.http().delete(`/api/v1/organization/devices/${phones[0].id}`).set(auth()).expect(204);
+    await gw.http().delete(`/api/v1/organization/agents/${agent.id}`).set(auth()).expect(204); // no devices left
   });
 
   it('rotates a device token: the old one stops working and its live connection is closed', async () => {

@@ -12,6 +12,9 @@ import { type Agent, type Device, STORAGE, type StorageDriver } from '../storage
 export class DeviceRegistry implements OnApplicationShutdown {
   private readonly devices = new Map<string, Device>();
   private readonly agents = new Map<string, Agent>();
+  /** agent id → its devices, and each device's agent as indexed (to move it when its agentId changes). */
+  private readonly byAgent = new Map<string, Set<Device>>();
+  private readonly indexedAgent = new Map<Device, string>();
   private readonly dirty: WriteBehind<Device>;
 
   constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {
@@ -19,7 +22,7 @@ export class DeviceRegistry implements OnApplicationShutdown {
   }
 
   async load(): Promise<void> {
-    for (const d of await this.storage.devices.all()) this.devices.set(d.id, d);
+    for (const d of await this.storage.devices.all()) { this.devices.set(d.id, d); this.reindex(d); }
     for (const a of await this.storage.agents.all()) this.agents.set(a.id, a);
     this.dirty.start(this.config.PRESENCE_FLUSH_MS);
   }
@@ -28,22 +31,25 @@ export class DeviceRegistry implements OnApplicationShutdown {
   agent(id: string): Agent | undefined { return this.agents.get(id); }
   allDevices(): IterableIterator<Device> { return this.devices.values(); }
   allAgents(): Agent[] { return [...this.agents.values()]; }
-  devicesOfAgent(agentId: string): Device[] { return [...this.devices.values()].filter((d) => d.agentId === agentId); }
+  devicesOfAgent(agentId: string): Device[] { return [...(this.byAgent.get(agentId) ?? [])]; }
 
   async addDevice(device: Device): Promise<void> {
     await this.storage.devices.create(device);
     this.devices.set(device.id, device);
+    this.reindex(device);
   }
 
   async saveDevice(device: Device): Promise<void> {
     device.updatedAt = Date.now();
     this.dirty.forget(device);
+    this.reindex(device);
     await this.storage.devices.update(device);
   }
 
   async removeDevice(device: Device): Promise<void> {
     this.devices.delete(device.id);
     this.dirty.forget(device);
+    this.unindex(device);
     await this.storage.devices.delete(device.id);
   }
 
@@ -60,6 +66,24 @@ export class DeviceRegistry implements OnApplicationShutdown {
   async removeAgent(agent: Agent): Promise<void> {
     this.agents.delete(agent.id);
     await this.storage.agents.delete(agent.id);
+  }
+
+  /** Keeps the agent → devices index in step with `device.agentId` after a REST change. */
+  private reindex(device: Device): void {
+    if (this.indexedAgent.get(device) === (device.agentId ?? undefined)) return;
+    this.unindex(device);
+    if (!device.agentId) return;
+    let set = this.byAgent.get(device.agentId);
+    if (!set) this.byAgent.set(device.agentId, (set = new Set()));
+    set.add(device);
+    this.indexedAgent.set(device, device.agentId);
+  }
+
+  private unindex(device: Device): void {
+    const agentId = this.indexedAgent.get(device);
+    if (agentId === undefined) return;
+    this.byAgent.get(agentId)?.delete(device);
+    this.indexedAgent.delete(device);
   }
 
   /** Called on the hot path: no I/O, the write happens at the next flush. */
