@@ -3,27 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { createDevice, deviceClient, endClient, publish, startTestGateway, type TestGateway } from './support/harness.js';
-import { createWebhook, DELIVERY_ENV, type Receiver, startReceiver } from './support/receiver.js';
+import { createWebhook, DELIVERY_ENV, type DeliveryRig, type Receiver, startDeliveryRig, startReceiver } from './support/receiver.js';
 
 const values = (rx: Receiver, path: string) => rx.received.filter((r) => r.path === path).map((r) => (JSON.parse(r.body) as { data: { value: unknown } }).data.value);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('conditions beyond Blynk, over MQTT', () => {
+  let rig: DeliveryRig;
   let gw: TestGateway;
   let rx: Receiver;
   let client: MqttClient;
   let device: { id: string; token: string };
-  beforeAll(async () => {
-    rx = await startReceiver();
-    gw = await startTestGateway(DELIVERY_ENV);
-    device = await createDevice(gw);
-    client = await deviceClient(gw, device);
-  });
-  afterAll(async () => {
-    await endClient(client);
-    await gw.stop();
-    await rx.close();
-  });
+  beforeAll(async () => { rig = await startDeliveryRig(); ({ gw, rx, client, device } = rig); });
+  afterAll(() => rig.stop());
 
   /** Publishes values to `ds` in order (QoS 1), then waits for `expected` callbacks on `path` and a quiet moment. */
   async function run(path: string, condition: object, ds: string, sequence: (number | string)[], expected: number, extra: object = {}) {

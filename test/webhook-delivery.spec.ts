@@ -1,27 +1,25 @@
 import type { MqttClient } from 'mqtt';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { auth, createDevice, deviceClient, endClient, publish, startTestGateway, type TestGateway } from './support/harness.js';
-import { createWebhook, deliveries, DELIVERY_ENV, type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
+import { auth, publish, type TestGateway } from './support/harness.js';
+import { createWebhook, deliveries, type DeliveryRig, type Receiver, startDeliveryRig, WEBHOOKS } from './support/receiver.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('dispatcher: rendering, auth, signatures and the status policy', () => {
+  let rig: DeliveryRig;
   let gw: TestGateway;
   let rx: Receiver;
   let client: MqttClient;
   let device: { id: string; token: string };
   beforeAll(async () => {
-    rx = await startReceiver();
-    gw = await startTestGateway({ ...DELIVERY_ENV, WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_MAX_RESPONSE_BYTES: '64' });
-    device = await createDevice(gw, { name: 'Lab/Rig 7 "east"', templateId: 'tpl-x', groupIds: ['g1', 'g2'], metadata: { floor: 3 } });
-    client = await deviceClient(gw, device);
+    rig = await startDeliveryRig({
+      env: { WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_MAX_RESPONSE_BYTES: '64' },
+      device: { name: 'Lab/Rig 7 "east"', templateId: 'tpl-x', groupIds: ['g1', 'g2'], metadata: { floor: 3 } },
+    });
+    ({ gw, rx, client, device } = rig);
     await publish(client, `devices/${device.id}/ds/humidity`, '41');
   });
-  afterAll(async () => {
-    await endClient(client);
-    await gw.stop();
-    await rx.close();
-  });
+  afterAll(() => rig.stop());
 
   /** A webhook on log event `code` of the test device. */
   const hook = (code: string, body: Record<string, unknown>) =>

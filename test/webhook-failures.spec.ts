@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { MqttClient } from 'mqtt';
 import { SMTPServer } from 'smtp-server';
-import { auth, createDevice, deviceClient, endClient, publish, startTestGateway, type TestGateway, waitFor } from './support/harness.js';
-import { createWebhook, deliveries, DELIVERY_ENV, type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
+import { auth, publish, type TestGateway, waitFor } from './support/harness.js';
+import { createWebhook, deliveries, type DeliveryRig, type Receiver, startDeliveryRig, WEBHOOKS } from './support/receiver.js';
 
 interface Mail { from: string; to: string[]; data: string }
 
@@ -26,6 +26,7 @@ async function startSmtp(): Promise<{ port: number; mails: Mail[]; close(): Prom
 }
 
 describe('failure handling, delivery log, replay, test and metrics', () => {
+  let rig: DeliveryRig;
   let gw: TestGateway;
   let rx: Receiver;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -33,16 +34,15 @@ describe('failure handling, delivery log, replay, test and metrics', () => {
   let device: { id: string; token: string };
   let down = true;
   beforeAll(async () => {
-    rx = await startReceiver((req) => (req.path === '/flaky' && down ? { status: 500, body: 'receiver down' } : { status: 200, body: 'ok' }));
     smtp = await startSmtp();
-    gw = await startTestGateway({ ...DELIVERY_ENV, WEBHOOK_RETRY_SCHEDULE_MS: '0,50,50,50,50,50', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: 'gw@example.com' });
-    device = await createDevice(gw);
-    client = await deviceClient(gw, device);
+    rig = await startDeliveryRig({
+      handler: (req) => (req.path === '/flaky' && down ? { status: 500, body: 'receiver down' } : { status: 200, body: 'ok' }),
+      env: { WEBHOOK_RETRY_SCHEDULE_MS: '0,50,50,50,50,50', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: 'gw@example.com' },
+    });
+    ({ gw, rx, client, device } = rig);
   });
   afterAll(async () => {
-    await endClient(client);
-    await gw.stop();
-    await rx.close();
+    await rig.stop();
     await smtp.close();
   });
   const fire = (code: string, description = '') => publish(client, `devices/${device.id}/event/${code}`, description);

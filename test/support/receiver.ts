@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { auth, type TestGateway } from './harness.js';
+import type { MqttClient } from 'mqtt';
+import { auth, createDevice, deviceClient, endClient, startTestGateway, type TestGateway } from './harness.js';
 
 export interface Received { method: string; path: string; headers: IncomingHttpHeaders; body: string; at: number }
 export interface Reply { status?: number; headers?: Record<string, string>; body?: string; delayMs?: number }
@@ -71,4 +72,22 @@ export async function deliveries(gw: TestGateway, webhookId: number, query = '')
   const res = await gw.http().get(`${WEBHOOKS}/${webhookId}/deliveries${query}`).set(auth());
   if (res.status !== 200) throw new Error(`deliveries: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as Record<string, any>;
+}
+
+/** What the delivery suites share: a receiver, a gateway set up for delivery, and one connected device. */
+export interface DeliveryRig { gw: TestGateway; rx: Receiver; device: { id: string; token: string }; client: MqttClient; stop(): Promise<void> }
+
+export async function startDeliveryRig(opts: { env?: Record<string, string>; handler?: Handler; device?: Record<string, unknown> } = {}): Promise<DeliveryRig> {
+  const rx = await startReceiver(opts.handler);
+  const gw = await startTestGateway({ ...DELIVERY_ENV, ...opts.env });
+  const device = await createDevice(gw, opts.device);
+  const client = await deviceClient(gw, device);
+  return {
+    gw, rx, device, client,
+    async stop() {
+      await endClient(client);
+      await gw.stop();
+      await rx.close();
+    },
+  };
 }
