@@ -24,11 +24,19 @@ const RX = `http://127.0.0.1:${port}`;
 const stats = async (latency = false) => (await fetch(`${RX}/stats${latency ? '?latency' : ''}`)).json();
 const reset = () => fetch(`${RX}/reset`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const body = JSON.stringify({ creationTime: new Date().toISOString(), eventType: 'DEVICE', eventActivity: 'datastream.update', deviceUdid: 'bench-device', pad: 'x'.repeat(150) });
+const body = JSON.stringify({
+  creationTime: new Date().toISOString(),
+  eventType: 'DEVICE',
+  eventActivity: 'datastream.update',
+  deviceUdid: 'bench-device',
+  pad: 'x'.repeat(150),
+});
 
 // What a callback carries besides its body (values of the same length as the gateway's).
 const CALLBACK_HEADERS = {
-  'content-type': 'application/json', 'user-agent': 'device-gateway-webhooks/1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+  'content-type': 'application/json',
+  'user-agent': 'device-gateway-webhooks/1',
+  'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
   'webhook-signature': `v1,${'A'.repeat(43)}=`,
 };
 
@@ -49,7 +57,12 @@ async function rawUndici() {
   let next = 0;
   const worker = async () => {
     while (next++ < N) {
-      const res = await request(`${RX}/raw`, { dispatcher: agent, method: 'POST', body, headers: { ...CALLBACK_HEADERS, 'webhook-id': `msg_${randomUUID()}` } });
+      const res = await request(`${RX}/raw`, {
+        dispatcher: agent,
+        method: 'POST',
+        body,
+        headers: { ...CALLBACK_HEADERS, 'webhook-id': `msg_${randomUUID()}` },
+      });
       await res.body.text();
     }
   };
@@ -57,39 +70,76 @@ async function rawUndici() {
   // (The same bytes as a callback: its headers included, so the receiver does the same work in both runs.)
   const rate = await drained(['/raw'], N);
   const c = process.cpuUsage(c0);
-  if (process.env.BENCH_CPU) process.stderr.write(`  cpu ${((c.user + c.system) / 1000).toFixed(0)} ms over ${(performance.now() - t0).toFixed(0)} ms\n`);
+  if (process.env.BENCH_CPU)
+    process.stderr.write(
+      `  cpu ${((c.user + c.system) / 1000).toFixed(0)} ms over ${(performance.now() - t0).toFixed(0)} ms\n`,
+    );
   await agent.close();
   return rate;
 }
 
 const env = (dir, extra = {}) => ({
-  HTTP_PORT: '0', MQTT_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', DATA_DIR: dir, GATEWAY_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn',
-  WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_CONCURRENCY: String(CONCURRENCY), WEBHOOK_TIMEOUT_MS: '10000', ...extra,
+  HTTP_PORT: '0',
+  MQTT_PORT: '0',
+  HTTP_HOST: '127.0.0.1',
+  MQTT_HOST: '127.0.0.1',
+  DATA_DIR: dir,
+  GATEWAY_ADMIN_TOKEN: ADMIN,
+  LOG_LEVEL: 'warn',
+  WEBHOOK_ALLOW_HTTP: 'true',
+  WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+  WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+  WEBHOOK_TIMEOUT_MS: '10000',
+  ...extra,
 });
-const api = (gw, path, payload) => fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/organization${path}`, {
-  method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(payload),
-}).then((r) => r.json());
+const api = (gw, path, payload) =>
+  fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/organization${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  }).then((r) => r.json());
 
 /** A gateway whose outbox holds `perPath` deliveries for each path, dispatched from the moment it starts. */
 async function preloaded(paths, perPath, extra) {
   const dir = mkdtempSync(join(tmpdir(), 'gw-dispatch-'));
   let gw = await startGateway(env(dir, extra), false);
   const hooks = [];
-  for (const p of paths) hooks.push(await api(gw, '/webhooks', { name: `bench ${p}`, trigger: 'DEVICE_ADDED', url: `${RX}${p}` }));
+  for (const p of paths)
+    hooks.push(await api(gw, '/webhooks', { name: `bench ${p}`, trigger: 'DEVICE_ADDED', url: `${RX}${p}` }));
   await gw.close();
   const storage = new SqliteDriver(join(dir, 'gateway.db'));
   const now = Date.now();
   for (const w of hooks) {
-    await storage.deliveries.insertMany(Array.from({ length: perPath }, (_, i) => ({
-      orgId: 1, webhookId: w.id, messageId: `msg_${w.id}_${i}`, event: 'device.added', deviceId: 'bench-device',
-      request: { method: 'POST', url: w.url, headers: { 'content-type': 'application/json' }, body },
-      status: 'pending', attempts: 0, roundStart: 0, nextAttemptAt: null, lastStatusCode: null, lastError: null, dropReason: null, createdAt: now, updatedAt: now,
-    })));
+    await storage.deliveries.insertMany(
+      Array.from({ length: perPath }, (_, i) => ({
+        orgId: 1,
+        webhookId: w.id,
+        messageId: `msg_${w.id}_${i}`,
+        event: 'device.added',
+        deviceId: 'bench-device',
+        request: { method: 'POST', url: w.url, headers: { 'content-type': 'application/json' }, body },
+        status: 'pending',
+        attempts: 0,
+        roundStart: 0,
+        nextAttemptAt: null,
+        lastStatusCode: null,
+        lastError: null,
+        dropReason: null,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
   }
   await storage.close();
   await reset();
   gw = await startGateway(env(dir, extra), false);
-  return { gw, stop: async () => { await gw.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    gw,
+    stop: async () => {
+      await gw.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function gatewayThroughput(client = 'undici') {
@@ -98,7 +148,10 @@ async function gatewayThroughput(client = 'undici') {
   const g = await preloaded(['/gw'], N, { WEBHOOK_HTTP_CLIENT: client });
   const rate = await drained(['/gw'], N);
   const c = process.cpuUsage(c0);
-  if (process.env.BENCH_CPU) process.stderr.write(`  cpu ${((c.user + c.system) / 1000).toFixed(0)} ms over ${(performance.now() - t0).toFixed(0)} ms\n`);
+  if (process.env.BENCH_CPU)
+    process.stderr.write(
+      `  cpu ${((c.user + c.system) / 1000).toFixed(0)} ms over ${(performance.now() - t0).toFixed(0)} ms\n`,
+    );
   await g.stop();
   return rate;
 }
@@ -107,7 +160,13 @@ async function latency() {
   const dir = mkdtempSync(join(tmpdir(), 'gw-latency-'));
   const gw = await startGateway(env(dir), false);
   const device = await api(gw, '/devices', { id: 'lat-device', name: 'latency' });
-  await api(gw, '/webhooks', { name: 'latency', trigger: 'DEVICE_DATASTREAM_UPDATE', url: `${RX}/lat`, body: '{"t": {device_pinValue}}', dataTrigger: { deviceId: device.id, dataStream: 't' } });
+  await api(gw, '/webhooks', {
+    name: 'latency',
+    trigger: 'DEVICE_DATASTREAM_UPDATE',
+    url: `${RX}/lat`,
+    body: '{"t": {device_pinValue}}',
+    dataTrigger: { deviceId: device.id, dataStream: 't' },
+  });
   const client = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: device.id, password: device.token });
   await new Promise((r) => client.once('connect', r));
   // 1,000 msg/s, paced per millisecond; the first 2 s warm the code up and are not counted.
@@ -117,7 +176,10 @@ async function latency() {
     const t0 = performance.now();
     while (sent < total) {
       const due = Math.floor(performance.now() - t0);
-      while (sent < Math.min(due, total)) { sent++; client.publish('devices/lat-device/ds/t', String(Date.now()), { qos: 0 }); }
+      while (sent < Math.min(due, total)) {
+        sent++;
+        client.publish('devices/lat-device/ds/t', String(Date.now()), { qos: 0 });
+      }
       await sleep(1);
     }
     return total;
@@ -144,8 +206,15 @@ async function isolation(withHanging) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const raw = [], gwRates = [], axiosRates = [], calm = [], stormy = [];
-const progress = (what, v) => { process.stderr.write(`  ${what}: ${typeof v === 'number' ? v.toFixed(0) : JSON.stringify(v)}\n`); return v; };
+const raw = [],
+  gwRates = [],
+  axiosRates = [],
+  calm = [],
+  stormy = [];
+const progress = (what, v) => {
+  process.stderr.write(`  ${what}: ${typeof v === 'number' ? v.toFixed(0) : JSON.stringify(v)}\n`);
+  return v;
+};
 const ONLY = process.env.BENCH_ONLY; // 'throughput' for a quick look at the first figure
 if (ONLY === 'latency') {
   progress('latency', await latency());
@@ -168,17 +237,27 @@ for (let i = 0; i < ROUNDS; i++) {
   stormy.push(progress('4 healthy + 1 hanging/s', await isolation(true)));
 }
 if (ONLY === 'throughput') {
-  console.log(`throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${median(gwRates.map((g, i) => g / raw[i])).toFixed(2)}x`);
+  console.log(
+    `throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${median(gwRates.map((g, i) => g / raw[i])).toFixed(2)}x`,
+  );
   receiverProc.kill();
   process.exit(0);
 }
 const lat = progress('latency', await latency());
-console.log(`\ndispatch bench: ${N} deliveries, ${CONCURRENCY} in flight, receiver in its own process, ${ROUNDS} rounds (median)`);
+console.log(
+  `\ndispatch bench: ${N} deliveries, ${CONCURRENCY} in flight, receiver in its own process, ${ROUNDS} rounds (median)`,
+);
 // Ratios are paired per round (same minute, same machine state), then the median is taken.
 const paired = (a, b) => median(a.map((x, i) => x / b[i]));
-console.log(`throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${paired(gwRates, raw).toFixed(2)}x (target >= 0.8x)`);
-console.log(`http client: the same gateway with axios (keep-alive agents) ${median(axiosRates).toFixed(0)}/s, ratio ${paired(axiosRates, raw).toFixed(2)}x`);
+console.log(
+  `throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${paired(gwRates, raw).toFixed(2)}x (target >= 0.8x)`,
+);
+console.log(
+  `http client: the same gateway with axios (keep-alive agents) ${median(axiosRates).toFixed(0)}/s, ratio ${paired(axiosRates, raw).toFixed(2)}x`,
+);
 console.log(`latency at 1,000 msg/s (${lat.n} callbacks): p50 ${lat.p50} ms, p99 ${lat.p99} ms (target p99 <= 20 ms)`);
-console.log(`isolation: 4 healthy endpoints ${median(calm).toFixed(0)}/s alone, ${median(stormy).toFixed(0)}/s beside a hanging one, ratio ${paired(stormy, calm).toFixed(2)}x (target >= 0.9x)`);
+console.log(
+  `isolation: 4 healthy endpoints ${median(calm).toFixed(0)}/s alone, ${median(stormy).toFixed(0)}/s beside a hanging one, ratio ${paired(stormy, calm).toFixed(2)}x (target >= 0.9x)`,
+);
 receiverProc.kill();
 process.exit(0);

@@ -19,7 +19,8 @@ function start(cmd, args, env = {}) {
   const waiters = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     const w = waiters.findIndex((x) => x.test(line));
-    if (w >= 0) waiters.splice(w, 1)[0].resolve(line); else lines.push(line);
+    if (w >= 0) waiters.splice(w, 1)[0].resolve(line);
+    else lines.push(line);
   });
   child.waitFor = (re) => {
     const i = lines.findIndex((l) => re.test(l));
@@ -32,13 +33,24 @@ function start(cmd, args, env = {}) {
 async function startBare() {
   const p = start('node', [join(here, 'servers/bare-aedes.mjs'), '0']);
   const port = Number((await p.waitFor(/^ready/)).split(' ')[1]);
-  return { url: `mqtt://127.0.0.1:${port}`, proc: p, creds: () => ({ user: '', pass: '' }), sub: { user: '', pass: '' } };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    proc: p,
+    creds: () => ({ user: '', pass: '' }),
+    sub: { user: '', pass: '' },
+  };
 }
 
 async function startGateway() {
   const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
   const p = start('node', [join(here, '../dist/main.js')], {
-    DATA_DIR: dir, HTTP_PORT: '0', MQTT_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', GATEWAY_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn',
+    DATA_DIR: dir,
+    HTTP_PORT: '0',
+    MQTT_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    MQTT_HOST: '127.0.0.1',
+    GATEWAY_ADMIN_TOKEN: ADMIN,
+    LOG_LEVEL: 'warn',
   });
   const ready = await p.waitFor(/^Device gateway ready/);
   const http = /HTTP (http:\/\/[^\s,]+)/.exec(ready)[1];
@@ -46,22 +58,45 @@ async function startGateway() {
   const devices = [];
   for (let i = 0; i < PUBLISHERS; i++) {
     const res = await fetch(`${http}/api/v1/organization/devices`, {
-      method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ id: `bench-${i}`, name: `bench ${i}` }),
     });
     devices.push(await res.json());
   }
-  return { url: mqttUrl, proc: p, dir, creds: (i) => ({ user: devices[i].id, pass: devices[i].token }), sub: { user: 'token', pass: ADMIN } };
+  return {
+    url: mqttUrl,
+    proc: p,
+    dir,
+    creds: (i) => ({ user: devices[i].id, pass: devices[i].token }),
+    sub: { user: 'token', pass: ADMIN },
+  };
 }
 
 async function run(target, qos, perPublisher) {
   const total = PUBLISHERS * perPublisher;
-  const sub = start('node', [join(here, 'load/subscriber.mjs'), target.url, target.sub.user, target.sub.pass, String(total), '60000']);
+  const sub = start('node', [
+    join(here, 'load/subscriber.mjs'),
+    target.url,
+    target.sub.user,
+    target.sub.pass,
+    String(total),
+    '60000',
+  ]);
   await sub.waitFor(/^ready/);
   const pubs = [];
   for (let i = 0; i < PUBLISHERS; i++) {
     const c = target.creds(i);
-    const p = start('node', [join(here, 'load/publisher.mjs'), target.url, c.user, c.pass, `bench-${i}`, String(perPublisher), String(qos), qos === 0 ? '1000' : '64']);
+    const p = start('node', [
+      join(here, 'load/publisher.mjs'),
+      target.url,
+      c.user,
+      c.pass,
+      `bench-${i}`,
+      String(perPublisher),
+      String(qos),
+      qos === 0 ? '1000' : '64',
+    ]);
     await p.waitFor(/^ready/);
     pubs.push(p);
   }
@@ -75,10 +110,17 @@ async function run(target, qos, perPublisher) {
   return qos === 0 ? (got / ms) * 1000 : (total / publishMs) * 1000;
 }
 
-const stop = (t) => new Promise((r) => { t.proc.once('exit', r); t.proc.kill('SIGTERM'); });
+const stop = (t) =>
+  new Promise((r) => {
+    t.proc.once('exit', r);
+    t.proc.kill('SIGTERM');
+  });
 const results = { bare: { 0: [], 1: [] }, gateway: { 0: [], 1: [] } };
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, make] of [['bare', startBare], ['gateway', startGateway]]) {
+  for (const [name, make] of [
+    ['bare', startBare],
+    ['gateway', startGateway],
+  ]) {
     const t = await make();
     results[name][0].push(await run(t, 0, QOS0_PER_PUBLISHER));
     results[name][1].push(await run(t, 1, QOS1_PER_PUBLISHER));
@@ -91,5 +133,7 @@ console.log(`\ningest bench: ${PUBLISHERS} publisher processes, 100-byte payload
 for (const qos of [0, 1]) {
   const bare = median(results.bare[qos]);
   const gw = median(results.gateway[qos]);
-  console.log(`QoS${qos}: bare Aedes ${bare.toFixed(0)} msg/s, gateway ${gw.toFixed(0)} msg/s, ratio ${(gw / bare).toFixed(2)}x`);
+  console.log(
+    `QoS${qos}: bare Aedes ${bare.toFixed(0)} msg/s, gateway ${gw.toFixed(0)} msg/s, ratio ${(gw / bare).toFixed(2)}x`,
+  );
 }

@@ -5,7 +5,13 @@ import { TriggerIndex } from '../dist/triggers/trigger-index.js';
 function build(n) {
   const index = new TriggerIndex();
   for (let i = 0; i < n; i++) {
-    index.set(i + 1, { id: i + 1, orgId: 1, status: 'ENABLED', trigger: 'DEVICE_DATASTREAM_UPDATE', dataTrigger: { deviceId: `d${i}`, dataStream: 'temp' } });
+    index.set(i + 1, {
+      id: i + 1,
+      orgId: 1,
+      status: 'ENABLED',
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { deviceId: `d${i}`, dataStream: 'temp' },
+    });
   }
   return index;
 }
@@ -24,4 +30,6 @@ function nsPerLookup(index, n) {
 
 const base = nsPerLookup(build(10), 10);
 const big = nsPerLookup(build(10_000), 10_000);
-console.log(`trigger match: 10 webhooks ${base.toFixed(0)} ns/event, 10,000 webhooks ${big.toFixed(0)} ns/event, ratio ${(big / base).toFixed(2)}x`);
+console.log(
+  `trigger match: 10 webhooks ${base.toFixed(0)} ns/event, 10,000 webhooks ${big.toFixed(0)} ns/event, ratio ${(big / base).toFixed(2)}x`,
+);

@@ -35,14 +35,22 @@ export interface Gateway {
 }
 
 export async function openStorage(config: GatewayConfig): Promise<StorageDriver> {
-  return config.MONGODB_URI ? MongoDriver.connect(config.MONGODB_URI) : new SqliteDriver(join(config.DATA_DIR, 'gateway.db'));
+  return config.MONGODB_URI
+    ? MongoDriver.connect(config.MONGODB_URI)
+    : new SqliteDriver(join(config.DATA_DIR, 'gateway.db'));
 }
 
 /** Builds and starts the whole gateway: storage, registry, broker, ingest transport, REST. */
-export async function startGateway(env: Record<string, string | undefined>, logger?: LoggerService | false): Promise<Gateway> {
+export async function startGateway(
+  env: Record<string, string | undefined>,
+  logger?: LoggerService | false,
+): Promise<Gateway> {
   const config = loadConfig(env);
   const storage = await openStorage(config);
-  const app = await NestFactory.create(AppModule.register(config, storage), { logger: logger ?? new PinoLogger(config.LOG_LEVEL), bodyParser: false });
+  const app = await NestFactory.create(AppModule.register(config, storage), {
+    logger: logger ?? new PinoLogger(config.LOG_LEVEL),
+    bodyParser: false,
+  });
   // JSON and forms everywhere except the inbound endpoint, which reads its own body (any type, its own limit).
   const inbound = (req: Request) => req.path.startsWith('/webhooks/');
   for (const parser of [express.json(), express.urlencoded({ extended: true })]) {
@@ -50,9 +58,15 @@ export async function startGateway(env: Record<string, string | undefined>, logg
   }
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiErrorFilter());
-  const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Device gateway').setVersion('1').addBearerAuth().build());
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Device gateway').setVersion('1').addBearerAuth().build(),
+  );
   // scarfSettings: swagger-ui's usage telemetry stays off.
-  SwaggerModule.setup('docs', app, doc, { swaggerUiEnabled: true, ...({ scarfSettings: { enabled: false } } as object) } as never);
+  SwaggerModule.setup('docs', app, doc, {
+    swaggerUiEnabled: true,
+    ...({ scarfSettings: { enabled: false } } as object),
+  } as never);
 
   await app.get(DeviceRegistry).load();
   await app.get(WebhookCatalog).load();
@@ -70,9 +84,17 @@ export async function startGateway(env: Record<string, string | undefined>, logg
   await broker.init();
   app.get(DownlinkService).start();
   const ingest = app.get(IngestService);
-  app.connectMicroservice({ strategy: new BrokerTransport(broker, {
-    ds: (m) => ingest.datastream(m), batch: (m) => ingest.batch(m), event: (m) => ingest.logEvent(m),
-  }, () => outbox.durable()) });
+  app.connectMicroservice({
+    strategy: new BrokerTransport(
+      broker,
+      {
+        ds: (m) => ingest.datastream(m),
+        batch: (m) => ingest.batch(m),
+        event: (m) => ingest.logEvent(m),
+      },
+      () => outbox.durable(),
+    ),
+  });
   await app.startAllMicroservices();
   await broker.listen();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
@@ -80,7 +102,11 @@ export async function startGateway(env: Record<string, string | undefined>, logg
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
 
   return {
-    app, config, httpPort, mqttPort: broker.tcpPort, generatedAdminToken,
+    app,
+    config,
+    httpPort,
+    mqttPort: broker.tcpPort,
+    generatedAdminToken,
     async close() {
       await broker.stop();
       await app.close();

@@ -12,10 +12,18 @@ async function main(): Promise<void> {
   }
   const { config, httpPort, mqttPort } = gateway;
   const storage = config.MONGODB_URI ? 'MongoDB' : `SQLite in ${config.DATA_DIR}`;
-  process.stdout.write(`Device gateway ready: HTTP http://localhost:${httpPort} (docs /docs), MQTT mqtt://localhost:${mqttPort}, ` +
-    `MQTT over WebSocket ws://localhost:${httpPort}${config.MQTT_WS_PATH}, storage ${storage}\n`);
-  if (gateway.generatedAdminToken) process.stdout.write(`Admin API token (shown once): ${gateway.generatedAdminToken}\n`);
-  const stop = () => { gateway.close().then(() => process.exit(0), () => process.exit(1)); };
+  process.stdout.write(
+    `Device gateway ready: HTTP http://localhost:${httpPort} (docs /docs), MQTT mqtt://localhost:${mqttPort}, ` +
+      `MQTT over WebSocket ws://localhost:${httpPort}${config.MQTT_WS_PATH}, storage ${storage}\n`,
+  );
+  if (gateway.generatedAdminToken)
+    process.stdout.write(`Admin API token (shown once): ${gateway.generatedAdminToken}\n`);
+  const stop = () => {
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -1,8 +1,18 @@
 import type { MqttClient } from 'mqtt';
 import { TenancyService } from '../src/tenancy/tenancy.service.js';
 import {
-  connectMqtt, createDevice, deviceClient, endClient, getDevice, publish, raw, rawSocket, startTestGateway, subscribe,
-  type TestGateway, waitFor,
+  connectMqtt,
+  createDevice,
+  deviceClient,
+  endClient,
+  getDevice,
+  publish,
+  raw,
+  rawSocket,
+  startTestGateway,
+  subscribe,
+  type TestGateway,
+  waitFor,
 } from './support/harness.js';
 
 const received = (client: MqttClient) => {
@@ -30,36 +40,55 @@ describe('broker ACL and guards', () => {
     bystander = await deviceClient(gw, neighbour);
     expect(await subscribe(bystander, `devices/${neighbour.id}/downlink/#`)).toBe(1);
   });
-  afterAll(async () => { bystander.end(true); await gw.stop(); });
+  afterAll(async () => {
+    bystander.end(true);
+    await gw.stop();
+  });
 
   /** The bystander still gets its downlink and its publishes still land. */
   async function bystanderIsServed(): Promise<void> {
     const marker = `v${Math.random()}`;
     await publish(bystander, `devices/${neighbour.id}/ds/alive`, JSON.stringify(marker));
-    await waitFor(() => getDevice(gw, neighbour.id), (b) => b.values.alive?.value === marker);
+    await waitFor(
+      () => getDevice(gw, neighbour.id),
+      (b) => b.values.alive?.value === marker,
+    );
   }
 
-  it('denies subscriptions outside the device\'s own downlink with SUBACK 0x80', async () => {
+  it("denies subscriptions outside the device's own downlink with SUBACK 0x80", async () => {
     const c = await deviceClient(gw, device);
     expect(await subscribe(c, `devices/${device.id}/downlink/#`)).toBe(1);
-    for (const filter of ['#', '$SYS/#', `devices/${neighbour.id}/downlink/#`, 'devices/+/ds/+', `devices/${device.id}/ds/x`, 'orgs/1/x']) {
+    for (const filter of [
+      '#',
+      '$SYS/#',
+      `devices/${neighbour.id}/downlink/#`,
+      'devices/+/ds/+',
+      `devices/${device.id}/ds/x`,
+      'orgs/1/x',
+    ]) {
       expect([filter, await subscribe(c, filter)]).toEqual([filter, 128]);
     }
     expect(c.connected).toBe(true);
     await endClient(c);
   });
 
-  it('drops a publish to another device\'s topics, counts it, and keeps the connection', async () => {
+  it("drops a publish to another device's topics, counts it, and keeps the connection", async () => {
     const before = await metric(gw, 'gateway_mqtt_denied_total{op="publish"}');
     const c = await deviceClient(gw, device);
-    const spy = await connectMqtt(gw, { username: 'token', password: (await gw.app.get(TenancyService).createToken(1, 'spy', ['mqtt.*'])).token });
+    const spy = await connectMqtt(gw, {
+      username: 'token',
+      password: (await gw.app.get(TenancyService).createToken(1, 'spy', ['mqtt.*'])).token,
+    });
     expect(await subscribe(spy, 'devices/#')).toBe(1);
     const got = received(spy);
     await publish(c, `devices/${neighbour.id}/ds/hijack`, '1');
     await publish(c, `devices/${device.id}/downlink/x`, '1');
     await publish(c, '$SYS/whatever', '1');
     await publish(c, `devices/${device.id}/ds/ok`, '2');
-    await waitFor(() => got.length, (n) => n >= 1);
+    await waitFor(
+      () => got.length,
+      (n) => n >= 1,
+    );
     expect(got.map((m) => m.topic)).toEqual([`devices/${device.id}/ds/ok`]);
     expect((await getDevice(gw, neighbour.id)).values.hijack).toBeUndefined();
     expect(await metric(gw, 'gateway_mqtt_denied_total{op="publish"}')).toBe(before + 3);
@@ -83,7 +112,10 @@ describe('broker ACL and guards', () => {
     const insiderGot = received(insider);
     const c = await deviceClient(gw, device);
     await publish(c, `devices/${device.id}/ds/temp`, '5');
-    await waitFor(() => insiderGot.length, (n) => n === 1);
+    await waitFor(
+      () => insiderGot.length,
+      (n) => n === 1,
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect(outsiderGot).toEqual([]);
     // Nor may the outsider write to this org's devices.
@@ -110,12 +142,18 @@ describe('broker ACL and guards', () => {
   async function connectedRaw() {
     const r = await rawSocket(gw);
     r.socket.write(raw.connect(`${device.id}-raw${Math.random()}`, { username: device.id, password: device.token }));
-    await waitFor(() => r.received.length, (n) => n > 0);
+    await waitFor(
+      () => r.received.length,
+      (n) => n > 0,
+    );
     return r;
   }
 
   it.each([
-    ['invalid UTF-8 in a topic', () => raw.publish(Buffer.concat([Buffer.from(`devices/${'x'}/ds/`), Buffer.from([0xc3, 0x28])]), '1')],
+    [
+      'invalid UTF-8 in a topic',
+      () => raw.publish(Buffer.concat([Buffer.from(`devices/${'x'}/ds/`), Buffer.from([0xc3, 0x28])]), '1'),
+    ],
     ['U+0000 in a topic', () => raw.publish(Buffer.from(`devices/x/ds/a\u0000b`), '1')],
     ['invalid UTF-8 in a filter', () => raw.subscribe(Buffer.from([0x61, 0xff]))],
     ['a packet over MQTT_MAX_PACKET_BYTES', () => raw.publish('devices/x/ds/big', Buffer.alloc(4096, 0x31))],
@@ -149,9 +187,15 @@ describe('broker ACL and guards', () => {
     ['a bad datastream name', 'batch', '{"bad name":1}'],
   ])('drops %s, counts it by reason, and keeps serving', async (_name, suffix, payload) => {
     const c = await deviceClient(gw, device);
-    const before = (await (await gw.http().get('/metrics')).text).match(/gateway_messages_dropped_total\{[^}]*\} \d+/g)?.join() ?? '';
+    const before =
+      (await (await gw.http().get('/metrics')).text).match(/gateway_messages_dropped_total\{[^}]*\} \d+/g)?.join() ??
+      '';
     await publish(c, `devices/${device.id}/${suffix}`, payload);
-    await waitFor(async () => (await gw.http().get('/metrics')).text.match(/gateway_messages_dropped_total\{[^}]*\} \d+/g)?.join() ?? '', (t) => t !== before);
+    await waitFor(
+      async () =>
+        (await gw.http().get('/metrics')).text.match(/gateway_messages_dropped_total\{[^}]*\} \d+/g)?.join() ?? '',
+      (t) => t !== before,
+    );
     expect(c.connected).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     await bystanderIsServed();

@@ -20,35 +20,61 @@ describe('crash recovery', () => {
   let dir: string;
   let rx: Receiver;
   let gw: GatewayProcess | null = null;
-  beforeAll(() => { ensureBuilt(); });
+  beforeAll(() => {
+    ensureBuilt();
+  });
   afterAll(async () => {
-    if (gw) { gw.child.kill('SIGKILL'); await gw.exited; }
+    if (gw) {
+      gw.child.kill('SIGKILL');
+      await gw.exited;
+    }
     await rx?.close();
-    if (dir && !process.env.KEEP_DIR) rmSync(dir, { recursive: true, force: true }); else if (dir) process.stderr.write(`kept ${dir}\n`);
+    if (dir && !process.env.KEEP_DIR) rmSync(dir, { recursive: true, force: true });
+    else if (dir) process.stderr.write(`kept ${dir}\n`);
   });
 
   it('delivers every acknowledged message after a SIGKILL', async () => {
     dir = mkdtempSync(join(tmpdir(), 'gw-crash-'));
     // A receiver slower than the publisher, so the outbox holds a backlog when the gateway dies.
     rx = await startReceiver(() => ({ status: 200, body: 'ok', delayMs: 5 }));
-    const env = { ...DELIVERY_ENV, DATA_DIR: dir, GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN, WEBHOOK_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '2000' };
+    const env = {
+      ...DELIVERY_ENV,
+      DATA_DIR: dir,
+      GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      WEBHOOK_CONCURRENCY: '2',
+      WEBHOOK_TIMEOUT_MS: '2000',
+    };
     gw = await startGatewayProcess(env);
     const http = () => request(`http://127.0.0.1:${gw!.httpPort}`);
-    const device = (await http().post('/api/v1/organization/devices').set(auth()).send({ name: 'counter' }).expect(201)).body;
-    await http().post(WEBHOOKS).set(auth()).send({
-      name: 'crash', trigger: 'DEVICE_DATASTREAM_UPDATE', url: `${rx.url}/n`, body: '{"n": {device_pinValue}}',
-      dataTrigger: { deviceId: device.id, dataStream: 'n' },
-    }).expect(201);
+    const device = (await http().post('/api/v1/organization/devices').set(auth()).send({ name: 'counter' }).expect(201))
+      .body;
+    await http()
+      .post(WEBHOOKS)
+      .set(auth())
+      .send({
+        name: 'crash',
+        trigger: 'DEVICE_DATASTREAM_UPDATE',
+        url: `${rx.url}/n`,
+        body: '{"n": {device_pinValue}}',
+        dataTrigger: { deviceId: device.id, dataStream: 'n' },
+      })
+      .expect(201);
 
     const acked = new Set<number>();
-    const client = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`, { username: device.id, password: device.token, reconnectPeriod: 0 });
+    const client = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`, {
+      username: device.id,
+      password: device.token,
+      reconnectPeriod: 0,
+    });
     client.on('error', () => {});
     await new Promise((r) => client.once('connect', r));
     let n = 0;
     const pump = setInterval(() => {
       for (let i = 0; i < 20; i++) {
         const v = ++n;
-        client.publish(`devices/${device.id}/ds/n`, String(v), { qos: 1 }, (err) => { if (!err) acked.add(v); });
+        client.publish(`devices/${device.id}/ds/n`, String(v), { qos: 1 }, (err) => {
+          if (!err) acked.add(v);
+        });
       }
     }, 2);
     while (acked.size < 1500) await new Promise((r) => setTimeout(r, 5));
@@ -62,7 +88,10 @@ describe('crash recovery', () => {
     const deadline = Date.now() + 60_000;
     const seen = () => new Set(rx.received.map((r) => JSON.parse(r.body).n as number));
     // The receiver shares this process: compute what it has seen once per check, or the check starves it.
-    const missingNow = () => { const got = seen(); return [...acked].filter((v) => !got.has(v)); };
+    const missingNow = () => {
+      const got = seen();
+      return [...acked].filter((v) => !got.has(v));
+    };
     while (missingNow().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 
     const missing = missingNow();

@@ -1,8 +1,18 @@
 import type { DeviceEvent } from '../src/events/device-event.js';
 import { EventBus } from '../src/events/event-bus.js';
 import {
-  auth, connectMqtt, createDevice, deviceClient, endClient, getDevice, publish, raw, rawSocket, startTestGateway,
-  type TestGateway, waitFor,
+  auth,
+  connectMqtt,
+  createDevice,
+  deviceClient,
+  endClient,
+  getDevice,
+  publish,
+  raw,
+  rawSocket,
+  startTestGateway,
+  type TestGateway,
+  waitFor,
 } from './support/harness.js';
 
 describe('devices and presence (real broker, real clients, real SQLite)', () => {
@@ -17,10 +27,17 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
   afterAll(() => gw.stop());
 
   const statusOf = async (id: string) => (await getDevice(gw, id)).status as string;
-  const becomes = (id: string, status: string) => waitFor(() => statusOf(id), (s) => s === status);
+  const becomes = (id: string, status: string) =>
+    waitFor(
+      () => statusOf(id),
+      (s) => s === status,
+    );
 
   it('creates a device over REST whose token connects it and shows it online', async () => {
-    const created = await gw.http().post('/api/v1/organization/devices').set(auth())
+    const created = await gw
+      .http()
+      .post('/api/v1/organization/devices')
+      .set(auth())
       .send({ name: 'Pump', type: 'LOCAL', templateId: 'pumps', metadata: { site: 'north' } });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^dev_/);
@@ -45,7 +62,10 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     await publish(c, `devices/${d.id}/event/overheat`, 'too hot');
     await publish(c, `devices/${d.id}/status`, JSON.stringify({ status: 'utilizing', name: 'Pump A' }));
     await publish(c, `devices/${d.id}/info`, JSON.stringify({ model: 'X1', type: 'PUBLIC' }));
-    const body = await waitFor(() => getDevice(gw, d.id), (b) => b.status === 'utilizing' && b.metadata.model === 'X1');
+    const body = await waitFor(
+      () => getDevice(gw, d.id),
+      (b) => b.status === 'utilizing' && b.metadata.model === 'X1',
+    );
     expect(body.values.temperature.value).toBe(21.5);
     expect(body.values.label.value).toBe('hall');
     expect(body.values.rpm.value).toBe(1200);
@@ -59,7 +79,9 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     const before = events.length;
     await publish(c, `devices/${d.id}/status`, 'online');
     await becomes(d.id, 'online');
-    expect(events.slice(before).filter((e) => e.deviceId === d.id && e.kind === 'device.status.online')).toHaveLength(0);
+    expect(events.slice(before).filter((e) => e.deviceId === d.id && e.kind === 'device.status.online')).toHaveLength(
+      0,
+    );
     await endClient(c);
   });
 
@@ -76,7 +98,10 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     const d = await createDevice(gw);
     const { socket, received, closed } = await rawSocket(gw);
     socket.write(raw.connect(`${d.id}-ka`, { username: d.id, password: d.token, keepalive: 1 }));
-    await waitFor(() => received.length, (n) => n > 0);
+    await waitFor(
+      () => received.length,
+      (n) => n > 0,
+    );
     expect(received[0][3]).toBe(0); // CONNACK accepted
     await becomes(d.id, 'online');
     // No PINGREQ: the broker closes after 1.5 x keepalive [MQTT-3.1.2-24].
@@ -101,7 +126,9 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     const first = await connectMqtt(gw, { clientId: `${d.id}-same`, username: d.id, password: d.token });
     await becomes(d.id, 'online');
     const seen: string[] = [];
-    const off = gw.app.get(EventBus).subscribe((e) => { if (e.deviceId === d.id) seen.push(e.kind); });
+    const off = gw.app.get(EventBus).subscribe((e) => {
+      if (e.deviceId === d.id) seen.push(e.kind);
+    });
     const second = await connectMqtt(gw, { clientId: `${d.id}-same`, username: d.id, password: d.token });
     await new Promise((r) => setTimeout(r, 200));
     off();
@@ -119,7 +146,10 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
   });
 
   it('takes all devices of an agent offline when the agent disconnects', async () => {
-    const agent = (await gw.http().post('/api/v1/organization/agents').set(auth()).send({ name: 'rig-1' })).body as { id: string; token: string };
+    const agent = (await gw.http().post('/api/v1/organization/agents').set(auth()).send({ name: 'rig-1' })).body as {
+      id: string;
+      token: string;
+    };
     const phones = [await createDevice(gw, { agentId: agent.id }), await createDevice(gw, { agentId: agent.id })];
     const other = await createDevice(gw);
     const ac = await connectMqtt(gw, { username: agent.id, password: agent.token });
@@ -134,9 +164,19 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     await becomes(phones[1].id, 'offline');
     ac.end(true);
     // Reassigning a device moves it between agents (the registry keeps an agent → devices index).
-    const rig2 = (await gw.http().post('/api/v1/organization/agents').set(auth()).send({ name: 'rig-2' })).body as { id: string };
-    await gw.http().patch(`/api/v1/organization/devices/${phones[1].id}`).set(auth()).send({ agentId: rig2.id }).expect(200);
-    const agents = (await gw.http().get('/api/v1/organization/agents').set(auth())).body as { id: string; devices: string[] }[];
+    const rig2 = (await gw.http().post('/api/v1/organization/agents').set(auth()).send({ name: 'rig-2' })).body as {
+      id: string;
+    };
+    await gw
+      .http()
+      .patch(`/api/v1/organization/devices/${phones[1].id}`)
+      .set(auth())
+      .send({ agentId: rig2.id })
+      .expect(200);
+    const agents = (await gw.http().get('/api/v1/organization/agents').set(auth())).body as {
+      id: string;
+      devices: string[];
+    }[];
     expect(agents.find((a) => a.id === agent.id)?.devices).toEqual([phones[0].id]);
     expect(agents.find((a) => a.id === rig2.id)?.devices).toEqual([phones[1].id]);
     await gw.http().delete(`/api/v1/organization/devices/${phones[0].id}`).set(auth()).expect(204);
@@ -175,15 +215,22 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
 
 describe('presence debounce (PRESENCE_OFFLINE_GRACE_MS)', () => {
   let gw: TestGateway;
-  beforeAll(async () => { gw = await startTestGateway({ PRESENCE_OFFLINE_GRACE_MS: '400' }); });
+  beforeAll(async () => {
+    gw = await startTestGateway({ PRESENCE_OFFLINE_GRACE_MS: '400' });
+  });
   afterAll(() => gw.stop());
 
   it('absorbs a reconnect within the grace period and goes offline after it', async () => {
     const d = await createDevice(gw);
     const seen: string[] = [];
-    gw.app.get(EventBus).subscribe((e) => { if (e.deviceId === d.id) seen.push(e.kind); });
+    gw.app.get(EventBus).subscribe((e) => {
+      if (e.deviceId === d.id) seen.push(e.kind);
+    });
     const a = await deviceClient(gw, d);
-    await waitFor(() => getDevice(gw, d.id), (b) => b.status === 'online');
+    await waitFor(
+      () => getDevice(gw, d.id),
+      (b) => b.status === 'online',
+    );
     await endClient(a);
     const b = await deviceClient(gw, d); // flapping: back within 400 ms
     await new Promise((r) => setTimeout(r, 600));
@@ -191,7 +238,13 @@ describe('presence debounce (PRESENCE_OFFLINE_GRACE_MS)', () => {
     await endClient(b);
     await new Promise((r) => setTimeout(r, 150));
     expect((await getDevice(gw, d.id)).status).toBe('online'); // still within grace
-    await waitFor(() => getDevice(gw, d.id), (x) => x.status === 'offline');
-    expect(seen.filter((k) => k.startsWith('device.status'))).toEqual(['device.status.online', 'device.status.offline']);
+    await waitFor(
+      () => getDevice(gw, d.id),
+      (x) => x.status === 'offline',
+    );
+    expect(seen.filter((k) => k.startsWith('device.status'))).toEqual([
+      'device.status.online',
+      'device.status.offline',
+    ]);
   });
 });

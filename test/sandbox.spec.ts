@@ -1,6 +1,16 @@
 import type { MqttClient } from 'mqtt';
 import { TenancyService } from '../src/tenancy/tenancy.service.js';
-import { connectMqtt, createDevice, deviceClient, endClient, publish, startTestGateway, subscribe, type TestGateway, waitFor } from './support/harness.js';
+import {
+  connectMqtt,
+  createDevice,
+  deviceClient,
+  endClient,
+  publish,
+  startTestGateway,
+  subscribe,
+  type TestGateway,
+  waitFor,
+} from './support/harness.js';
 
 const collect = (c: MqttClient) => {
   const got: { topic: string; payload: string; retain: boolean }[] = [];
@@ -10,7 +20,9 @@ const collect = (c: MqttClient) => {
 
 describe('MQTT_SANDBOX: credential-less clients in an isolated topic space (for conformance suites)', () => {
   let gw: TestGateway;
-  beforeAll(async () => { gw = await startTestGateway({ MQTT_SANDBOX: 'true' }); });
+  beforeAll(async () => {
+    gw = await startTestGateway({ MQTT_SANDBOX: 'true' });
+  });
   afterAll(() => gw.stop());
 
   it('lets anonymous clients publish and subscribe at every QoS, with retained and will messages', async () => {
@@ -21,19 +33,31 @@ describe('MQTT_SANDBOX: credential-less clients in an isolated topic space (for 
     await publish(a, 'TopicA/B', 'qos0', 0);
     await publish(a, 'TopicA/C', 'qos1', 1);
     await new Promise<void>((r, j) => a.publish('TopicA/D', 'qos2', { qos: 2 }, (e) => (e ? j(e) : r())));
-    await waitFor(() => got.length, (n) => n === 3);
+    await waitFor(
+      () => got.length,
+      (n) => n === 3,
+    );
     expect(got.map((m) => m.payload).sort()).toEqual(['qos0', 'qos1', 'qos2']);
 
     await new Promise<void>((r) => a.publish('Retained/x', 'kept', { qos: 1, retain: true }, () => r()));
     const late = await connectMqtt(gw, { clientId: 'interop-late' });
     const lateGot = collect(late);
     await subscribe(late, 'Retained/#');
-    await waitFor(() => lateGot.length, (n) => n === 1);
+    await waitFor(
+      () => lateGot.length,
+      (n) => n === 1,
+    );
     expect(lateGot[0]).toMatchObject({ topic: 'Retained/x', payload: 'kept', retain: true });
 
-    const willed = await connectMqtt(gw, { clientId: 'interop-will', will: { topic: 'TopicA/will', payload: Buffer.from('gone'), qos: 1, retain: false } });
+    const willed = await connectMqtt(gw, {
+      clientId: 'interop-will',
+      will: { topic: 'TopicA/will', payload: Buffer.from('gone'), qos: 1, retain: false },
+    });
     willed.stream.destroy();
-    await waitFor(() => got.map((m) => m.payload), (p) => p.includes('gone'));
+    await waitFor(
+      () => got.map((m) => m.payload),
+      (p) => p.includes('gone'),
+    );
     willed.end(true);
     await Promise.all([endClient(a), endClient(b), endClient(late)]);
   });
@@ -45,7 +69,10 @@ describe('MQTT_SANDBOX: credential-less clients in an isolated topic space (for 
     expect(await subscribe(anon, '#')).toBe(1);
     expect(await subscribe(anon, '$SYS/#')).toBe(128);
     const anonGot = collect(anon);
-    const svc = await connectMqtt(gw, { username: 'token', password: (await gw.app.get(TenancyService).createToken(1, 's', ['mqtt.*'])).token });
+    const svc = await connectMqtt(gw, {
+      username: 'token',
+      password: (await gw.app.get(TenancyService).createToken(1, 's', ['mqtt.*'])).token,
+    });
     await subscribe(svc, 'devices/#');
     const svcGot = collect(svc);
 
@@ -53,8 +80,14 @@ describe('MQTT_SANDBOX: credential-less clients in an isolated topic space (for 
     await publish(anon, `devices/${d.id}/ds/secret`, '666'); // denied: not the sandbox's namespace
     await publish(anon, 'orgs/1/x', 'nope');
     await publish(anon, 'Sandbox/only', 'hello');
-    await waitFor(() => svcGot.length, (n) => n >= 1);
-    await waitFor(() => anonGot.length, (n) => n >= 1);
+    await waitFor(
+      () => svcGot.length,
+      (n) => n >= 1,
+    );
+    await waitFor(
+      () => anonGot.length,
+      (n) => n >= 1,
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect(anonGot.map((m) => m.topic)).toEqual(['Sandbox/only']);
     expect(svcGot.map((m) => m.payload)).toEqual(['42']);

@@ -9,12 +9,32 @@ import { SqliteDriver } from '../src/storage/sqlite/sqlite.driver.js';
 function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () => void = () => {}) {
   describe(`storage contract: ${name}`, () => {
     let s: StorageDriver;
-    beforeAll(async () => { s = await open(); });
-    afterAll(async () => { await s.close(); cleanup(); });
+    beforeAll(async () => {
+      s = await open();
+    });
+    afterAll(async () => {
+      await s.close();
+      cleanup();
+    });
 
     const device = (id: string, orgId: number): Device => ({
-      id, orgId, name: id, type: 'PRIVATE', templateId: null, groupIds: ['g1'], agentId: null, metadata: { a: { b: 1 } },
-      tokenHash: 'h', status: 'offline', seq: 0, lastSeen: null, firstConnectedAt: null, values: {}, lastEvent: null, createdAt: 1, updatedAt: 1,
+      id,
+      orgId,
+      name: id,
+      type: 'PRIVATE',
+      templateId: null,
+      groupIds: ['g1'],
+      agentId: null,
+      metadata: { a: { b: 1 } },
+      tokenHash: 'h',
+      status: 'offline',
+      seq: 0,
+      lastSeen: null,
+      firstConnectedAt: null,
+      values: {},
+      lastEvent: null,
+      createdAt: 1,
+      updatedAt: 1,
     });
 
     it('issues increasing integer org ids and counts them', async () => {
@@ -30,7 +50,9 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       const o1 = await s.organizations.create('u1');
       const o2 = await s.organizations.create('u2');
       const u = await s.users.create({ orgId: o1.id, email: 'x@y.z', name: 'X' });
-      await expect(s.users.create({ orgId: o1.id, email: 'x@y.z', name: 'again' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(s.users.create({ orgId: o1.id, email: 'x@y.z', name: 'again' })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
       await s.users.create({ orgId: o2.id, email: 'x@y.z', name: 'other org' });
       expect(await s.users.findById(o2.id, u.id)).toBeNull();
       expect((await s.users.list(o1.id)).map((x) => x.email)).toEqual(['x@y.z']);
@@ -40,8 +62,17 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
 
     it('finds API tokens by hash only and deletes them per org', async () => {
       const o = await s.organizations.create('t');
-      const t = await s.tokens.create({ orgId: o.id, name: 'n', scopes: ['devices.*', 'mqtt.*'], tokenHash: `hash-${o.id}` });
-      expect(await s.tokens.findByHash(`hash-${o.id}`)).toMatchObject({ id: t.id, orgId: o.id, scopes: ['devices.*', 'mqtt.*'] });
+      const t = await s.tokens.create({
+        orgId: o.id,
+        name: 'n',
+        scopes: ['devices.*', 'mqtt.*'],
+        tokenHash: `hash-${o.id}`,
+      });
+      expect(await s.tokens.findByHash(`hash-${o.id}`)).toMatchObject({
+        id: t.id,
+        orgId: o.id,
+        scopes: ['devices.*', 'mqtt.*'],
+      });
       expect(await s.tokens.findByHash('nope')).toBeNull();
       expect(await s.tokens.list(o.id)).toHaveLength(1);
       expect(await s.tokens.delete(o.id, t.id)).toBe(true);
@@ -55,7 +86,9 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       await s.devices.create(d1);
       await s.devices.create(d2);
       await expect(s.devices.create(d1)).rejects.toBeInstanceOf(DuplicateKeyError);
-      d1.status = 'online'; d1.seq = 3; d1.values = { t: { value: { nested: [1, 'two'] }, ts: 5 } };
+      d1.status = 'online';
+      d1.seq = 3;
+      d1.values = { t: { value: { nested: [1, 'two'] }, ts: 5 } };
       d2.lastEvent = { code: 'c', description: 'd', ts: 6 };
       await s.devices.saveMany([d1, d2]);
       const all = (await s.devices.all()).filter((d) => d.orgId === o.id);
@@ -72,11 +105,31 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       const o1 = await s.organizations.create('w1');
       const o2 = await s.organizations.create('w2');
       const base = {
-        description: '', trigger: 'DEVICE_STATUS' as const, dataTrigger: { statuses: ['online' as const] }, url: 'https://x.example',
-        method: 'POST' as const, contentType: 'JSON' as const, authType: 'NONE' as const, body: '', formBody: {}, headers: { 'x-a': '1' },
-        basicAuth: null, bearerToken: null, oAuth2Request: null, httpSecret: null, failureReceivers: [], failureLimit: 10, status: 'ENABLED' as const,
-        attemptCount: 0, failureCount: 0, secret: 'sealed', previousSecret: null, previousSecretExpiresAt: null,
-        createdAt: 1, lastModifiedTs: 1, lastTriggeredTs: null,
+        description: '',
+        trigger: 'DEVICE_STATUS' as const,
+        dataTrigger: { statuses: ['online' as const] },
+        url: 'https://x.example',
+        method: 'POST' as const,
+        contentType: 'JSON' as const,
+        authType: 'NONE' as const,
+        body: '',
+        formBody: {},
+        headers: { 'x-a': '1' },
+        basicAuth: null,
+        bearerToken: null,
+        oAuth2Request: null,
+        httpSecret: null,
+        failureReceivers: [],
+        failureLimit: 10,
+        status: 'ENABLED' as const,
+        attemptCount: 0,
+        failureCount: 0,
+        secret: 'sealed',
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+        createdAt: 1,
+        lastModifiedTs: 1,
+        lastTriggeredTs: null,
       };
       const a = await s.webhooks.create({ ...base, orgId: o1.id, name: 'A' });
       const b = await s.webhooks.create({ ...base, orgId: o1.id, name: 'a' });
@@ -87,9 +140,16 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       expect(await s.webhooks.findById(o1.id, a.id)).toEqual(a);
       await expect(s.webhooks.update({ ...b, name: 'A' })).rejects.toBeInstanceOf(DuplicateKeyError);
       await s.webhooks.update({ ...a, status: 'DISABLED', attemptCount: 3 });
-      expect((await s.webhooks.list(o1.id)).map((w) => [w.name, w.status])).toEqual([['A', 'DISABLED'], ['a', 'ENABLED']]);
+      expect((await s.webhooks.list(o1.id)).map((w) => [w.name, w.status])).toEqual([
+        ['A', 'DISABLED'],
+        ['a', 'ENABLED'],
+      ]);
       await s.webhooks.saveMany([{ ...b, attemptCount: 7, failureCount: 2, lastTriggeredTs: 99 }]);
-      expect((await s.webhooks.all()).find((w) => w.id === b.id)).toMatchObject({ attemptCount: 7, failureCount: 2, lastTriggeredTs: 99 });
+      expect((await s.webhooks.all()).find((w) => w.id === b.id)).toMatchObject({
+        attemptCount: 7,
+        failureCount: 2,
+        lastTriggeredTs: 99,
+      });
       expect(await s.webhooks.delete(o2.id, a.id)).toBe(false);
       expect(await s.webhooks.delete(o1.id, a.id)).toBe(true);
       expect((await s.webhooks.all()).some((w) => w.id === a.id)).toBe(false);
@@ -107,26 +167,79 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
     it('keeps the outbox: group insert, state changes with attempts, queries by org, webhook, status and time, pruning', async () => {
       const o = await s.organizations.create('out');
       const row = (webhookId: number, i: number) => ({
-        orgId: o.id, webhookId, messageId: `msg_${o.id}_${webhookId}_${i}`, event: 'log.event', deviceId: 'd1',
-        request: { method: 'POST', url: 'https://x.example/a', headers: { 'content-type': 'application/json' }, body: `{"i":${i}}` },
-        status: 'pending' as const, attempts: 0, roundStart: 0, nextAttemptAt: null, lastStatusCode: null, lastError: null, dropReason: null,
-        createdAt: 1000 + i, updatedAt: 1000 + i,
+        orgId: o.id,
+        webhookId,
+        messageId: `msg_${o.id}_${webhookId}_${i}`,
+        event: 'log.event',
+        deviceId: 'd1',
+        request: {
+          method: 'POST',
+          url: 'https://x.example/a',
+          headers: { 'content-type': 'application/json' },
+          body: `{"i":${i}}`,
+        },
+        status: 'pending' as const,
+        attempts: 0,
+        roundStart: 0,
+        nextAttemptAt: null,
+        lastStatusCode: null,
+        lastError: null,
+        dropReason: null,
+        createdAt: 1000 + i,
+        updatedAt: 1000 + i,
       });
       const saved = await s.deliveries.insertMany([row(1, 0), row(1, 1), row(1, 2), row(2, 0)]);
       expect(saved.map((d) => d.id)).toEqual([saved[0].id, saved[0].id + 1, saved[0].id + 2, saved[0].id + 3]);
       const [d0, d1, d2] = saved;
       Object.assign(d0, { status: 'delivered', attempts: 2, lastStatusCode: 200, updatedAt: 2000 });
       Object.assign(d1, { status: 'held', attempts: 1, lastStatusCode: 500, lastError: 'boom', nextAttemptAt: 5000 });
-      await s.deliveries.saveMany([d0, d1], [
-        { deliveryId: d0.id, n: 2, ts: 11, durationMs: 3, statusCode: 200, response: 'ok', error: null, nextRetryAt: null },
-        { deliveryId: d0.id, n: 1, ts: 10, durationMs: 5, statusCode: 503, response: '', error: null, nextRetryAt: 11 },
-        { deliveryId: d1.id, n: 1, ts: 12, durationMs: 1, statusCode: 500, response: 'no', error: 'boom', nextRetryAt: null },
-      ]);
+      await s.deliveries.saveMany(
+        [d0, d1],
+        [
+          {
+            deliveryId: d0.id,
+            n: 2,
+            ts: 11,
+            durationMs: 3,
+            statusCode: 200,
+            response: 'ok',
+            error: null,
+            nextRetryAt: null,
+          },
+          {
+            deliveryId: d0.id,
+            n: 1,
+            ts: 10,
+            durationMs: 5,
+            statusCode: 503,
+            response: '',
+            error: null,
+            nextRetryAt: 11,
+          },
+          {
+            deliveryId: d1.id,
+            n: 1,
+            ts: 12,
+            durationMs: 1,
+            statusCode: 500,
+            response: 'no',
+            error: 'boom',
+            nextRetryAt: null,
+          },
+        ],
+      );
       expect(await s.deliveries.findById(o.id, 1, d1.id)).toEqual(d1);
       expect(await s.deliveries.findById(o.id + 1000, 1, d1.id)).toBeNull();
-      expect((await s.deliveries.attempts(d0.id)).map((a) => [a.n, a.statusCode])).toEqual([[1, 503], [2, 200]]);
+      expect((await s.deliveries.attempts(d0.id)).map((a) => [a.n, a.statusCode])).toEqual([
+        [1, 503],
+        [2, 200],
+      ]);
       const unfinished = (await s.deliveries.unfinished()).filter((d) => d.orgId === o.id);
-      expect(unfinished.map((d) => [d.id, d.status])).toEqual([[d1.id, 'held'], [d2.id, 'pending'], [saved[3].id, 'pending']]);
+      expect(unfinished.map((d) => [d.id, d.status])).toEqual([
+        [d1.id, 'held'],
+        [d2.id, 'pending'],
+        [saved[3].id, 'pending'],
+      ]);
       expect(await s.deliveries.find(o.id, 1, { page: 0, size: 2 })).toEqual({ items: [d2, d1], total: 3 });
       expect((await s.deliveries.find(o.id, 1, { status: 'held', page: 0, size: 10 })).items).toEqual([d1]);
       expect((await s.deliveries.find(o.id, 1, { since: 1001, page: 0, size: 10 })).total).toBe(2);
@@ -137,18 +250,37 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
     });
 
     it('keeps trigger states per (webhook, device)', async () => {
-      const st = (webhookId: number, deviceId: string, active: boolean) => ({ webhookId, deviceId, active, lastValue: { v: [1] }, holdingSince: null, lastFiredAt: 5 });
+      const st = (webhookId: number, deviceId: string, active: boolean) => ({
+        webhookId,
+        deviceId,
+        active,
+        lastValue: { v: [1] },
+        holdingSince: null,
+        lastFiredAt: 5,
+      });
       await s.triggerStates.saveMany([st(9001, 'a', false), st(9001, 'b', true), st(9002, 'a', false)]);
       await s.triggerStates.saveMany([st(9001, 'a', true)]);
       const mine = (await s.triggerStates.all()).filter((x) => x.webhookId >= 9001 && x.webhookId <= 9002);
-      expect(mine.sort((x, y) => x.webhookId - y.webhookId || x.deviceId.localeCompare(y.deviceId))).toEqual([st(9001, 'a', true), st(9001, 'b', true), st(9002, 'a', false)]);
+      expect(mine.sort((x, y) => x.webhookId - y.webhookId || x.deviceId.localeCompare(y.deviceId))).toEqual([
+        st(9001, 'a', true),
+        st(9001, 'b', true),
+        st(9002, 'a', false),
+      ]);
       await s.triggerStates.deleteForWebhook(9001);
       expect((await s.triggerStates.all()).filter((x) => x.webhookId === 9001)).toEqual([]);
     });
 
     it('keeps notifications per user, newest first, within the org', async () => {
       const o = await s.organizations.create('n');
-      const n = (i: number) => ({ orgId: o.id, userId: 1, kind: 'webhook.disabled', title: `t${i}`, message: 'm', webhookId: 3, createdAt: i });
+      const n = (i: number) => ({
+        orgId: o.id,
+        userId: 1,
+        kind: 'webhook.disabled',
+        title: `t${i}`,
+        message: 'm',
+        webhookId: 3,
+        createdAt: i,
+      });
       await s.notifications.create(n(1));
       const second = await s.notifications.create(n(2));
       expect(second.id).toEqual(expect.any(Number));
@@ -159,9 +291,21 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
     it('stores inbound webhooks per org, found by their token', async () => {
       const o = await s.organizations.create('in');
       const w = {
-        id: `iw${o.id}`, orgId: o.id, name: 'n', description: '', token: `tok-${o.id}`, responseCode: 200, verificationType: 'none' as const,
-        verificationCode: '', basicAuthUsername: null, basicAuthPassword: null, waitForReply: false, enabled: true,
-        target: { deviceId: 'd1', path: 'a/b' }, creationDate: '2026-01-01T00:00:00.000Z', lastUpdated: '2026-01-01T00:00:00.000Z',
+        id: `iw${o.id}`,
+        orgId: o.id,
+        name: 'n',
+        description: '',
+        token: `tok-${o.id}`,
+        responseCode: 200,
+        verificationType: 'none' as const,
+        verificationCode: '',
+        basicAuthUsername: null,
+        basicAuthPassword: null,
+        waitForReply: false,
+        enabled: true,
+        target: { deviceId: 'd1', path: 'a/b' },
+        creationDate: '2026-01-01T00:00:00.000Z',
+        lastUpdated: '2026-01-01T00:00:00.000Z',
       };
       await s.inboundWebhooks.create(w);
       expect(await s.inboundWebhooks.findByToken(`tok-${o.id}`)).toEqual(w);
@@ -184,12 +328,20 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-contract-'));
-contract('sqlite', async () => new SqliteDriver(join(dir, 'contract.db')), () => rmSync(dir, { recursive: true, force: true }));
+contract(
+  'sqlite',
+  async () => new SqliteDriver(join(dir, 'contract.db')),
+  () => rmSync(dir, { recursive: true, force: true }),
+);
 
 if (process.env.MONGODB_URI) {
   contract('mongo', () => MongoDriver.connect(process.env.MONGODB_URI!));
 } else {
   // Visible in every run: the mongo adapter was not exercised here.
-  process.stdout.write('NOTICE: storage contract for mongo skipped: set MONGODB_URI to run it against a MongoDB server\n');
-  describe.skip('storage contract: mongo (skipped: MONGODB_URI not set)', () => { it('runs against MongoDB', () => {}); });
+  process.stdout.write(
+    'NOTICE: storage contract for mongo skipped: set MONGODB_URI to run it against a MongoDB server\n',
+  );
+  describe.skip('storage contract: mongo (skipped: MONGODB_URI not set)', () => {
+    it('runs against MongoDB', () => {});
+  });
 }

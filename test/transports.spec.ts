@@ -4,12 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { BrokerService } from '../src/broker/broker.service.js';
-import { createDevice, endClient, getDevice, publish, startTestGateway, type TestGateway, waitFor } from './support/harness.js';
+import {
+  createDevice,
+  endClient,
+  getDevice,
+  publish,
+  startTestGateway,
+  type TestGateway,
+  waitFor,
+} from './support/harness.js';
 
-const connected = (client: MqttClient) => new Promise<MqttClient>((resolve, reject) => {
-  client.once('connect', () => resolve(client));
-  client.once('error', reject);
-});
+const connected = (client: MqttClient) =>
+  new Promise<MqttClient>((resolve, reject) => {
+    client.once('connect', () => resolve(client));
+    client.once('error', reject);
+  });
 
 describe('MQTT listeners: WebSocket on the HTTP port, TLS when configured', () => {
   let gw: TestGateway;
@@ -17,28 +26,70 @@ describe('MQTT listeners: WebSocket on the HTTP port, TLS when configured', () =
 
   beforeAll(async () => {
     // A throwaway self-signed certificate for 127.0.0.1.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')], { stdio: 'ignore' });
-    gw = await startTestGateway({ MQTT_TLS_CERT: join(certDir, 'cert.pem'), MQTT_TLS_KEY: join(certDir, 'key.pem'), MQTT_TLS_PORT: '0' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        join(certDir, 'key.pem'),
+        '-out',
+        join(certDir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    gw = await startTestGateway({
+      MQTT_TLS_CERT: join(certDir, 'cert.pem'),
+      MQTT_TLS_KEY: join(certDir, 'key.pem'),
+      MQTT_TLS_PORT: '0',
+    });
   });
-  afterAll(async () => { await gw.stop(); rmSync(certDir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await gw.stop();
+    rmSync(certDir, { recursive: true, force: true });
+  });
 
   it('accepts a device over WebSocket at /mqtt and ingests its values', async () => {
     const d = await createDevice(gw);
-    const c = await connected(mqtt.connect(`ws://127.0.0.1:${gw.httpPort}/mqtt`, { username: d.id, password: d.token, reconnectPeriod: 0 }));
+    const c = await connected(
+      mqtt.connect(`ws://127.0.0.1:${gw.httpPort}/mqtt`, { username: d.id, password: d.token, reconnectPeriod: 0 }),
+    );
     await publish(c, `devices/${d.id}/ds/ws`, '1');
-    await waitFor(() => getDevice(gw, d.id), (b) => b.status === 'online' && b.values.ws?.value === 1);
+    await waitFor(
+      () => getDevice(gw, d.id),
+      (b) => b.status === 'online' && b.values.ws?.value === 1,
+    );
     await endClient(c);
-    await waitFor(() => getDevice(gw, d.id), (b) => b.status === 'offline');
+    await waitFor(
+      () => getDevice(gw, d.id),
+      (b) => b.status === 'offline',
+    );
   });
 
   it('accepts a device over TLS', async () => {
     const d = await createDevice(gw);
     const port = gw.app.get(BrokerService).tlsPort;
     expect(port).toBeGreaterThan(0);
-    const c = await connected(mqtt.connect(`mqtts://127.0.0.1:${port}`, { username: d.id, password: d.token, rejectUnauthorized: false, reconnectPeriod: 0 }));
+    const c = await connected(
+      mqtt.connect(`mqtts://127.0.0.1:${port}`, {
+        username: d.id,
+        password: d.token,
+        rejectUnauthorized: false,
+        reconnectPeriod: 0,
+      }),
+    );
     await publish(c, `devices/${d.id}/ds/tls`, '2');
-    await waitFor(() => getDevice(gw, d.id), (b) => b.values.tls?.value === 2);
+    await waitFor(
+      () => getDevice(gw, d.id),
+      (b) => b.values.tls?.value === 2,
+    );
     await endClient(c);
   });
 });

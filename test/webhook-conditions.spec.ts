@@ -2,10 +2,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { createDevice, deviceClient, endClient, publish, startTestGateway, type TestGateway } from './support/harness.js';
-import { createWebhook, DELIVERY_ENV, type DeliveryRig, type Receiver, startDeliveryRig, startReceiver } from './support/receiver.js';
+import {
+  createDevice,
+  deviceClient,
+  endClient,
+  publish,
+  startTestGateway,
+  type TestGateway,
+} from './support/harness.js';
+import {
+  createWebhook,
+  DELIVERY_ENV,
+  type DeliveryRig,
+  type Receiver,
+  startDeliveryRig,
+  startReceiver,
+} from './support/receiver.js';
 
-const values = (rx: Receiver, path: string) => rx.received.filter((r) => r.path === path).map((r) => (JSON.parse(r.body) as { data: { value: unknown } }).data.value);
+const values = (rx: Receiver, path: string) =>
+  rx.received
+    .filter((r) => r.path === path)
+    .map((r) => (JSON.parse(r.body) as { data: { value: unknown } }).data.value);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('conditions beyond Blynk, over MQTT', () => {
@@ -14,12 +31,26 @@ describe('conditions beyond Blynk, over MQTT', () => {
   let rx: Receiver;
   let client: MqttClient;
   let device: { id: string; token: string };
-  beforeAll(async () => { rig = await startDeliveryRig(); ({ gw, rx, client, device } = rig); });
+  beforeAll(async () => {
+    rig = await startDeliveryRig();
+    ({ gw, rx, client, device } = rig);
+  });
   afterAll(() => rig.stop());
 
   /** Publishes values to `ds` in order (QoS 1), then waits for `expected` callbacks on `path` and a quiet moment. */
-  async function run(path: string, condition: object, ds: string, sequence: (number | string)[], expected: number, extra: object = {}) {
-    await createWebhook(gw, { url: `${rx.url}${path}`, trigger: 'DEVICE_DATASTREAM_UPDATE', dataTrigger: { deviceId: device.id, dataStream: ds, condition, ...extra } });
+  async function run(
+    path: string,
+    condition: object,
+    ds: string,
+    sequence: (number | string)[],
+    expected: number,
+    extra: object = {},
+  ) {
+    await createWebhook(gw, {
+      url: `${rx.url}${path}`,
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { deviceId: device.id, dataStream: ds, condition, ...extra },
+    });
     for (const v of sequence) await publish(client, `devices/${device.id}/ds/${ds}`, String(v));
     if (expected > 0) await rx.wait(expected, path);
     await sleep(200);
@@ -35,15 +66,22 @@ describe('conditions beyond Blynk, over MQTT', () => {
   });
 
   it('between, outside and changed', async () => {
-    expect(await run('/between', { op: 'between', value: 10, value2: 20 }, 't3', [5, 15, 18, 25, 12], 2)).toEqual([15, 12]);
-    expect(await run('/outside', { op: 'outside', value: 10, value2: 20 }, 't4', [15, 25, 30, 15, 5], 2)).toEqual([25, 5]);
+    expect(await run('/between', { op: 'between', value: 10, value2: 20 }, 't3', [5, 15, 18, 25, 12], 2)).toEqual([
+      15, 12,
+    ]);
+    expect(await run('/outside', { op: 'outside', value: 10, value2: 20 }, 't4', [15, 25, 30, 15, 5], 2)).toEqual([
+      25, 5,
+    ]);
     expect(await run('/changed', { op: 'changed' }, 't5', [1, 1, 2, 2, 'x'], 3)).toEqual([1, 2, 'x']);
   });
 
   it('forMs: fires only when the condition held that long', async () => {
     const path = '/for';
-    await createWebhook(gw, { url: `${rx.url}${path}`, trigger: 'DEVICE_DATASTREAM_UPDATE',
-      dataTrigger: { deviceId: device.id, dataStream: 't6', condition: { op: 'gt', value: 30, forMs: 400 } } });
+    await createWebhook(gw, {
+      url: `${rx.url}${path}`,
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { deviceId: device.id, dataStream: 't6', condition: { op: 'gt', value: 30, forMs: 400 } },
+    });
     await publish(client, `devices/${device.id}/ds/t6`, '31');
     await sleep(100);
     await publish(client, `devices/${device.id}/ds/t6`, '29'); // broken before 400 ms
@@ -60,7 +98,11 @@ describe('conditions beyond Blynk, over MQTT', () => {
 
   it('throttleMs: at most one firing per device per window', async () => {
     const path = '/throttle';
-    await createWebhook(gw, { url: `${rx.url}${path}`, trigger: 'DEVICE_DATASTREAM_UPDATE', dataTrigger: { deviceId: device.id, dataStream: 't7', throttleMs: 500 } });
+    await createWebhook(gw, {
+      url: `${rx.url}${path}`,
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { deviceId: device.id, dataStream: 't7', throttleMs: 500 },
+    });
     for (let i = 1; i <= 5; i++) await publish(client, `devices/${device.id}/ds/t7`, String(i));
     await rx.wait(1, path);
     await sleep(600);
@@ -77,7 +119,11 @@ describe('condition state across a restart', () => {
     const rx = await startReceiver();
     let gw = await startTestGateway(DELIVERY_ENV, dir);
     const d = await createDevice(gw);
-    await createWebhook(gw, { url: `${rx.url}/r`, trigger: 'DEVICE_DATASTREAM_UPDATE', dataTrigger: { deviceId: d.id, dataStream: 'temp', condition: { op: 'gt', value: 30 } } });
+    await createWebhook(gw, {
+      url: `${rx.url}/r`,
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { deviceId: d.id, dataStream: 'temp', condition: { op: 'gt', value: 30 } },
+    });
     let c = await deviceClient(gw, d);
     await publish(c, `devices/${d.id}/ds/temp`, '31');
     await rx.wait(1, '/r');

@@ -1,7 +1,14 @@
 import type { MqttClient } from 'mqtt';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { auth, publish, type TestGateway } from './support/harness.js';
-import { createWebhook, deliveries, type DeliveryRig, type Receiver, startDeliveryRig, WEBHOOKS } from './support/receiver.js';
+import {
+  createWebhook,
+  deliveries,
+  type DeliveryRig,
+  type Receiver,
+  startDeliveryRig,
+  WEBHOOKS,
+} from './support/receiver.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,7 +37,8 @@ describe('dispatcher: rendering, auth, signatures and the status policy', () => 
     await hook('ph', {
       url: `${rx.url}/ph/{device_name}?t={timestamp_unix}`,
       headers: { 'X-Device': '{device_name}', 'X-Code': '{event_code}' },
-      body: '{"id": "{device_id}", "name": "{device_name}", "tpl": "{device_templateId}", "humidity": {device_dataStream_humidity},' +
+      body:
+        '{"id": "{device_id}", "name": "{device_name}", "tpl": "{device_templateId}", "humidity": {device_dataStream_humidity},' +
         ' "floor": {device_metadata_floor}, "tags": "{device_tags}", "state": "{device_state}", "iso": "{timestamp_iso8601}",' +
         ' "unix": {timestamp_unix}, "desc": "{event_description}", "hook": "{webhook_name}", "org": {org_id}, "unknown": "{no_such}"}',
     });
@@ -38,8 +46,16 @@ describe('dispatcher: rendering, auth, signatures and the status policy', () => 
     const [r] = await rx.wait(1, `/ph/${encodeURIComponent('Lab/Rig 7 "east"')}`);
     const b = JSON.parse(r.body);
     expect(b).toMatchObject({
-      id: device.id, name: 'Lab/Rig 7 "east"', tpl: 'tpl-x', humidity: 41, floor: 3, tags: 'g1,g2', state: 'online',
-      desc: 'He said "hi"\\n', org: 1, unknown: '{no_such}',
+      id: device.id,
+      name: 'Lab/Rig 7 "east"',
+      tpl: 'tpl-x',
+      humidity: 41,
+      floor: 3,
+      tags: 'g1,g2',
+      state: 'online',
+      desc: 'He said "hi"\\n',
+      org: 1,
+      unknown: '{no_such}',
     });
     expect(new Date(b.iso).getTime()).toBe(b.unix * 1000 + (new Date(b.iso).getTime() % 1000));
     expect(r.headers['x-device']).toBe('Lab/Rig 7 "east"');
@@ -48,8 +64,10 @@ describe('dispatcher: rendering, auth, signatures and the status policy', () => 
 
   it('fills datastream placeholders: pin, value and the X-th element of a multi-value pin', async () => {
     await createWebhook(gw, {
-      url: `${rx.url}/pin/{device_pin}/{device_pinValue[1]}`, method: 'GET',
-      trigger: 'DEVICE_DATASTREAM_UPDATE', dataTrigger: { deviceId: device.id, dataStream: 'rgb' },
+      url: `${rx.url}/pin/{device_pin}/{device_pinValue[1]}`,
+      method: 'GET',
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { deviceId: device.id, dataStream: 'rgb' },
     });
     await publish(client, `devices/${device.id}/ds/rgb`, JSON.stringify([255, 128, 0]));
     const [r] = await rx.wait(1, '/pin/rgb/128');
@@ -58,8 +76,17 @@ describe('dispatcher: rendering, auth, signatures and the status policy', () => 
   });
 
   it('sends PLAIN_TEXT and URL_ENCODED_FORM bodies', async () => {
-    await hook('txt', { url: `${rx.url}/txt`, contentType: 'PLAIN_TEXT', body: 'device {device_id} says {event_description}' });
-    await hook('form', { url: `${rx.url}/form`, contentType: 'URL_ENCODED_FORM', method: 'PUT', formBody: { device: '{device_id}', note: '{event_description}' } });
+    await hook('txt', {
+      url: `${rx.url}/txt`,
+      contentType: 'PLAIN_TEXT',
+      body: 'device {device_id} says {event_description}',
+    });
+    await hook('form', {
+      url: `${rx.url}/form`,
+      contentType: 'URL_ENCODED_FORM',
+      method: 'PUT',
+      formBody: { device: '{device_id}', note: '{event_description}' },
+    });
     await fire('txt', 'a & b');
     await fire('form', 'a & b=c');
     const [t] = await rx.wait(1, '/txt');
@@ -77,21 +104,35 @@ describe('dispatcher: rendering, auth, signatures and the status policy', () => 
     const [r] = await rx.wait(1, '/sig');
     expect(r.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
     expect(Number(r.headers['webhook-timestamp'])).toBeCloseTo(Date.now() / 1000, -1);
-    expect(new StandardWebhook(w.secret).verify(r.body, r.headers as Record<string, string>)).toMatchObject({ eventActivity: 'log.event' });
+    expect(new StandardWebhook(w.secret).verify(r.body, r.headers as Record<string, string>)).toMatchObject({
+      eventActivity: 'log.event',
+    });
     const rotated = (await gw.http().post(`${WEBHOOKS}/${w.id}/secret`).set(auth()).expect(201)).body;
     await fire('sig');
     const [, r2] = await rx.wait(2, '/sig');
     expect((r2.headers['webhook-signature'] as string).split(' ')).toHaveLength(2);
-    for (const secret of [w.secret, rotated.secret]) expect(() => new StandardWebhook(secret).verify(r2.body, r2.headers as Record<string, string>)).not.toThrow();
-    expect(() => new StandardWebhook(`whsec_${Buffer.alloc(24, 1).toString('base64')}`).verify(r2.body, r2.headers as Record<string, string>)).toThrow();
+    for (const secret of [w.secret, rotated.secret])
+      expect(() => new StandardWebhook(secret).verify(r2.body, r2.headers as Record<string, string>)).not.toThrow();
+    expect(() =>
+      new StandardWebhook(`whsec_${Buffer.alloc(24, 1).toString('base64')}`).verify(
+        r2.body,
+        r2.headers as Record<string, string>,
+      ),
+    ).toThrow();
   });
 
   it('sends BASIC and BEARER credentials', async () => {
-    await hook('basic', { url: `${rx.url}/basic`, authType: 'BASIC', basicAuth: { username: 'ops', password: 'p@ss:word' } });
+    await hook('basic', {
+      url: `${rx.url}/basic`,
+      authType: 'BASIC',
+      basicAuth: { username: 'ops', password: 'p@ss:word' },
+    });
     await hook('bearer', { url: `${rx.url}/bearer`, authType: 'BEARER', bearerToken: 'tok-123' });
     await fire('basic');
     await fire('bearer');
-    expect((await rx.wait(1, '/basic'))[0].headers.authorization).toBe(`Basic ${Buffer.from('ops:p@ss:word').toString('base64')}`);
+    expect((await rx.wait(1, '/basic'))[0].headers.authorization).toBe(
+      `Basic ${Buffer.from('ops:p@ss:word').toString('base64')}`,
+    );
     expect((await rx.wait(1, '/bearer'))[0].headers.authorization).toBe('Bearer tok-123');
   });
 
@@ -101,29 +142,50 @@ describe('dispatcher: rendering, auth, signatures and the status policy', () => 
     rx.on((req) => {
       if (req.path === '/token') {
         issued++;
-        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: `at-${issued}`, token_type: 'Bearer', expires_in: 3600 }) };
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ access_token: `at-${issued}`, token_type: 'Bearer', expires_in: 3600 }),
+        };
       }
-      if (req.path === '/oauth') return revoked.has(String(req.headers.authorization)) ? { status: 401 } : { status: 200 };
+      if (req.path === '/oauth')
+        return revoked.has(String(req.headers.authorization)) ? { status: 401 } : { status: 200 };
       return { status: 200, body: 'ok' };
     });
-    await hook('oauth', { url: `${rx.url}/oauth`, authType: 'OAUTH2', oAuth2Request: { tokenUrl: `${rx.url}/token`, clientId: 'cid', clientSecret: 'cs3cret', scope: 'hooks:write' } });
+    await hook('oauth', {
+      url: `${rx.url}/oauth`,
+      authType: 'OAUTH2',
+      oAuth2Request: { tokenUrl: `${rx.url}/token`, clientId: 'cid', clientSecret: 'cs3cret', scope: 'hooks:write' },
+    });
     await fire('oauth');
     await fire('oauth');
     await rx.wait(2, '/oauth');
     const [tokenReq] = await rx.wait(1, '/token');
-    expect(Object.fromEntries(new URLSearchParams(tokenReq.body))).toEqual({ grant_type: 'client_credentials', scope: 'hooks:write' });
+    expect(Object.fromEntries(new URLSearchParams(tokenReq.body))).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'hooks:write',
+    });
     expect(tokenReq.headers.authorization).toBe(`Basic ${Buffer.from('cid:cs3cret').toString('base64')}`);
     expect(issued).toBe(1);
     revoked.add('Bearer at-1');
     await fire('oauth');
     const calls = await rx.wait(4, '/oauth');
-    expect(calls.map((c) => c.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-1', 'Bearer at-1', 'Bearer at-2']);
+    expect(calls.map((c) => c.headers.authorization)).toEqual([
+      'Bearer at-1',
+      'Bearer at-1',
+      'Bearer at-1',
+      'Bearer at-2',
+    ]);
     expect(issued).toBe(2);
     rx.on(() => ({ status: 200, body: 'ok' }));
   });
 
   it('retries on the schedule, honouring Retry-After, with a stable webhook-id', async () => {
-    rx.on((req, n) => (req.path === '/busy' && rx.received.filter((r) => r.path === '/busy').length === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, body: `ok ${n}` }));
+    rx.on((req, n) =>
+      req.path === '/busy' && rx.received.filter((r) => r.path === '/busy').length === 1
+        ? { status: 429, headers: { 'retry-after': '1' } }
+        : { status: 200, body: `ok ${n}` },
+    );
     const w = await hook('busy', { url: `${rx.url}/busy` });
     await fire('busy');
     const [a, b] = await rx.wait(2, '/busy', 4000);
@@ -148,7 +210,9 @@ describe('dispatcher: rendering, auth, signatures and the status policy', () => 
   });
 
   it('never follows a redirect: 3xx is a failure, retried, then failed', async () => {
-    rx.on((req) => (req.path === '/moved' ? { status: 302, headers: { location: `${rx.url}/elsewhere` } } : { status: 200 }));
+    rx.on((req) =>
+      req.path === '/moved' ? { status: 302, headers: { location: `${rx.url}/elsewhere` } } : { status: 200 },
+    );
     const w = await hook('moved', { url: `${rx.url}/moved` });
     await fire('moved');
     const failed = await waitForLog(w.id, (d) => d.status === 'failed');
@@ -168,7 +232,10 @@ describe('dispatcher: rendering, auth, signatures and the status policy', () => 
     const quick = await waitForLog(fast.id, (d) => d.status === 'delivered');
     expect(quick.attempts[0].response).toBe('x'.repeat(64)); // read up to WEBHOOK_MAX_RESPONSE_BYTES
     const cut = await waitForLog(slow.id, (d) => d.attempts.length >= 1);
-    expect(cut.attempts[0]).toMatchObject({ statusCode: null, error: expect.stringMatching(/^Deadline: no complete response within 500 ms/) });
+    expect(cut.attempts[0]).toMatchObject({
+      statusCode: null,
+      error: expect.stringMatching(/^Deadline: no complete response within 500 ms/),
+    });
     expect(cut.attempts[0].durationMs).toBeGreaterThanOrEqual(450);
     expect(cut.attempts[0].durationMs).toBeLessThan(1500);
     // The healthy endpoint was served while the hanging one still held its attempt.

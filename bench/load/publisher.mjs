@@ -3,22 +3,37 @@
 import mqtt from 'mqtt';
 
 const [url, username, password, deviceId, countArg, qosArg, windowArg] = process.argv.slice(2);
-const count = Number(countArg), qos = Number(qosArg), window = Number(windowArg ?? 64);
+const count = Number(countArg),
+  qos = Number(qosArg),
+  window = Number(windowArg ?? 64);
 const payload = JSON.stringify('x'.repeat(98)); // 100 bytes
-const client = mqtt.connect(url, { username: username || undefined, password: password || undefined, clientId: `${deviceId}-bench`, reconnectPeriod: 0 });
-client.on('error', (e) => { process.stderr.write(`publisher: ${e.message}\n`); process.exit(1); });
+const client = mqtt.connect(url, {
+  username: username || undefined,
+  password: password || undefined,
+  clientId: `${deviceId}-bench`,
+  reconnectPeriod: 0,
+});
+client.on('error', (e) => {
+  process.stderr.write(`publisher: ${e.message}\n`);
+  process.exit(1);
+});
 await new Promise((r) => client.once('connect', r));
 process.stdout.write('ready\n');
 await new Promise((r) => process.stdin.once('data', r)); // go signal
 
 const topic = `devices/${deviceId}/ds/level`;
 const start = performance.now();
-let sent = 0, done = 0;
+let sent = 0,
+  done = 0;
 await new Promise((resolve) => {
   const pump = () => {
     while (sent < count && sent - done < window) {
       sent++;
-      client.publish(topic, payload, { qos }, () => { done++; if (done === count) resolve(); else pump(); });
+      client.publish(topic, payload, { qos }, () => {
+        done++;
+        if (done === count) resolve();
+        else pump();
+      });
     }
   };
   pump();

@@ -4,5 +4,9 @@ import { createServer } from 'node:net';
 
 const broker = await Aedes.createBroker();
 const server = createServer(broker.handle);
-server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => process.stdout.write(`ready ${server.address().port}\n`));
-process.on('SIGTERM', () => { broker.close(() => server.close(() => process.exit(0))); });
+server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () =>
+  process.stdout.write(`ready ${server.address().port}\n`),
+);
+process.on('SIGTERM', () => {
+  broker.close(() => server.close(() => process.exit(0)));
+});

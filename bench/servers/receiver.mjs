@@ -11,8 +11,16 @@ const server = createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const path = req.url.split('?')[0];
-    if (path === '/stats') return res.end(JSON.stringify({ counts, first, last, latencies: req.url.includes('latency') ? latencies : undefined }));
-    if (path === '/reset') { counts = {}; latencies = []; first = last = 0; return res.end('{}'); }
+    if (path === '/stats')
+      return res.end(
+        JSON.stringify({ counts, first, last, latencies: req.url.includes('latency') ? latencies : undefined }),
+      );
+    if (path === '/reset') {
+      counts = {};
+      latencies = [];
+      first = last = 0;
+      return res.end('{}');
+    }
     if (path.startsWith('/hang')) return; // never answers
     counts[path] = (counts[path] ?? 0) + 1;
     last = Date.now();

@@ -41,11 +41,15 @@ export class BrokerService {
   }
 
   /** Where accepted PUBLISH packets go (the ingest transport); its callback lets Aedes acknowledge them. */
-  onAccepted(handler: AcceptedPublish): void { this.ctx.accepted = handler; }
+  onAccepted(handler: AcceptedPublish): void {
+    this.ctx.accepted = handler;
+  }
 
   private readonly ctx: BrokerContext;
 
-  get connectedClients(): number { return this.aedes?.connectedClients ?? 0; }
+  get connectedClients(): number {
+    return this.aedes?.connectedClients ?? 0;
+  }
 
   /** Creates the broker; `listen()` opens it to clients once ingest is wired. */
   async init(): Promise<void> {
@@ -69,7 +73,10 @@ export class BrokerService {
     const tcp = createServer((socket) => this.handle(socket));
     this.tcpPort = await this.bind(tcp, c.MQTT_PORT, c.MQTT_HOST);
     if (c.MQTT_TLS_CERT && c.MQTT_TLS_KEY) {
-      const tls = createTlsServer({ cert: readFileSync(c.MQTT_TLS_CERT), key: readFileSync(c.MQTT_TLS_KEY) }, (socket) => this.handle(socket));
+      const tls = createTlsServer(
+        { cert: readFileSync(c.MQTT_TLS_CERT), key: readFileSync(c.MQTT_TLS_KEY) },
+        (socket) => this.handle(socket),
+      );
       this.tlsPort = await this.bind(tls, c.MQTT_TLS_PORT, c.MQTT_HOST);
     }
   }
@@ -115,6 +122,13 @@ export class BrokerService {
   async stop(): Promise<void> {
     this.wss?.close();
     if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
-    await Promise.all(this.servers.map((s) => new Promise((r) => { s.close(r); })));
+    await Promise.all(
+      this.servers.map(
+        (s) =>
+          new Promise((r) => {
+            s.close(r);
+          }),
+      ),
+    );
   }
 }

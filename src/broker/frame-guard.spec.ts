@@ -32,7 +32,13 @@ describe('FrameGuard', () => {
   });
 
   it('checks every filter of a SUBSCRIBE', () => {
-    const body = Buffer.concat([Buffer.from([0, 1]), str(Buffer.from('ok/#')), Buffer.from([0]), str(Buffer.from([0xff])), Buffer.from([0])]);
+    const body = Buffer.concat([
+      Buffer.from([0, 1]),
+      str(Buffer.from('ok/#')),
+      Buffer.from([0]),
+      str(Buffer.from([0xff])),
+      Buffer.from([0]),
+    ]);
     const g = new FrameGuard(1024);
     expect(g.check(Buffer.concat([Buffer.from([0x82, body.length]), body]))).toBe(false);
   });

@@ -28,7 +28,10 @@ export class FrameGuard {
     while (i < chunk.length) {
       if (this.state === 'type') {
         this.type = chunk[i++] >> 4;
-        this.state = 'length'; this.remaining = 0; this.multiplier = 1; this.lengthBytes = 0;
+        this.state = 'length';
+        this.remaining = 0;
+        this.multiplier = 1;
+        this.lengthBytes = 0;
       } else if (this.state === 'length') {
         const b = chunk[i++];
         this.remaining += (b & 0x7f) * this.multiplier;
@@ -37,18 +40,24 @@ export class FrameGuard {
         if (b & 0x80) continue;
         // Fixed header = 1 type byte + the length bytes.
         if (this.remaining + 1 + this.lengthBytes > this.maxPacketBytes) {
-          return this.fail(`packet of ${this.remaining + 1 + this.lengthBytes} bytes exceeds the ${this.maxPacketBytes}-byte limit`);
+          return this.fail(
+            `packet of ${this.remaining + 1 + this.lengthBytes} bytes exceeds the ${this.maxPacketBytes}-byte limit`,
+          );
         }
         this.startBody();
       } else if (this.need > 0) {
         const take = Math.min(this.need, chunk.length - i);
         this.parts.push(chunk.subarray(i, i + take));
-        this.need -= take; this.remaining -= take; i += take;
-        if (this.need === 0 && !this.inspect(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts))) return false;
+        this.need -= take;
+        this.remaining -= take;
+        i += take;
+        if (this.need === 0 && !this.inspect(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts)))
+          return false;
         if (this.need === 0 && this.remaining === 0) this.state = 'type';
       } else {
         const take = Math.min(this.remaining, chunk.length - i);
-        this.remaining -= take; i += take;
+        this.remaining -= take;
+        i += take;
         if (this.remaining === 0) this.state = 'type';
       }
     }
@@ -59,7 +68,12 @@ export class FrameGuard {
     this.parts = [];
     this.awaitingTopic = false;
     // CONNECT (1), SUBSCRIBE (8), UNSUBSCRIBE (10): small, inspect whole. PUBLISH (3): topic length first.
-    this.need = this.type === 1 || this.type === 8 || this.type === 10 ? this.remaining : this.type === 3 ? Math.min(2, this.remaining) : 0;
+    this.need =
+      this.type === 1 || this.type === 8 || this.type === 10
+        ? this.remaining
+        : this.type === 3
+          ? Math.min(2, this.remaining)
+          : 0;
     this.state = 'body';
     if (this.remaining === 0) this.state = 'type';
   }
@@ -80,7 +94,8 @@ export class FrameGuard {
         this.parts = [];
         return true;
       }
-      case 8: case 10:
+      case 8:
+      case 10:
         return this.checkFilters(body, this.type === 8);
       default:
         return true;
@@ -100,10 +115,13 @@ export class FrameGuard {
   }
 
   private varintSkip(body: Buffer, pos: number): number {
-    let value = 0, mul = 1, n = 0;
+    let value = 0,
+      mul = 1,
+      n = 0;
     while (pos + n < body.length) {
       const b = body[pos + n++];
-      value += (b & 0x7f) * mul; mul *= 128;
+      value += (b & 0x7f) * mul;
+      mul *= 128;
       if (!(b & 0x80)) break;
     }
     return n + value;

@@ -2,7 +2,11 @@
 
 export type DeviceTopicKind = 'status' | 'ds' | 'batch' | 'event' | 'info' | 'downlink' | 'reply' | 'other';
 
-export interface DeviceTopic { deviceId: string; kind: DeviceTopicKind; key: string }
+export interface DeviceTopic {
+  deviceId: string;
+  kind: DeviceTopicKind;
+  key: string;
+}
 
 const PREFIX = 'devices/';
 const KINDS = new Set(['status', 'ds', 'batch', 'event', 'info', 'downlink', 'reply']);

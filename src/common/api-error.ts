@@ -3,16 +3,34 @@ import type { Response } from 'express';
 
 /** An error with the REST body of ARCHITECTURE §7: `{"error": {"message", "code"}}`. */
 export class ApiError extends HttpException {
-  constructor(status: number, readonly code: string, message: string) {
+  constructor(
+    status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super({ error: { message, code } }, status);
   }
-  static notFound(what: string): ApiError { return new ApiError(404, 'NotFound', `${what} not found or access denied`); }
-  static conflict(message: string): ApiError { return new ApiError(409, 'Conflict', message); }
-  static badRequest(message: string, code = 'ValidationError'): ApiError { return new ApiError(400, code, message); }
+  static notFound(what: string): ApiError {
+    return new ApiError(404, 'NotFound', `${what} not found or access denied`);
+  }
+  static conflict(message: string): ApiError {
+    return new ApiError(409, 'Conflict', message);
+  }
+  static badRequest(message: string, code = 'ValidationError'): ApiError {
+    return new ApiError(400, code, message);
+  }
 }
 
-const CODES: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound',
-  405: 'MethodNotAllowed', 409: 'Conflict', 413: 'PayloadTooLarge', 429: 'TooManyRequests' };
+const CODES: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  413: 'PayloadTooLarge',
+  429: 'TooManyRequests',
+};
 
 /** Status, message and code of anything thrown while serving a request. */
 export function describeError(exception: unknown): { status: number; message: string; code: string } {
@@ -23,9 +41,9 @@ export function describeError(exception: unknown): { status: number; message: st
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const body = exception.getResponse() as { message?: string | string[] } | string;
-    const raw = typeof body === 'string' ? body : body.message ?? exception.message;
+    const raw = typeof body === 'string' ? body : (body.message ?? exception.message);
     const message = Array.isArray(raw) ? raw.join('; ') : raw;
-    return { status, message, code: status === 400 ? 'ValidationError' : CODES[status] ?? 'Error' };
+    return { status, message, code: status === 400 ? 'ValidationError' : (CODES[status] ?? 'Error') };
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'internal server error', code: 'InternalError' };
 }

@@ -24,8 +24,12 @@ export class WriteBehind<T> {
     this.timer.unref();
   }
 
-  mark(record: T): void { this.dirty.add(record); }
-  forget(record: T): void { this.dirty.delete(record); }
+  mark(record: T): void {
+    this.dirty.add(record);
+  }
+  forget(record: T): void {
+    this.dirty.delete(record);
+  }
 
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {

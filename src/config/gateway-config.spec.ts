@@ -3,17 +3,32 @@ import { loadConfig } from './gateway-config.js';
 describe('configuration', () => {
   it('starts with no environment at all, on the documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ HTTP_PORT: 3000, MQTT_PORT: 1883, MQTT_WS_PATH: '/mqtt', DATA_DIR: './data', MQTT_MAX_PACKET_BYTES: 262144, LOG_LEVEL: 'info' });
+    expect(c).toMatchObject({
+      HTTP_PORT: 3000,
+      MQTT_PORT: 1883,
+      MQTT_WS_PATH: '/mqtt',
+      DATA_DIR: './data',
+      MQTT_MAX_PACKET_BYTES: 262144,
+      LOG_LEVEL: 'info',
+    });
     expect(c.MONGODB_URI).toBeUndefined();
   });
 
   it('reads and converts values', () => {
-    expect(loadConfig({ HTTP_PORT: '8080', MQTT_MAX_PACKET_BYTES: '4096' })).toMatchObject({ HTTP_PORT: 8080, MQTT_MAX_PACKET_BYTES: 4096 });
+    expect(loadConfig({ HTTP_PORT: '8080', MQTT_MAX_PACKET_BYTES: '4096' })).toMatchObject({
+      HTTP_PORT: 8080,
+      MQTT_MAX_PACKET_BYTES: 4096,
+    });
   });
 
   it.each([
-    ['HTTP_PORT', 'eighty'], ['MQTT_PORT', '70000'], ['MQTT_WS_PATH', 'mqtt'], ['MONGODB_URI', 'http://x'],
-    ['GATEWAY_ADMIN_TOKEN', 'short'], ['MQTT_MAX_PACKET_BYTES', '10'], ['LOG_LEVEL', 'loud'],
+    ['HTTP_PORT', 'eighty'],
+    ['MQTT_PORT', '70000'],
+    ['MQTT_WS_PATH', 'mqtt'],
+    ['MONGODB_URI', 'http://x'],
+    ['GATEWAY_ADMIN_TOKEN', 'short'],
+    ['MQTT_MAX_PACKET_BYTES', '10'],
+    ['LOG_LEVEL', 'loud'],
   ])('stops on a wrong %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
   });

@@ -1,7 +1,10 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
-const int = () => Transform(({ value }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value));
+const int = () =>
+  Transform(({ value }) =>
+    value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value,
+  );
 
 /** Every environment variable the gateway reads, with its rule and default. A wrong value stops start-up. */
 export class GatewayConfig {
@@ -9,14 +12,23 @@ export class GatewayConfig {
   @IsString() HTTP_HOST = '0.0.0.0';
   @int() @IsInt() @Min(0) @Max(65535) MQTT_PORT = 1883;
   @IsString() MQTT_HOST = '0.0.0.0';
-  @Matches(/^\/[A-Za-z0-9/_-]*$/, { message: 'MQTT_WS_PATH must be a URL path starting with /' }) MQTT_WS_PATH = '/mqtt';
+  @Matches(/^\/[A-Za-z0-9/_-]*$/, { message: 'MQTT_WS_PATH must be a URL path starting with /' }) MQTT_WS_PATH =
+    '/mqtt';
   @IsOptional() @IsString() MQTT_TLS_CERT?: string = undefined;
   @IsOptional() @IsString() MQTT_TLS_KEY?: string = undefined;
   @int() @IsInt() @Min(0) @Max(65535) MQTT_TLS_PORT = 8883;
   @IsString() DATA_DIR = './data';
-  @IsOptional() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' }) MONGODB_URI?: string = undefined;
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{24,128}$/, { message: 'GATEWAY_ADMIN_TOKEN must be 24-128 characters of [A-Za-z0-9_-]' }) GATEWAY_ADMIN_TOKEN?: string = undefined;
-  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'GATEWAY_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)' }) GATEWAY_SECRET_KEY?: string = undefined;
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' })
+  MONGODB_URI?: string = undefined;
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{24,128}$/, { message: 'GATEWAY_ADMIN_TOKEN must be 24-128 characters of [A-Za-z0-9_-]' })
+  GATEWAY_ADMIN_TOKEN?: string = undefined;
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'GATEWAY_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)',
+  })
+  GATEWAY_SECRET_KEY?: string = undefined;
   @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_HTTP must be true or false' }) WEBHOOK_ALLOW_HTTP = 'false';
   @int() @IsInt() @Min(1024) @Max(268435455) MQTT_MAX_PACKET_BYTES = 262144;
   @int() @IsInt() @Min(1) @Max(10000) MQTT_MAX_SUBSCRIPTIONS = 100;
@@ -30,14 +42,18 @@ export class GatewayConfig {
   @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE_MS must be a comma-separated list of milliseconds' })
   WEBHOOK_RETRY_SCHEDULE_MS = '0,5000,300000,1800000,7200000,18000000,36000000,36000000';
   /** CIDRs and host names that outbound webhooks may reach although private/loopback/link-local. */
-  @Matches(/^[A-Za-z0-9.:/*_-]*(,[A-Za-z0-9.:/*_-]+)*$/, { message: 'WEBHOOK_ALLOWED_TARGETS must be a comma-separated list of CIDRs or host names' })
+  @Matches(/^[A-Za-z0-9.:/*_-]*(,[A-Za-z0-9.:/*_-]+)*$/, {
+    message: 'WEBHOOK_ALLOWED_TARGETS must be a comma-separated list of CIDRs or host names',
+  })
   WEBHOOK_ALLOWED_TARGETS = '';
   @int() @IsInt() @Min(100) @Max(120000) WEBHOOK_TIMEOUT_MS = 10000;
   @int() @IsInt() @Min(0) @Max(1048576) WEBHOOK_MAX_RESPONSE_BYTES = 16384;
   @int() @IsInt() @Min(1) @Max(256) WEBHOOK_CONCURRENCY = 8;
   @IsIn(['undici', 'axios'], { message: 'WEBHOOK_HTTP_CLIENT must be undici or axios' }) WEBHOOK_HTTP_CLIENT = 'undici';
   @int() @IsInt() @Min(1) @Max(3650) DELIVERY_RETENTION_DAYS = 30;
-  @IsOptional() @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must start with smtp:// or smtps://' }) SMTP_URL?: string = undefined;
+  @IsOptional()
+  @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must start with smtp:// or smtps://' })
+  SMTP_URL?: string = undefined;
   @IsString() SMTP_FROM = 'Device gateway <gateway@localhost>';
   /** How long an inbound webhook with waitForReply (or a REST command) waits for the device's reply. */
   @int() @IsInt() @Min(100) @Max(300000) INBOUND_REPLY_TIMEOUT_MS = 30000;
@@ -47,14 +63,18 @@ export class GatewayConfig {
 /** Validates `process.env` (or any record) and returns typed config, or throws naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
   const known = Object.keys(new GatewayConfig());
-  const present = Object.fromEntries(known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const present = Object.fromEntries(
+    known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]),
+  );
   const config = plainToInstance(GatewayConfig, present);
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (Boolean(config.MQTT_TLS_CERT) !== Boolean(config.MQTT_TLS_KEY)) {
     throw new Error('Invalid configuration: MQTT_TLS_CERT and MQTT_TLS_KEY must be set together');
   }
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const lines = errors.map(
+      (e) => `  ${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return config;

@@ -8,7 +8,9 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
 import { DeliveriesService } from './deliveries.service.js';
 
 export class ListDeliveriesQuery {
-  @IsOptional() @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` }) status?: DeliveryStatus;
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
+  status?: DeliveryStatus;
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) page = 0;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) size = 20;
 }
@@ -32,14 +34,22 @@ export class DeliveriesController {
 
   @Get('deliveries/:deliveryId')
   @RequireScope('webhook.get')
-  get(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Param('deliveryId', ParseIntPipe) deliveryId: number) {
+  get(
+    @Req() req: AuthedRequest,
+    @Param('id', ParseIntPipe) id: number,
+    @Param('deliveryId', ParseIntPipe) deliveryId: number,
+  ) {
     return this.deliveries.get(req.auth.orgId, id, deliveryId);
   }
 
   @Post('deliveries/:deliveryId/replay')
   @HttpCode(202)
   @RequireScope('webhook.patch')
-  replay(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Param('deliveryId', ParseIntPipe) deliveryId: number) {
+  replay(
+    @Req() req: AuthedRequest,
+    @Param('id', ParseIntPipe) id: number,
+    @Param('deliveryId', ParseIntPipe) deliveryId: number,
+  ) {
     return this.deliveries.replay(req.auth.orgId, id, deliveryId);
   }
 

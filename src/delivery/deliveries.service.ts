@@ -27,9 +27,13 @@ export class DeliveriesService implements OnApplicationShutdown {
 
   /** Prunes finished deliveries older than DELIVERY_RETENTION_DAYS now and every hour. */
   startRetention(): void {
-    const prune = () => this.storage.deliveries.prune(Date.now() - this.config.DELIVERY_RETENTION_DAYS * DAY_MS)
-      .then((n) => { if (n > 0) this.logger.log(`pruned ${n} finished deliveries`); })
-      .catch((err: Error) => this.logger.error(`pruning deliveries: ${err.message}`));
+    const prune = () =>
+      this.storage.deliveries
+        .prune(Date.now() - this.config.DELIVERY_RETENTION_DAYS * DAY_MS)
+        .then((n) => {
+          if (n > 0) this.logger.log(`pruned ${n} finished deliveries`);
+        })
+        .catch((err: Error) => this.logger.error(`pruning deliveries: ${err.message}`));
     void prune();
     this.timer = setInterval(() => void prune(), 3600_000);
     this.timer.unref();
@@ -58,7 +62,10 @@ export class DeliveriesService implements OnApplicationShutdown {
     for (const status of ['failed', 'held'] as const) {
       for (let page = 0; ; page++) {
         const { items } = await this.storage.deliveries.find(orgId, webhookId, { status, since, page, size: 500 });
-        for (const d of items) { this.dispatcher.replay(d); replayed++; }
+        for (const d of items) {
+          this.dispatcher.replay(d);
+          replayed++;
+        }
         if (items.length < 500) break;
       }
     }
@@ -70,14 +77,27 @@ export class DeliveriesService implements OnApplicationShutdown {
     const w = this.webhook(orgId, webhookId);
     const device = w.dataTrigger?.deviceId ? this.registry.device(w.dataTrigger.deviceId) : undefined;
     const event = {
-      orgId, deviceId: device?.id ?? 'test-device', kind: testKind(w), key: w.dataTrigger?.dataStream ?? w.dataTrigger?.eventCode ?? '',
-      value: w.dataTrigger?.condition?.value ?? 1, ts: Date.now(), seq: 0,
+      orgId,
+      deviceId: device?.id ?? 'test-device',
+      kind: testKind(w),
+      key: w.dataTrigger?.dataStream ?? w.dataTrigger?.eventCode ?? '',
+      value: w.dataTrigger?.condition?.value ?? 1,
+      ts: Date.now(),
+      seq: 0,
     } as const;
-    const result = await this.dispatcher.send(w, `msg_test_${Date.now()}`, renderRequest({ event, device, webhook: w }));
+    const result = await this.dispatcher.send(
+      w,
+      `msg_test_${Date.now()}`,
+      renderRequest({ event, device, webhook: w }),
+    );
     w.attemptCount++;
     this.catalog.touch(w);
     const { headers: _h, ...rest } = result;
-    return { ...rest, headers: {}, delivered: result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300 };
+    return {
+      ...rest,
+      headers: {},
+      delivered: result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300,
+    };
   }
 
   private webhook(orgId: number, id: number): Webhook {

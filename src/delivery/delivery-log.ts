@@ -45,7 +45,10 @@ export class DeliveryLog {
         for (const d of deliveries) this.deliveries.add(d);
         this.attempts.unshift(...attempts);
         this.logger.error(`delivery log write failed, will retry: ${(err as Error).message}`);
-        if (!this.scheduled) { this.scheduled = true; setTimeout(() => void this.flush(), 1000).unref(); }
+        if (!this.scheduled) {
+          this.scheduled = true;
+          setTimeout(() => void this.flush(), 1000).unref();
+        }
       }
     });
     return this.writing;

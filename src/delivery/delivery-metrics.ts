@@ -5,7 +5,11 @@ import type { DeliveryStatus } from './delivery.model.js';
 
 /** The buckets of issue 3 §8: every matched event is in exactly one, per webhook and in total. */
 export const BUCKET: Record<DeliveryStatus, string> = {
-  pending: 'retrying', held: 'disabled_pending', delivered: 'delivered', failed: 'failed', dropped: 'dropped',
+  pending: 'retrying',
+  held: 'disabled_pending',
+  delivered: 'delivered',
+  failed: 'failed',
+  dropped: 'dropped',
 };
 
 /**
@@ -23,25 +27,42 @@ export class DeliveryMetrics {
     const registers = [metrics.registry];
     const counts = this.counts;
     new Gauge({
-      name: 'gateway_webhook_deliveries', help: 'Matched events by webhook and bucket (since start; unfinished ones also from before)',
-      labelNames: ['webhook_id', 'bucket', 'reason'], registers,
+      name: 'gateway_webhook_deliveries',
+      help: 'Matched events by webhook and bucket (since start; unfinished ones also from before)',
+      labelNames: ['webhook_id', 'bucket', 'reason'],
+      registers,
       collect() {
         this.reset();
-        for (const [key, n] of counts) { const [webhook_id, bucket, reason] = key.split('|'); this.set({ webhook_id, bucket, reason }, n); }
+        for (const [key, n] of counts) {
+          const [webhook_id, bucket, reason] = key.split('|');
+          this.set({ webhook_id, bucket, reason }, n);
+        }
       },
     });
     new Gauge({
-      name: 'gateway_deliveries', help: 'Matched events of all webhooks by bucket', labelNames: ['bucket', 'reason'], registers,
+      name: 'gateway_deliveries',
+      help: 'Matched events of all webhooks by bucket',
+      labelNames: ['bucket', 'reason'],
+      registers,
       collect() {
         this.reset();
         const totals = new Map<string, number>();
-        for (const [key, n] of counts) { const k = key.slice(key.indexOf('|') + 1); totals.set(k, (totals.get(k) ?? 0) + n); }
-        for (const [k, n] of totals) { const [bucket, reason] = k.split('|'); this.set({ bucket, reason }, n); }
+        for (const [key, n] of counts) {
+          const k = key.slice(key.indexOf('|') + 1);
+          totals.set(k, (totals.get(k) ?? 0) + n);
+        }
+        for (const [k, n] of totals) {
+          const [bucket, reason] = k.split('|');
+          this.set({ bucket, reason }, n);
+        }
       },
     });
     const durations = this.durations;
     this.attempts = new Histogram({
-      name: 'gateway_webhook_attempt_seconds', help: 'Duration of callback attempts', labelNames: ['outcome'], registers,
+      name: 'gateway_webhook_attempt_seconds',
+      help: 'Duration of callback attempts',
+      labelNames: ['outcome'],
+      registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       collect: () => this.drainDurations(durations),
     });

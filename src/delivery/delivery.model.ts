@@ -51,4 +51,9 @@ export interface DeliveryAttempt {
   nextRetryAt: number | null;
 }
 
-export interface DeliveryQuery { status?: DeliveryStatus; since?: number; page: number; size: number }
+export interface DeliveryQuery {
+  status?: DeliveryStatus;
+  since?: number;
+  page: number;
+  size: number;
+}

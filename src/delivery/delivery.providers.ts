@@ -14,19 +14,30 @@ import { Outbox } from './outbox.js';
 
 /** The outbox, the dispatcher and what they are built from. */
 export const deliveryProviders: Provider[] = [
-  { provide: TargetGuard, useFactory: (c: GatewayConfig) => new TargetGuard(c.WEBHOOK_ALLOWED_TARGETS), inject: [GatewayConfig] },
+  {
+    provide: TargetGuard,
+    useFactory: (c: GatewayConfig) => new TargetGuard(c.WEBHOOK_ALLOWED_TARGETS),
+    inject: [GatewayConfig],
+  },
   {
     provide: WEBHOOK_HTTP_CLIENT,
     useFactory: (c: GatewayConfig, guard: TargetGuard) => {
       const limits = { deadlineMs: c.WEBHOOK_TIMEOUT_MS, maxResponseBytes: c.WEBHOOK_MAX_RESPONSE_BYTES };
-      return c.WEBHOOK_HTTP_CLIENT === 'axios' ? new AxiosWebhookClient(guard, limits) : new UndiciWebhookClient(guard, limits);
+      return c.WEBHOOK_HTTP_CLIENT === 'axios'
+        ? new AxiosWebhookClient(guard, limits)
+        : new UndiciWebhookClient(guard, limits);
     },
     inject: [GatewayConfig, TargetGuard],
   },
   {
     provide: CallbackCredentials,
-    useFactory: (box: SecretBox, guard: TargetGuard, c: GatewayConfig) => new CallbackCredentials(box, new OAuth2TokenCache(guard, c.WEBHOOK_TIMEOUT_MS)),
+    useFactory: (box: SecretBox, guard: TargetGuard, c: GatewayConfig) =>
+      new CallbackCredentials(box, new OAuth2TokenCache(guard, c.WEBHOOK_TIMEOUT_MS)),
     inject: [SecretBox, TargetGuard, GatewayConfig],
   },
-  DeliveryMetrics, DeliveryLog, Outbox, Dispatcher, DeliveriesService,
+  DeliveryMetrics,
+  DeliveryLog,
+  Outbox,
+  Dispatcher,
+  DeliveriesService,
 ];

@@ -9,7 +9,12 @@ import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest } from 
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { EndpointQueue } from './endpoint-queue.js';
-import { describeFailure, type OutboundRequest, type OutboundResponse, type WebhookHttpClient } from './http/webhook-http-client.js';
+import {
+  describeFailure,
+  type OutboundRequest,
+  type OutboundResponse,
+  type WebhookHttpClient,
+} from './http/webhook-http-client.js';
 import { RetryPolicy } from './retry-policy.js';
 import { sign } from './signing.js';
 
@@ -18,7 +23,13 @@ const STORED_RESPONSE_CHARS = 1024;
 const USER_AGENT = 'device-gateway-webhooks/1';
 
 /** The result of one HTTP attempt, whatever happened. */
-export interface AttemptResult { statusCode: number | null; durationMs: number; response: string; error: string | null; headers: OutboundResponse['headers'] }
+export interface AttemptResult {
+  statusCode: number | null;
+  durationMs: number;
+  response: string;
+  error: string | null;
+  headers: OutboundResponse['headers'];
+}
 
 /**
  * Delivers the outbox (ARCHITECTURE §5): one queue per webhook with bounded concurrency, so a slow or dead
@@ -109,7 +120,10 @@ export class Dispatcher implements OnApplicationShutdown {
     while (!this.stopped && this.inFlight < this.globalMax && this.runnable.size > 0) {
       for (const q of this.runnable) {
         if (this.inFlight >= this.globalMax) return;
-        if (q.inFlight >= this.perEndpoint || q.due === 0) { this.runnable.delete(q); continue; }
+        if (q.inFlight >= this.perEndpoint || q.due === 0) {
+          this.runnable.delete(q);
+          continue;
+        }
         const d = q.next()!;
         q.inFlight++;
         this.inFlight++;
@@ -119,7 +133,10 @@ export class Dispatcher implements OnApplicationShutdown {
           if (q.due > 0) this.runnable.add(q);
           this.pump();
         };
-        this.attempt(d).then(settled, (err: Error) => { this.logger.error(`attempt of delivery ${d.id}: ${err.message}`); settled(); });
+        this.attempt(d).then(settled, (err: Error) => {
+          this.logger.error(`attempt of delivery ${d.id}: ${err.message}`);
+          settled();
+        });
       }
     }
   }
@@ -132,13 +149,24 @@ export class Dispatcher implements OnApplicationShutdown {
     const now = Date.now();
     d.attempts++;
     w.attemptCount++;
-    const outcome = this.policy.outcome(d.attempts - d.roundStart, result.statusCode, result.headers['retry-after'], now);
+    const outcome = this.policy.outcome(
+      d.attempts - d.roundStart,
+      result.statusCode,
+      result.headers['retry-after'],
+      now,
+    );
     this.metrics.observeAttempt(outcome.kind, result.durationMs);
     d.lastStatusCode = result.statusCode;
     d.lastError = result.error;
     const attempt: DeliveryAttempt = {
-      deliveryId: d.id, n: d.attempts, ts: now - result.durationMs, durationMs: result.durationMs, statusCode: result.statusCode,
-      response: result.response.slice(0, STORED_RESPONSE_CHARS), error: result.error, nextRetryAt: null,
+      deliveryId: d.id,
+      n: d.attempts,
+      ts: now - result.durationMs,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      response: result.response.slice(0, STORED_RESPONSE_CHARS),
+      error: result.error,
+      nextRetryAt: null,
     };
     if (outcome.kind === 'delivered') {
       w.failureCount = 0;
@@ -148,7 +176,10 @@ export class Dispatcher implements OnApplicationShutdown {
       this.setStatus(d, 'held');
       this.queue(w.id).held.push(d);
     } else if (++w.failureCount >= w.failureLimit) {
-      this.disable(w, `${w.failureCount} consecutive failed attempts (failureLimit ${w.failureLimit}); last: ${result.error ?? `HTTP ${result.statusCode}`}`);
+      this.disable(
+        w,
+        `${w.failureCount} consecutive failed attempts (failureLimit ${w.failureLimit}); last: ${result.error ?? `HTTP ${result.statusCode}`}`,
+      );
       this.setStatus(d, 'held');
       this.queue(w.id).held.push(d);
     } else if (outcome.kind === 'retry') {
@@ -171,10 +202,25 @@ export class Dispatcher implements OnApplicationShutdown {
         this.credentials.oauth2.invalidate(this.credentials.clientCredentials(w));
         res = await this.client.send(await this.withHeaders(w, messageId, request));
       }
-      return { statusCode: res.status, durationMs: Math.round(performance.now() - started), response: res.body, error: res.status >= 300 && res.status < 400 ? `redirect to ${String(res.headers.location ?? '?')} not followed` : null, headers: res.headers };
+      return {
+        statusCode: res.status,
+        durationMs: Math.round(performance.now() - started),
+        response: res.body,
+        error:
+          res.status >= 300 && res.status < 400
+            ? `redirect to ${String(res.headers.location ?? '?')} not followed`
+            : null,
+        headers: res.headers,
+      };
     } catch (err) {
       const e = describeFailure(err, this.deadlineMs);
-      return { statusCode: null, durationMs: Math.round(performance.now() - started), response: '', error: `${e.code}: ${e.message}`, headers: {} };
+      return {
+        statusCode: null,
+        durationMs: Math.round(performance.now() - started),
+        response: '',
+        error: `${e.code}: ${e.message}`,
+        headers: {},
+      };
     }
   }
 
@@ -245,7 +291,11 @@ export class Dispatcher implements OnApplicationShutdown {
     const i = q.held.findIndex((x) => x.id === d.id);
     if (i >= 0) return q.held.splice(i, 1)[0];
     for (const [x, t] of q.waiting) {
-      if (x.id === d.id) { clearTimeout(t); q.waiting.delete(x); return x; }
+      if (x.id === d.id) {
+        clearTimeout(t);
+        q.waiting.delete(x);
+        return x;
+      }
     }
     return undefined;
   }

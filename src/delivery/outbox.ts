@@ -21,23 +21,42 @@ export class Outbox {
   private commit: Promise<void> | null = null;
   private sink: DeliverySink = () => {};
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly metrics: DeliveryMetrics) {}
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly metrics: DeliveryMetrics,
+  ) {}
 
   /** Where committed rows go next: the dispatcher. */
-  drainTo(sink: DeliverySink): void { this.sink = sink; }
+  drainTo(sink: DeliverySink): void {
+    this.sink = sink;
+  }
 
   add(w: Webhook, event: DeviceEvent, device: Device | undefined): void {
     const now = Date.now();
     this.rows.push({
-      orgId: w.orgId, webhookId: w.id, messageId: `msg_${randomUUID()}`, event: event.kind, deviceId: event.deviceId,
-      request: renderRequest({ event, device, webhook: w }), status: 'pending', attempts: 0, roundStart: 0, nextAttemptAt: null,
-      lastStatusCode: null, lastError: null, dropReason: null, createdAt: now, updatedAt: now,
+      orgId: w.orgId,
+      webhookId: w.id,
+      messageId: `msg_${randomUUID()}`,
+      event: event.kind,
+      deviceId: event.deviceId,
+      request: renderRequest({ event, device, webhook: w }),
+      status: 'pending',
+      attempts: 0,
+      roundStart: 0,
+      nextAttemptAt: null,
+      lastStatusCode: null,
+      lastError: null,
+      dropReason: null,
+      createdAt: now,
+      updatedAt: now,
     });
     this.commit ??= new Promise<void>((resolve, reject) => setImmediate(() => this.flush().then(resolve, reject)));
   }
 
   /** The commit of everything added so far, or null when nothing is waiting. */
-  durable(): Promise<void> | null { return this.commit; }
+  durable(): Promise<void> | null {
+    return this.commit;
+  }
 
   private async flush(): Promise<void> {
     const rows = this.rows;

@@ -1,11 +1,7 @@
 // What an attempt's outcome means (ARCHITECTURE §5): 2xx delivered; 410 disables the webhook; 3xx and every
 // other outcome is a failure retried on the schedule; 429/502/503/504 honour Retry-After.
 
-export type Outcome =
-  | { kind: 'delivered' }
-  | { kind: 'gone' }
-  | { kind: 'retry'; at: number }
-  | { kind: 'exhausted' };
+export type Outcome = { kind: 'delivered' } | { kind: 'gone' } | { kind: 'retry'; at: number } | { kind: 'exhausted' };
 
 const HONOURS_RETRY_AFTER = new Set([429, 502, 503, 504]);
 
@@ -14,13 +10,18 @@ export class RetryPolicy {
   readonly schedule: number[];
   private readonly maxDelay: number;
 
-  constructor(scheduleMs: string, private readonly random: () => number = Math.random) {
+  constructor(
+    scheduleMs: string,
+    private readonly random: () => number = Math.random,
+  ) {
     this.schedule = scheduleMs.split(',').map(Number);
     this.maxDelay = Math.max(...this.schedule, 1000);
   }
 
   /** Delay before the first attempt. */
-  get firstDelay(): number { return this.schedule[0]; }
+  get firstDelay(): number {
+    return this.schedule[0];
+  }
 
   /**
    * `attempts` is how many attempts have been made, including this one. Jitter is ±20% of each delay — a

@@ -1,12 +1,15 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** The key of a `whsec_<base64>` secret (Standard Webhooks), imported once as a KeyObject. */
-export const signingKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64'));
+export const signingKey = (secret: string): KeyObject =>
+  createSecretKey(Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64'));
 
 /**
  * Standard Webhooks `webhook-signature`: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per key,
  * space-separated (two while a rotated secret is still valid).
  */
 export function sign(keys: KeyObject[], messageId: string, timestampS: number, body: string): string {
-  return keys.map((k) => `v1,${createHmac('sha256', k).update(`${messageId}.${timestampS}.${body}`).digest('base64')}`).join(' ');
+  return keys
+    .map((k) => `v1,${createHmac('sha256', k).update(`${messageId}.${timestampS}.${body}`).digest('base64')}`)
+    .join(' ');
 }

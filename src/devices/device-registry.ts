@@ -17,21 +17,41 @@ export class DeviceRegistry implements OnApplicationShutdown {
   private readonly indexedAgent = new Map<Device, string>();
   private readonly dirty: WriteBehind<Device>;
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {
-    this.dirty = new WriteBehind('devices', (batch) => storage.devices.saveMany(batch), (d) => this.devices.has(d.id));
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly config: GatewayConfig,
+  ) {
+    this.dirty = new WriteBehind(
+      'devices',
+      (batch) => storage.devices.saveMany(batch),
+      (d) => this.devices.has(d.id),
+    );
   }
 
   async load(): Promise<void> {
-    for (const d of await this.storage.devices.all()) { this.devices.set(d.id, d); this.reindex(d); }
+    for (const d of await this.storage.devices.all()) {
+      this.devices.set(d.id, d);
+      this.reindex(d);
+    }
     for (const a of await this.storage.agents.all()) this.agents.set(a.id, a);
     this.dirty.start(this.config.PRESENCE_FLUSH_MS);
   }
 
-  device(id: string): Device | undefined { return this.devices.get(id); }
-  agent(id: string): Agent | undefined { return this.agents.get(id); }
-  allDevices(): IterableIterator<Device> { return this.devices.values(); }
-  allAgents(): Agent[] { return [...this.agents.values()]; }
-  devicesOfAgent(agentId: string): Device[] { return [...(this.byAgent.get(agentId) ?? [])]; }
+  device(id: string): Device | undefined {
+    return this.devices.get(id);
+  }
+  agent(id: string): Agent | undefined {
+    return this.agents.get(id);
+  }
+  allDevices(): IterableIterator<Device> {
+    return this.devices.values();
+  }
+  allAgents(): Agent[] {
+    return [...this.agents.values()];
+  }
+  devicesOfAgent(agentId: string): Device[] {
+    return [...(this.byAgent.get(agentId) ?? [])];
+  }
 
   async addDevice(device: Device): Promise<void> {
     await this.storage.devices.create(device);
@@ -92,7 +112,11 @@ export class DeviceRegistry implements OnApplicationShutdown {
   }
 
   /** Writes every dirty device in one commit. */
-  flush(): Promise<void> { return this.dirty.flush(); }
+  flush(): Promise<void> {
+    return this.dirty.flush();
+  }
 
-  onApplicationShutdown(): Promise<void> { return this.dirty.stop(); }
+  onApplicationShutdown(): Promise<void> {
+    return this.dirty.stop();
+  }
 }

@@ -14,28 +14,40 @@ export class DevicesController {
   /** 201 with the device and its MQTT token; the token is never shown again. */
   @Post()
   @RequireScope('devices.post')
-  create(@Req() req: AuthedRequest, @Body() dto: CreateDeviceDto) { return this.devices.create(req.auth.orgId, dto); }
+  create(@Req() req: AuthedRequest, @Body() dto: CreateDeviceDto) {
+    return this.devices.create(req.auth.orgId, dto);
+  }
 
   @Get()
   @RequireScope('devices.get')
-  list(@Req() req: AuthedRequest, @Query() q: ListDevicesQuery) { return this.devices.list(req.auth.orgId, q); }
+  list(@Req() req: AuthedRequest, @Query() q: ListDevicesQuery) {
+    return this.devices.list(req.auth.orgId, q);
+  }
 
   @Get(':id')
   @RequireScope('device.get')
-  get(@Req() req: AuthedRequest, @Param('id') id: string) { return deviceView(this.devices.get(req.auth.orgId, id)); }
+  get(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return deviceView(this.devices.get(req.auth.orgId, id));
+  }
 
   @Patch(':id')
   @RequireScope('device.patch')
-  update(@Req() req: AuthedRequest, @Param('id') id: string, @Body() dto: UpdateDeviceDto) { return this.devices.update(req.auth.orgId, id, dto); }
+  update(@Req() req: AuthedRequest, @Param('id') id: string, @Body() dto: UpdateDeviceDto) {
+    return this.devices.update(req.auth.orgId, id, dto);
+  }
 
   @Delete(':id')
   @HttpCode(204)
   @RequireScope('device.delete')
-  remove(@Req() req: AuthedRequest, @Param('id') id: string) { return this.devices.remove(req.auth.orgId, id); }
+  remove(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return this.devices.remove(req.auth.orgId, id);
+  }
 
   @Post(':id/token')
   @RequireScope('device.patch')
-  rotate(@Req() req: AuthedRequest, @Param('id') id: string) { return this.devices.rotateToken(req.auth.orgId, id); }
+  rotate(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return this.devices.rotateToken(req.auth.orgId, id);
+  }
 }
 
 @ApiTags('agents')
@@ -46,18 +58,26 @@ export class AgentsController {
 
   @Post()
   @RequireScope('agents.post')
-  create(@Req() req: AuthedRequest, @Body() dto: CreateAgentDto) { return this.devices.createAgent(req.auth.orgId, dto); }
+  create(@Req() req: AuthedRequest, @Body() dto: CreateAgentDto) {
+    return this.devices.createAgent(req.auth.orgId, dto);
+  }
 
   @Get()
   @RequireScope('agents.get')
-  list(@Req() req: AuthedRequest) { return this.devices.listAgents(req.auth.orgId); }
+  list(@Req() req: AuthedRequest) {
+    return this.devices.listAgents(req.auth.orgId);
+  }
 
   @Delete(':id')
   @HttpCode(204)
   @RequireScope('agent.delete')
-  remove(@Req() req: AuthedRequest, @Param('id') id: string) { return this.devices.removeAgent(req.auth.orgId, id); }
+  remove(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return this.devices.removeAgent(req.auth.orgId, id);
+  }
 
   @Post(':id/token')
   @RequireScope('agent.patch')
-  rotate(@Req() req: AuthedRequest, @Param('id') id: string) { return this.devices.rotateAgentToken(req.auth.orgId, id); }
+  rotate(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return this.devices.rotateAgentToken(req.auth.orgId, id);
+  }
 }

@@ -14,17 +14,36 @@ export const agentView = ({ tokenHash: _h, ...a }: Agent) => a;
 /** Device and agent lifecycle: ids and tokens issued here, tokens shown once and kept hashed. */
 @Injectable()
 export class DevicesService {
-  constructor(private readonly registry: DeviceRegistry, private readonly presence: PresenceTracker, private readonly broker: BrokerService) {}
+  constructor(
+    private readonly registry: DeviceRegistry,
+    private readonly presence: PresenceTracker,
+    private readonly broker: BrokerService,
+  ) {}
 
   async create(orgId: number, dto: CreateDeviceDto): Promise<DeviceView & { token: string }> {
     if (dto.agentId) this.agentOf(orgId, dto.agentId);
-    if (dto.id && (this.registry.device(dto.id) || this.registry.agent(dto.id))) throw ApiError.conflict(`id ${dto.id} is taken`);
+    if (dto.id && (this.registry.device(dto.id) || this.registry.agent(dto.id)))
+      throw ApiError.conflict(`id ${dto.id} is taken`);
     const token = newToken('dev');
     const now = Date.now();
     const device: Device = {
-      id: dto.id ?? newId('d'), orgId, name: dto.name, type: dto.type ?? 'PRIVATE', templateId: dto.templateId ?? null,
-      groupIds: dto.groupIds ?? [], agentId: dto.agentId ?? null, metadata: dto.metadata ?? {}, tokenHash: hashToken(token),
-      status: 'offline', seq: 0, lastSeen: null, firstConnectedAt: null, values: {}, lastEvent: null, createdAt: now, updatedAt: now,
+      id: dto.id ?? newId('d'),
+      orgId,
+      name: dto.name,
+      type: dto.type ?? 'PRIVATE',
+      templateId: dto.templateId ?? null,
+      groupIds: dto.groupIds ?? [],
+      agentId: dto.agentId ?? null,
+      metadata: dto.metadata ?? {},
+      tokenHash: hashToken(token),
+      status: 'offline',
+      seq: 0,
+      lastSeen: null,
+      firstConnectedAt: null,
+      values: {},
+      lastEvent: null,
+      createdAt: now,
+      updatedAt: now,
     };
     try {
       await this.registry.addDevice(device);
@@ -37,10 +56,20 @@ export class DevicesService {
   }
 
   list(orgId: number, q: ListDevicesQuery): { items: DeviceView[]; page: number; size: number; total: number } {
-    const all = [...this.registry.allDevices()].filter((d) => d.orgId === orgId &&
-      (!q.status || d.status === q.status) && (!q.type || d.type === q.type) && (!q.templateId || d.templateId === q.templateId));
+    const all = [...this.registry.allDevices()].filter(
+      (d) =>
+        d.orgId === orgId &&
+        (!q.status || d.status === q.status) &&
+        (!q.type || d.type === q.type) &&
+        (!q.templateId || d.templateId === q.templateId),
+    );
     all.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-    return { items: all.slice(q.page * q.size, (q.page + 1) * q.size).map(deviceView), page: q.page, size: q.size, total: all.length };
+    return {
+      items: all.slice(q.page * q.size, (q.page + 1) * q.size).map(deviceView),
+      page: q.page,
+      size: q.size,
+      total: all.length,
+    };
   }
 
   /** A device of another org is reported exactly like a missing one. */
@@ -71,10 +100,18 @@ export class DevicesService {
   }
 
   async createAgent(orgId: number, dto: CreateAgentDto) {
-    if (dto.id && (this.registry.device(dto.id) || this.registry.agent(dto.id))) throw ApiError.conflict(`id ${dto.id} is taken`);
+    if (dto.id && (this.registry.device(dto.id) || this.registry.agent(dto.id)))
+      throw ApiError.conflict(`id ${dto.id} is taken`);
     const token = newToken('agt');
     const now = Date.now();
-    const agent: Agent = { id: dto.id ?? newId('a'), orgId, name: dto.name, tokenHash: hashToken(token), createdAt: now, updatedAt: now };
+    const agent: Agent = {
+      id: dto.id ?? newId('a'),
+      orgId,
+      name: dto.name,
+      tokenHash: hashToken(token),
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.registry.addAgent(agent);
     return { ...agentView(agent), token };
   }
@@ -86,14 +123,20 @@ export class DevicesService {
   }
 
   listAgents(orgId: number) {
-    return this.registry.allAgents().filter((a) => a.orgId === orgId).map((a) => ({
-      ...agentView(a), connected: this.presence.isConnected(a.id), devices: this.registry.devicesOfAgent(a.id).map((d) => d.id),
-    }));
+    return this.registry
+      .allAgents()
+      .filter((a) => a.orgId === orgId)
+      .map((a) => ({
+        ...agentView(a),
+        connected: this.presence.isConnected(a.id),
+        devices: this.registry.devicesOfAgent(a.id).map((d) => d.id),
+      }));
   }
 
   async removeAgent(orgId: number, id: string): Promise<void> {
     const a = this.agentOf(orgId, id);
-    if (this.registry.devicesOfAgent(id).length > 0) throw ApiError.conflict(`agent ${id} still has devices assigned; reassign them first`);
+    if (this.registry.devicesOfAgent(id).length > 0)
+      throw ApiError.conflict(`agent ${id} still has devices assigned; reassign them first`);
     await this.registry.removeAgent(a);
   }
 

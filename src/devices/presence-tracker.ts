@@ -37,7 +37,10 @@ export class PresenceTracker {
     if (!set) this.live.set(ownerId, (set = new Set()));
     set.add(connection);
     const timer = this.graceTimers.get(ownerId);
-    if (timer) { clearTimeout(timer); this.graceTimers.delete(ownerId); }
+    if (timer) {
+      clearTimeout(timer);
+      this.graceTimers.delete(ownerId);
+    }
     const device = this.registry.device(ownerId);
     if (!device) return;
     const now = Date.now();
@@ -57,13 +60,21 @@ export class PresenceTracker {
     this.live.delete(ownerId);
     const grace = this.config.PRESENCE_OFFLINE_GRACE_MS;
     if (grace > 0) {
-      this.graceTimers.set(ownerId, setTimeout(() => { this.graceTimers.delete(ownerId); this.goOffline(ownerId); }, grace));
+      this.graceTimers.set(
+        ownerId,
+        setTimeout(() => {
+          this.graceTimers.delete(ownerId);
+          this.goOffline(ownerId);
+        }, grace),
+      );
     } else {
       this.goOffline(ownerId);
     }
   }
 
-  isConnected(ownerId: string): boolean { return this.live.has(ownerId); }
+  isConnected(ownerId: string): boolean {
+    return this.live.has(ownerId);
+  }
 
   /** A reported status (`devices/{id}/status`). */
   report(device: Device, status: DeviceStatus, ts: number): void {
@@ -81,7 +92,8 @@ export class PresenceTracker {
   /** At start no connection survives: whatever storage says is online is offline now. */
   settleAfterRestart(): void {
     const now = Date.now();
-    for (const d of this.registry.allDevices()) if (d.status !== 'offline' && !this.live.has(d.id)) this.transition(d, 'offline', now);
+    for (const d of this.registry.allDevices())
+      if (d.status !== 'offline' && !this.live.has(d.id)) this.transition(d, 'offline', now);
   }
 
   private goOffline(ownerId: string): void {

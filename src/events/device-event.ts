@@ -1,9 +1,20 @@
 /** Canonical event names (ARCHITECTURE §4). */
 export type EventKind =
-  | 'device.added' | 'device.deleted' | 'device.first_connection'
-  | 'device.status.online' | 'device.status.offline' | 'device.state.utilizing' | 'device.state.unplugged'
-  | 'datastream.update' | 'log.event' | 'device.info'
-  | 'user.added' | 'user.updated' | 'user.deleted' | 'organization.added' | 'inbound.received';
+  | 'device.added'
+  | 'device.deleted'
+  | 'device.first_connection'
+  | 'device.status.online'
+  | 'device.status.offline'
+  | 'device.state.utilizing'
+  | 'device.state.unplugged'
+  | 'datastream.update'
+  | 'log.event'
+  | 'device.info'
+  | 'user.added'
+  | 'user.updated'
+  | 'user.deleted'
+  | 'organization.added'
+  | 'inbound.received';
 
 /**
  * One thing that happened to one device — or, for `user.*` and `organization.added`, to the org (deviceId '',

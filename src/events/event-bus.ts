@@ -12,7 +12,9 @@ export class EventBus {
 
   subscribe(listener: DeviceEventListener): () => void {
     this.listeners = [...this.listeners, listener];
-    return () => { this.listeners = this.listeners.filter((l) => l !== listener); };
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 
   emit(event: DeviceEvent): void {

@@ -11,8 +11,12 @@ import { DownlinkService } from './downlink.service.js';
 
 export class CommandQuery {
   @IsOptional() @Type(() => Number) @IsIn([0, 1], { message: 'qos must be 0 or 1' }) qos: 0 | 1 = 1;
-  @IsOptional() @Type(() => String) @IsIn(['true', 'false'], { message: 'retain must be true or false' }) retain: 'true' | 'false' = 'false';
-  @IsOptional() @Type(() => String) @IsIn(['true', 'false'], { message: 'waitForReply must be true or false' }) waitForReply: 'true' | 'false' = 'false';
+  @IsOptional() @Type(() => String) @IsIn(['true', 'false'], { message: 'retain must be true or false' }) retain:
+    'true' | 'false' = 'false';
+  @IsOptional()
+  @Type(() => String)
+  @IsIn(['true', 'false'], { message: 'waitForReply must be true or false' })
+  waitForReply: 'true' | 'false' = 'false';
 }
 
 const PATH = /^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/;
@@ -22,7 +26,11 @@ const PATH = /^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/;
 @ApiBearerAuth()
 @Controller('api/v1/organization/devices')
 export class DeviceCommandsController {
-  constructor(private readonly devices: DevicesService, private readonly downlink: DownlinkService, private readonly config: GatewayConfig) {}
+  constructor(
+    private readonly devices: DevicesService,
+    private readonly downlink: DownlinkService,
+    private readonly config: GatewayConfig,
+  ) {}
 
   @Post(':id/downlink/*path')
   @RequireScope('device.patch')
@@ -37,7 +45,12 @@ export class DeviceCommandsController {
     await this.downlink.publish(topic, payload, q.qos, q.retain === 'true');
     if (!replyId) return { topic, qos: q.qos, retain: q.retain === 'true', published: true };
     const reply = await this.downlink.awaitReply(replyId, [device.id], this.config.INBOUND_REPLY_TIMEOUT_MS);
-    if (!reply) throw new ApiError(504, 'ReplyTimeout', `device ${device.id} did not reply within ${this.config.INBOUND_REPLY_TIMEOUT_MS} ms`);
+    if (!reply)
+      throw new ApiError(
+        504,
+        'ReplyTimeout',
+        `device ${device.id} did not reply within ${this.config.INBOUND_REPLY_TIMEOUT_MS} ms`,
+      );
     return { topic, replyId, reply };
   }
 }

@@ -6,9 +6,17 @@ import { DeviceRegistry } from '../devices/device-registry.js';
 import type { InboundTarget } from './inbound-webhook.model.js';
 
 /** What a device answers on `devices/{id}/reply/{replyId}`. */
-export interface DeviceReply { statusCode?: number; headers?: Record<string, string>; body?: unknown }
+export interface DeviceReply {
+  statusCode?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
 
-interface Waiting { deviceIds: Set<string>; resolve: (reply: DeviceReply) => void; timer: NodeJS.Timeout }
+interface Waiting {
+  deviceIds: Set<string>;
+  resolve: (reply: DeviceReply) => void;
+  timer: NodeJS.Timeout;
+}
 
 const REPLY_FILTER = 'devices/+/reply/+';
 
@@ -21,36 +29,58 @@ const REPLY_FILTER = 'devices/+/reply/+';
 export class DownlinkService {
   private readonly waiting = new Map<string, Waiting>();
 
-  constructor(private readonly broker: BrokerService, private readonly registry: DeviceRegistry) {}
+  constructor(
+    private readonly broker: BrokerService,
+    private readonly registry: DeviceRegistry,
+  ) {}
 
   /** Listens for device replies; called once the broker exists. */
   start(): void {
-    this.broker.aedes.subscribe(REPLY_FILTER, (packet, cb) => { this.onReply(packet as AedesPublishPacket); cb(); }, () => {});
+    this.broker.aedes.subscribe(
+      REPLY_FILTER,
+      (packet, cb) => {
+        this.onReply(packet as AedesPublishPacket);
+        cb();
+      },
+      () => {},
+    );
   }
 
   /** The MQTT topics a target reaches, within `orgId`. */
   topics(orgId: number, target: InboundTarget): { topic: string; deviceId: string | null }[] {
     const path = target.path ?? 'webhook';
     if (target.topic !== undefined) return [{ topic: `orgs/${orgId}/${target.topic}`, deviceId: null }];
-    const devices = target.deviceId !== undefined
-      ? [this.registry.device(target.deviceId)].filter((d) => d !== undefined)
-      : [...this.registry.allDevices()].filter((d) => (target.templateId !== undefined ? d.templateId === target.templateId : d.groupIds.includes(target.groupId!)));
-    return devices.filter((d) => d.orgId === orgId).map((d) => ({ topic: `devices/${d.id}/downlink/${path}`, deviceId: d.id }));
+    const devices =
+      target.deviceId !== undefined
+        ? [this.registry.device(target.deviceId)].filter((d) => d !== undefined)
+        : [...this.registry.allDevices()].filter((d) =>
+            target.templateId !== undefined ? d.templateId === target.templateId : d.groupIds.includes(target.groupId!),
+          );
+    return devices
+      .filter((d) => d.orgId === orgId)
+      .map((d) => ({ topic: `devices/${d.id}/downlink/${path}`, deviceId: d.id }));
   }
 
-  newReplyId(): string { return randomBytes(9).toString('base64url'); }
+  newReplyId(): string {
+    return randomBytes(9).toString('base64url');
+  }
 
   publish(topic: string, payload: Buffer | string, qos: 0 | 1 = 1, retain = false): Promise<void> {
-    return new Promise((resolve, reject) => this.broker.aedes.publish(
-      { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false } as AedesPublishPacket,
-      (err) => (err ? reject(err) : resolve()),
-    ));
+    return new Promise((resolve, reject) =>
+      this.broker.aedes.publish(
+        { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false } as AedesPublishPacket,
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
   }
 
   /** Resolves with the first reply to `replyId` from one of `deviceIds`, or null after `timeoutMs`. */
   awaitReply(replyId: string, deviceIds: string[], timeoutMs: number): Promise<DeviceReply | null> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.waiting.delete(replyId); resolve(null); }, timeoutMs);
+      const timer = setTimeout(() => {
+        this.waiting.delete(replyId);
+        resolve(null);
+      }, timeoutMs);
       this.waiting.set(replyId, { deviceIds: new Set(deviceIds), resolve, timer });
     });
   }
@@ -69,7 +99,10 @@ function parseReply(payload: Buffer): DeviceReply {
   const text = payload.toString('utf8');
   try {
     const v = JSON.parse(text) as DeviceReply;
-    if (v && typeof v === 'object' && !Array.isArray(v) && ('body' in v || 'statusCode' in v || 'headers' in v)) return v;
-  } catch { /* not JSON: the text is the body */ }
+    if (v && typeof v === 'object' && !Array.isArray(v) && ('body' in v || 'statusCode' in v || 'headers' in v))
+      return v;
+  } catch {
+    /* not JSON: the text is the body */
+  }
   return { body: text };
 }

@@ -10,12 +10,25 @@ import type { InboundWebhook } from './inbound-webhook.model.js';
 import { InboundWebhooksService } from './inbound-webhooks.service.js';
 import { parseBody, readBody } from './request-body.js';
 
-export interface CallResponse { status: number; headers: Record<string, string>; body: unknown }
+export interface CallResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
 
 const RATE_LIMIT = 100;
 const RATE_WINDOW_MS = 10_000;
 /** Headers a device reply may set; anything else (cookies, CORS, auth challenges...) is dropped. */
-const SAFE_REPLY_HEADERS = new Set(['content-type', 'content-language', 'cache-control', 'etag', 'expires', 'last-modified', 'retry-after', 'location']);
+const SAFE_REPLY_HEADERS = new Set([
+  'content-type',
+  'content-language',
+  'cache-control',
+  'etag',
+  'expires',
+  'last-modified',
+  'retry-after',
+  'location',
+]);
 /** Never forwarded to devices: the caller's cookies and the credentials of this webhook. */
 const STRIPPED_HEADERS = new Set(['cookie', 'authorization']);
 
@@ -43,14 +56,35 @@ export class InboundCallService {
     const body = await parseBody(req.headers['content-type'], await readBody(req));
     const replyId = w.waitForReply ? this.downlink.newReplyId() : undefined;
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !STRIPPED_HEADERS.has(k)));
-    const message = { time: new Date().toISOString(), path: `/${subPath}`, method: req.method, headers, query: req.query, body, ...(replyId ? { replyId } : {}) };
+    const message = {
+      time: new Date().toISOString(),
+      path: `/${subPath}`,
+      method: req.method,
+      headers,
+      query: req.query,
+      body,
+      ...(replyId ? { replyId } : {}),
+    };
     const targets = this.downlink.topics(w.orgId, w.target);
     const payload = JSON.stringify(message);
     await Promise.all(targets.map((t) => this.downlink.publish(t.topic, payload)));
-    this.bus.emit({ orgId: w.orgId, deviceId: w.target.deviceId ?? '', kind: 'inbound.received', key: '', value: { webhookId: w.id, name: w.name, method: req.method, path: message.path, query: req.query, body }, ts: Date.now(), seq: 0 });
+    this.bus.emit({
+      orgId: w.orgId,
+      deviceId: w.target.deviceId ?? '',
+      kind: 'inbound.received',
+      key: '',
+      value: { webhookId: w.id, name: w.name, method: req.method, path: message.path, query: req.query, body },
+      ts: Date.now(),
+      seq: 0,
+    });
     if (!replyId) return { status: w.responseCode, headers: {}, body: { success: true } };
-    const reply = await this.downlink.awaitReply(replyId, targets.flatMap((t) => (t.deviceId ? [t.deviceId] : [])), this.config.INBOUND_REPLY_TIMEOUT_MS);
-    if (!reply) throw new ApiError(504, 'ReplyTimeout', `no device replied within ${this.config.INBOUND_REPLY_TIMEOUT_MS} ms`);
+    const reply = await this.downlink.awaitReply(
+      replyId,
+      targets.flatMap((t) => (t.deviceId ? [t.deviceId] : [])),
+      this.config.INBOUND_REPLY_TIMEOUT_MS,
+    );
+    if (!reply)
+      throw new ApiError(504, 'ReplyTimeout', `no device replied within ${this.config.INBOUND_REPLY_TIMEOUT_MS} ms`);
     return toResponse(reply);
   }
 
@@ -70,7 +104,14 @@ export class InboundCallService {
     if (recent.length >= RATE_LIMIT) {
       this.calls.set(w.id, recent);
       const retryAfter = Math.ceil((recent[0] + RATE_WINDOW_MS - now) / 1000);
-      throw Object.assign(new ApiError(429, 'TooManyRequests', `more than ${RATE_LIMIT} calls in ${RATE_WINDOW_MS / 1000} s; retry after ${retryAfter} s`), { retryAfter });
+      throw Object.assign(
+        new ApiError(
+          429,
+          'TooManyRequests',
+          `more than ${RATE_LIMIT} calls in ${RATE_WINDOW_MS / 1000} s; retry after ${retryAfter} s`,
+        ),
+        { retryAfter },
+      );
     }
     recent.push(now);
     this.calls.set(w.id, recent);
@@ -78,10 +119,14 @@ export class InboundCallService {
 }
 
 function toResponse(reply: DeviceReply): CallResponse {
-  const status = Number.isInteger(reply.statusCode) && reply.statusCode! >= 100 && reply.statusCode! <= 599 ? reply.statusCode! : 200;
+  const status =
+    Number.isInteger(reply.statusCode) && reply.statusCode! >= 100 && reply.statusCode! <= 599
+      ? reply.statusCode!
+      : 200;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(reply.headers ?? {})) {
-    if (SAFE_REPLY_HEADERS.has(k.toLowerCase()) && typeof v === 'string' && !/[\r\n]/.test(v)) headers[k.toLowerCase()] = v;
+    if (SAFE_REPLY_HEADERS.has(k.toLowerCase()) && typeof v === 'string' && !/[\r\n]/.test(v))
+      headers[k.toLowerCase()] = v;
   }
   return { status, headers, body: reply.body ?? '' };
 }

@@ -5,7 +5,10 @@ import { ApiError, describeError } from '../common/api-error.js';
 import { InboundCallService } from './inbound-call.service.js';
 
 /** Set on every answer, whatever a device replies. */
-const ALWAYS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; sandbox" };
+const ALWAYS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
+};
 
 /** `ANY /webhooks/{token}[/{sub/path}]`: no API token — the webhook's token (and basic auth) is the credential. */
 @ApiExcludeController()
@@ -16,7 +19,7 @@ export class InboundEndpointController {
   @All([':token', ':token/*path'])
   async call(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const raw = (req.params as Record<string, string | string[] | undefined>).path;
-    const subPath = Array.isArray(raw) ? raw.join('/') : raw ?? '';
+    const subPath = Array.isArray(raw) ? raw.join('/') : (raw ?? '');
     res.set(ALWAYS);
     try {
       const out = await this.calls.handle(token, subPath, req);
@@ -26,7 +29,8 @@ export class InboundEndpointController {
     } catch (err) {
       const { status, message, code } = describeError(err);
       if (status === 401) res.set('WWW-Authenticate', 'Basic realm="webhook"');
-      if (err instanceof ApiError && 'retryAfter' in err) res.set('Retry-After', String((err as { retryAfter: number }).retryAfter));
+      if (err instanceof ApiError && 'retryAfter' in err)
+        res.set('Retry-After', String((err as { retryAfter: number }).retryAfter));
       res.status(status).json({ error: { message, code } });
     }
   }

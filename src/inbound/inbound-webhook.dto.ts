@@ -1,24 +1,62 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export class InboundTargetDto {
-  @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'target.deviceId must match [A-Za-z0-9._:-]{1,64}' }) deviceId?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'target.templateId must match [A-Za-z0-9._:-]{1,64}' }) templateId?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'target.groupId must match [A-Za-z0-9._:-]{1,64}' }) groupId?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(ID, { message: 'target.deviceId must match [A-Za-z0-9._:-]{1,64}' })
+  deviceId?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(ID, { message: 'target.templateId must match [A-Za-z0-9._:-]{1,64}' })
+  templateId?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(ID, { message: 'target.groupId must match [A-Za-z0-9._:-]{1,64}' })
+  groupId?: string;
   @ApiPropertyOptional({ description: 'a topic under orgs/{orgId}/' })
-  @IsOptional() @Matches(/^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/, { message: 'target.topic must be topic levels of [A-Za-z0-9._:-] without wildcards' }) topic?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/, { message: 'target.path must be topic levels of [A-Za-z0-9._:-] without wildcards' }) path?: string;
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/, {
+    message: 'target.topic must be topic levels of [A-Za-z0-9._:-] without wildcards',
+  })
+  topic?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/, {
+    message: 'target.path must be topic levels of [A-Za-z0-9._:-] without wildcards',
+  })
+  path?: string;
 }
 
 /** Losant's webhook fields (seed 003) plus our routing `target`. */
 export class CreateInboundWebhookDto {
   @ApiProperty() @IsString() @Length(1, 255, { message: 'name must be 1 to 255 characters' }) name!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32767) description?: string;
-  @ApiPropertyOptional({ default: 200 }) @IsOptional() @IsInt() @Min(100, { message: 'responseCode must be 100 to 599' }) @Max(599, { message: 'responseCode must be 100 to 599' }) responseCode?: number;
-  @ApiPropertyOptional({ enum: ['none'] }) @IsOptional() @IsIn(['none'], { message: 'verificationType must be none (the only type implemented)' }) verificationType?: 'none';
+  @ApiPropertyOptional({ default: 200 })
+  @IsOptional()
+  @IsInt()
+  @Min(100, { message: 'responseCode must be 100 to 599' })
+  @Max(599, { message: 'responseCode must be 100 to 599' })
+  responseCode?: number;
+  @ApiPropertyOptional({ enum: ['none'] })
+  @IsOptional()
+  @IsIn(['none'], { message: 'verificationType must be none (the only type implemented)' })
+  verificationType?: 'none';
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32767) verificationCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 255) basicAuthUsername?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 255) basicAuthPassword?: string;
@@ -31,8 +69,13 @@ export class UpdateInboundWebhookDto extends PartialType(CreateInboundWebhookDto
 
 /** Losant's collection query. */
 export class ListInboundWebhooksQuery {
-  @IsOptional() @IsIn(['name', 'id', 'creationDate', 'lastUpdated'], { message: 'sortField must be one of name, id, creationDate, lastUpdated' }) sortField = 'name';
-  @IsOptional() @IsIn(['asc', 'desc'], { message: 'sortDirection must be asc or desc' }) sortDirection: 'asc' | 'desc' = 'asc';
+  @IsOptional()
+  @IsIn(['name', 'id', 'creationDate', 'lastUpdated'], {
+    message: 'sortField must be one of name, id, creationDate, lastUpdated',
+  })
+  sortField = 'name';
+  @IsOptional() @IsIn(['asc', 'desc'], { message: 'sortDirection must be asc or desc' }) sortDirection: 'asc' | 'desc' =
+    'asc';
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) page = 0;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) perPage = 100;
   @IsOptional() @IsIn(['name'], { message: 'filterField must be name' }) filterField?: 'name';

@@ -14,22 +14,32 @@ export class InboundWebhooksController {
 
   @Get()
   @RequireScope('webhooks.get')
-  list(@Req() req: AuthedRequest, @Query() q: ListInboundWebhooksQuery) { return this.webhooks.list(req.auth.orgId, q); }
+  list(@Req() req: AuthedRequest, @Query() q: ListInboundWebhooksQuery) {
+    return this.webhooks.list(req.auth.orgId, q);
+  }
 
   @Post()
   @RequireScope('webhooks.post')
-  create(@Req() req: AuthedRequest, @Body() dto: CreateInboundWebhookDto) { return this.webhooks.create(req.auth.orgId, dto); }
+  create(@Req() req: AuthedRequest, @Body() dto: CreateInboundWebhookDto) {
+    return this.webhooks.create(req.auth.orgId, dto);
+  }
 
   @Get(':id')
   @RequireScope('webhook.get')
-  async get(@Req() req: AuthedRequest, @Param('id') id: string) { return this.webhooks.view(await this.webhooks.get(req.auth.orgId, id)); }
+  async get(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return this.webhooks.view(await this.webhooks.get(req.auth.orgId, id));
+  }
 
   @Patch(':id')
   @RequireScope('webhook.patch')
-  update(@Req() req: AuthedRequest, @Param('id') id: string, @Body() dto: UpdateInboundWebhookDto) { return this.webhooks.update(req.auth.orgId, id, dto); }
+  update(@Req() req: AuthedRequest, @Param('id') id: string, @Body() dto: UpdateInboundWebhookDto) {
+    return this.webhooks.update(req.auth.orgId, id, dto);
+  }
 
   @Delete(':id')
   @HttpCode(204)
   @RequireScope('webhook.delete')
-  remove(@Req() req: AuthedRequest, @Param('id') id: string) { return this.webhooks.remove(req.auth.orgId, id); }
+  remove(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return this.webhooks.remove(req.auth.orgId, id);
+  }
 }

@@ -4,30 +4,58 @@ import { ApiError } from '../common/api-error.js';
 import { SecretBox } from '../common/secret-box.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { STORAGE, type StorageDriver } from '../storage/ports.js';
-import type { CreateInboundWebhookDto, ListInboundWebhooksQuery, UpdateInboundWebhookDto } from './inbound-webhook.dto.js';
+import type {
+  CreateInboundWebhookDto,
+  ListInboundWebhooksQuery,
+  UpdateInboundWebhookDto,
+} from './inbound-webhook.dto.js';
 import type { InboundTarget, InboundWebhook } from './inbound-webhook.model.js';
 
-export type InboundWebhookView = Omit<InboundWebhook, 'orgId' | 'basicAuthPassword'> & { applicationId: string; basicAuthPassword?: string };
+export type InboundWebhookView = Omit<InboundWebhook, 'orgId' | 'basicAuthPassword'> & {
+  applicationId: string;
+  basicAuthPassword?: string;
+};
 
 /** Glob as Losant's `filter`: `*` any run of characters, `?` one; case-insensitive. */
-const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+const glob = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
 
 /** The inbound webhook resource: ids and tokens issued here; the token never changes. */
 @Injectable()
 export class InboundWebhooksService {
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly box: SecretBox, private readonly registry: DeviceRegistry) {}
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly box: SecretBox,
+    private readonly registry: DeviceRegistry,
+  ) {}
 
   async list(orgId: number, q: ListInboundWebhooksQuery) {
     let all = await this.storage.inboundWebhooks.list(orgId);
     const totalCount = all.length;
-    if (q.filter !== undefined) { const re = glob(q.filter); all = all.filter((w) => re.test(w.name)); }
+    if (q.filter !== undefined) {
+      const re = glob(q.filter);
+      all = all.filter((w) => re.test(w.name));
+    }
     const field = q.sortField as keyof InboundWebhook;
     const dir = q.sortDirection === 'desc' ? -1 : 1;
     all.sort((a, b) => String(a[field]).localeCompare(String(b[field])) * dir || a.id.localeCompare(b.id));
     const items = all.slice(q.page * q.perPage, (q.page + 1) * q.perPage).map((w) => this.view(w));
     return {
-      items, count: items.length, totalCount, perPage: q.perPage, page: q.page, sortField: q.sortField, sortDirection: q.sortDirection,
-      ...(q.filter !== undefined ? { filterField: q.filterField ?? 'name', filter: q.filter } : {}), applicationId: String(orgId),
+      items,
+      count: items.length,
+      totalCount,
+      perPage: q.perPage,
+      page: q.page,
+      sortField: q.sortField,
+      sortDirection: q.sortDirection,
+      ...(q.filter !== undefined ? { filterField: q.filterField ?? 'name', filter: q.filter } : {}),
+      applicationId: String(orgId),
     };
   }
 
@@ -40,10 +68,21 @@ export class InboundWebhooksService {
   async create(orgId: number, dto: CreateInboundWebhookDto): Promise<InboundWebhookView> {
     const now = new Date().toISOString();
     const w: InboundWebhook = {
-      id: randomBytes(12).toString('hex'), orgId, name: dto.name, description: dto.description ?? '',
-      token: randomBytes(24).toString('base64url'), responseCode: dto.responseCode ?? 200, verificationType: 'none',
-      verificationCode: dto.verificationCode ?? '', basicAuthUsername: null, basicAuthPassword: null,
-      waitForReply: dto.waitForReply ?? false, enabled: dto.enabled ?? true, target: this.checkTarget(orgId, dto.target), creationDate: now, lastUpdated: now,
+      id: randomBytes(12).toString('hex'),
+      orgId,
+      name: dto.name,
+      description: dto.description ?? '',
+      token: randomBytes(24).toString('base64url'),
+      responseCode: dto.responseCode ?? 200,
+      verificationType: 'none',
+      verificationCode: dto.verificationCode ?? '',
+      basicAuthUsername: null,
+      basicAuthPassword: null,
+      waitForReply: dto.waitForReply ?? false,
+      enabled: dto.enabled ?? true,
+      target: this.checkTarget(orgId, dto.target),
+      creationDate: now,
+      lastUpdated: now,
     };
     this.applyBasicAuth(w, dto);
     await this.storage.inboundWebhooks.create(w);
@@ -66,7 +105,9 @@ export class InboundWebhooksService {
   }
 
   /** The clear basic-auth password, for checking a call. */
-  password(w: InboundWebhook): string | null { return w.basicAuthPassword && this.box.open(w.basicAuthPassword); }
+  password(w: InboundWebhook): string | null {
+    return w.basicAuthPassword && this.box.open(w.basicAuthPassword);
+  }
 
   view(w: InboundWebhook): InboundWebhookView {
     const { orgId, basicAuthPassword, ...rest } = w;
@@ -76,8 +117,10 @@ export class InboundWebhooksService {
   /** One kind of target; a device must be one of this org's (another org's is refused like a missing one). */
   private checkTarget(orgId: number, t: InboundTarget): InboundTarget {
     const kinds = (['deviceId', 'templateId', 'groupId', 'topic'] as const).filter((k) => t[k] !== undefined);
-    if (kinds.length !== 1) throw ApiError.badRequest('target must name exactly one of deviceId, templateId, groupId, topic');
-    if (t.topic !== undefined && t.path !== undefined) throw ApiError.badRequest('target.path applies to device targets only');
+    if (kinds.length !== 1)
+      throw ApiError.badRequest('target must name exactly one of deviceId, templateId, groupId, topic');
+    if (t.topic !== undefined && t.path !== undefined)
+      throw ApiError.badRequest('target.path applies to device targets only');
     if (t.deviceId !== undefined && this.registry.device(t.deviceId)?.orgId !== orgId) {
       throw ApiError.badRequest(`target.deviceId: device ${t.deviceId} is not a device of this organization`);
     }
@@ -86,9 +129,9 @@ export class InboundWebhooksService {
 
   private applyBasicAuth(w: InboundWebhook, dto: UpdateInboundWebhookDto): void {
     if (dto.basicAuthUsername !== undefined) w.basicAuthUsername = dto.basicAuthUsername;
-    if (dto.basicAuthPassword !== undefined && dto.basicAuthPassword !== '********') w.basicAuthPassword = this.box.seal(dto.basicAuthPassword);
-    if (Boolean(w.basicAuthUsername) !== Boolean(w.basicAuthPassword)) throw ApiError.badRequest('basicAuthUsername and basicAuthPassword must be set together');
+    if (dto.basicAuthPassword !== undefined && dto.basicAuthPassword !== '********')
+      w.basicAuthPassword = this.box.seal(dto.basicAuthPassword);
+    if (Boolean(w.basicAuthUsername) !== Boolean(w.basicAuthPassword))
+      throw ApiError.badRequest('basicAuthUsername and basicAuthPassword must be set together');
   }
 }
-
-

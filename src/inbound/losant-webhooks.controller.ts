@@ -1,5 +1,17 @@
 import {
-  type ArgumentsHost, Body, Catch, Controller, Delete, type ExceptionFilter, Get, Param, Patch, Post, Query, Req, UseFilters,
+  type ArgumentsHost,
+  Body,
+  Catch,
+  Controller,
+  Delete,
+  type ExceptionFilter,
+  Get,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseFilters,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -9,14 +21,25 @@ import { RequireScope } from '../tenancy/scopes.js';
 import { CreateInboundWebhookDto, ListInboundWebhooksQuery, UpdateInboundWebhookDto } from './inbound-webhook.dto.js';
 import { InboundWebhooksService } from './inbound-webhooks.service.js';
 
-const LOSANT_TYPES: Record<number, string> = { 400: 'Validation', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 429: 'TooManyRequests' };
+const LOSANT_TYPES: Record<number, string> = {
+  400: 'Validation',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  429: 'TooManyRequests',
+};
 
 /** Losant's error body: `{type, message}`. */
 @Catch()
 class LosantErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, message } = describeError(exception);
-    host.switchToHttp().getResponse<Response>().status(status).json({ type: LOSANT_TYPES[status] ?? 'Error', message });
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(status)
+      .json({ type: LOSANT_TYPES[status] ?? 'Error', message });
   }
 }
 
@@ -48,7 +71,12 @@ export class LosantWebhooksController {
 
   @Patch(':webhookId')
   @RequireScope('webhook.patch')
-  update(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Param('webhookId') id: string, @Body() dto: UpdateInboundWebhookDto) {
+  update(
+    @Req() req: AuthedRequest,
+    @Param('applicationId') app: string,
+    @Param('webhookId') id: string,
+    @Body() dto: UpdateInboundWebhookDto,
+  ) {
     return this.webhooks.update(orgOf(req, app), id, dto);
   }
 

@@ -14,7 +14,6 @@ export const TOPIC_PATTERNS = {
   info: 'devices/+/info',
 } as const;
 
-
 /** A handler fed directly, outside Nest's RPC pipeline: the telemetry hot path. */
 export type DirectHandler = (message: DeviceMessage) => void;
 
@@ -50,7 +49,8 @@ export class BrokerTransport extends Server implements CustomTransportStrategy {
     for (const [kind, pattern] of Object.entries(TOPIC_PATTERNS)) {
       const handler = this.getHandlerByPattern(pattern);
       if (!handler) continue;
-      if (this.directHandlers.has(kind)) throw new Error(`topic kind ${kind} has both an @EventPattern and a direct handler`);
+      if (this.directHandlers.has(kind))
+        throw new Error(`topic kind ${kind} has both an @EventPattern and a direct handler`);
       this.nestHandlers.set(kind, handler);
     }
     this.broker.onAccepted((packet, client, done) => this.onAccepted(packet, client, done));
@@ -73,15 +73,22 @@ export class BrokerTransport extends Server implements CustomTransportStrategy {
       result.catch(noop);
       return;
     }
-    result.then((r) => (isObservable(r) ? lastValueFrom(r, { defaultValue: undefined }) : r))
-      .then(() => this.afterDurable(done), () => this.afterDurable(done));
+    result
+      .then((r) => (isObservable(r) ? lastValueFrom(r, { defaultValue: undefined }) : r))
+      .then(
+        () => this.afterDurable(done),
+        () => this.afterDurable(done),
+      );
   }
 
   /** A failed commit withholds the acknowledgement: Aedes closes the connection and the client resends. */
   private afterDurable(done: (err?: Error | null) => void): void {
     const commit = this.durable();
     if (!commit) return done();
-    commit.then(() => done(), (err: Error) => done(err));
+    commit.then(
+      () => done(),
+      (err: Error) => done(err),
+    );
   }
 
   close(): void {

@@ -12,8 +12,12 @@ export class IngestController {
   constructor(private readonly ingest: IngestService) {}
 
   @EventPattern(TOPIC_PATTERNS.status)
-  status(@Payload() m: DeviceMessage): void { this.ingest.status(m); }
+  status(@Payload() m: DeviceMessage): void {
+    this.ingest.status(m);
+  }
 
   @EventPattern(TOPIC_PATTERNS.info)
-  info(@Payload() m: DeviceMessage): void { this.ingest.info(m); }
+  info(@Payload() m: DeviceMessage): void {
+    this.ingest.info(m);
+  }
 }

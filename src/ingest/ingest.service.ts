@@ -5,11 +5,23 @@ import { PresenceTracker } from '../devices/presence-tracker.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { Device } from '../storage/ports.js';
 import {
-  type DropReason, isValidName, type Parsed, parseBatch, parseEventDescription, parseInfo, parseStatus, parseValue,
+  type DropReason,
+  isValidName,
+  type Parsed,
+  parseBatch,
+  parseEventDescription,
+  parseInfo,
+  parseStatus,
+  parseValue,
 } from './payload.js';
 
 /** One device message, as the broker transport hands it to the ingest handlers. */
-export interface DeviceMessage { deviceId: string; key: string; payload: Buffer; ts: number }
+export interface DeviceMessage {
+  deviceId: string;
+  key: string;
+  payload: Buffer;
+  ts: number;
+}
 
 /**
  * Turns device messages into registry updates and canonical events. A bad message is dropped, counted by
@@ -22,7 +34,11 @@ export class IngestService {
   private readonly dropByReason = new Map<string, Counter.Internal>();
   private lastDropLog = 0;
 
-  constructor(private readonly registry: DeviceRegistry, private readonly presence: PresenceTracker, private readonly metrics: GatewayMetrics) {}
+  constructor(
+    private readonly registry: DeviceRegistry,
+    private readonly presence: PresenceTracker,
+    private readonly metrics: GatewayMetrics,
+  ) {}
 
   status(m: DeviceMessage): void {
     const parsed = parseStatus(m.payload);
@@ -79,9 +95,15 @@ export class IngestService {
   }
 
   private accept(m: DeviceMessage, kind: string, parsed: Parsed<unknown>): Device | null {
-    if (!parsed.ok) { this.drop(m, parsed.reason); return null; }
+    if (!parsed.ok) {
+      this.drop(m, parsed.reason);
+      return null;
+    }
     const device = this.registry.device(m.deviceId);
-    if (!device) { this.drop(m, 'unknown_device'); return null; }
+    if (!device) {
+      this.drop(m, 'unknown_device');
+      return null;
+    }
     this.counter(this.inByKind, this.metrics.messagesIn, kind).inc();
     device.lastSeen = m.ts;
     return device;

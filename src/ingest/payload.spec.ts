@@ -15,8 +15,13 @@ describe('payload rules', () => {
   });
 
   it.each([
-    ['', 'empty_payload'], ['NaN', 'non_finite'], ['Infinity', 'non_finite'], ['1e999', 'non_finite'],
-    ['{"a":', 'invalid_json'], ['{"__proto__":1}', 'forbidden_key'], ['{"a":{"constructor":1}}', 'forbidden_key'],
+    ['', 'empty_payload'],
+    ['NaN', 'non_finite'],
+    ['Infinity', 'non_finite'],
+    ['1e999', 'non_finite'],
+    ['{"a":', 'invalid_json'],
+    ['{"__proto__":1}', 'forbidden_key'],
+    ['{"a":{"constructor":1}}', 'forbidden_key'],
     ['[[[[[[[[[1]]]]]]]]]', 'too_deep'],
   ])('drops %j as %s', (payload, reason) => {
     expect(value(payload)).toEqual({ ok: false, reason });
@@ -28,7 +33,10 @@ describe('payload rules', () => {
 
   it('reads statuses plain and as JSON', () => {
     expect(parseStatus(b('online'))).toEqual({ ok: true, value: { status: 'online' } });
-    expect(parseStatus(b('{"status":"unplugged","name":"P"}'))).toEqual({ ok: true, value: { status: 'unplugged', name: 'P' } });
+    expect(parseStatus(b('{"status":"unplugged","name":"P"}'))).toEqual({
+      ok: true,
+      value: { status: 'unplugged', name: 'P' },
+    });
     expect(parseStatus(b('asleep'))).toEqual({ ok: false, reason: 'unknown_status' });
     expect(parseStatus(b('{"status":"asleep"}'))).toEqual({ ok: false, reason: 'unknown_status' });
   });
@@ -40,7 +48,10 @@ describe('payload rules', () => {
   });
 
   it('splits info into known fields and metadata', () => {
-    expect(parseInfo(b('{"name":"N","type":"LOCAL","model":"X"}'))).toEqual({ ok: true, value: { name: 'N', type: 'LOCAL', templateId: undefined, metadata: { model: 'X' } } });
+    expect(parseInfo(b('{"name":"N","type":"LOCAL","model":"X"}'))).toEqual({
+      ok: true,
+      value: { name: 'N', type: 'LOCAL', templateId: undefined, metadata: { model: 'X' } },
+    });
     expect(parseInfo(b('{"type":"SECRET"}'))).toEqual({ ok: false, reason: 'wrong_type' });
   });
 

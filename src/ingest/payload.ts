@@ -2,8 +2,19 @@ import type { DeviceStatus, DeviceType } from '../storage/ports.js';
 
 // Payload rules of the MQTT contract. Each parser returns the value or the reason it was dropped.
 
-export type DropReason = 'invalid_json' | 'non_finite' | 'forbidden_key' | 'too_deep' | 'unknown_status' | 'wrong_type'
-  | 'bad_name' | 'empty_payload' | 'invalid_utf8' | 'unknown_topic' | 'unknown_device' | 'handler_error';
+export type DropReason =
+  | 'invalid_json'
+  | 'non_finite'
+  | 'forbidden_key'
+  | 'too_deep'
+  | 'unknown_status'
+  | 'wrong_type'
+  | 'bad_name'
+  | 'empty_payload'
+  | 'invalid_utf8'
+  | 'unknown_topic'
+  | 'unknown_device'
+  | 'handler_error';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: DropReason };
 
@@ -22,7 +33,10 @@ export function checkJson(value: unknown, depth = 0): DropReason | null {
   if (value === null || typeof value !== 'object') return null;
   if (depth >= MAX_JSON_DEPTH) return 'too_deep';
   if (Array.isArray(value)) {
-    for (const v of value) { const r = checkJson(v, depth + 1); if (r) return r; }
+    for (const v of value) {
+      const r = checkJson(v, depth + 1);
+      if (r) return r;
+    }
     return null;
   }
   for (const key of Object.keys(value)) {
@@ -59,12 +73,20 @@ export function parseValue(payload: Buffer): Parsed<unknown> {
   const s = t.value.trim();
   if (s === 'NaN' || s === 'Infinity' || s === '-Infinity') return fail('non_finite');
   const first = s.charCodeAt(0);
-  const looksJson = first === 123 || first === 91 || first === 34 || first === 45 || (first >= 48 && first <= 57) ||
-    s === 'true' || s === 'false' || s === 'null';
+  const looksJson =
+    first === 123 ||
+    first === 91 ||
+    first === 34 ||
+    first === 45 ||
+    (first >= 48 && first <= 57) ||
+    s === 'true' ||
+    s === 'false' ||
+    s === 'null';
   if (!looksJson) return { ok: true, value: t.value };
   const parsed = parseJson(s);
   // "12abc" starts like a number but is text; "{..." that does not parse is broken JSON.
-  if (!parsed.ok && parsed.reason === 'invalid_json' && first !== 123 && first !== 91 && first !== 34) return { ok: true, value: t.value };
+  if (!parsed.ok && parsed.reason === 'invalid_json' && first !== 123 && first !== 91 && first !== 34)
+    return { ok: true, value: t.value };
   return parsed;
 }
 
@@ -78,7 +100,8 @@ export function parseStatus(payload: Buffer): Parsed<{ status: DeviceStatus; nam
   if (!parsed.ok) return parsed;
   const v = parsed.value as { status?: unknown; name?: unknown };
   if (typeof v.status !== 'string' || !STATUSES.has(v.status)) return fail('unknown_status');
-  if (v.name !== undefined && (typeof v.name !== 'string' || v.name.length === 0 || v.name.length > 100)) return fail('wrong_type');
+  if (v.name !== undefined && (typeof v.name !== 'string' || v.name.length === 0 || v.name.length > 100))
+    return fail('wrong_type');
   return { ok: true, value: { status: v.status as DeviceStatus, name: v.name as string | undefined } };
 }
 
@@ -99,7 +122,12 @@ export function parseEventDescription(payload: Buffer): Parsed<string> {
   return t.value.length > 1024 ? fail('wrong_type') : t;
 }
 
-export interface DeviceInfo { name?: string; type?: DeviceType; templateId?: string; metadata: Record<string, unknown> }
+export interface DeviceInfo {
+  name?: string;
+  type?: DeviceType;
+  templateId?: string;
+  metadata: Record<string, unknown>;
+}
 
 export function parseInfo(payload: Buffer): Parsed<DeviceInfo> {
   const t = text(payload);
@@ -109,8 +137,17 @@ export function parseInfo(payload: Buffer): Parsed<DeviceInfo> {
   const v = parsed.value as Record<string, unknown>;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail('wrong_type');
   const { name, type, templateId, ...metadata } = v;
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 100)) return fail('wrong_type');
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 100))
+    return fail('wrong_type');
   if (type !== undefined && (typeof type !== 'string' || !TYPES.has(type))) return fail('wrong_type');
   if (templateId !== undefined && (typeof templateId !== 'string' || !NAME.test(templateId))) return fail('wrong_type');
-  return { ok: true, value: { name: name as string | undefined, type: type as DeviceType | undefined, templateId: templateId as string | undefined, metadata } };
+  return {
+    ok: true,
+    value: {
+      name: name as string | undefined,
+      type: type as DeviceType | undefined,
+      templateId: templateId as string | undefined,
+      metadata,
+    },
+  };
 }

@@ -5,12 +5,41 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 @Injectable()
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly connections = new Gauge({ name: 'gateway_mqtt_connections', help: 'Open MQTT connections', labelNames: ['kind'], registers: [this.registry] });
-  readonly messagesIn = new Counter({ name: 'gateway_messages_in_total', help: 'Device messages ingested, by kind', labelNames: ['kind'], registers: [this.registry] });
-  readonly drops = new Counter({ name: 'gateway_messages_dropped_total', help: 'Messages dropped, by reason', labelNames: ['reason'], registers: [this.registry] });
-  readonly denials = new Counter({ name: 'gateway_mqtt_denied_total', help: 'Denied MQTT operations', labelNames: ['op'], registers: [this.registry] });
-  readonly authFailures = new Counter({ name: 'gateway_mqtt_auth_failures_total', help: 'Refused MQTT CONNECTs', registers: [this.registry] });
-  readonly transitions = new Counter({ name: 'gateway_presence_transitions_total', help: 'Presence transitions, by new status', labelNames: ['to'], registers: [this.registry] });
+  readonly connections = new Gauge({
+    name: 'gateway_mqtt_connections',
+    help: 'Open MQTT connections',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly messagesIn = new Counter({
+    name: 'gateway_messages_in_total',
+    help: 'Device messages ingested, by kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly drops = new Counter({
+    name: 'gateway_messages_dropped_total',
+    help: 'Messages dropped, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly denials = new Counter({
+    name: 'gateway_mqtt_denied_total',
+    help: 'Denied MQTT operations',
+    labelNames: ['op'],
+    registers: [this.registry],
+  });
+  readonly authFailures = new Counter({
+    name: 'gateway_mqtt_auth_failures_total',
+    help: 'Refused MQTT CONNECTs',
+    registers: [this.registry],
+  });
+  readonly transitions = new Counter({
+    name: 'gateway_presence_transitions_total',
+    help: 'Presence transitions, by new status',
+    labelNames: ['to'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -9,25 +9,61 @@ import type { Webhook } from '../webhooks/webhook.model.js';
 export type DeviceType = 'PRIVATE' | 'LOCAL' | 'PUBLIC';
 export type DeviceStatus = 'online' | 'offline' | 'utilizing' | 'unplugged';
 
-export interface Organization { id: number; name: string; createdAt: number }
-export interface User { id: number; orgId: number; email: string; name: string; createdAt: number }
+export interface Organization {
+  id: number;
+  name: string;
+  createdAt: number;
+}
+export interface User {
+  id: number;
+  orgId: number;
+  email: string;
+  name: string;
+  createdAt: number;
+}
 export interface ApiToken {
-  id: number; orgId: number; name: string; scopes: string[]; tokenHash: string; createdAt: number;
+  id: number;
+  orgId: number;
+  name: string;
+  scopes: string[];
+  tokenHash: string;
+  createdAt: number;
 }
 
-export interface DatastreamValue { value: unknown; ts: number }
+export interface DatastreamValue {
+  value: unknown;
+  ts: number;
+}
 
 /** Registry record: identity, configuration and the last known runtime state of one device. */
 export interface Device {
-  id: string; orgId: number; name: string; type: DeviceType;
-  templateId: string | null; groupIds: string[]; agentId: string | null;
-  metadata: Record<string, unknown>; tokenHash: string;
-  status: DeviceStatus; seq: number; lastSeen: number | null; firstConnectedAt: number | null;
-  values: Record<string, DatastreamValue>; lastEvent: { code: string; description: string; ts: number } | null;
-  createdAt: number; updatedAt: number;
+  id: string;
+  orgId: number;
+  name: string;
+  type: DeviceType;
+  templateId: string | null;
+  groupIds: string[];
+  agentId: string | null;
+  metadata: Record<string, unknown>;
+  tokenHash: string;
+  status: DeviceStatus;
+  seq: number;
+  lastSeen: number | null;
+  firstConnectedAt: number | null;
+  values: Record<string, DatastreamValue>;
+  lastEvent: { code: string; description: string; ts: number } | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
-export interface Agent { id: string; orgId: number; name: string; tokenHash: string; createdAt: number; updatedAt: number }
+export interface Agent {
+  id: string;
+  orgId: number;
+  name: string;
+  tokenHash: string;
+  createdAt: number;
+  updatedAt: number;
+}
 
 export interface OrganizationRepository {
   create(name: string): Promise<Organization>;
@@ -112,8 +148,14 @@ export interface TriggerStateRepository {
 }
 
 export interface Notification {
-  id: number; orgId: number; userId: number; kind: string; title: string; message: string;
-  webhookId: number | null; createdAt: number;
+  id: number;
+  orgId: number;
+  userId: number;
+  kind: string;
+  title: string;
+  message: string;
+  webhookId: number | null;
+  createdAt: number;
 }
 
 export interface NotificationRepository {
@@ -141,5 +183,7 @@ export const STORAGE = Symbol('StorageDriver');
 
 /** Raised by a driver when a unique key is taken; services map it to 409. */
 export class DuplicateKeyError extends Error {
-  constructor(readonly key: string) { super(`duplicate ${key}`); }
+  constructor(readonly key: string) {
+    super(`duplicate ${key}`);
+  }
 }

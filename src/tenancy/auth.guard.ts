@@ -10,7 +10,10 @@ export type AuthedRequest = Request & { auth: AuthContext };
 /** Bearer API token → org and scopes; an `orgId` query is honoured only when it is the token's own org. */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly tenancy: TenancyService) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tenancy: TenancyService,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const required = this.reflector.get<string | undefined>(SCOPE_KEY, ctx.getHandler());

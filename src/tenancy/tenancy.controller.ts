@@ -13,7 +13,11 @@ import { TenancyService } from './tenancy.service.js';
 @ApiBearerAuth()
 @Controller('api/v1/organization')
 export class TenancyController {
-  constructor(private readonly tenancy: TenancyService, @Inject(STORAGE) private readonly storage: StorageDriver, private readonly bus: EventBus) {}
+  constructor(
+    private readonly tenancy: TenancyService,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly bus: EventBus,
+  ) {}
 
   /** User and organization lifecycle events (NEW_USER, UPDATED_USER, DELETED_USER, ORGANIZATION_ADDED). */
   private emit(orgId: number, kind: EventKind, value: unknown): void {
@@ -40,7 +44,9 @@ export class TenancyController {
 
   @Get('users')
   @RequireScope('users.get')
-  users(@Req() req: AuthedRequest) { return this.storage.users.list(req.auth.orgId); }
+  users(@Req() req: AuthedRequest) {
+    return this.storage.users.list(req.auth.orgId);
+  }
 
   @Post('users')
   @RequireScope('users.post')
@@ -60,7 +66,11 @@ export class TenancyController {
   async updateUser(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto) {
     let user;
     try {
-      user = await this.storage.users.update(req.auth.orgId, id, Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)));
+      user = await this.storage.users.update(
+        req.auth.orgId,
+        id,
+        Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)),
+      );
     } catch (e) {
       if (e instanceof DuplicateKeyError) throw ApiError.conflict(`a user with email ${dto.email} already exists`);
       throw e;
@@ -73,7 +83,12 @@ export class TenancyController {
   @Get('users/:id')
   @RequireScope('user.get')
   async user(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
-    return (await this.storage.users.findById(req.auth.orgId, id)) ?? (() => { throw ApiError.notFound('User'); })();
+    return (
+      (await this.storage.users.findById(req.auth.orgId, id)) ??
+      (() => {
+        throw ApiError.notFound('User');
+      })()
+    );
   }
 
   @Delete('users/:id')

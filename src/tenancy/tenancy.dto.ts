@@ -19,6 +19,11 @@ export class CreateOrganizationDto {
 export class CreateTokenDto {
   @ApiProperty() @IsString() @Length(1, 100) name!: string;
   @ApiPropertyOptional({ example: ['devices.*', 'mqtt.*'] })
-  @IsArray() @ArrayMaxSize(50) @Matches(KNOWN_SCOPE, { each: true, message: 'scopes must each be like all.Organization, all.Organization.read, devices.*, device.get' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(KNOWN_SCOPE, {
+    each: true,
+    message: 'scopes must each be like all.Organization, all.Organization.read, devices.*, device.get',
+  })
   scopes!: string[];
 }

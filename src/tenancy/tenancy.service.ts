@@ -3,13 +3,20 @@ import { GatewayConfig } from '../config/gateway-config.js';
 import { hashToken, newToken } from '../common/secrets.js';
 import { type ApiToken, type Organization, STORAGE, type StorageDriver } from '../storage/ports.js';
 
-export interface AuthContext { orgId: number; tokenId: number; scopes: string[] }
+export interface AuthContext {
+  orgId: number;
+  tokenId: number;
+  scopes: string[];
+}
 
 @Injectable()
 export class TenancyService {
   private readonly logger = new Logger('tenancy');
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly config: GatewayConfig,
+  ) {}
 
   /**
    * An empty store gets a default organization and an admin token: GATEWAY_ADMIN_TOKEN when given,
@@ -20,13 +27,23 @@ export class TenancyService {
     if ((await this.storage.organizations.count()) === 0) {
       const org = await this.storage.organizations.create('Default organization');
       const token = given ?? newToken('gw');
-      await this.storage.tokens.create({ orgId: org.id, name: 'admin', scopes: ['all.Organization'], tokenHash: hashToken(token) });
+      await this.storage.tokens.create({
+        orgId: org.id,
+        name: 'admin',
+        scopes: ['all.Organization'],
+        tokenHash: hashToken(token),
+      });
       if (!given) {
         this.logger.warn(`Admin API token of organization ${org.id} (shown once, store it now): ${token}`);
         return token;
       }
     } else if (given && !(await this.storage.tokens.findByHash(hashToken(given)))) {
-      await this.storage.tokens.create({ orgId: 1, name: 'admin', scopes: ['all.Organization'], tokenHash: hashToken(given) });
+      await this.storage.tokens.create({
+        orgId: 1,
+        name: 'admin',
+        scopes: ['all.Organization'],
+        tokenHash: hashToken(given),
+      });
     }
     return null;
   }

@@ -2,7 +2,14 @@ import type { Condition } from '../webhooks/webhook.model.js';
 import { evaluate, holdElapsed, throttled } from './conditions.js';
 import type { TriggerState } from './trigger-state.model.js';
 
-const fresh = (): TriggerState => ({ webhookId: 1, deviceId: 'd', active: false, lastValue: undefined, holdingSince: null, lastFiredAt: null });
+const fresh = (): TriggerState => ({
+  webhookId: 1,
+  deviceId: 'd',
+  active: false,
+  lastValue: undefined,
+  holdingSince: null,
+  lastFiredAt: null,
+});
 const run = (c: Condition, values: unknown[]) => {
   const s = fresh();
   return values.map((v, i) => evaluate(c, s, v, i * 1000));
@@ -10,23 +17,60 @@ const run = (c: Condition, values: unknown[]) => {
 
 describe('conditions', () => {
   it('fires a threshold on the crossing only, and again after coming back', () => {
-    expect(run({ op: 'gt', value: 30 }, [20, 31, 35, 40, 29, 33])).toEqual(['none', 'fire', 'none', 'none', 'none', 'fire']);
+    expect(run({ op: 'gt', value: 30 }, [20, 31, 35, 40, 29, 33])).toEqual([
+      'none',
+      'fire',
+      'none',
+      'none',
+      'none',
+      'fire',
+    ]);
   });
 
   it('re-arms only past the hysteresis band', () => {
     // back to 28 is not below 30 - 5, so 32 does not fire again; 24 re-arms, 31 fires.
-    expect(run({ op: 'gt', value: 30, hysteresis: 5 }, [31, 28, 32, 24, 31])).toEqual(['fire', 'none', 'none', 'none', 'fire']);
-    expect(run({ op: 'lt', value: 10, hysteresis: 2 }, [9, 11, 8, 13, 9])).toEqual(['fire', 'none', 'none', 'none', 'fire']);
+    expect(run({ op: 'gt', value: 30, hysteresis: 5 }, [31, 28, 32, 24, 31])).toEqual([
+      'fire',
+      'none',
+      'none',
+      'none',
+      'fire',
+    ]);
+    expect(run({ op: 'lt', value: 10, hysteresis: 2 }, [9, 11, 8, 13, 9])).toEqual([
+      'fire',
+      'none',
+      'none',
+      'none',
+      'fire',
+    ]);
   });
 
   it('between and outside fire on entering the band / leaving it', () => {
-    expect(run({ op: 'between', value: 10, value2: 20 }, [5, 15, 18, 25, 12])).toEqual(['none', 'fire', 'none', 'none', 'fire']);
-    expect(run({ op: 'outside', value: 10, value2: 20 }, [15, 25, 30, 15, 5])).toEqual(['none', 'fire', 'none', 'none', 'fire']);
+    expect(run({ op: 'between', value: 10, value2: 20 }, [5, 15, 18, 25, 12])).toEqual([
+      'none',
+      'fire',
+      'none',
+      'none',
+      'fire',
+    ]);
+    expect(run({ op: 'outside', value: 10, value2: 20 }, [15, 25, 30, 15, 5])).toEqual([
+      'none',
+      'fire',
+      'none',
+      'none',
+      'fire',
+    ]);
   });
 
   it('changed fires on every new value, eq on becoming equal, any on everything', () => {
     expect(run({ op: 'changed' }, [1, 1, 2, 2, 'x'])).toEqual(['fire', 'none', 'fire', 'none', 'fire']);
-    expect(run({ op: 'eq', value: 'open' }, ['closed', 'open', 'open', 'closed', 'open'])).toEqual(['none', 'fire', 'none', 'none', 'fire']);
+    expect(run({ op: 'eq', value: 'open' }, ['closed', 'open', 'open', 'closed', 'open'])).toEqual([
+      'none',
+      'fire',
+      'none',
+      'none',
+      'fire',
+    ]);
     expect(run({ op: 'any' }, [1, 1])).toEqual(['fire', 'fire']);
   });
 
@@ -53,6 +97,13 @@ describe('conditions', () => {
 
   it('throttles per window', () => {
     const s = fresh();
-    expect([0, 500, 999, 1000, 1500, 2100].map((ts) => throttled(1000, s, ts))).toEqual([false, true, true, false, true, false]);
+    expect([0, 500, 999, 1000, 1500, 2100].map((ts) => throttled(1000, s, ts))).toEqual([
+      false,
+      true,
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 });

@@ -17,13 +17,20 @@ export function holds(c: Condition, v: unknown): boolean {
   const a = c.value as number;
   if (x === null) return false;
   switch (c.op) {
-    case 'gt': return x > a;
-    case 'gte': return x >= a;
-    case 'lt': return x < a;
-    case 'lte': return x <= a;
-    case 'between': return x >= a && x <= c.value2!;
-    case 'outside': return x < a || x > c.value2!;
-    default: return false;
+    case 'gt':
+      return x > a;
+    case 'gte':
+      return x >= a;
+    case 'lt':
+      return x < a;
+    case 'lte':
+      return x <= a;
+    case 'between':
+      return x >= a && x <= c.value2!;
+    case 'outside':
+      return x < a || x > c.value2!;
+    default:
+      return false;
   }
 }
 
@@ -34,11 +41,18 @@ export function releases(c: Condition, v: unknown): boolean {
   if (h === 0 || x === null) return !holds(c, v);
   const a = c.value as number;
   switch (c.op) {
-    case 'gt': case 'gte': return x < a - h;
-    case 'lt': case 'lte': return x > a + h;
-    case 'between': return x < a - h || x > c.value2! + h;
-    case 'outside': return x > a + h && x < c.value2! - h;
-    default: return !holds(c, v);
+    case 'gt':
+    case 'gte':
+      return x < a - h;
+    case 'lt':
+    case 'lte':
+      return x > a + h;
+    case 'between':
+      return x < a - h || x > c.value2! + h;
+    case 'outside':
+      return x > a + h && x < c.value2! - h;
+    default:
+      return !holds(c, v);
   }
 }
 
@@ -47,7 +61,10 @@ export function releases(c: Condition, v: unknown): boolean {
  * value past the threshold; with forMs the crossing only starts a hold.
  */
 export function evaluate(c: Condition | undefined, s: TriggerState, v: unknown, ts: number): Verdict {
-  if (!c || c.op === 'any') { s.lastValue = v; return 'fire'; }
+  if (!c || c.op === 'any') {
+    s.lastValue = v;
+    return 'fire';
+  }
   if (c.op === 'changed') {
     const changed = s.lastValue === undefined || JSON.stringify(s.lastValue) !== JSON.stringify(v);
     s.lastValue = v;
@@ -58,9 +75,15 @@ export function evaluate(c: Condition | undefined, s: TriggerState, v: unknown, 
     if (releases(c, v)) s.active = false;
     return 'none';
   }
-  if (!holds(c, v)) { s.holdingSince = null; return 'none'; }
+  if (!holds(c, v)) {
+    s.holdingSince = null;
+    return 'none';
+  }
   if (c.forMs) {
-    if (s.holdingSince === null) { s.holdingSince = ts; return 'hold'; }
+    if (s.holdingSince === null) {
+      s.holdingSince = ts;
+      return 'hold';
+    }
     return ts - s.holdingSince >= c.forMs ? activate(s) : 'none';
   }
   return activate(s);

@@ -41,7 +41,9 @@ export class TriggerEngine implements OnApplicationShutdown {
     this.unsubscribe = this.bus.subscribe((e) => this.onEvent(e));
   }
 
-  get indexedWebhooks(): number { return this.index.size; }
+  get indexedWebhooks(): number {
+    return this.index.size;
+  }
 
   private onEvent(e: DeviceEvent): void {
     const device = e.deviceId ? this.registry.device(e.deviceId) : undefined;
@@ -84,24 +86,38 @@ export class TriggerEngine implements OnApplicationShutdown {
     const since = s.holdingSince!;
     const w = this.catalog.byIdAnyOrg(s.webhookId);
     const forMs = w?.dataTrigger?.condition?.forMs ?? 0;
-    const timer = setTimeout(() => {
-      this.holds.delete(s);
-      const current = this.catalog.byIdAnyOrg(s.webhookId);
-      const c = current?.dataTrigger?.condition;
-      if (!current || current.status !== 'ENABLED' || !c || !holdElapsed(c, s, since, Date.now())) return;
-      this.states.touch(s);
-      const device = this.registry.device(s.deviceId);
-      if (!device || throttled(current.dataTrigger?.throttleMs, s, Date.now())) return;
-      const event = e ?? { orgId: current.orgId, deviceId: s.deviceId, kind: 'datastream.update', key: current.dataTrigger!.dataStream!, seq: device.seq, ts: since, value: undefined };
-      this.fire(current, { ...event, value: s.lastValue, ts: Date.now() }, device);
-    }, Math.max(0, since + forMs - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.holds.delete(s);
+        const current = this.catalog.byIdAnyOrg(s.webhookId);
+        const c = current?.dataTrigger?.condition;
+        if (!current || current.status !== 'ENABLED' || !c || !holdElapsed(c, s, since, Date.now())) return;
+        this.states.touch(s);
+        const device = this.registry.device(s.deviceId);
+        if (!device || throttled(current.dataTrigger?.throttleMs, s, Date.now())) return;
+        const event = e ?? {
+          orgId: current.orgId,
+          deviceId: s.deviceId,
+          kind: 'datastream.update',
+          key: current.dataTrigger!.dataStream!,
+          seq: device.seq,
+          ts: since,
+          value: undefined,
+        };
+        this.fire(current, { ...event, value: s.lastValue, ts: Date.now() }, device);
+      },
+      Math.max(0, since + forMs - Date.now()),
+    );
     timer.unref();
     this.holds.set(s, timer);
   }
 
   private cancelHold(s: TriggerState): void {
     const t = this.holds.get(s);
-    if (t) { clearTimeout(t); this.holds.delete(s); }
+    if (t) {
+      clearTimeout(t);
+      this.holds.delete(s);
+    }
   }
 
   private webhookChanged(current: Webhook | null, previous: Webhook | null): void {
@@ -109,9 +125,15 @@ export class TriggerEngine implements OnApplicationShutdown {
     this.index.set(id, current);
     const conditionChanged = !current || JSON.stringify(current.dataTrigger) !== JSON.stringify(previous?.dataTrigger);
     if (previous && conditionChanged) {
-      for (const [s, t] of this.holds) if (s.webhookId === id) { clearTimeout(t); this.holds.delete(s); }
+      for (const [s, t] of this.holds)
+        if (s.webhookId === id) {
+          clearTimeout(t);
+          this.holds.delete(s);
+        }
       this.states.forget(id);
-      this.storage.triggerStates.deleteForWebhook(id).catch((err: Error) => this.logger.error(`dropping trigger state of webhook ${id}: ${err.message}`));
+      this.storage.triggerStates
+        .deleteForWebhook(id)
+        .catch((err: Error) => this.logger.error(`dropping trigger state of webhook ${id}: ${err.message}`));
     }
   }
 

@@ -13,9 +13,15 @@ export class TriggerStateStore implements OnApplicationShutdown {
   private readonly states = new Map<string, TriggerState>();
   private readonly dirty: WriteBehind<TriggerState>;
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {
-    this.dirty = new WriteBehind('trigger states', (batch) => storage.triggerStates.saveMany(batch.map((s) => ({ ...s, lastValue: s.lastValue ?? null }))),
-      (s) => this.states.get(`${s.webhookId}|${s.deviceId}`) === s);
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly config: GatewayConfig,
+  ) {
+    this.dirty = new WriteBehind(
+      'trigger states',
+      (batch) => storage.triggerStates.saveMany(batch.map((s) => ({ ...s, lastValue: s.lastValue ?? null }))),
+      (s) => this.states.get(`${s.webhookId}|${s.deviceId}`) === s,
+    );
   }
 
   async load(): Promise<TriggerState[]> {
@@ -28,20 +34,33 @@ export class TriggerStateStore implements OnApplicationShutdown {
   get(webhookId: number, deviceId: string): TriggerState {
     const k = `${webhookId}|${deviceId}`;
     let s = this.states.get(k);
-    if (!s) this.states.set(k, (s = { webhookId, deviceId, active: false, lastValue: undefined, holdingSince: null, lastFiredAt: null }));
+    if (!s)
+      this.states.set(
+        k,
+        (s = { webhookId, deviceId, active: false, lastValue: undefined, holdingSince: null, lastFiredAt: null }),
+      );
     return s;
   }
 
-  touch(s: TriggerState): void { this.dirty.mark(s); }
+  touch(s: TriggerState): void {
+    this.dirty.mark(s);
+  }
 
   /** A webhook's conditions changed or it was deleted: its states start afresh. */
   forget(webhookId: number): void {
     for (const [k, s] of this.states) {
-      if (s.webhookId === webhookId) { this.states.delete(k); this.dirty.forget(s); }
+      if (s.webhookId === webhookId) {
+        this.states.delete(k);
+        this.dirty.forget(s);
+      }
     }
   }
 
-  flush(): Promise<void> { return this.dirty.flush(); }
+  flush(): Promise<void> {
+    return this.dirty.flush();
+  }
 
-  onApplicationShutdown(): Promise<void> { return this.dirty.stop(); }
+  onApplicationShutdown(): Promise<void> {
+    return this.dirty.stop();
+  }
 }

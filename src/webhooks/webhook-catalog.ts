@@ -17,8 +17,15 @@ export class WebhookCatalog implements OnApplicationShutdown {
   private readonly dirty: WriteBehind<Webhook>;
   private listeners: WebhookChange[] = [];
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver, private readonly config: GatewayConfig) {
-    this.dirty = new WriteBehind('webhook counters', (batch) => storage.webhooks.saveMany(batch), (w) => this.byId.get(w.id) === w);
+  constructor(
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly config: GatewayConfig,
+  ) {
+    this.dirty = new WriteBehind(
+      'webhook counters',
+      (batch) => storage.webhooks.saveMany(batch),
+      (w) => this.byId.get(w.id) === w,
+    );
   }
 
   async load(): Promise<void> {
@@ -26,10 +33,16 @@ export class WebhookCatalog implements OnApplicationShutdown {
     this.dirty.start(this.config.PRESENCE_FLUSH_MS);
   }
 
-  onChange(listener: WebhookChange): void { this.listeners.push(listener); }
+  onChange(listener: WebhookChange): void {
+    this.listeners.push(listener);
+  }
 
-  all(): IterableIterator<Webhook> { return this.byId.values(); }
-  byIdAnyOrg(id: number): Webhook | undefined { return this.byId.get(id); }
+  all(): IterableIterator<Webhook> {
+    return this.byId.values();
+  }
+  byIdAnyOrg(id: number): Webhook | undefined {
+    return this.byId.get(id);
+  }
 
   /** A webhook of another org is reported exactly like a missing one. */
   get(orgId: number, id: number): Webhook | undefined {
@@ -67,9 +80,13 @@ export class WebhookCatalog implements OnApplicationShutdown {
     if (statusChanged) this.announce(w, { ...w, status: 'ENABLED' });
   }
 
-  flush(): Promise<void> { return this.dirty.flush(); }
+  flush(): Promise<void> {
+    return this.dirty.flush();
+  }
 
-  onApplicationShutdown(): Promise<void> { return this.dirty.stop(); }
+  onApplicationShutdown(): Promise<void> {
+    return this.dirty.stop();
+  }
 
   private announce(current: Webhook | null, previous: Webhook | null): void {
     for (const l of this.listeners) l(current, previous);

@@ -5,8 +5,16 @@ import { DATASTREAM_TRIGGERS, LOG_EVENT_TRIGGERS, type Webhook } from './webhook
 
 const bad = (message: string, code = 'ValidationError') => ApiError.badRequest(message, code);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'webhook-id', 'webhook-timestamp',
-  'webhook-signature', 'x-webhook-secret']);
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'x-webhook-secret',
+]);
 const THRESHOLD_OPS = new Set(['gt', 'gte', 'lt', 'lte', 'between', 'outside']);
 
 /** http(s) only; plain http only where the deployment allows it (Bold's error code). */
@@ -18,15 +26,20 @@ export function checkUrl(url: string, allowHttp: boolean): void {
   } catch {
     throw bad('url must be an absolute http(s) URL');
   }
-  if (parsed.protocol === 'http:' && !allowHttp) throw bad('url must use https (plain http is not allowed by this deployment)', 'WebhookUnsupportedProtocol');
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw bad('url must use http or https', 'WebhookUnsupportedProtocol');
+  if (parsed.protocol === 'http:' && !allowHttp)
+    throw bad('url must use https (plain http is not allowed by this deployment)', 'WebhookUnsupportedProtocol');
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw bad('url must use http or https', 'WebhookUnsupportedProtocol');
 }
 
 export function checkStrings(field: 'headers' | 'formBody', record: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(record)) {
-    if (typeof value !== 'string' || value.length > 1024 || /[\r\n]/.test(value)) throw bad(`${field}.${key} must be a single-line string of at most 1024 characters`);
-    if (field === 'headers' && !HEADER_NAME.test(key)) throw bad(`headers: ${JSON.stringify(key)} is not a valid header name`);
-    if (field === 'headers' && RESERVED_HEADERS.has(key.toLowerCase())) throw bad(`headers.${key} is set by the gateway and cannot be configured`);
+    if (typeof value !== 'string' || value.length > 1024 || /[\r\n]/.test(value))
+      throw bad(`${field}.${key} must be a single-line string of at most 1024 characters`);
+    if (field === 'headers' && !HEADER_NAME.test(key))
+      throw bad(`headers: ${JSON.stringify(key)} is not a valid header name`);
+    if (field === 'headers' && RESERVED_HEADERS.has(key.toLowerCase()))
+      throw bad(`headers.${key} is set by the gateway and cannot be configured`);
     if (field === 'formBody' && key.length > 100) throw bad('formBody keys must be at most 100 characters');
   }
 }
@@ -45,20 +58,28 @@ export function checkDataTrigger(w: Pick<Webhook, 'trigger' | 'dataTrigger'>): v
   if (t === 'DEVICE_EVENTS' && !dt?.statuses?.length && !dt?.eventCodes?.length) {
     throw bad('dataTrigger.statuses or dataTrigger.eventCodes must name at least one event for DEVICE_EVENTS');
   }
-  if (t === 'DEVICE_STATUS' && dt?.statuses && dt.statuses.length === 0) throw bad('dataTrigger.statuses must enable at least one status (Kobiton)');
+  if (t === 'DEVICE_STATUS' && dt?.statuses && dt.statuses.length === 0)
+    throw bad('dataTrigger.statuses must enable at least one status (Kobiton)');
   const c = dt?.condition;
   if (!c) return;
   if (!DATASTREAM_TRIGGERS.has(t)) throw bad(`dataTrigger.condition applies only to datastream triggers, not ${t}`);
-  if (THRESHOLD_OPS.has(c.op) && typeof c.value !== 'number') throw bad(`dataTrigger.condition.value must be a number for op ${c.op}`);
+  if (THRESHOLD_OPS.has(c.op) && typeof c.value !== 'number')
+    throw bad(`dataTrigger.condition.value must be a number for op ${c.op}`);
   if ((c.op === 'between' || c.op === 'outside') && (typeof c.value2 !== 'number' || c.value2 < (c.value as number))) {
     throw bad(`dataTrigger.condition.value2 must be a number not below value for op ${c.op}`);
   }
-  if ((c.op === 'eq' || c.op === 'neq') && c.value === undefined) throw bad(`dataTrigger.condition.value is required for op ${c.op}`);
-  if (c.hysteresis !== undefined && !THRESHOLD_OPS.has(c.op)) throw bad('dataTrigger.condition.hysteresis applies only to threshold ops');
+  if ((c.op === 'eq' || c.op === 'neq') && c.value === undefined)
+    throw bad(`dataTrigger.condition.value is required for op ${c.op}`);
+  if (c.hysteresis !== undefined && !THRESHOLD_OPS.has(c.op))
+    throw bad('dataTrigger.condition.hysteresis applies only to threshold ops');
 }
 
-export function checkAuth(w: Pick<Webhook, 'authType' | 'basicAuth' | 'bearerToken' | 'oAuth2Request'>, allowHttp: boolean): void {
-  if (w.authType === 'BASIC' && !w.basicAuth) throw bad('basicAuth {username, password} is required for authType BASIC');
+export function checkAuth(
+  w: Pick<Webhook, 'authType' | 'basicAuth' | 'bearerToken' | 'oAuth2Request'>,
+  allowHttp: boolean,
+): void {
+  if (w.authType === 'BASIC' && !w.basicAuth)
+    throw bad('basicAuth {username, password} is required for authType BASIC');
   if (w.authType === 'BEARER' && !w.bearerToken) throw bad('bearerToken is required for authType BEARER');
   if (w.authType === 'OAUTH2') {
     if (!w.oAuth2Request) throw bad('oAuth2Request {tokenUrl, clientId, clientSecret} is required for authType OAUTH2');

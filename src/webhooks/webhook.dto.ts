@@ -1,13 +1,34 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min,
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
-import { AUTH_TYPES, CONDITION_OPS, CONTENT_TYPES, DEVICE_STATUSES, METHODS, TRIGGERS, WEBHOOK_STATUSES } from './webhook.model.js';
+import {
+  AUTH_TYPES,
+  CONDITION_OPS,
+  CONTENT_TYPES,
+  DEVICE_STATUSES,
+  METHODS,
+  TRIGGERS,
+  WEBHOOK_STATUSES,
+} from './webhook.model.js';
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const oneOf = (name: string, values: readonly string[]) => IsIn(values, { message: `${name} must be one of ${values.join(', ')}` });
+const oneOf = (name: string, values: readonly string[]) =>
+  IsIn(values, { message: `${name} must be one of ${values.join(', ')}` });
 
 export class ConditionDto {
   @ApiProperty({ enum: CONDITION_OPS }) @oneOf('condition.op', CONDITION_OPS) op!: (typeof CONDITION_OPS)[number];
@@ -18,17 +39,56 @@ export class ConditionDto {
 }
 
 export class DataTriggerDto {
-  @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'dataTrigger.deviceId must match [A-Za-z0-9._:-]{1,64}' }) deviceId?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'dataTrigger.templateId must match [A-Za-z0-9._:-]{1,64}' }) templateId?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'dataTrigger.dataStream must match [A-Za-z0-9_.-]{1,64}' }) dataStream?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'dataTrigger.eventCode must match [A-Za-z0-9_.-]{1,64}' }) eventCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(50)
-  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { each: true, message: 'dataTrigger.eventCodes must each match [A-Za-z0-9_.-]{1,64}' }) eventCodes?: string[];
-  @ApiPropertyOptional({ enum: DEVICE_STATUSES, isArray: true }) @IsOptional() @IsArray()
-  @IsIn(DEVICE_STATUSES, { each: true, message: `dataTrigger.statuses must each be one of ${DEVICE_STATUSES.join(', ')}` }) statuses?: (typeof DEVICE_STATUSES)[number][];
-  @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(1000) @Matches(ID, { each: true, message: 'dataTrigger.deviceIds must each match [A-Za-z0-9._:-]{1,64}' }) deviceIds?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(100) @Matches(ID, { each: true, message: 'dataTrigger.deviceGroupIds must each match [A-Za-z0-9._:-]{1,64}' }) deviceGroupIds?: string[];
-  @ApiPropertyOptional({ type: ConditionDto }) @IsOptional() @ValidateNested() @Type(() => ConditionDto) condition?: ConditionDto;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(ID, { message: 'dataTrigger.deviceId must match [A-Za-z0-9._:-]{1,64}' })
+  deviceId?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(ID, { message: 'dataTrigger.templateId must match [A-Za-z0-9._:-]{1,64}' })
+  templateId?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'dataTrigger.dataStream must match [A-Za-z0-9_.-]{1,64}' })
+  dataStream?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'dataTrigger.eventCode must match [A-Za-z0-9_.-]{1,64}' })
+  eventCode?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
+    each: true,
+    message: 'dataTrigger.eventCodes must each match [A-Za-z0-9_.-]{1,64}',
+  })
+  eventCodes?: string[];
+  @ApiPropertyOptional({ enum: DEVICE_STATUSES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @IsIn(DEVICE_STATUSES, {
+    each: true,
+    message: `dataTrigger.statuses must each be one of ${DEVICE_STATUSES.join(', ')}`,
+  })
+  statuses?: (typeof DEVICE_STATUSES)[number][];
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @Matches(ID, { each: true, message: 'dataTrigger.deviceIds must each match [A-Za-z0-9._:-]{1,64}' })
+  deviceIds?: string[];
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(ID, { each: true, message: 'dataTrigger.deviceGroupIds must each match [A-Za-z0-9._:-]{1,64}' })
+  deviceGroupIds?: string[];
+  @ApiPropertyOptional({ type: ConditionDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConditionDto)
+  condition?: ConditionDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(86_400_000) throttleMs?: number;
 }
 
@@ -46,22 +106,56 @@ export class BasicAuthDto {
 
 export class CreateWebhookDto {
   @ApiProperty() @IsString() @Length(1, 50, { message: 'name must be 1 to 50 characters' }) name!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(512, { message: 'description must be at most 512 characters' }) description?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(512, { message: 'description must be at most 512 characters' })
+  description?: string;
   @ApiProperty({ enum: TRIGGERS }) @oneOf('trigger', TRIGGERS) trigger!: (typeof TRIGGERS)[number];
-  @ApiPropertyOptional({ type: DataTriggerDto }) @IsOptional() @ValidateNested() @Type(() => DataTriggerDto) dataTrigger?: DataTriggerDto;
+  @ApiPropertyOptional({ type: DataTriggerDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DataTriggerDto)
+  dataTrigger?: DataTriggerDto;
   @ApiProperty() @IsString() @MaxLength(512, { message: 'url must be at most 512 characters' }) url!: string;
   @ApiPropertyOptional({ enum: METHODS }) @IsOptional() @oneOf('method', METHODS) method?: (typeof METHODS)[number];
-  @ApiPropertyOptional({ enum: CONTENT_TYPES }) @IsOptional() @oneOf('contentType', CONTENT_TYPES) contentType?: (typeof CONTENT_TYPES)[number];
-  @ApiPropertyOptional({ enum: AUTH_TYPES }) @IsOptional() @oneOf('authType', AUTH_TYPES) authType?: (typeof AUTH_TYPES)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024, { message: 'body must be at most 1024 characters' }) body?: string;
+  @ApiPropertyOptional({ enum: CONTENT_TYPES })
+  @IsOptional()
+  @oneOf('contentType', CONTENT_TYPES)
+  contentType?: (typeof CONTENT_TYPES)[number];
+  @ApiPropertyOptional({ enum: AUTH_TYPES })
+  @IsOptional()
+  @oneOf('authType', AUTH_TYPES)
+  authType?: (typeof AUTH_TYPES)[number];
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024, { message: 'body must be at most 1024 characters' })
+  body?: string;
   @ApiPropertyOptional() @IsOptional() @IsObject() formBody?: Record<string, string>;
   @ApiPropertyOptional() @IsOptional() @IsObject() headers?: Record<string, string>;
-  @ApiPropertyOptional({ type: BasicAuthDto }) @IsOptional() @ValidateNested() @Type(() => BasicAuthDto) basicAuth?: BasicAuthDto;
+  @ApiPropertyOptional({ type: BasicAuthDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BasicAuthDto)
+  basicAuth?: BasicAuthDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 2048) bearerToken?: string;
-  @ApiPropertyOptional({ type: OAuth2RequestDto }) @IsOptional() @ValidateNested() @Type(() => OAuth2RequestDto) oAuth2Request?: OAuth2RequestDto;
-  @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(10, { message: 'failureReceivers must have at most 10 user ids' }) @IsInt({ each: true }) failureReceivers?: number[];
+  @ApiPropertyOptional({ type: OAuth2RequestDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OAuth2RequestDto)
+  oAuth2Request?: OAuth2RequestDto;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10, { message: 'failureReceivers must have at most 10 user ids' })
+  @IsInt({ each: true })
+  failureReceivers?: number[];
   @ApiPropertyOptional({ default: 10 }) @IsOptional() @IsInt() @Min(1) @Max(1000) failureLimit?: number;
-  @ApiPropertyOptional({ enum: WEBHOOK_STATUSES }) @IsOptional() @oneOf('status', WEBHOOK_STATUSES) status?: (typeof WEBHOOK_STATUSES)[number];
+  @ApiPropertyOptional({ enum: WEBHOOK_STATUSES })
+  @IsOptional()
+  @oneOf('status', WEBHOOK_STATUSES)
+  status?: (typeof WEBHOOK_STATUSES)[number];
 }
 
 export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}

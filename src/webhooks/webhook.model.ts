@@ -6,10 +6,22 @@
  * INBOUND_WEBHOOK_RECEIVED: every call to one of the org's inbound webhooks.
  */
 export const TRIGGERS = [
-  'NEW_USER', 'DELETED_USER', 'UPDATED_USER', 'DEVICE_ADDED', 'DEVICE_DELETED',
-  'DEVICE_DATASTREAM_UPDATE', 'PRODUCT_DATASTREAM_UPDATE', 'GLOBAL_PRODUCT_DATASTREAM_UPDATE',
-  'DEVICE_LOG_EVENT', 'PRODUCT_LOG_EVENT', 'GLOBAL_PRODUCT_LOG_EVENT',
-  'FIRST_DEVICE_CONNECTION_IN_ORG', 'ORGANIZATION_ADDED', 'DEVICE_STATUS', 'DEVICE_EVENTS', 'INBOUND_WEBHOOK_RECEIVED',
+  'NEW_USER',
+  'DELETED_USER',
+  'UPDATED_USER',
+  'DEVICE_ADDED',
+  'DEVICE_DELETED',
+  'DEVICE_DATASTREAM_UPDATE',
+  'PRODUCT_DATASTREAM_UPDATE',
+  'GLOBAL_PRODUCT_DATASTREAM_UPDATE',
+  'DEVICE_LOG_EVENT',
+  'PRODUCT_LOG_EVENT',
+  'GLOBAL_PRODUCT_LOG_EVENT',
+  'FIRST_DEVICE_CONNECTION_IN_ORG',
+  'ORGANIZATION_ADDED',
+  'DEVICE_STATUS',
+  'DEVICE_EVENTS',
+  'INBOUND_WEBHOOK_RECEIVED',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
@@ -43,8 +55,16 @@ export interface DataTrigger {
   throttleMs?: number;
 }
 
-export interface OAuth2Request { tokenUrl: string; clientId: string; clientSecret: string; scope?: string }
-export interface BasicAuth { username: string; password: string }
+export interface OAuth2Request {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}
+export interface BasicAuth {
+  username: string;
+  password: string;
+}
 
 /** As stored: every secret field holds SecretBox-sealed text, never clear text. */
 export interface Webhook {
@@ -80,5 +100,13 @@ export interface Webhook {
 }
 
 /** Triggers whose dataTrigger must name a datastream / an event code (Blynk: "required for datastream and log event triggers"). */
-export const DATASTREAM_TRIGGERS = new Set<Trigger>(['DEVICE_DATASTREAM_UPDATE', 'PRODUCT_DATASTREAM_UPDATE', 'GLOBAL_PRODUCT_DATASTREAM_UPDATE']);
-export const LOG_EVENT_TRIGGERS = new Set<Trigger>(['DEVICE_LOG_EVENT', 'PRODUCT_LOG_EVENT', 'GLOBAL_PRODUCT_LOG_EVENT']);
+export const DATASTREAM_TRIGGERS = new Set<Trigger>([
+  'DEVICE_DATASTREAM_UPDATE',
+  'PRODUCT_DATASTREAM_UPDATE',
+  'GLOBAL_PRODUCT_DATASTREAM_UPDATE',
+]);
+export const LOG_EVENT_TRIGGERS = new Set<Trigger>([
+  'DEVICE_LOG_EVENT',
+  'PRODUCT_LOG_EVENT',
+  'GLOBAL_PRODUCT_LOG_EVENT',
+]);

@@ -14,7 +14,9 @@ export class WebhooksController {
 
   @Get()
   @RequireScope('webhooks.get')
-  list(@Req() req: AuthedRequest) { return this.webhooks.list(req.auth.orgId); }
+  list(@Req() req: AuthedRequest) {
+    return this.webhooks.list(req.auth.orgId);
+  }
 
   @Get(':id')
   @RequireScope('webhook.get')
@@ -24,7 +26,9 @@ export class WebhooksController {
 
   @Post()
   @RequireScope('webhooks.post')
-  create(@Req() req: AuthedRequest, @Body() dto: CreateWebhookDto) { return this.webhooks.create(req.auth.orgId, dto); }
+  create(@Req() req: AuthedRequest, @Body() dto: CreateWebhookDto) {
+    return this.webhooks.create(req.auth.orgId, dto);
+  }
 
   @Put(':id')
   @RequireScope('webhook.put')
@@ -41,10 +45,14 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScope('webhook.delete')
-  remove(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) { return this.webhooks.remove(req.auth.orgId, id); }
+  remove(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+    return this.webhooks.remove(req.auth.orgId, id);
+  }
 
   /** The new signing secret is shown here only. */
   @Post(':id/secret')
   @RequireScope('webhook.patch')
-  rotate(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) { return this.webhooks.rotateSecret(req.auth.orgId, id); }
+  rotate(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+    return this.webhooks.rotateSecret(req.auth.orgId, id);
+  }
 }

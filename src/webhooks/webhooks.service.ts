@@ -13,7 +13,10 @@ export const MASK = '********';
 const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
-export type WebhookView = Omit<Webhook, 'secret' | 'previousSecret' | 'orgId' | 'httpSecret'> & { secret?: string; httpSecret?: string };
+export type WebhookView = Omit<Webhook, 'secret' | 'previousSecret' | 'orgId' | 'httpSecret'> & {
+  secret?: string;
+  httpSecret?: string;
+};
 
 /** The webhook resource: validation, secrets sealed at rest and shown once, Blynk's status rules. */
 @Injectable()
@@ -41,19 +44,42 @@ export class WebhooksService {
   }
 
   /** 201 with the signing secret in clear, the only time it is shown. */
-  async create(orgId: number, dto: CreateWebhookDto, extra: Partial<Pick<Webhook, 'httpSecret'>> = {}): Promise<WebhookView> {
+  async create(
+    orgId: number,
+    dto: CreateWebhookDto,
+    extra: Partial<Pick<Webhook, 'httpSecret'>> = {},
+  ): Promise<WebhookView> {
     const now = Date.now();
     const secret = newSecret();
     const w: Omit<Webhook, 'id'> = {
-      orgId, name: dto.name, description: dto.description ?? '', trigger: dto.trigger, dataTrigger: dto.dataTrigger ?? null,
-      url: dto.url, method: dto.method ?? 'POST', contentType: dto.contentType ?? 'JSON', authType: dto.authType ?? 'NONE',
-      body: dto.body ?? '', formBody: dto.formBody ?? {}, headers: dto.headers ?? {},
-      basicAuth: null, bearerToken: null, oAuth2Request: null, httpSecret: null,
-      failureReceivers: dto.failureReceivers ?? [], failureLimit: dto.failureLimit ?? 10,
+      orgId,
+      name: dto.name,
+      description: dto.description ?? '',
+      trigger: dto.trigger,
+      dataTrigger: dto.dataTrigger ?? null,
+      url: dto.url,
+      method: dto.method ?? 'POST',
+      contentType: dto.contentType ?? 'JSON',
+      authType: dto.authType ?? 'NONE',
+      body: dto.body ?? '',
+      formBody: dto.formBody ?? {},
+      headers: dto.headers ?? {},
+      basicAuth: null,
+      bearerToken: null,
+      oAuth2Request: null,
+      httpSecret: null,
+      failureReceivers: dto.failureReceivers ?? [],
+      failureLimit: dto.failureLimit ?? 10,
       // DISABLED_DUE_TO_ERRORS is the system's to set.
       status: dto.status === 'DISABLED' ? 'DISABLED' : 'ENABLED',
-      attemptCount: 0, failureCount: 0, secret: this.box.seal(secret), previousSecret: null, previousSecretExpiresAt: null,
-      createdAt: now, lastModifiedTs: now, lastTriggeredTs: null,
+      attemptCount: 0,
+      failureCount: 0,
+      secret: this.box.seal(secret),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      createdAt: now,
+      lastModifiedTs: now,
+      lastTriggeredTs: null,
     };
     this.applyCredentials(w, dto);
     if (extra.httpSecret) w.httpSecret = this.box.seal(extra.httpSecret);
@@ -67,8 +93,20 @@ export class WebhooksService {
   async update(orgId: number, id: number, dto: UpdateWebhookDto, full: boolean): Promise<WebhookView> {
     const w = structuredClone(this.get(orgId, id));
     if (full) {
-      for (const field of ['name', 'trigger', 'url'] as const) if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
-      Object.assign(w, { description: '', dataTrigger: null, method: 'POST', contentType: 'JSON', authType: 'NONE', body: '', formBody: {}, headers: {}, failureReceivers: [], failureLimit: 10 });
+      for (const field of ['name', 'trigger', 'url'] as const)
+        if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
+      Object.assign(w, {
+        description: '',
+        dataTrigger: null,
+        method: 'POST',
+        contentType: 'JSON',
+        authType: 'NONE',
+        body: '',
+        formBody: {},
+        headers: {},
+        failureReceivers: [],
+        failureLimit: 10,
+      });
     }
     const { status, basicAuth: _b, bearerToken: _t, oAuth2Request: _o, ...plain } = dto;
     Object.assign(w, Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined)));
@@ -82,7 +120,10 @@ export class WebhooksService {
     await this.validate(w);
     w.lastModifiedTs = Date.now();
     await this.unique(w.name, () => this.storage.webhooks.update(w));
-    this.catalog.put(w, { status: status === undefined || status === 'DISABLED_DUE_TO_ERRORS', failureCount: status !== 'ENABLED' });
+    this.catalog.put(w, {
+      status: status === undefined || status === 'DISABLED_DUE_TO_ERRORS',
+      failureCount: status !== 'ENABLED',
+    });
     return this.view(w);
   }
 
@@ -94,7 +135,10 @@ export class WebhooksService {
   }
 
   /** New signing secret; the previous one stays valid (both signatures are sent) for 24 h. */
-  async rotateSecret(orgId: number, id: number): Promise<{ id: number; secret: string; previousSecretExpiresAt: number }> {
+  async rotateSecret(
+    orgId: number,
+    id: number,
+  ): Promise<{ id: number; secret: string; previousSecretExpiresAt: number }> {
     const w = structuredClone(this.get(orgId, id));
     const secret = newSecret();
     w.previousSecret = w.secret;
@@ -122,12 +166,19 @@ export class WebhooksService {
   private applyCredentials(w: Omit<Webhook, 'id'>, dto: UpdateWebhookDto): void {
     if (dto.basicAuth) {
       const keep = dto.basicAuth.password === MASK && w.basicAuth;
-      w.basicAuth = { username: dto.basicAuth.username, password: keep ? w.basicAuth!.password : this.box.seal(dto.basicAuth.password) };
+      w.basicAuth = {
+        username: dto.basicAuth.username,
+        password: keep ? w.basicAuth!.password : this.box.seal(dto.basicAuth.password),
+      };
     }
-    if (dto.bearerToken) w.bearerToken = dto.bearerToken === MASK && w.bearerToken ? w.bearerToken : this.box.seal(dto.bearerToken);
+    if (dto.bearerToken)
+      w.bearerToken = dto.bearerToken === MASK && w.bearerToken ? w.bearerToken : this.box.seal(dto.bearerToken);
     if (dto.oAuth2Request) {
       const keep = dto.oAuth2Request.clientSecret === MASK && w.oAuth2Request;
-      w.oAuth2Request = { ...dto.oAuth2Request, clientSecret: keep ? w.oAuth2Request!.clientSecret : this.box.seal(dto.oAuth2Request.clientSecret) };
+      w.oAuth2Request = {
+        ...dto.oAuth2Request,
+        clientSecret: keep ? w.oAuth2Request!.clientSecret : this.box.seal(dto.oAuth2Request.clientSecret),
+      };
     }
     if (w.authType !== 'BASIC') w.basicAuth = null;
     if (w.authType !== 'BEARER') w.bearerToken = null;
@@ -141,7 +192,8 @@ export class WebhooksService {
     checkDataTrigger(w);
     checkAuth(w, this.allowHttp);
     for (const userId of w.failureReceivers) {
-      if (!(await this.storage.users.findById(w.orgId, userId))) throw ApiError.badRequest(`failureReceivers: user ${userId} is not a user of this organization`);
+      if (!(await this.storage.users.findById(w.orgId, userId)))
+        throw ApiError.badRequest(`failureReceivers: user ${userId} is not a user of this organization`);
     }
   }
 
@@ -149,7 +201,8 @@ export class WebhooksService {
     try {
       return await run();
     } catch (e) {
-      if (e instanceof DuplicateKeyError) throw ApiError.conflict(`a webhook named ${JSON.stringify(name)} already exists in this organization`);
+      if (e instanceof DuplicateKeyError)
+        throw ApiError.conflict(`a webhook named ${JSON.stringify(name)} already exists in this organization`);
       throw e;
     }
   }

@@ -18,10 +18,20 @@ export interface TestGateway extends Gateway {
 /** A real gateway on random ports with a fresh SQLite file in a temp folder. */
 export async function startTestGateway(env: Record<string, string> = {}, dataDir?: string): Promise<TestGateway> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'gw-test-'));
-  const gw = await startGateway({
-    HTTP_PORT: '0', MQTT_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', DATA_DIR: dir,
-    GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', PRESENCE_FLUSH_MS: '20', ...env,
-  }, false);
+  const gw = await startGateway(
+    {
+      HTTP_PORT: '0',
+      MQTT_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      MQTT_HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      LOG_LEVEL: 'silent',
+      PRESENCE_FLUSH_MS: '20',
+      ...env,
+    },
+    false,
+  );
   return Object.assign(gw, {
     dataDir: dir,
     http: () => request(`http://127.0.0.1:${gw.httpPort}`),
@@ -34,8 +44,16 @@ export async function startTestGateway(env: Record<string, string> = {}, dataDir
 
 export const auth = (token = ADMIN_TOKEN) => ({ Authorization: `Bearer ${token}` });
 
-export async function createDevice(gw: TestGateway, body: Record<string, unknown> = {}, token = ADMIN_TOKEN): Promise<{ id: string; token: string }> {
-  const res = await gw.http().post('/api/v1/organization/devices').set(auth(token)).send({ name: 'test device', ...body });
+export async function createDevice(
+  gw: TestGateway,
+  body: Record<string, unknown> = {},
+  token = ADMIN_TOKEN,
+): Promise<{ id: string; token: string }> {
+  const res = await gw
+    .http()
+    .post('/api/v1/organization/devices')
+    .set(auth(token))
+    .send({ name: 'test device', ...body });
   if (res.status !== 201) throw new Error(`create device: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; token: string };
 }
@@ -48,8 +66,15 @@ export async function getDevice(gw: TestGateway, id: string, token = ADMIN_TOKEN
 /** Connects a real mqtt.js client; resolves once CONNACK accepted, rejects with the refusal otherwise. */
 export function connectMqtt(gw: Gateway, opts: IClientOptions): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const client = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
-    const refused = (err: Error) => { client.end(true); reject(err); };
+    const client = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`, {
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      ...opts,
+    });
+    const refused = (err: Error) => {
+      client.end(true);
+      reject(err);
+    };
     client.once('error', refused);
     client.once('connect', () => {
       // From here on, errors (such as a refused SUBSCRIBE) are reported to the caller, not by closing.
@@ -61,21 +86,30 @@ export function connectMqtt(gw: Gateway, opts: IClientOptions): Promise<MqttClie
 }
 
 export const deviceClient = (gw: Gateway, d: { id: string; token: string }, extra: IClientOptions = {}) =>
-  connectMqtt(gw, { clientId: `${d.id}-${Math.random().toString(36).slice(2, 8)}`, username: d.id, password: d.token, ...extra });
+  connectMqtt(gw, {
+    clientId: `${d.id}-${Math.random().toString(36).slice(2, 8)}`,
+    username: d.id,
+    password: d.token,
+    ...extra,
+  });
 
 export function publish(client: MqttClient, topic: string, payload: string | Buffer, qos: 0 | 1 = 1): Promise<void> {
-  return new Promise((resolve, reject) => client.publish(topic, payload, { qos }, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    client.publish(topic, payload, { qos }, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 /** SUBACK granted codes: 128 means refused. */
 export function subscribe(client: MqttClient, filter: string): Promise<number> {
-  return new Promise((resolve, reject) => client.subscribe(filter, { qos: 1 }, (err, granted) => {
-    // mqtt.js reports a refused subscription as an error carrying the SUBACK packet.
-    const code = (err as { packet?: { granted?: number[] } } | null)?.packet?.granted?.[0];
-    if (typeof code === 'number') resolve(code);
-    else if (err) reject(err);
-    else resolve(granted?.[0]?.qos ?? -1);
-  }));
+  return new Promise((resolve, reject) =>
+    client.subscribe(filter, { qos: 1 }, (err, granted) => {
+      // mqtt.js reports a refused subscription as an error carrying the SUBACK packet.
+      const code = (err as { packet?: { granted?: number[] } } | null)?.packet?.granted?.[0];
+      if (typeof code === 'number') resolve(code);
+      else if (err) reject(err);
+      else resolve(granted?.[0]?.qos ?? -1);
+    }),
+  );
 }
 
 export const endClient = (client: MqttClient) => new Promise<void>((r) => client.end(false, {}, () => r()));
@@ -92,18 +126,32 @@ export async function waitFor<T>(probe: () => Promise<T> | T, accept: (v: T) => 
 }
 
 // Raw MQTT 3.1.1 packets, for inputs mqtt.js refuses to send.
-const str = (s: Buffer | string) => { const b = Buffer.from(s); const l = Buffer.alloc(2); l.writeUInt16BE(b.length); return Buffer.concat([l, b]); };
+const str = (s: Buffer | string) => {
+  const b = Buffer.from(s);
+  const l = Buffer.alloc(2);
+  l.writeUInt16BE(b.length);
+  return Buffer.concat([l, b]);
+};
 function varint(n: number): Buffer {
   const out: number[] = [];
-  do { let byte = n % 128; n = Math.floor(n / 128); if (n > 0) byte |= 128; out.push(byte); } while (n > 0);
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 128;
+    out.push(byte);
+  } while (n > 0);
   return Buffer.from(out);
 }
 const packet = (header: number, body: Buffer) => Buffer.concat([Buffer.from([header]), varint(body.length), body]);
 
 export const raw = {
-  connect(clientId: string, opts: { username?: string; password?: string; clean?: boolean; keepalive?: number } = {}): Buffer {
+  connect(
+    clientId: string,
+    opts: { username?: string; password?: string; clean?: boolean; keepalive?: number } = {},
+  ): Buffer {
     const flags = (opts.username ? 0x80 : 0) | (opts.password ? 0x40 : 0) | (opts.clean === false ? 0 : 0x02);
-    const ka = Buffer.alloc(2); ka.writeUInt16BE(opts.keepalive ?? 60);
+    const ka = Buffer.alloc(2);
+    ka.writeUInt16BE(opts.keepalive ?? 60);
     const parts = [str('MQTT'), Buffer.from([4, flags]), ka, str(clientId)];
     if (opts.username) parts.push(str(opts.username));
     if (opts.password) parts.push(str(opts.password));
@@ -113,7 +161,8 @@ export const raw = {
     return packet(0x30, Buffer.concat([str(topic), Buffer.from(payload)]));
   },
   subscribe(filter: Buffer | string, id = 1): Buffer {
-    const mid = Buffer.alloc(2); mid.writeUInt16BE(id);
+    const mid = Buffer.alloc(2);
+    mid.writeUInt16BE(id);
     return packet(0x82, Buffer.concat([mid, str(filter), Buffer.from([1])]));
   },
 };

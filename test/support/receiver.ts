@@ -3,8 +3,19 @@ import type { AddressInfo } from 'node:net';
 import type { MqttClient } from 'mqtt';
 import { auth, createDevice, deviceClient, endClient, startTestGateway, type TestGateway } from './harness.js';
 
-export interface Received { method: string; path: string; headers: IncomingHttpHeaders; body: string; at: number }
-export interface Reply { status?: number; headers?: Record<string, string>; body?: string; delayMs?: number }
+export interface Received {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  delayMs?: number;
+}
 /** Returns the reply, or 'hang' to never answer. */
 export type Handler = (req: Received, n: number) => Reply | 'hang';
 
@@ -27,24 +38,41 @@ export async function startReceiver(handler: Handler = () => ({ status: 200, bod
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r: Received = { method: req.method!, path: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() };
+      const r: Received = {
+        method: req.method!,
+        path: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+        at: Date.now(),
+      };
       received.push(r);
       const reply = current(r, received.length);
-      if (reply === 'hang') { hanging.push(res); return; }
+      if (reply === 'hang') {
+        hanging.push(res);
+        return;
+      }
       const send = () => res.writeHead(reply.status ?? 200, reply.headers ?? {}).end(reply.body ?? '');
-      if (reply.delayMs) setTimeout(send, reply.delayMs); else send();
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`, port, received,
-    on(h) { current = h; },
+    url: `http://127.0.0.1:${port}`,
+    port,
+    received,
+    on(h) {
+      current = h;
+    },
     async wait(n, path, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
       const matching = () => received.filter((r) => !path || r.path.split('?')[0] === path);
       while (matching().length < n) {
-        if (Date.now() > until) throw new Error(`receiver: ${matching().length} of ${n} requests to ${path ?? 'any path'} within ${timeoutMs} ms`);
+        if (Date.now() > until)
+          throw new Error(
+            `receiver: ${matching().length} of ${n} requests to ${path ?? 'any path'} within ${timeoutMs} ms`,
+          );
         await new Promise((r) => setTimeout(r, 10));
       }
       return matching();
@@ -60,10 +88,22 @@ export async function startReceiver(handler: Handler = () => ({ status: 200, bod
 export const WEBHOOKS = '/api/v1/organization/webhooks';
 
 /** Test gateway settings for delivery: plain http to 127.0.0.1 allowed, retries compressed. */
-export const DELIVERY_ENV = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE_MS: '0,100,200' };
+export const DELIVERY_ENV = {
+  WEBHOOK_ALLOW_HTTP: 'true',
+  WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+  WEBHOOK_RETRY_SCHEDULE_MS: '0,100,200',
+};
 
-export async function createWebhook(gw: TestGateway, body: Record<string, unknown>, token?: string): Promise<Record<string, any>> {
-  const res = await gw.http().post(WEBHOOKS).set(auth(token)).send({ name: `hook ${Math.random().toString(36).slice(2, 10)}`, ...body });
+export async function createWebhook(
+  gw: TestGateway,
+  body: Record<string, unknown>,
+  token?: string,
+): Promise<Record<string, any>> {
+  const res = await gw
+    .http()
+    .post(WEBHOOKS)
+    .set(auth(token))
+    .send({ name: `hook ${Math.random().toString(36).slice(2, 10)}`, ...body });
   if (res.status !== 201) throw new Error(`create webhook: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as Record<string, any>;
 }
@@ -75,15 +115,26 @@ export async function deliveries(gw: TestGateway, webhookId: number, query = '')
 }
 
 /** What the delivery suites share: a receiver, a gateway set up for delivery, and one connected device. */
-export interface DeliveryRig { gw: TestGateway; rx: Receiver; device: { id: string; token: string }; client: MqttClient; stop(): Promise<void> }
+export interface DeliveryRig {
+  gw: TestGateway;
+  rx: Receiver;
+  device: { id: string; token: string };
+  client: MqttClient;
+  stop(): Promise<void>;
+}
 
-export async function startDeliveryRig(opts: { env?: Record<string, string>; handler?: Handler; device?: Record<string, unknown> } = {}): Promise<DeliveryRig> {
+export async function startDeliveryRig(
+  opts: { env?: Record<string, string>; handler?: Handler; device?: Record<string, unknown> } = {},
+): Promise<DeliveryRig> {
   const rx = await startReceiver(opts.handler);
   const gw = await startTestGateway({ ...DELIVERY_ENV, ...opts.env });
   const device = await createDevice(gw, opts.device);
   const client = await deviceClient(gw, device);
   return {
-    gw, rx, device, client,
+    gw,
+    rx,
+    device,
+    client,
     async stop() {
       await endClient(client);
       await gw.stop();

@@ -9,7 +9,11 @@ const refuse = (returnCode: number, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 
 /** [MQTT-3.1.3-8] an empty client id with CleanSession=0 is answered with CONNACK 0x02. */
-export function preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void): void {
+export function preConnect(
+  client: Client,
+  packet: ConnectPacket,
+  done: (err: Error | null, ok: boolean) => void,
+): void {
   if (!packet.clientId && !packet.clean) (client as GatewayClient).rejectIdentifier = true;
   done(null, true);
 }
@@ -19,8 +23,12 @@ export function preConnect(client: Client, packet: ConnectPacket, done: (err: Er
  * or `all.Organization`. Unknown credentials get 0x04 (bad user name or password), nothing more.
  */
 export function authenticate(ctx: BrokerContext) {
-  return function authenticateClient(client: Client, username: string | undefined, password: Buffer | undefined,
-    done: (err: AuthenticateError | null, ok: boolean | null) => void): void {
+  return function authenticateClient(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (err: AuthenticateError | null, ok: boolean | null) => void,
+  ): void {
     const c = client as GatewayClient;
     if (c.rejectIdentifier) return done(refuse(2, 'identifier rejected'), false);
     if (!username && !password && ctx.config.MQTT_SANDBOX === 'true') {
@@ -28,21 +36,31 @@ export function authenticate(ctx: BrokerContext) {
     }
     if (!username || !password) return deny(ctx, done, 4);
     if (username === 'token') {
-      ctx.tenancy.authenticate(password.toString('utf8')).then((auth) => {
-        if (!auth || !canUseMqtt(auth.scopes)) return deny(ctx, done, auth ? 5 : 4);
-        accept(ctx, c, { kind: 'service', id: `token:${auth.tokenId}`, orgId: auth.orgId }, done);
-      }, () => deny(ctx, done, 3));
+      ctx.tenancy.authenticate(password.toString('utf8')).then(
+        (auth) => {
+          if (!auth || !canUseMqtt(auth.scopes)) return deny(ctx, done, auth ? 5 : 4);
+          accept(ctx, c, { kind: 'service', id: `token:${auth.tokenId}`, orgId: auth.orgId }, done);
+        },
+        () => deny(ctx, done, 3),
+      );
       return;
     }
     const device = ctx.registry.device(username);
-    if (device && tokenMatches(password, device.tokenHash)) return accept(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, done);
+    if (device && tokenMatches(password, device.tokenHash))
+      return accept(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, done);
     const agent = ctx.registry.agent(username);
-    if (agent && tokenMatches(password, agent.tokenHash)) return accept(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, done);
+    if (agent && tokenMatches(password, agent.tokenHash))
+      return accept(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, done);
     deny(ctx, done, 4);
   };
 }
 
-function accept(ctx: BrokerContext, client: GatewayClient, identity: Identity, done: (e: null, ok: boolean) => void): void {
+function accept(
+  ctx: BrokerContext,
+  client: GatewayClient,
+  identity: Identity,
+  done: (e: null, ok: boolean) => void,
+): void {
   client.identity = identity;
   ctx.metrics.connections.inc({ kind: identity.kind });
   // Sandbox clients are no device or agent: they have no presence.
@@ -57,7 +75,14 @@ function accept(ctx: BrokerContext, client: GatewayClient, identity: Identity, d
   done(null, true);
 }
 
-function deny(ctx: BrokerContext, done: (err: AuthenticateError | null, ok: boolean | null) => void, code: number): void {
+function deny(
+  ctx: BrokerContext,
+  done: (err: AuthenticateError | null, ok: boolean | null) => void,
+  code: number,
+): void {
   ctx.metrics.authFailures.inc();
-  done(refuse(code, code === 5 ? 'not authorized' : code === 3 ? 'server unavailable' : 'bad user name or password'), false);
+  done(
+    refuse(code, code === 5 ? 'not authorized' : code === 3 ? 'server unavailable' : 'bad user name or password'),
+    false,
+  );
 }

@@ -8,11 +8,16 @@ import { deviceIdOf } from '../topics.js';
  * which [MQTT-3.3.5-2] allows, so one bad topic does not cost a device its connection.
  */
 export function authorizePublish(ctx: BrokerContext) {
-  return function authorizePublishPacket(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
+  return function authorizePublishPacket(
+    client: Client | null,
+    packet: PublishPacket,
+    done: (err?: Error | null) => void,
+  ): void {
     // Will messages of sessions gone before a restart come with no client: nothing to check against.
     if (client === null) return done(null);
     const identity = (client as GatewayClient).identity;
-    if (identity && mayPublish(ctx, identity, packet.topic)) return ctx.accepted(packet as AedesPublishPacket, client, done);
+    if (identity && mayPublish(ctx, identity, packet.topic))
+      return ctx.accepted(packet as AedesPublishPacket, client, done);
     ctx.metrics.denials.inc({ op: 'publish' });
     packet.topic = DENIED_TOPIC;
     packet.retain = false;
@@ -28,9 +33,12 @@ function mayPublish(ctx: BrokerContext, who: Identity, topic: string): boolean {
   // Downlinks are written by the gateway and service clients, never by devices or agents.
   const downlink = topic.startsWith('downlink', 'devices/'.length + deviceId.length + 1);
   switch (who.kind) {
-    case 'device': return deviceId === who.id && !downlink;
-    case 'agent': return !downlink && ctx.registry.device(deviceId)?.agentId === who.id;
-    case 'service': return ctx.registry.device(deviceId)?.orgId === who.orgId;
+    case 'device':
+      return deviceId === who.id && !downlink;
+    case 'agent':
+      return !downlink && ctx.registry.device(deviceId)?.agentId === who.id;
+    case 'service':
+      return ctx.registry.device(deviceId)?.orgId === who.orgId;
   }
   return false;
 }

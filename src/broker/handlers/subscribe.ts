@@ -8,11 +8,16 @@ import { filterWithin, isValidFilter } from '../topics.js';
  * A filter outside what the client may read, or one past the per-client cap, gets SUBACK 0x80 ([MQTT-3.9.3-2]).
  */
 export function authorizeSubscribe(ctx: BrokerContext) {
-  return function authorizeSubscription(client: Client, sub: Subscription, done: (err: Error | null, sub?: Subscription | null) => void): void {
+  return function authorizeSubscription(
+    client: Client,
+    sub: Subscription,
+    done: (err: Error | null, sub?: Subscription | null) => void,
+  ): void {
     if (!isValidFilter(sub.topic)) return done(new Error(`malformed topic filter ${JSON.stringify(sub.topic)}`));
     const c = client as GatewayClient;
     const count = Object.keys((client as unknown as { subscriptions?: object }).subscriptions ?? {}).length;
-    const allowed = c.identity !== undefined && count < ctx.config.MQTT_MAX_SUBSCRIPTIONS && mayRead(ctx, c.identity, sub.topic);
+    const allowed =
+      c.identity !== undefined && count < ctx.config.MQTT_MAX_SUBSCRIPTIONS && mayRead(ctx, c.identity, sub.topic);
     if (allowed) return done(null, sub);
     ctx.metrics.denials.inc({ op: 'subscribe' });
     done(null, null);
@@ -22,8 +27,10 @@ export function authorizeSubscribe(ctx: BrokerContext) {
 function mayRead(ctx: BrokerContext, who: Identity, filter: string): boolean {
   switch (who.kind) {
     // Any filter; forwarding keeps the gateway's namespaces out of a sandbox client's reach.
-    case 'sandbox': return !filter.startsWith('$');
-    case 'device': return filterWithin(filter, `devices/${who.id}/downlink/`) || filter === `devices/${who.id}/downlink/#`;
+    case 'sandbox':
+      return !filter.startsWith('$');
+    case 'device':
+      return filterWithin(filter, `devices/${who.id}/downlink/`) || filter === `devices/${who.id}/downlink/#`;
     case 'agent': {
       // devices/+/downlink/# is fine: forwarding only hands the agent its own devices' messages.
       const m = /^devices\/([^/]+)\/downlink\/./.exec(filter);

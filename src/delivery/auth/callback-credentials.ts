@@ -10,7 +10,10 @@ export class CallbackCredentials {
   private readonly opened = new Map<string, string>();
   private readonly keys = new Map<string, KeyObject[]>();
 
-  constructor(private readonly box: SecretBox, readonly oauth2: OAuth2TokenCache) {}
+  constructor(
+    private readonly box: SecretBox,
+    readonly oauth2: OAuth2TokenCache,
+  ) {}
 
   /** Into `h`; a promise only when an OAuth2 token has to be awaited. */
   addHeaders(w: Webhook, h: Record<string, string>): Promise<void> | void {
@@ -23,7 +26,9 @@ export class CallbackCredentials {
         h.authorization = `Bearer ${this.open(w.bearerToken!)}`;
         break;
       case 'OAUTH2':
-        return this.oauth2.token(this.clientCredentials(w)).then((token) => { h.authorization = `Bearer ${token}`; });
+        return this.oauth2.token(this.clientCredentials(w)).then((token) => {
+          h.authorization = `Bearer ${token}`;
+        });
     }
   }
 

@@ -4,9 +4,17 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { TargetGuard } from '../http/target-guard.js';
 import { OutboundError } from '../http/webhook-http-client.js';
 
-export interface ClientCredentials { tokenUrl: string; clientId: string; clientSecret: string; scope?: string }
+export interface ClientCredentials {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}
 
-interface CachedToken { accessToken: string; expiresAt: number }
+interface CachedToken {
+  accessToken: string;
+  expiresAt: number;
+}
 
 /** Tokens are refreshed this long before they expire, so none is sent about to lapse mid-flight. */
 const EXPIRY_MARGIN_MS = 30_000;
@@ -21,9 +29,18 @@ export class OAuth2TokenCache {
   private readonly inFlight = new Map<string, Promise<string>>();
   private readonly http: AxiosInstance;
 
-  constructor(guard: TargetGuard, private readonly deadlineMs: number) {
+  constructor(
+    guard: TargetGuard,
+    private readonly deadlineMs: number,
+  ) {
     const opts = { keepAlive: true, lookup: guard.lookup };
-    this.http = axios.create({ httpAgent: new HttpAgent(opts), httpsAgent: new HttpsAgent(opts), maxRedirects: 0, proxy: false, validateStatus: () => true });
+    this.http = axios.create({
+      httpAgent: new HttpAgent(opts),
+      httpsAgent: new HttpsAgent(opts),
+      maxRedirects: 0,
+      proxy: false,
+      validateStatus: () => true,
+    });
     this.guard = guard;
   }
 
@@ -62,7 +79,10 @@ export class OAuth2TokenCache {
     }
     const body = res.data as { access_token?: unknown; expires_in?: unknown };
     if (res.status !== 200 || typeof body?.access_token !== 'string') {
-      throw new OutboundError('OAuth2TokenError', `token endpoint ${c.tokenUrl} answered ${res.status} without an access_token`);
+      throw new OutboundError(
+        'OAuth2TokenError',
+        `token endpoint ${c.tokenUrl} answered ${res.status} without an access_token`,
+      );
     }
     const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 3600_000;
     this.tokens.set(key, { accessToken: body.access_token, expiresAt: Date.now() + ttl });

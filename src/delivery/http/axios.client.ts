@@ -4,7 +4,12 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { TargetGuard } from './target-guard.js';
 import {
-  describeFailure, type HttpClientLimits, type OutboundRequest, type OutboundResponse, readCapped, type WebhookHttpClient,
+  describeFailure,
+  type HttpClientLimits,
+  type OutboundRequest,
+  type OutboundResponse,
+  readCapped,
+  type WebhookHttpClient,
 } from './webhook-http-client.js';
 
 /** axios with keep-alive agents whose sockets resolve through the guard; no redirects, no proxy from the env. */
@@ -12,12 +17,21 @@ export class AxiosWebhookClient implements WebhookHttpClient {
   readonly http: AxiosInstance;
   private readonly agents: [HttpAgent, HttpsAgent];
 
-  constructor(private readonly guard: TargetGuard, private readonly limits: HttpClientLimits) {
+  constructor(
+    private readonly guard: TargetGuard,
+    private readonly limits: HttpClientLimits,
+  ) {
     const opts = { keepAlive: true, lookup: guard.lookup };
     this.agents = [new HttpAgent(opts), new HttpsAgent(opts)];
     this.http = axios.create({
-      httpAgent: this.agents[0], httpsAgent: this.agents[1], maxRedirects: 0, proxy: false,
-      validateStatus: () => true, responseType: 'stream', decompress: true, transformResponse: (d: unknown) => d,
+      httpAgent: this.agents[0],
+      httpsAgent: this.agents[1],
+      maxRedirects: 0,
+      proxy: false,
+      validateStatus: () => true,
+      responseType: 'stream',
+      decompress: true,
+      transformResponse: (d: unknown) => d,
     });
   }
 
@@ -27,7 +41,11 @@ export class AxiosWebhookClient implements WebhookHttpClient {
     try {
       this.guard.assertHost(new URL(req.url).hostname);
       const res = await this.http.request<Readable>({
-        url: req.url, method: req.method, headers: req.headers, data: req.body || undefined, signal: abort.signal,
+        url: req.url,
+        method: req.method,
+        headers: req.headers,
+        data: req.body || undefined,
+        signal: abort.signal,
       });
       const body = await readCapped(res.data, this.limits.maxResponseBytes);
       return { status: res.status, headers: res.headers as OutboundResponse['headers'], body };

@@ -19,19 +19,28 @@ export class TargetGuard {
   private readonly hosts = new Set<string>();
 
   constructor(allowList: string) {
-    for (const entry of allowList.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of allowList
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (isIP(entry)) this.cidrs.push([ipaddr.parse(entry), entry.includes(':') ? 128 : 32]);
       else if (entry.includes('/')) this.cidrs.push(ipaddr.parseCIDR(entry));
       else this.hosts.add(entry.toLowerCase());
     }
   }
 
-  hostAllowed(host: string): boolean { return this.hosts.has(host.toLowerCase()); }
+  hostAllowed(host: string): boolean {
+    return this.hosts.has(host.toLowerCase());
+  }
 
   /** Why `address` may not be reached, or null when it may. */
   refusal(address: string): string | null {
     let addr: ipaddr.IPv4 | ipaddr.IPv6;
-    try { addr = ipaddr.parse(address); } catch { return 'not an IP address'; }
+    try {
+      addr = ipaddr.parse(address);
+    } catch {
+      return 'not an IP address';
+    }
     for (const [net, bits] of this.cidrs) if (addr.kind() === net.kind() && addr.match(net, bits)) return null;
     const range = addr.range();
     return range === 'unicast' ? null : range;
@@ -53,7 +62,12 @@ export class TargetGuard {
       if (!this.hostAllowed(hostname)) {
         for (const a of addresses) {
           const why = this.refusal(a.address);
-          if (why) return callback(new ForbiddenTargetError(`target ${hostname} resolves to ${a.address}, which is not allowed (${why})`), '', 0);
+          if (why)
+            return callback(
+              new ForbiddenTargetError(`target ${hostname} resolves to ${a.address}, which is not allowed (${why})`),
+              '',
+              0,
+            );
         }
       }
       if (all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);

@@ -1,6 +1,12 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { TargetGuard } from './target-guard.js';
-import { describeFailure, type HttpClientLimits, type OutboundRequest, type OutboundResponse, type WebhookHttpClient } from './webhook-http-client.js';
+import {
+  describeFailure,
+  type HttpClientLimits,
+  type OutboundRequest,
+  type OutboundResponse,
+  type WebhookHttpClient,
+} from './webhook-http-client.js';
 
 /**
  * undici through its `dispatch` handler API — no response stream, no promise per chunk, one plain timer for
@@ -11,7 +17,10 @@ import { describeFailure, type HttpClientLimits, type OutboundRequest, type Outb
 export class UndiciWebhookClient implements WebhookHttpClient {
   private readonly agent: Agent;
 
-  constructor(private readonly guard: TargetGuard, private readonly limits: HttpClientLimits) {
+  constructor(
+    private readonly guard: TargetGuard,
+    private readonly limits: HttpClientLimits,
+  ) {
     this.agent = new Agent({ connect: { lookup: guard.lookup, timeout: limits.deadlineMs }, keepAliveTimeout: 10_000 });
   }
 
@@ -41,31 +50,58 @@ export class UndiciWebhookClient implements WebhookHttpClient {
       };
       // The deadline settles the attempt itself — also while undici still holds the request in its queue,
       // before any controller exists — and then aborts whatever is under way.
-      const timer = setTimeout(() => { timedOut = true; fail(deadline()); controller?.abort(deadline()); }, deadlineMs);
+      const timer = setTimeout(() => {
+        timedOut = true;
+        fail(deadline());
+        controller?.abort(deadline());
+      }, deadlineMs);
       const done = () => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         resolve({ status, headers, body: Buffer.concat(chunks, size).toString('utf8') });
       };
-      this.agent.dispatch({
-        origin: url.origin, path: url.pathname + url.search, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body || null,
-      }, {
-        onRequestStart(c) { controller = c; if (timedOut) c.abort(deadline()); },
-        onResponseStart(_c, statusCode, h) { status = statusCode; headers = h; },
-        onResponseData(c, chunk) {
-          if (size + chunk.length < cap) { chunks.push(chunk); size += chunk.length; return; }
-          // The cap is reached: keep what fits and stop reading (the connection is given up).
-          chunks.push(chunk.subarray(0, cap - size));
-          size = cap;
-          done();
-          c.abort(new Error('response cap reached'));
+      this.agent.dispatch(
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: req.method as Dispatcher.HttpMethod,
+          headers: req.headers,
+          body: req.body || null,
         },
-        onResponseEnd() { done(); },
-        onResponseError(_c, err) { fail(timedOut ? deadline() : err); },
-      });
+        {
+          onRequestStart(c) {
+            controller = c;
+            if (timedOut) c.abort(deadline());
+          },
+          onResponseStart(_c, statusCode, h) {
+            status = statusCode;
+            headers = h;
+          },
+          onResponseData(c, chunk) {
+            if (size + chunk.length < cap) {
+              chunks.push(chunk);
+              size += chunk.length;
+              return;
+            }
+            // The cap is reached: keep what fits and stop reading (the connection is given up).
+            chunks.push(chunk.subarray(0, cap - size));
+            size = cap;
+            done();
+            c.abort(new Error('response cap reached'));
+          },
+          onResponseEnd() {
+            done();
+          },
+          onResponseError(_c, err) {
+            fail(timedOut ? deadline() : err);
+          },
+        },
+      );
     });
   }
 
-  close(): Promise<void> { return this.agent.destroy(); }
+  close(): Promise<void> {
+    return this.agent.destroy();
+  }
 }

@@ -23,7 +23,12 @@ export interface HttpClientLimits {
 
 /** Failures that are not HTTP statuses: refused target, deadline, connection errors. */
 export class OutboundError extends Error {
-  constructor(readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface WebhookHttpClient {
@@ -35,8 +40,14 @@ export function describeFailure(err: unknown, deadlineMs: number): OutboundError
   const e = err as Error & { code?: string; cause?: Error & { code?: string } };
   if (e instanceof OutboundError) return e;
   const inner = e.cause ?? e;
-  if (inner?.name === 'ForbiddenTargetError' || e.name === 'ForbiddenTargetError') return new OutboundError('ForbiddenTarget', inner.message);
-  if (e.name === 'TimeoutError' || e.name === 'AbortError' || inner?.name === 'TimeoutError' || e.code === 'ERR_CANCELED') {
+  if (inner?.name === 'ForbiddenTargetError' || e.name === 'ForbiddenTargetError')
+    return new OutboundError('ForbiddenTarget', inner.message);
+  if (
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError' ||
+    inner?.name === 'TimeoutError' ||
+    e.code === 'ERR_CANCELED'
+  ) {
     return new OutboundError('Deadline', `no complete response within ${deadlineMs} ms`);
   }
   return new OutboundError(inner?.code ?? e.code ?? 'NetworkError', inner?.message ?? e.message);

@@ -4,23 +4,37 @@ import type { Webhook } from '../../webhooks/webhook.model.js';
 import type { Resolve } from './template.js';
 
 /** What a rendered callback may speak of: the event, its device (if any) and the webhook. */
-export interface EventContext { event: DeviceEvent; device: Device | undefined; webhook: Webhook }
+export interface EventContext {
+  event: DeviceEvent;
+  device: Device | undefined;
+  webhook: Webhook;
+}
 
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : undefined);
 
 /** Kobiton's eventDescription: "Online", "Utilizing", "temp updated", ... */
 export function describe(e: DeviceEvent): string {
   switch (e.kind) {
-    case 'device.status.online': return 'Online';
-    case 'device.status.offline': return 'Offline';
-    case 'device.state.utilizing': return 'Utilizing';
-    case 'device.state.unplugged': return 'Unplugged';
-    case 'device.added': return 'Device added';
-    case 'device.deleted': return 'Device deleted';
-    case 'device.first_connection': return 'First connection';
-    case 'datastream.update': return `${e.key} updated`;
-    case 'log.event': return typeof e.value === 'string' && e.value ? e.value : e.key;
-    default: return e.kind;
+    case 'device.status.online':
+      return 'Online';
+    case 'device.status.offline':
+      return 'Offline';
+    case 'device.state.utilizing':
+      return 'Utilizing';
+    case 'device.state.unplugged':
+      return 'Unplugged';
+    case 'device.added':
+      return 'Device added';
+    case 'device.deleted':
+      return 'Device deleted';
+    case 'device.first_connection':
+      return 'First connection';
+    case 'datastream.update':
+      return `${e.key} updated`;
+    case 'log.event':
+      return typeof e.value === 'string' && e.value ? e.value : e.key;
+    default:
+      return e.kind;
   }
 }
 
@@ -48,39 +62,66 @@ export function placeholders(ctx: EventContext): Resolve {
       const multi = /^pinValue\[(\d+)\]$/.exec(field);
       if (multi) return element(pinValue ?? (e.key ? d?.values[e.key]?.value : undefined), Number(multi[1]));
       switch (field) {
-        case 'id': return e.deviceId;
-        case 'name': return d?.name;
-        case 'templateId': case 'productName': return d?.templateId ?? '';
-        case 'dataStreamId': case 'pin': return e.kind === 'datastream.update' ? e.key : undefined;
-        case 'pinValue': return pinValue;
-        case 'dateCreated': return d?.createdAt;
-        case 'state': return d?.status;
-        case 'type': return d?.type;
-        case 'tags': return d?.groupIds.join(',');
-        default: return undefined;
+        case 'id':
+          return e.deviceId;
+        case 'name':
+          return d?.name;
+        case 'templateId':
+        case 'productName':
+          return d?.templateId ?? '';
+        case 'dataStreamId':
+        case 'pin':
+          return e.kind === 'datastream.update' ? e.key : undefined;
+        case 'pinValue':
+          return pinValue;
+        case 'dateCreated':
+          return d?.createdAt;
+        case 'state':
+          return d?.status;
+        case 'type':
+          return d?.type;
+        case 'tags':
+          return d?.groupIds.join(',');
+        default:
+          return undefined;
       }
     }
     if (name.startsWith('user_')) {
       if (!user) return undefined;
       switch (name.slice(5)) {
-        case 'id': return user.id;
-        case 'email': return user.email;
-        case 'name': return user.name;
-        case 'dateCreated': return user.createdAt;
-        case 'object': return user;
-        default: return undefined;
+        case 'id':
+          return user.id;
+        case 'email':
+          return user.email;
+        case 'name':
+          return user.name;
+        case 'dateCreated':
+          return user.createdAt;
+        case 'object':
+          return user;
+        default:
+          return undefined;
       }
     }
     switch (name) {
-      case 'timestamp_unix': return Math.floor(e.ts / 1000);
-      case 'timestamp_iso8601': return iso(e.ts);
-      case 'event_activity': return e.kind;
-      case 'event_code': return e.kind === 'log.event' ? e.key : undefined;
-      case 'event_description': return describe(e);
-      case 'org_id': return w.orgId;
-      case 'webhook_id': return w.id;
-      case 'webhook_name': return w.name;
-      default: return undefined;
+      case 'timestamp_unix':
+        return Math.floor(e.ts / 1000);
+      case 'timestamp_iso8601':
+        return iso(e.ts);
+      case 'event_activity':
+        return e.kind;
+      case 'event_code':
+        return e.kind === 'log.event' ? e.key : undefined;
+      case 'event_description':
+        return describe(e);
+      case 'org_id':
+        return w.orgId;
+      case 'webhook_id':
+        return w.id;
+      case 'webhook_name':
+        return w.name;
+      default:
+        return undefined;
     }
   };
 }
@@ -90,8 +131,15 @@ export function defaultPayload(ctx: EventContext): Record<string, unknown> {
   const { event: e, device: d, webhook: w } = ctx;
   const eventType = e.kind.startsWith('user.') ? 'USER' : e.kind === 'organization.added' ? 'ORGANIZATION' : 'DEVICE';
   return {
-    creationTime: new Date(e.ts).toISOString(), eventType, eventActivity: e.kind, eventDescription: describe(e),
-    deviceUdid: e.deviceId || null, deviceName: d?.name ?? null, orgId: w.orgId, webhookId: w.id, webhookName: w.name,
+    creationTime: new Date(e.ts).toISOString(),
+    eventType,
+    eventActivity: e.kind,
+    eventDescription: describe(e),
+    deviceUdid: e.deviceId || null,
+    deviceName: d?.name ?? null,
+    orgId: w.orgId,
+    webhookId: w.id,
+    webhookName: w.name,
     data: { key: e.key || null, value: e.value ?? null, ts: e.ts, seq: e.seq, templateId: d?.templateId ?? null },
   };
 }

@@ -1,15 +1,25 @@
 import { renderJson, renderText, renderUrl } from './template.js';
 
-const values: Record<string, unknown> = { device_name: 'Lab "A"\n', device_pinValue: 21.5, s: 'a&b=c/d?e#f', obj: { x: 1 } };
+const values: Record<string, unknown> = {
+  device_name: 'Lab "A"\n',
+  device_pinValue: 21.5,
+  s: 'a&b=c/d?e#f',
+  obj: { x: 1 },
+};
 const resolve = (n: string) => values[n];
 
 describe('template', () => {
   it('percent-encodes values in URLs', () => {
-    expect(renderUrl('https://x.test/{s}?v={device_pinValue}&u={unknown}', resolve)).toBe('https://x.test/a%26b%3Dc%2Fd%3Fe%23f?v=21.5&u={unknown}');
+    expect(renderUrl('https://x.test/{s}?v={device_pinValue}&u={unknown}', resolve)).toBe(
+      'https://x.test/a%26b%3Dc%2Fd%3Fe%23f?v=21.5&u={unknown}',
+    );
   });
 
   it('escapes JSON by place: inside strings and as literals', () => {
-    const out = renderJson('{"name": "{device_name} x", "t": {device_pinValue}, "s": {s}, "o": {obj}, "u": "{unknown}"}', resolve);
+    const out = renderJson(
+      '{"name": "{device_name} x", "t": {device_pinValue}, "s": {s}, "o": {obj}, "u": "{unknown}"}',
+      resolve,
+    );
     expect(JSON.parse(out)).toEqual({ name: 'Lab "A"\n x', t: 21.5, s: 'a&b=c/d?e#f', o: { x: 1 }, u: '{unknown}' });
   });
 

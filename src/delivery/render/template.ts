@@ -5,11 +5,15 @@ export type Resolve = (name: string) => unknown;
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?)\}/g;
 
-const text = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const text = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /** URL: every value percent-encoded, so it cannot add a path segment, a query parameter or a fragment. */
 export function renderUrl(template: string, resolve: Resolve): string {
-  return template.replace(PLACEHOLDER, (m, name: string) => { const v = resolve(name); return v === undefined ? m : encodeURIComponent(text(v)); });
+  return template.replace(PLACEHOLDER, (m, name: string) => {
+    const v = resolve(name);
+    return v === undefined ? m : encodeURIComponent(text(v));
+  });
 }
 
 /** Header values and plain text: CR, LF and other control characters removed from header values only. */
@@ -33,8 +37,14 @@ export function renderJson(template: string, resolve: Resolve): string {
   let last = 0;
   for (let i = 0; i < template.length; i++) {
     const ch = template[i];
-    if (inString && ch === '\\') { i++; continue; }
-    if (ch === '"') { inString = !inString; continue; }
+    if (inString && ch === '\\') {
+      i++;
+      continue;
+    }
+    if (ch === '"') {
+      inString = !inString;
+      continue;
+    }
     if (ch !== '{') continue;
     PLACEHOLDER.lastIndex = i;
     const m = PLACEHOLDER.exec(template);

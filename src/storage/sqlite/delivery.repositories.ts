@@ -2,24 +2,46 @@ import type Database from 'better-sqlite3';
 import type { Delivery, DeliveryAttempt, DeliveryQuery, NewDelivery } from '../../delivery/delivery.model.js';
 import type { TriggerState } from '../../triggers/trigger-state.model.js';
 import type { InboundWebhook } from '../../inbound/inbound-webhook.model.js';
-import type { DeliveryRepository, InboundWebhookRepository, Notification, NotificationRepository, TriggerStateRepository } from '../ports.js';
+import type {
+  DeliveryRepository,
+  InboundWebhookRepository,
+  Notification,
+  NotificationRepository,
+  TriggerStateRepository,
+} from '../ports.js';
 
 const parse = <T>(rows: unknown[]): T[] => (rows as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
 
 type Row = Record<string, unknown>;
 
 const toDelivery = (r: Row): Delivery => ({
-  id: r.id as number, orgId: r.org_id as number, webhookId: r.webhook_id as number, messageId: r.message_id as string,
-  event: r.event as string, deviceId: r.device_id as string, request: JSON.parse(r.request as string) as Delivery['request'],
-  status: r.status as Delivery['status'], attempts: r.attempts as number, roundStart: r.round_start as number,
-  nextAttemptAt: r.next_attempt_at as number | null, lastStatusCode: r.last_status_code as number | null,
-  lastError: r.last_error as string | null, dropReason: r.drop_reason as string | null,
-  createdAt: r.created_at as number, updatedAt: r.updated_at as number,
+  id: r.id as number,
+  orgId: r.org_id as number,
+  webhookId: r.webhook_id as number,
+  messageId: r.message_id as string,
+  event: r.event as string,
+  deviceId: r.device_id as string,
+  request: JSON.parse(r.request as string) as Delivery['request'],
+  status: r.status as Delivery['status'],
+  attempts: r.attempts as number,
+  roundStart: r.round_start as number,
+  nextAttemptAt: r.next_attempt_at as number | null,
+  lastStatusCode: r.last_status_code as number | null,
+  lastError: r.last_error as string | null,
+  dropReason: r.drop_reason as string | null,
+  createdAt: r.created_at as number,
+  updatedAt: r.updated_at as number,
 });
 
 const toAttempt = (r: Row): DeliveryAttempt => ({
-  deliveryId: r.delivery_id as number, n: r.n as number, ts: r.ts as number, durationMs: r.duration_ms as number,
-  statusCode: r.status_code as number | null, response: r.response as string, error: r.error as string | null, nextRetryAt: r.next_retry_at as number | null,
+  deliveryId: r.delivery_id as number,
+  n: r.n as number,
+  ts: r.ts as number,
+  durationMs: r.duration_ms as number,
+  statusCode: r.status_code as number | null,
+  response: r.response as string,
+  error: r.error as string | null,
+  nextRetryAt: r.next_retry_at as number | null,
 });
 
 /** The outbox: statements prepared once; every write of one call is one transaction (group commit). */
@@ -28,56 +50,109 @@ export class SqliteDeliveries implements DeliveryRepository {
   private readonly saveTx: (deliveries: Delivery[], attempts: DeliveryAttempt[]) => void;
 
   constructor(private readonly db: Database.Database) {
-    const insert = db.prepare(`INSERT INTO deliveries (org_id, webhook_id, message_id, event, device_id, request, status, attempts, round_start,
+    const insert =
+      db.prepare(`INSERT INTO deliveries (org_id, webhook_id, message_id, event, device_id, request, status, attempts, round_start,
       next_attempt_at, last_status_code, last_error, drop_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const update = db.prepare(`UPDATE deliveries SET status = ?, attempts = ?, round_start = ?, next_attempt_at = ?, last_status_code = ?,
+    const update =
+      db.prepare(`UPDATE deliveries SET status = ?, attempts = ?, round_start = ?, next_attempt_at = ?, last_status_code = ?,
       last_error = ?, drop_reason = ?, updated_at = ? WHERE id = ?`);
-    const putAttempt = db.prepare(`INSERT OR REPLACE INTO delivery_attempts (delivery_id, n, ts, duration_ms, status_code, response, error, next_retry_at)
+    const putAttempt =
+      db.prepare(`INSERT OR REPLACE INTO delivery_attempts (delivery_id, n, ts, duration_ms, status_code, response, error, next_retry_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertTx = db.transaction((rows: NewDelivery[]) => rows.map((d) => {
-      const r = insert.run(d.orgId, d.webhookId, d.messageId, d.event, d.deviceId, JSON.stringify(d.request), d.status, d.attempts, d.roundStart,
-        d.nextAttemptAt, d.lastStatusCode, d.lastError, d.dropReason, d.createdAt, d.updatedAt);
-      return { ...d, id: Number(r.lastInsertRowid) };
-    }));
+    this.insertTx = db.transaction((rows: NewDelivery[]) =>
+      rows.map((d) => {
+        const r = insert.run(
+          d.orgId,
+          d.webhookId,
+          d.messageId,
+          d.event,
+          d.deviceId,
+          JSON.stringify(d.request),
+          d.status,
+          d.attempts,
+          d.roundStart,
+          d.nextAttemptAt,
+          d.lastStatusCode,
+          d.lastError,
+          d.dropReason,
+          d.createdAt,
+          d.updatedAt,
+        );
+        return { ...d, id: Number(r.lastInsertRowid) };
+      }),
+    );
     this.saveTx = db.transaction((deliveries: Delivery[], attempts: DeliveryAttempt[]) => {
-      for (const d of deliveries) update.run(d.status, d.attempts, d.roundStart, d.nextAttemptAt, d.lastStatusCode, d.lastError, d.dropReason, d.updatedAt, d.id);
-      for (const a of attempts) putAttempt.run(a.deliveryId, a.n, a.ts, a.durationMs, a.statusCode, a.response, a.error, a.nextRetryAt);
+      for (const d of deliveries)
+        update.run(
+          d.status,
+          d.attempts,
+          d.roundStart,
+          d.nextAttemptAt,
+          d.lastStatusCode,
+          d.lastError,
+          d.dropReason,
+          d.updatedAt,
+          d.id,
+        );
+      for (const a of attempts)
+        putAttempt.run(a.deliveryId, a.n, a.ts, a.durationMs, a.statusCode, a.response, a.error, a.nextRetryAt);
     });
   }
 
-  async insertMany(rows: NewDelivery[]): Promise<Delivery[]> { return this.insertTx(rows); }
+  async insertMany(rows: NewDelivery[]): Promise<Delivery[]> {
+    return this.insertTx(rows);
+  }
 
-  async saveMany(deliveries: Delivery[], attempts: DeliveryAttempt[]): Promise<void> { this.saveTx(deliveries, attempts); }
+  async saveMany(deliveries: Delivery[], attempts: DeliveryAttempt[]): Promise<void> {
+    this.saveTx(deliveries, attempts);
+  }
 
   async unfinished(): Promise<Delivery[]> {
-    return (this.db.prepare("SELECT * FROM deliveries WHERE status IN ('pending', 'held') ORDER BY id").all() as Row[]).map(toDelivery);
+    return (
+      this.db.prepare("SELECT * FROM deliveries WHERE status IN ('pending', 'held') ORDER BY id").all() as Row[]
+    ).map(toDelivery);
   }
 
   async find(orgId: number, webhookId: number, q: DeliveryQuery): Promise<{ items: Delivery[]; total: number }> {
     const where = ['org_id = ?', 'webhook_id = ?'];
     const args: unknown[] = [orgId, webhookId];
-    if (q.status) { where.push('status = ?'); args.push(q.status); }
-    if (q.since !== undefined) { where.push('created_at >= ?'); args.push(q.since); }
+    if (q.status) {
+      where.push('status = ?');
+      args.push(q.status);
+    }
+    if (q.since !== undefined) {
+      where.push('created_at >= ?');
+      args.push(q.since);
+    }
     const sql = where.join(' AND ');
     const total = (this.db.prepare(`SELECT count(*) n FROM deliveries WHERE ${sql}`).get(...args) as { n: number }).n;
-    const items = (this.db.prepare(`SELECT * FROM deliveries WHERE ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
-      .all(...args, q.size, q.page * q.size) as Row[]).map(toDelivery);
+    const items = (
+      this.db
+        .prepare(`SELECT * FROM deliveries WHERE ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
+        .all(...args, q.size, q.page * q.size) as Row[]
+    ).map(toDelivery);
     return { items, total };
   }
 
   async findById(orgId: number, webhookId: number, id: number): Promise<Delivery | null> {
-    const r = this.db.prepare('SELECT * FROM deliveries WHERE org_id = ? AND webhook_id = ? AND id = ?').get(orgId, webhookId, id) as Row | undefined;
+    const r = this.db
+      .prepare('SELECT * FROM deliveries WHERE org_id = ? AND webhook_id = ? AND id = ?')
+      .get(orgId, webhookId, id) as Row | undefined;
     return r ? toDelivery(r) : null;
   }
 
   async attempts(deliveryId: number): Promise<DeliveryAttempt[]> {
-    return (this.db.prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY n').all(deliveryId) as Row[]).map(toAttempt);
+    return (
+      this.db.prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY n').all(deliveryId) as Row[]
+    ).map(toAttempt);
   }
 
   async prune(ts: number): Promise<number> {
     return this.db.transaction(() => {
       const finished = "status IN ('delivered', 'failed', 'dropped') AND updated_at < ?";
-      this.db.prepare(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE ${finished})`).run(ts);
+      this.db
+        .prepare(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE ${finished})`)
+        .run(ts);
       return this.db.prepare(`DELETE FROM deliveries WHERE ${finished}`).run(ts).changes;
     })();
   }
@@ -91,8 +166,12 @@ export class SqliteTriggerStates implements TriggerStateRepository {
       for (const s of states) put.run(s.webhookId, s.deviceId, JSON.stringify(s));
     });
   }
-  async all(): Promise<TriggerState[]> { return parse(this.db.prepare('SELECT doc FROM trigger_states').all()); }
-  async saveMany(states: TriggerState[]): Promise<void> { this.saveTx(states); }
+  async all(): Promise<TriggerState[]> {
+    return parse(this.db.prepare('SELECT doc FROM trigger_states').all());
+  }
+  async saveMany(states: TriggerState[]): Promise<void> {
+    this.saveTx(states);
+  }
   async deleteForWebhook(webhookId: number): Promise<void> {
     this.db.prepare('DELETE FROM trigger_states WHERE webhook_id = ?').run(webhookId);
   }
@@ -102,33 +181,52 @@ export class SqliteNotifications implements NotificationRepository {
   constructor(private readonly db: Database.Database) {}
   async create(n: Omit<Notification, 'id'>): Promise<Notification> {
     return this.db.transaction(() => {
-      const id = Number(this.db.prepare('INSERT INTO notifications (org_id, user_id, created_at, doc) VALUES (?, ?, ?, \'\')')
-        .run(n.orgId, n.userId, n.createdAt).lastInsertRowid);
+      const id = Number(
+        this.db
+          .prepare("INSERT INTO notifications (org_id, user_id, created_at, doc) VALUES (?, ?, ?, '')")
+          .run(n.orgId, n.userId, n.createdAt).lastInsertRowid,
+      );
       const saved = { ...n, id };
       this.db.prepare('UPDATE notifications SET doc = ? WHERE id = ?').run(JSON.stringify(saved), id);
       return saved;
     })();
   }
   async listForUser(orgId: number, userId: number): Promise<Notification[]> {
-    return parse(this.db.prepare('SELECT doc FROM notifications WHERE org_id = ? AND user_id = ? ORDER BY id DESC LIMIT 200').all(orgId, userId));
+    return parse(
+      this.db
+        .prepare('SELECT doc FROM notifications WHERE org_id = ? AND user_id = ? ORDER BY id DESC LIMIT 200')
+        .all(orgId, userId),
+    );
   }
 }
 
 export class SqliteInboundWebhooks implements InboundWebhookRepository {
   constructor(private readonly db: Database.Database) {}
   async create(w: InboundWebhook): Promise<InboundWebhook> {
-    this.db.prepare('INSERT INTO inbound_webhooks (id, org_id, token, doc) VALUES (?, ?, ?, ?)').run(w.id, w.orgId, w.token, JSON.stringify(w));
+    this.db
+      .prepare('INSERT INTO inbound_webhooks (id, org_id, token, doc) VALUES (?, ?, ?, ?)')
+      .run(w.id, w.orgId, w.token, JSON.stringify(w));
     return w;
   }
-  async list(orgId: number): Promise<InboundWebhook[]> { return parse(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE org_id = ?').all(orgId)); }
+  async list(orgId: number): Promise<InboundWebhook[]> {
+    return parse(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE org_id = ?').all(orgId));
+  }
   async findById(orgId: number, id: string): Promise<InboundWebhook | null> {
-    return parse<InboundWebhook>(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE org_id = ? AND id = ?').all(orgId, id))[0] ?? null;
+    return (
+      parse<InboundWebhook>(
+        this.db.prepare('SELECT doc FROM inbound_webhooks WHERE org_id = ? AND id = ?').all(orgId, id),
+      )[0] ?? null
+    );
   }
   async findByToken(token: string): Promise<InboundWebhook | null> {
-    return parse<InboundWebhook>(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE token = ?').all(token))[0] ?? null;
+    return (
+      parse<InboundWebhook>(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE token = ?').all(token))[0] ?? null
+    );
   }
   async update(w: InboundWebhook): Promise<void> {
-    this.db.prepare('UPDATE inbound_webhooks SET doc = ? WHERE org_id = ? AND id = ?').run(JSON.stringify(w), w.orgId, w.id);
+    this.db
+      .prepare('UPDATE inbound_webhooks SET doc = ? WHERE org_id = ? AND id = ?')
+      .run(JSON.stringify(w), w.orgId, w.id);
   }
   async delete(orgId: number, id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM inbound_webhooks WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;

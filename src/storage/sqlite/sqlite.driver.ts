@@ -1,12 +1,27 @@
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.js';
 import {
-  type Agent, type AgentRepository, type ApiToken, type ApiTokenRepository, type Device, type DeviceRepository,
-  DuplicateKeyError, type Organization, type OrganizationRepository, type StorageDriver,
-  type User, type UserRepository, type WebhookRepository,
+  type Agent,
+  type AgentRepository,
+  type ApiToken,
+  type ApiTokenRepository,
+  type Device,
+  type DeviceRepository,
+  DuplicateKeyError,
+  type Organization,
+  type OrganizationRepository,
+  type StorageDriver,
+  type User,
+  type UserRepository,
+  type WebhookRepository,
 } from '../ports.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
-import { SqliteDeliveries, SqliteInboundWebhooks, SqliteNotifications, SqliteTriggerStates } from './delivery.repositories.js';
+import {
+  SqliteDeliveries,
+  SqliteInboundWebhooks,
+  SqliteNotifications,
+  SqliteTriggerStates,
+} from './delivery.repositories.js';
 
 type Row = Record<string, unknown>;
 
@@ -14,8 +29,11 @@ function unique<T>(key: string, run: () => T): T {
   try {
     return run();
   } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') ||
-        (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateKeyError(key);
+    if (
+      (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') ||
+      (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+    )
+      throw new DuplicateKeyError(key);
     throw err;
   }
 }
@@ -37,15 +55,22 @@ class SqliteOrganizations implements OrganizationRepository {
 }
 
 const toUser = (r: Row): User => ({
-  id: r.id as number, orgId: r.org_id as number, email: r.email as string, name: r.name as string, createdAt: r.created_at as number,
+  id: r.id as number,
+  orgId: r.org_id as number,
+  email: r.email as string,
+  name: r.name as string,
+  createdAt: r.created_at as number,
 });
 
 class SqliteUsers implements UserRepository {
   constructor(private readonly db: Database.Database) {}
   async create(u: Omit<User, 'id' | 'createdAt'>): Promise<User> {
     const createdAt = Date.now();
-    const r = unique('email', () => this.db.prepare('INSERT INTO users (org_id, email, name, created_at) VALUES (?, ?, ?, ?)')
-      .run(u.orgId, u.email, u.name, createdAt));
+    const r = unique('email', () =>
+      this.db
+        .prepare('INSERT INTO users (org_id, email, name, created_at) VALUES (?, ?, ?, ?)')
+        .run(u.orgId, u.email, u.name, createdAt),
+    );
     return { ...u, id: Number(r.lastInsertRowid), createdAt };
   }
   async list(orgId: number): Promise<User[]> {
@@ -59,7 +84,11 @@ class SqliteUsers implements UserRepository {
     const current = await this.findById(orgId, id);
     if (!current) return null;
     const next = { ...current, ...patch };
-    unique('email', () => this.db.prepare('UPDATE users SET email = ?, name = ? WHERE org_id = ? AND id = ?').run(next.email, next.name, orgId, id));
+    unique('email', () =>
+      this.db
+        .prepare('UPDATE users SET email = ?, name = ? WHERE org_id = ? AND id = ?')
+        .run(next.email, next.name, orgId, id),
+    );
     return next;
   }
   async delete(orgId: number, id: number): Promise<boolean> {
@@ -68,15 +97,20 @@ class SqliteUsers implements UserRepository {
 }
 
 const toToken = (r: Row): ApiToken => ({
-  id: r.id as number, orgId: r.org_id as number, name: r.name as string, scopes: JSON.parse(r.scopes as string) as string[],
-  tokenHash: r.token_hash as string, createdAt: r.created_at as number,
+  id: r.id as number,
+  orgId: r.org_id as number,
+  name: r.name as string,
+  scopes: JSON.parse(r.scopes as string) as string[],
+  tokenHash: r.token_hash as string,
+  createdAt: r.created_at as number,
 });
 
 class SqliteTokens implements ApiTokenRepository {
   constructor(private readonly db: Database.Database) {}
   async create(t: Omit<ApiToken, 'id' | 'createdAt'>): Promise<ApiToken> {
     const createdAt = Date.now();
-    const r = this.db.prepare('INSERT INTO api_tokens (org_id, name, scopes, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+    const r = this.db
+      .prepare('INSERT INTO api_tokens (org_id, name, scopes, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(t.orgId, t.name, JSON.stringify(t.scopes), t.tokenHash, createdAt);
     return { ...t, id: Number(r.lastInsertRowid), createdAt };
   }
@@ -94,14 +128,22 @@ class SqliteTokens implements ApiTokenRepository {
 
 /** Devices and agents are stored as JSON documents keyed by id: the registry reads them all at start. */
 class SqliteDocuments<T extends { id: string; orgId: number }> {
-  constructor(protected readonly db: Database.Database, private readonly table: 'devices' | 'agents') {}
+  constructor(
+    protected readonly db: Database.Database,
+    private readonly table: 'devices' | 'agents',
+  ) {}
   async create(doc: T): Promise<T> {
-    unique('id', () => this.db.prepare(`INSERT INTO ${this.table} (id, org_id, doc) VALUES (?, ?, ?)`)
-      .run(doc.id, doc.orgId, JSON.stringify(doc)));
+    unique('id', () =>
+      this.db
+        .prepare(`INSERT INTO ${this.table} (id, org_id, doc) VALUES (?, ?, ?)`)
+        .run(doc.id, doc.orgId, JSON.stringify(doc)),
+    );
     return doc;
   }
   async all(): Promise<T[]> {
-    return (this.db.prepare(`SELECT doc FROM ${this.table}`).all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
+    return (this.db.prepare(`SELECT doc FROM ${this.table}`).all() as { doc: string }[]).map(
+      (r) => JSON.parse(r.doc) as T,
+    );
   }
   async update(doc: T): Promise<void> {
     this.db.prepare(`UPDATE ${this.table} SET doc = ? WHERE id = ?`).run(JSON.stringify(doc), doc.id);
@@ -116,7 +158,9 @@ class SqliteDevices extends SqliteDocuments<Device> implements DeviceRepository 
   private readonly batch = this.db.transaction((devices: Device[]) => {
     for (const d of devices) this.updateDoc.run(JSON.stringify(d), d.id);
   });
-  constructor(db: Database.Database) { super(db, 'devices'); }
+  constructor(db: Database.Database) {
+    super(db, 'devices');
+  }
   async saveMany(devices: Device[]): Promise<void> {
     this.batch(devices);
   }
@@ -125,32 +169,47 @@ class SqliteDevices extends SqliteDocuments<Device> implements DeviceRepository 
 class SqliteWebhooks implements WebhookRepository {
   constructor(private readonly db: Database.Database) {}
   async create(w: Omit<Webhook, 'id'>): Promise<Webhook> {
-    return unique('name', () => this.db.transaction(() => {
-      const r = this.db.prepare('INSERT INTO webhooks (org_id, name, doc) VALUES (?, ?, ?)').run(w.orgId, w.name, '{}');
-      const webhook = { ...w, id: Number(r.lastInsertRowid) };
-      this.db.prepare('UPDATE webhooks SET doc = ? WHERE id = ?').run(JSON.stringify(webhook), webhook.id);
-      return webhook;
-    })());
+    return unique('name', () =>
+      this.db.transaction(() => {
+        const r = this.db
+          .prepare('INSERT INTO webhooks (org_id, name, doc) VALUES (?, ?, ?)')
+          .run(w.orgId, w.name, '{}');
+        const webhook = { ...w, id: Number(r.lastInsertRowid) };
+        this.db.prepare('UPDATE webhooks SET doc = ? WHERE id = ?').run(JSON.stringify(webhook), webhook.id);
+        return webhook;
+      })(),
+    );
   }
   async findById(orgId: number, id: number): Promise<Webhook | null> {
-    const r = this.db.prepare('SELECT doc FROM webhooks WHERE org_id = ? AND id = ?').get(orgId, id) as { doc: string } | undefined;
+    const r = this.db.prepare('SELECT doc FROM webhooks WHERE org_id = ? AND id = ?').get(orgId, id) as
+      { doc: string } | undefined;
     return r ? (JSON.parse(r.doc) as Webhook) : null;
   }
   async list(orgId: number): Promise<Webhook[]> {
-    return (this.db.prepare('SELECT doc FROM webhooks WHERE org_id = ? ORDER BY id').all(orgId) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Webhook);
+    return (
+      this.db.prepare('SELECT doc FROM webhooks WHERE org_id = ? ORDER BY id').all(orgId) as { doc: string }[]
+    ).map((r) => JSON.parse(r.doc) as Webhook);
   }
   async update(w: Webhook): Promise<void> {
-    unique('name', () => this.db.prepare('UPDATE webhooks SET name = ?, doc = ? WHERE org_id = ? AND id = ?').run(w.name, JSON.stringify(w), w.orgId, w.id));
+    unique('name', () =>
+      this.db
+        .prepare('UPDATE webhooks SET name = ?, doc = ? WHERE org_id = ? AND id = ?')
+        .run(w.name, JSON.stringify(w), w.orgId, w.id),
+    );
   }
   async delete(orgId: number, id: number): Promise<boolean> {
     return this.db.prepare('DELETE FROM webhooks WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;
   }
   async all(): Promise<Webhook[]> {
-    return (this.db.prepare('SELECT doc FROM webhooks ORDER BY id').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Webhook);
+    return (this.db.prepare('SELECT doc FROM webhooks ORDER BY id').all() as { doc: string }[]).map(
+      (r) => JSON.parse(r.doc) as Webhook,
+    );
   }
   async saveMany(webhooks: Webhook[]): Promise<void> {
     const stmt = this.db.prepare('UPDATE webhooks SET doc = ? WHERE id = ?');
-    this.db.transaction(() => { for (const w of webhooks) stmt.run(JSON.stringify(w), w.id); })();
+    this.db.transaction(() => {
+      for (const w of webhooks) stmt.run(JSON.stringify(w), w.id);
+    })();
   }
 }
 

@@ -1,6 +1,17 @@
 import {
-  type ArgumentsHost, Body, Catch, type CallHandler, Controller, type ExceptionFilter, type ExecutionContext, HttpCode,
-  type NestInterceptor, Post, Req, UseFilters, UseInterceptors,
+  type ArgumentsHost,
+  Body,
+  Catch,
+  type CallHandler,
+  Controller,
+  type ExceptionFilter,
+  type ExecutionContext,
+  HttpCode,
+  type NestInterceptor,
+  Post,
+  Req,
+  UseFilters,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -70,21 +81,32 @@ export class BoldWebhooksController {
   @Post()
   @HttpCode(200)
   @RequireScope('webhooks.post')
-  async create(@Req() req: AuthedRequest, @Body() dto: CreateBoldWebhookDto): Promise<{ id: number; secretHmac: string }> {
+  async create(
+    @Req() req: AuthedRequest,
+    @Body() dto: CreateBoldWebhookDto,
+  ): Promise<{ id: number; secretHmac: string }> {
     if (dto.organizationId !== req.auth.orgId) throw new ApiError(403, 'Forbidden', 'Insufficient rights');
-    const codes = { DeviceActivationEvents: 'activation', DeviceDeactivationEvents: 'deactivation', DeviceTamperEvents: 'tamper' } as const;
+    const codes = {
+      DeviceActivationEvents: 'activation',
+      DeviceDeactivationEvents: 'deactivation',
+      DeviceTamperEvents: 'tamper',
+    } as const;
     const eventCodes = dto.topics.flatMap((t) => (t === 'DeviceStatusEvents' ? [] : [codes[t]]));
-    const created = await this.webhooks.create(req.auth.orgId, {
-      name: `Bold subscription ${randomBytes(4).toString('hex')}`,
-      trigger: 'DEVICE_EVENTS',
-      url: dto.webhookUrl,
-      dataTrigger: {
-        ...(dto.topics.includes('DeviceStatusEvents') ? { statuses: [...DEVICE_STATUSES] } : {}),
-        ...(eventCodes.length ? { eventCodes: [...new Set(eventCodes)] } : {}),
-        ...(dto.deviceIds.length ? { deviceIds: dto.deviceIds.map(String) } : {}),
-        ...(dto.deviceGroupIds?.length ? { deviceGroupIds: dto.deviceGroupIds.map(String) } : {}),
+    const created = await this.webhooks.create(
+      req.auth.orgId,
+      {
+        name: `Bold subscription ${randomBytes(4).toString('hex')}`,
+        trigger: 'DEVICE_EVENTS',
+        url: dto.webhookUrl,
+        dataTrigger: {
+          ...(dto.topics.includes('DeviceStatusEvents') ? { statuses: [...DEVICE_STATUSES] } : {}),
+          ...(eventCodes.length ? { eventCodes: [...new Set(eventCodes)] } : {}),
+          ...(dto.deviceIds.length ? { deviceIds: dto.deviceIds.map(String) } : {}),
+          ...(dto.deviceGroupIds?.length ? { deviceGroupIds: dto.deviceGroupIds.map(String) } : {}),
+        },
       },
-    }, { httpSecret: dto.secretHttp });
+      { httpSecret: dto.secretHttp },
+    );
     return { id: created.id, secretHmac: created.secret! };
   }
 }
