@@ -16,7 +16,7 @@ const CONCURRENCY = 64;
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 const here = new URL('.', import.meta.url).pathname;
 const { startGateway } = await import(join(here, '../dist/gateway.js'));
-const { SqliteDriver } = await import(join(here, '../dist/storage/sqlite/sqlite.driver.js'));
+const { openSqlite } = await import(join(here, '../dist/storage/sqlite/sqlite.driver.js'));
 
 const receiverProc = fork(join(here, 'servers/receiver.mjs'));
 const { port } = await new Promise((r) => receiverProc.once('message', r));
@@ -107,7 +107,7 @@ async function preloaded(paths, perPath, extra) {
   for (const p of paths)
     hooks.push(await api(gw, '/webhooks', { name: `bench ${p}`, trigger: 'DEVICE_ADDED', url: `${RX}${p}` }));
   await gw.close();
-  const storage = new SqliteDriver(join(dir, 'gateway.db'));
+  const storage = openSqlite(dir);
   const now = Date.now();
   for (const w of hooks) {
     await storage.deliveries.insertMany(

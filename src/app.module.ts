@@ -1,86 +1,43 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
-import { BrokerService } from './broker/broker.service.js';
-import { GatewayConfig } from './config/gateway-config.js';
-import { DeviceRegistry } from './devices/device-registry.js';
-import { AgentsController, DevicesController } from './devices/devices.controller.js';
-import { DevicesService } from './devices/devices.service.js';
-import { PresenceTracker } from './devices/presence-tracker.js';
+import { BrokerModule } from './broker/broker.module.js';
+import { ConfigModule } from './config/config.module.js';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
+import { DevicesModule } from './devices/devices.module.js';
 import { EventsModule } from './events/events.module.js';
-import { IngestController } from './ingest/ingest.controller.js';
-import { IngestService } from './ingest/ingest.service.js';
-import { GatewayMetrics } from './observability/gateway-metrics.js';
-import { ObservabilityController } from './observability/observability.controller.js';
-import { STORAGE, type StorageDriver } from './storage/ports.js';
-import { ApiTokenGuard } from './tenancy/auth.guard.js';
-import { TenancyController } from './tenancy/tenancy.controller.js';
-import { TenancyService } from './tenancy/tenancy.service.js';
-import { SecretBox } from './common/secret-box.js';
-import { WebhooksController } from './webhooks/webhooks.controller.js';
-import { WebhooksService } from './webhooks/webhooks.service.js';
-import { WebhookCatalog } from './webhooks/webhook-catalog.js';
-import { BoldWebhooksController } from './webhooks/bold/bold-webhooks.controller.js';
-import { TriggerEngine } from './triggers/trigger-engine.js';
-import { TriggerStateStore } from './triggers/trigger-state-store.js';
-import { deliveryProviders } from './delivery/delivery.providers.js';
-import { DeliveriesController } from './delivery/deliveries.controller.js';
-import { NotificationsController } from './notifications/notifications.controller.js';
-import { FailureNotifier } from './notifications/failure-notifier.js';
-import { DeviceCommandsController } from './inbound/device-commands.controller.js';
-import { DownlinkService } from './inbound/downlink.service.js';
-import { InboundCallService } from './inbound/inbound-call.service.js';
-import { InboundEndpointController } from './inbound/inbound-endpoint.controller.js';
-import { InboundWebhooksController } from './inbound/inbound-webhooks.controller.js';
-import { InboundWebhooksService } from './inbound/inbound-webhooks.service.js';
-import { LosantWebhooksController } from './inbound/losant-webhooks.controller.js';
+import { InboundModule } from './inbound/inbound.module.js';
+import { IngestModule } from './ingest/ingest.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { StorageModule } from './storage/storage.module.js';
+import { TenancyModule } from './tenancy/tenancy.module.js';
+import { TriggersModule } from './triggers/triggers.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
-/** The gateway, given its validated configuration and an opened storage driver. */
+/**
+ * The gateway. Start-up order follows the imports (Nest initializes a module after everything it imports):
+ * storage opens; the registry, the webhook catalog and the tenancy bootstrap load; the dispatcher resumes the
+ * outbox; the trigger engine subscribes; presence settles (onApplicationBootstrap); then the broker listens.
+ */
 @Module({})
 export class AppModule {
-  static register(config: GatewayConfig, storage: StorageDriver): DynamicModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }),
+        ConfigModule.forRoot(config),
+        StorageModule.forRoot(),
         EventsModule,
-      ],
-      controllers: [
-        TenancyController,
-        NotificationsController,
-        DevicesController,
-        AgentsController,
-        WebhooksController,
-        DeliveriesController,
-        BoldWebhooksController,
-        InboundWebhooksController,
-        LosantWebhooksController,
-        InboundEndpointController,
-        DeviceCommandsController,
-        ObservabilityController,
-        IngestController,
-      ],
-      providers: [
-        { provide: GatewayConfig, useValue: config },
-        { provide: STORAGE, useValue: storage },
-        { provide: APP_GUARD, useClass: ApiTokenGuard },
-        { provide: SecretBox, useValue: SecretBox.fromConfig(config.GATEWAY_SECRET_KEY, config.DATA_DIR) },
-        InboundWebhooksService,
-        InboundCallService,
-        DownlinkService,
-        WebhooksService,
-        WebhookCatalog,
-        TriggerStateStore,
-        TriggerEngine,
-        FailureNotifier,
-        ...deliveryProviders,
-        GatewayMetrics,
-        TenancyService,
-        DeviceRegistry,
-        PresenceTracker,
-        DevicesService,
-        IngestService,
-        BrokerService,
+        ObservabilityModule,
+        TenancyModule,
+        DevicesModule,
+        WebhooksModule,
+        NotificationsModule,
+        DeliveryModule,
+        TriggersModule,
+        IngestModule,
+        BrokerModule,
+        InboundModule,
       ],
     };
   }

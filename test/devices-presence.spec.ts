@@ -186,7 +186,7 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
   it('rotates a device token: the old one stops working and its live connection is closed', async () => {
     const d = await createDevice(gw);
     const live = await deviceClient(gw, d);
-    const closed = new Promise((r) => live.once('close', r));
+    const closed = new Promise<void>((r) => live.once('close', () => r()));
     const rotated = await gw.http().post(`/api/v1/organization/devices/${d.id}/token`).set(auth());
     expect(rotated.status).toBe(201);
     await expect(connectMqtt(gw, { username: d.id, password: d.token })).rejects.toMatchObject({ code: 4 });

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoDriver } from '../src/storage/mongo/mongo.driver.js';
-import { type Device, DuplicateKeyError, type StorageDriver } from '../src/storage/ports.js';
-import { SqliteDriver } from '../src/storage/sqlite/sqlite.driver.js';
+import { DuplicateKeyError } from '../src/common/duplicate-key.error.js';
+import type { Device } from '../src/devices/device.model.js';
+import { openMongo } from '../src/storage/mongo/mongo.driver.js';
+import { openSqlite } from '../src/storage/sqlite/sqlite.driver.js';
+import type { StorageDriver } from '../src/storage/storage-driver.js';
 
 /** One contract, every driver: nothing a service relies on may work on one adapter only. */
 function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () => void = () => {}) {
@@ -330,12 +332,12 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
 const dir = mkdtempSync(join(tmpdir(), 'gw-contract-'));
 contract(
   'sqlite',
-  async () => new SqliteDriver(join(dir, 'contract.db')),
+  async () => openSqlite(dir),
   () => rmSync(dir, { recursive: true, force: true }),
 );
 
 if (process.env.MONGODB_URI) {
-  contract('mongo', () => MongoDriver.connect(process.env.MONGODB_URI!));
+  contract('mongo', () => openMongo(process.env.MONGODB_URI!));
 } else {
   // Visible in every run: the mongo adapter was not exercised here.
   process.stdout.write(

@@ -1,22 +1,17 @@
-import type { AedesPublishPacket, Client } from 'aedes';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { DeviceRegistry } from '../devices/device-registry.js';
 import type { PresenceTracker } from '../devices/presence-tracker.js';
+import type { IngestRouter } from '../ingest/ingest-router.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
 
-/** What the broker's handlers need, handed to them once instead of looked up per packet. */
+/** What the broker's handlers need, handed to them once (by BrokerService) instead of looked up per packet. */
 export interface BrokerContext {
   config: GatewayConfig;
   registry: DeviceRegistry;
   presence: PresenceTracker;
   metrics: GatewayMetrics;
   tenancy: TenancyService;
-  /**
-   * Called with every PUBLISH that passed the ACL, before Aedes acknowledges it (for QoS 1 Aedes writes the
-   * PUBACK right after authorizePublish, so this is the last moment to make the message's effects durable).
-   */
-  accepted: AcceptedPublish;
+  /** Where every PUBLISH that passed the ACL goes, before Aedes acknowledges it. */
+  ingest: IngestRouter;
 }
-
-export type AcceptedPublish = (packet: AedesPublishPacket, client: Client, done: (err?: Error | null) => void) => void;

@@ -9,6 +9,16 @@ export interface DeviceTopic {
 }
 
 const PREFIX = 'devices/';
+
+/** Levels of a downlink path or an org topic: no wildcards, nothing a device id could not hold. */
+export const TOPIC_PATH_PATTERN = /^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/;
+export const TOPIC_PATH_RULE = 'topic levels of [A-Za-z0-9._:-] without wildcards';
+
+/** The topics the gateway writes: commands to a device, replies it awaits, and an org's own space. */
+export const downlinkTopic = (deviceId: string, path: string): string => `${PREFIX}${deviceId}/downlink/${path}`;
+export const downlinkFilter = (deviceId: string): string => `${PREFIX}${deviceId}/downlink/#`;
+export const orgTopic = (orgId: number, topic: string): string => `orgs/${orgId}/${topic}`;
+export const REPLY_FILTER = `${PREFIX}+/reply/+`;
 const KINDS = new Set(['status', 'ds', 'batch', 'event', 'info', 'downlink', 'reply']);
 
 /** Device id of a `devices/{id}/...` topic, or null. No allocation beyond the returned slice. */

@@ -1,10 +1,37 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 
+// Each variable is parsed once, here, into its type: handlers read booleans and numbers, never strings.
 const int = () =>
   Transform(({ value }) =>
     value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value,
   );
+const bool = () =>
+  Transform(({ value }) =>
+    typeof value !== 'string' ? value : value === 'true' ? true : value === 'false' ? false : value,
+  );
+const list = (item: (s: string) => unknown = (s) => s) =>
+  Transform(({ value }) =>
+    typeof value === 'string' && /^[^,]*(,[^,]+)*$/.test(value)
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map(item)
+      : value,
+  );
+const millis = (s: string) => (/^\d+$/.test(s) ? Number(s) : NaN);
 
 /** Every environment variable the gateway reads, with its rule and default. A wrong value stops start-up. */
 export class GatewayConfig {
@@ -29,27 +56,33 @@ export class GatewayConfig {
     message: 'GATEWAY_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)',
   })
   GATEWAY_SECRET_KEY?: string = undefined;
-  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_HTTP must be true or false' }) WEBHOOK_ALLOW_HTTP = 'false';
+  @bool() @IsBoolean({ message: 'WEBHOOK_ALLOW_HTTP must be true or false' }) WEBHOOK_ALLOW_HTTP = false;
   @int() @IsInt() @Min(1024) @Max(268435455) MQTT_MAX_PACKET_BYTES = 262144;
   @int() @IsInt() @Min(1) @Max(10000) MQTT_MAX_SUBSCRIPTIONS = 100;
   @int() @IsInt() @Min(100) MQTT_CONNECT_TIMEOUT_MS = 10000;
   @int() @IsInt() @Min(0) @Max(65535) MQTT_KEEPALIVE_LIMIT_S = 0;
   @int() @IsInt() @Min(0) PRESENCE_OFFLINE_GRACE_MS = 0;
   /** Lets clients without credentials into an isolated topic space (for MQTT conformance suites). Off by default. */
-  @IsIn(['true', 'false'], { message: 'MQTT_SANDBOX must be true or false' }) MQTT_SANDBOX = 'false';
-  @int() @IsInt() @Min(10) PRESENCE_FLUSH_MS = 200;
-  /** Delay before each attempt; its length is the number of attempts (Svix-like default). */
-  @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE_MS must be a comma-separated list of milliseconds' })
-  WEBHOOK_RETRY_SCHEDULE_MS = '0,5000,300000,1800000,7200000,18000000,36000000,36000000';
+  @bool() @IsBoolean({ message: 'MQTT_SANDBOX must be true or false' }) MQTT_SANDBOX = false;
+  /** Interval of every write-behind: presence and last values, webhook counters, trigger states. */
+  @int() @IsInt() @Min(10) WRITE_BEHIND_FLUSH_MS = 200;
+  /** Delay before each attempt, the first one included; its length is the number of attempts (Svix-like). */
+  @list(millis)
+  @ArrayMinSize(1, { message: 'WEBHOOK_RETRY_SCHEDULE_MS must be a comma-separated list of milliseconds' })
+  @IsInt({ each: true, message: 'WEBHOOK_RETRY_SCHEDULE_MS must be a comma-separated list of milliseconds' })
+  WEBHOOK_RETRY_SCHEDULE_MS: number[] = [0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000];
   /** CIDRs and host names that outbound webhooks may reach although private/loopback/link-local. */
-  @Matches(/^[A-Za-z0-9.:/*_-]*(,[A-Za-z0-9.:/*_-]+)*$/, {
+  @list()
+  @Matches(/^[A-Za-z0-9.:/*_-]+$/, {
+    each: true,
     message: 'WEBHOOK_ALLOWED_TARGETS must be a comma-separated list of CIDRs or host names',
   })
-  WEBHOOK_ALLOWED_TARGETS = '';
+  WEBHOOK_ALLOWED_TARGETS: string[] = [];
   @int() @IsInt() @Min(100) @Max(120000) WEBHOOK_TIMEOUT_MS = 10000;
   @int() @IsInt() @Min(0) @Max(1048576) WEBHOOK_MAX_RESPONSE_BYTES = 16384;
   @int() @IsInt() @Min(1) @Max(256) WEBHOOK_CONCURRENCY = 8;
-  @IsIn(['undici', 'axios'], { message: 'WEBHOOK_HTTP_CLIENT must be undici or axios' }) WEBHOOK_HTTP_CLIENT = 'undici';
+  @IsIn(['undici', 'axios'], { message: 'WEBHOOK_HTTP_CLIENT must be undici or axios' }) WEBHOOK_HTTP_CLIENT:
+    'undici' | 'axios' = 'undici';
   @int() @IsInt() @Min(1) @Max(3650) DELIVERY_RETENTION_DAYS = 30;
   @IsOptional()
   @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must start with smtp:// or smtps://' })

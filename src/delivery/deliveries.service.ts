@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
+import { listensTo } from '../webhooks/trigger-kinds.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import type { Delivery, DeliveryQuery } from './delivery.model.js';
+import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { type AttemptResult, Dispatcher } from './dispatcher.js';
 import { renderRequest } from './render/request-renderer.js';
 
@@ -13,12 +14,12 @@ const DAY_MS = 86_400_000;
 
 /** The delivery log over REST, replays (Svix-style recovery), Blynk's Test, and retention. */
 @Injectable()
-export class DeliveriesService implements OnApplicationShutdown {
+export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveriesService.name);
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     private readonly catalog: WebhookCatalog,
     private readonly dispatcher: Dispatcher,
     private readonly registry: DeviceRegistry,
@@ -26,9 +27,9 @@ export class DeliveriesService implements OnApplicationShutdown {
   ) {}
 
   /** Prunes finished deliveries older than DELIVERY_RETENTION_DAYS now and every hour. */
-  startRetention(): void {
+  onModuleInit(): void {
     const prune = () =>
-      this.storage.deliveries
+      this.deliveries
         .prune(Date.now() - this.config.DELIVERY_RETENTION_DAYS * DAY_MS)
         .then((n) => {
           if (n > 0) this.logger.log(`pruned ${n} finished deliveries`);
@@ -41,7 +42,7 @@ export class DeliveriesService implements OnApplicationShutdown {
 
   async list(orgId: number, webhookId: number, q: DeliveryQuery) {
     this.webhook(orgId, webhookId);
-    const { items, total } = await this.storage.deliveries.find(orgId, webhookId, q);
+    const { items, total } = await this.deliveries.find(orgId, webhookId, q);
     return { items: await Promise.all(items.map((d) => this.withAttempts(d))), page: q.page, size: q.size, total };
   }
 
@@ -61,7 +62,7 @@ export class DeliveriesService implements OnApplicationShutdown {
     let replayed = 0;
     for (const status of ['failed', 'held'] as const) {
       for (let page = 0; ; page++) {
-        const { items } = await this.storage.deliveries.find(orgId, webhookId, { status, since, page, size: 500 });
+        const { items } = await this.deliveries.find(orgId, webhookId, { status, since, page, size: 500 });
         for (const d of items) {
           this.dispatcher.replay(d);
           replayed++;
@@ -79,8 +80,8 @@ export class DeliveriesService implements OnApplicationShutdown {
     const event = {
       orgId,
       deviceId: device?.id ?? 'test-device',
-      kind: testKind(w),
-      key: w.dataTrigger?.dataStream ?? w.dataTrigger?.eventCode ?? '',
+      // The first (kind, key) the webhook listens to.
+      ...(listensTo(w)[0] ?? { kind: 'device.added' as const, key: '' }),
       value: w.dataTrigger?.condition?.value ?? 1,
       ts: Date.now(),
       seq: 0,
@@ -108,23 +109,16 @@ export class DeliveriesService implements OnApplicationShutdown {
 
   private async delivery(orgId: number, webhookId: number, id: number): Promise<Delivery> {
     this.webhook(orgId, webhookId);
-    const d = await this.storage.deliveries.findById(orgId, webhookId, id);
+    const d = await this.deliveries.findById(orgId, webhookId, id);
     if (!d) throw ApiError.notFound('Delivery');
     return d;
   }
 
   private async withAttempts(d: Delivery) {
-    return { ...d, attempts: await this.storage.deliveries.attempts(d.id), attemptCount: d.attempts };
+    return { ...d, attempts: await this.deliveries.attempts(d.id), attemptCount: d.attempts };
   }
 
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
   }
-}
-
-function testKind(w: Webhook) {
-  if (w.trigger.includes('DATASTREAM')) return 'datastream.update' as const;
-  if (w.trigger.includes('LOG_EVENT')) return 'log.event' as const;
-  if (w.trigger === 'DEVICE_STATUS' || w.trigger === 'DEVICE_EVENTS') return 'device.status.online' as const;
-  return 'device.added' as const;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import type { Delivery, DeliveryAttempt } from './delivery.model.js';
+import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 
 /** Attempts are not on the acknowledgement path, so their commits wait this long to gather more rows. */
 const COMMIT_WINDOW_MS = 10;
@@ -19,7 +19,7 @@ export class DeliveryLog {
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver) {}
+  constructor(@Inject(DELIVERY_REPOSITORY) private readonly repository: DeliveryRepository) {}
 
   save(d: Delivery, attempt?: DeliveryAttempt): void {
     d.updatedAt = Date.now();
@@ -40,7 +40,7 @@ export class DeliveryLog {
       this.deliveries = new Set();
       this.attempts = [];
       try {
-        await this.storage.deliveries.saveMany(deliveries, attempts);
+        await this.repository.saveMany(deliveries, attempts);
       } catch (err) {
         for (const d of deliveries) this.deliveries.add(d);
         this.attempts.unshift(...attempts);

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import { FailureNotifier } from '../notifications/failure-notifier.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { CallbackCredentials } from './auth/callback-credentials.js';
 import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest } from './delivery.model.js';
+import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { EndpointQueue } from './endpoint-queue.js';
@@ -37,11 +37,10 @@ export interface AttemptResult {
  * headers to the rendered request, then the outcome decides: delivered, retry later, failed, or held.
  */
 @Injectable()
-export class Dispatcher implements OnApplicationShutdown {
+export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(Dispatcher.name);
   private readonly queues = new Map<number, EndpointQueue>();
   private readonly runnable = new Set<EndpointQueue>();
-  private readonly policy: RetryPolicy;
   private readonly perEndpoint: number;
   private readonly globalMax: number;
   private readonly deadlineMs: number;
@@ -54,20 +53,20 @@ export class Dispatcher implements OnApplicationShutdown {
     private readonly metrics: DeliveryMetrics,
     private readonly notifier: FailureNotifier,
     private readonly credentials: CallbackCredentials,
+    private readonly policy: RetryPolicy,
     @Inject(WEBHOOK_HTTP_CLIENT) private readonly client: WebhookHttpClient,
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     config: GatewayConfig,
   ) {
-    this.policy = new RetryPolicy(config.WEBHOOK_RETRY_SCHEDULE_MS);
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
     this.deadlineMs = config.WEBHOOK_TIMEOUT_MS;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
   }
 
   /** Resumes what a previous run left: pending rows at their next attempt time, held rows aside. */
-  async start(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     this.catalog.onChange((current, previous) => this.webhookChanged(current, previous));
-    const unfinished = await this.storage.deliveries.unfinished();
+    const unfinished = await this.deliveries.unfinished();
     for (const d of unfinished) this.metrics.move(d.webhookId, null, d.status);
     this.accept(unfinished);
   }

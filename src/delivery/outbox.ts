@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DeviceEvent } from '../events/device-event.js';
-import { STORAGE, type Device, type StorageDriver } from '../storage/ports.js';
+import type { Device } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import type { Delivery, NewDelivery } from './delivery.model.js';
+import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
+import { Dispatcher } from './dispatcher.js';
 import { renderRequest } from './render/request-renderer.js';
-
-export type DeliverySink = (deliveries: Delivery[]) => void;
+import { RetryPolicy } from './retry-policy.js';
 
 /**
  * The outbox (ARCHITECTURE §2): each match becomes a Delivery row, rendered at once so every retry sends the
@@ -19,17 +20,13 @@ export class Outbox {
   private readonly logger = new Logger(Outbox.name);
   private rows: NewDelivery[] = [];
   private commit: Promise<void> | null = null;
-  private sink: DeliverySink = () => {};
 
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     private readonly metrics: DeliveryMetrics,
+    private readonly policy: RetryPolicy,
+    private readonly dispatcher: Dispatcher,
   ) {}
-
-  /** Where committed rows go next: the dispatcher. */
-  drainTo(sink: DeliverySink): void {
-    this.sink = sink;
-  }
 
   add(w: Webhook, event: DeviceEvent, device: Device | undefined): void {
     const now = Date.now();
@@ -43,7 +40,7 @@ export class Outbox {
       status: 'pending',
       attempts: 0,
       roundStart: 0,
-      nextAttemptAt: null,
+      nextAttemptAt: this.policy.firstAttemptAt(now),
       lastStatusCode: null,
       lastError: null,
       dropReason: null,
@@ -64,13 +61,13 @@ export class Outbox {
     this.commit = null;
     let saved: Delivery[];
     try {
-      saved = await this.storage.deliveries.insertMany(rows);
+      saved = await this.deliveries.insertMany(rows);
     } catch (err) {
       for (const r of rows) this.metrics.move(r.webhookId, null, 'dropped', 'outbox_write_failed');
       this.logger.error(`outbox commit of ${rows.length} deliveries failed: ${(err as Error).message}`);
       throw err;
     }
     for (const d of saved) this.metrics.move(d.webhookId, null, 'pending');
-    this.sink(saved);
+    this.dispatcher.accept(saved);
   }
 }

@@ -1,7 +1,7 @@
 import { parseRetryAfter, RetryPolicy } from './retry-policy.js';
 
 describe('RetryPolicy', () => {
-  const policy = new RetryPolicy('0,5000,300000', () => 0.5); // no jitter at the midpoint
+  const policy = new RetryPolicy([0, 5000, 300000], () => 0.5); // no jitter at the midpoint
 
   it('maps statuses to outcomes', () => {
     expect(policy.outcome(1, 200, undefined, 0)).toEqual({ kind: 'delivered' });
@@ -20,8 +20,8 @@ describe('RetryPolicy', () => {
   });
 
   it('jitters each delay by at most 20%', () => {
-    const low = new RetryPolicy('0,10000', () => 0).outcome(1, 500, undefined, 0);
-    const high = new RetryPolicy('0,10000', () => 0.999999).outcome(1, 500, undefined, 0);
+    const low = new RetryPolicy([0, 10000], () => 0).outcome(1, 500, undefined, 0);
+    const high = new RetryPolicy([0, 10000], () => 0.999999).outcome(1, 500, undefined, 0);
     expect(low).toEqual({ kind: 'retry', at: 8000 });
     expect(high).toEqual({ kind: 'retry', at: 10000 }); // capped at the longest delay
   });

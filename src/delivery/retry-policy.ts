@@ -6,21 +6,19 @@ export type Outcome = { kind: 'delivered' } | { kind: 'gone' } | { kind: 'retry'
 const HONOURS_RETRY_AFTER = new Set([429, 502, 503, 504]);
 
 export class RetryPolicy {
-  /** Delay before attempt n+1 (index n), from WEBHOOK_RETRY_SCHEDULE_MS. */
-  readonly schedule: number[];
   private readonly maxDelay: number;
 
+  /** `schedule[n]` is the delay before attempt n+1 (WEBHOOK_RETRY_SCHEDULE_MS); its length the number of attempts. */
   constructor(
-    scheduleMs: string,
+    private readonly schedule: readonly number[],
     private readonly random: () => number = Math.random,
   ) {
-    this.schedule = scheduleMs.split(',').map(Number);
-    this.maxDelay = Math.max(...this.schedule, 1000);
+    this.maxDelay = Math.max(...schedule, 1000);
   }
 
-  /** Delay before the first attempt. */
-  get firstDelay(): number {
-    return this.schedule[0];
+  /** When a new delivery's first attempt is due: null for at once (the default schedule starts with 0). */
+  firstAttemptAt(now: number): number | null {
+    return this.schedule[0] > 0 ? now + this.schedule[0] : null;
   }
 
   /**

@@ -1,7 +1,13 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { type Agent, type Device, STORAGE, type StorageDriver } from '../storage/ports.js';
+import type { EventKind } from '../events/device-event.js';
+import { EventBus } from '../events/event-bus.js';
+import { Revocations } from '../events/revocations.js';
+import type { Agent } from './agent.model.js';
+import { AGENT_REPOSITORY, type AgentRepository } from './agent.repository.js';
+import type { Device } from './device.model.js';
+import { DEVICE_REPOSITORY, type DeviceRepository } from './device.repository.js';
 
 /**
  * The live device and agent registry. Every record is held in memory so the MQTT path (auth, ACL, presence,
@@ -9,7 +15,7 @@ import { type Agent, type Device, STORAGE, type StorageDriver } from '../storage
  * per flush interval. Configuration changes from REST are written through at once.
  */
 @Injectable()
-export class DeviceRegistry implements OnApplicationShutdown {
+export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly devices = new Map<string, Device>();
   private readonly agents = new Map<string, Agent>();
   /** agent id → its devices, and each device's agent as indexed (to move it when its agentId changes). */
@@ -18,23 +24,26 @@ export class DeviceRegistry implements OnApplicationShutdown {
   private readonly dirty: WriteBehind<Device>;
 
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(DEVICE_REPOSITORY) private readonly deviceRepo: DeviceRepository,
+    @Inject(AGENT_REPOSITORY) private readonly agentRepo: AgentRepository,
+    private readonly bus: EventBus,
+    private readonly revocations: Revocations,
     private readonly config: GatewayConfig,
   ) {
     this.dirty = new WriteBehind(
       'devices',
-      (batch) => storage.devices.saveMany(batch),
+      (batch) => deviceRepo.saveMany(batch),
       (d) => this.devices.has(d.id),
     );
   }
 
-  async load(): Promise<void> {
-    for (const d of await this.storage.devices.all()) {
+  async onModuleInit(): Promise<void> {
+    for (const d of await this.deviceRepo.all()) {
       this.devices.set(d.id, d);
       this.reindex(d);
     }
-    for (const a of await this.storage.agents.all()) this.agents.set(a.id, a);
-    this.dirty.start(this.config.PRESENCE_FLUSH_MS);
+    for (const a of await this.agentRepo.all()) this.agents.set(a.id, a);
+    this.dirty.start(this.config.WRITE_BEHIND_FLUSH_MS);
   }
 
   device(id: string): Device | undefined {
@@ -54,7 +63,7 @@ export class DeviceRegistry implements OnApplicationShutdown {
   }
 
   async addDevice(device: Device): Promise<void> {
-    await this.storage.devices.create(device);
+    await this.deviceRepo.create(device);
     this.devices.set(device.id, device);
     this.reindex(device);
   }
@@ -63,29 +72,31 @@ export class DeviceRegistry implements OnApplicationShutdown {
     device.updatedAt = Date.now();
     this.dirty.forget(device);
     this.reindex(device);
-    await this.storage.devices.update(device);
+    await this.deviceRepo.update(device);
   }
 
   async removeDevice(device: Device): Promise<void> {
     this.devices.delete(device.id);
     this.dirty.forget(device);
     this.unindex(device);
-    await this.storage.devices.delete(device.id);
+    await this.deviceRepo.delete(device.id);
+    this.revocations.revoke(device.id);
   }
 
   async addAgent(agent: Agent): Promise<void> {
-    await this.storage.agents.create(agent);
+    await this.agentRepo.create(agent);
     this.agents.set(agent.id, agent);
   }
 
   async saveAgent(agent: Agent): Promise<void> {
     agent.updatedAt = Date.now();
-    await this.storage.agents.update(agent);
+    await this.agentRepo.update(agent);
   }
 
   async removeAgent(agent: Agent): Promise<void> {
     this.agents.delete(agent.id);
-    await this.storage.agents.delete(agent.id);
+    await this.agentRepo.delete(agent.id);
+    this.revocations.revoke(agent.id);
   }
 
   /** Keeps the agent → devices index in step with `device.agentId` after a REST change. */
@@ -109,6 +120,12 @@ export class DeviceRegistry implements OnApplicationShutdown {
   /** Called on the hot path: no I/O, the write happens at the next flush. */
   touch(device: Device): void {
     this.dirty.mark(device);
+  }
+
+  /** An event of `device`: it takes the device's next sequence number, written behind with the rest. */
+  emit(device: Device, kind: EventKind, key: string, value: unknown, ts: number): void {
+    this.dirty.mark(device);
+    this.bus.deviceEvent(device, kind, key, value, ts);
   }
 
   /** Writes every dirty device in one commit. */

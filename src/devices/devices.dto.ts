@@ -14,10 +14,16 @@ import {
   Min,
 } from 'class-validator';
 
-export const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const ID_RULE = { message: '$property must match [A-Za-z0-9._:-]{1,64}' };
-const TYPES = ['PRIVATE', 'LOCAL', 'PUBLIC'] as const;
-const STATUSES = ['online', 'offline', 'utilizing', 'unplugged'] as const;
+import {
+  DEVICE_ID_PATTERN as DEVICE_ID,
+  DEVICE_ID_RULE,
+  DEVICE_STATUSES as STATUSES,
+  DEVICE_TYPES as TYPES,
+} from './device.model.js';
+
+const ID_RULE = { message: `$property must match ${DEVICE_ID_RULE}` };
+const GROUP_RULE = { each: true, message: `groupIds must each match ${DEVICE_ID_RULE}` };
+const TYPE_RULE = { message: `type must be one of ${TYPES.join(', ')}` };
 
 export class CreateDeviceDto {
   @ApiPropertyOptional({ description: 'Globally unique id; generated when absent' })
@@ -27,14 +33,14 @@ export class CreateDeviceDto {
   @ApiProperty() @IsString() @Length(1, 100) name!: string;
   @ApiPropertyOptional({ enum: TYPES })
   @IsOptional()
-  @IsIn(TYPES, { message: 'type must be one of PRIVATE, LOCAL, PUBLIC' })
+  @IsIn(TYPES, TYPE_RULE)
   type?: (typeof TYPES)[number];
   @ApiPropertyOptional() @IsOptional() @Matches(DEVICE_ID, ID_RULE) templateId?: string;
   @ApiPropertyOptional()
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @Matches(DEVICE_ID, { each: true, message: 'groupIds must each match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(DEVICE_ID, GROUP_RULE)
   groupIds?: string[];
   @ApiPropertyOptional() @IsOptional() @Matches(DEVICE_ID, ID_RULE) agentId?: string;
   @ApiPropertyOptional() @IsOptional() @IsObject() metadata?: Record<string, unknown>;
@@ -44,14 +50,14 @@ export class UpdateDeviceDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
   @ApiPropertyOptional({ enum: TYPES })
   @IsOptional()
-  @IsIn(TYPES, { message: 'type must be one of PRIVATE, LOCAL, PUBLIC' })
+  @IsIn(TYPES, TYPE_RULE)
   type?: (typeof TYPES)[number];
   @ApiPropertyOptional() @IsOptional() @Matches(DEVICE_ID, ID_RULE) templateId?: string | null;
   @ApiPropertyOptional()
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @Matches(DEVICE_ID, { each: true, message: 'groupIds must each match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(DEVICE_ID, GROUP_RULE)
   groupIds?: string[];
   @ApiPropertyOptional() @IsOptional() @Matches(DEVICE_ID, ID_RULE) agentId?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsObject() metadata?: Record<string, unknown>;
@@ -62,11 +68,11 @@ export class ListDevicesQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) size = 50;
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()
-  @IsIn(STATUSES, { message: 'status must be one of online, offline, utilizing, unplugged' })
+  @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
   status?: string;
   @ApiPropertyOptional({ enum: TYPES })
   @IsOptional()
-  @IsIn(TYPES, { message: 'type must be one of PRIVATE, LOCAL, PUBLIC' })
+  @IsIn(TYPES, TYPE_RULE)
   type?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() templateId?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() orgId?: number;

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BrokerService } from '../broker/broker.service.js';
 import { ApiError } from '../common/api-error.js';
+import { DuplicateKeyError } from '../common/duplicate-key.error.js';
 import { hashToken, newId, newToken } from '../common/secrets.js';
-import { type Agent, type Device, DuplicateKeyError } from '../storage/ports.js';
+import { Revocations } from '../events/revocations.js';
+import type { Agent } from './agent.model.js';
+import type { Device } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
 import type { CreateAgentDto, CreateDeviceDto, ListDevicesQuery, UpdateDeviceDto } from './devices.dto.js';
 import { PresenceTracker } from './presence-tracker.js';
@@ -17,7 +19,7 @@ export class DevicesService {
   constructor(
     private readonly registry: DeviceRegistry,
     private readonly presence: PresenceTracker,
-    private readonly broker: BrokerService,
+    private readonly revocations: Revocations,
   ) {}
 
   async create(orgId: number, dto: CreateDeviceDto): Promise<DeviceView & { token: string }> {
@@ -51,7 +53,7 @@ export class DevicesService {
       if (e instanceof DuplicateKeyError) throw ApiError.conflict(`id ${device.id} is taken`);
       throw e;
     }
-    this.presence.emit(device, 'device.added', '', null, now);
+    this.registry.emit(device, 'device.added', '', null, now);
     return { ...deviceView(device), token };
   }
 
@@ -90,8 +92,7 @@ export class DevicesService {
   async remove(orgId: number, id: string): Promise<void> {
     const d = this.get(orgId, id);
     await this.registry.removeDevice(d);
-    this.broker.disconnect(id);
-    this.presence.emit(d, 'device.deleted', '', null, Date.now());
+    this.registry.emit(d, 'device.deleted', '', null, Date.now());
   }
 
   rotateToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
@@ -150,7 +151,7 @@ export class DevicesService {
     const token = newToken(prefix);
     owner.tokenHash = hashToken(token);
     await save();
-    this.broker.disconnect(owner.id);
+    this.revocations.revoke(owner.id);
     return { id: owner.id, token };
   }
 }

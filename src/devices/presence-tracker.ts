@@ -1,17 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { EventBus } from '../events/event-bus.js';
-import type { EventKind } from '../events/device-event.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
-import type { Device, DeviceStatus } from '../storage/ports.js';
+import { type Device, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
-
-const STATUS_EVENT: Record<DeviceStatus, EventKind> = {
-  online: 'device.status.online',
-  offline: 'device.status.offline',
-  utilizing: 'device.state.utilizing',
-  unplugged: 'device.state.unplugged',
-};
 
 /**
  * Presence state machine (ARCHITECTURE §3). A device is online while it holds at least one live connection
@@ -20,13 +11,12 @@ const STATUS_EVENT: Record<DeviceStatus, EventKind> = {
  * offline. Every transition gets the next per-device sequence number and emits one canonical event.
  */
 @Injectable()
-export class PresenceTracker {
+export class PresenceTracker implements OnApplicationBootstrap {
   private readonly live = new Map<string, Set<object>>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly registry: DeviceRegistry,
-    private readonly bus: EventBus,
     private readonly metrics: GatewayMetrics,
     private readonly config: GatewayConfig,
   ) {}
@@ -47,7 +37,7 @@ export class PresenceTracker {
     device.lastSeen = now;
     if (device.firstConnectedAt === null) {
       device.firstConnectedAt = now;
-      this.emit(device, 'device.first_connection', '', null, now);
+      this.registry.emit(device, 'device.first_connection', '', null, now);
     }
     if (device.status === 'offline') this.transition(device, 'online', now);
     else this.registry.touch(device);
@@ -83,14 +73,11 @@ export class PresenceTracker {
     else this.registry.touch(device);
   }
 
-  /** Emits a non-presence event with the device's next sequence number. */
-  emit(device: Device, kind: EventKind, key: string, value: unknown, ts: number): void {
-    this.registry.touch(device);
-    this.bus.emit({ orgId: device.orgId, deviceId: device.id, kind, key, value, ts, seq: ++device.seq });
-  }
-
-  /** At start no connection survives: whatever storage says is online is offline now. */
-  settleAfterRestart(): void {
+  /**
+   * At start no connection survives: whatever storage says is online is offline now. After every module's
+   * init, so the trigger engine already listens and these offline events are matched like any other.
+   */
+  onApplicationBootstrap(): void {
     const now = Date.now();
     for (const d of this.registry.allDevices())
       if (d.status !== 'offline' && !this.live.has(d.id)) this.transition(d, 'offline', now);
@@ -116,6 +103,6 @@ export class PresenceTracker {
       this.registry.touch(device);
       return;
     }
-    this.emit(device, STATUS_EVENT[to], '', { from, to }, ts);
+    this.registry.emit(device, STATUS_EVENT_KIND[to], '', { from, to }, ts);
   }
 }

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AedesPublishPacket } from 'aedes';
 import { randomBytes } from 'node:crypto';
 import { BrokerService } from '../broker/broker.service.js';
+import { downlinkTopic, orgTopic, REPLY_FILTER } from '../broker/topics.js';
+import { ApiError } from '../common/api-error.js';
+import { GatewayConfig } from '../config/gateway-config.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import type { InboundTarget } from './inbound-webhook.model.js';
 
@@ -12,75 +15,102 @@ export interface DeviceReply {
   body?: unknown;
 }
 
+/** One MQTT topic a message goes to; `deviceId` is the device that may answer it (null for org topics). */
+export interface DownlinkTarget {
+  topic: string;
+  deviceId: string | null;
+}
+
+export interface DownlinkOptions {
+  qos?: 0 | 1;
+  retain?: boolean;
+  /** Wait for the first reply from one of the targeted devices; its id goes into the message. */
+  waitForReply?: boolean;
+  /** For the 504's message: who did not reply. */
+  who?: string;
+}
+
 interface Waiting {
   deviceIds: Set<string>;
   resolve: (reply: DeviceReply) => void;
   timer: NodeJS.Timeout;
 }
 
-const REPLY_FILTER = 'devices/+/reply/+';
-
 /**
- * Messages from the gateway to devices (inbound webhooks, REST commands), published at QoS 1 through the
- * in-process broker, and the replies they may wait for. A reply counts only from a device the message went to:
- * the ACL already keeps each device to its own `devices/{id}/` topics, so no device can answer for another.
+ * Messages from the gateway to devices (inbound webhooks, REST commands), published through the in-process
+ * broker, and the replies they may wait for. A reply counts only from a device the message went to: the ACL
+ * already keeps each device to its own `devices/{id}/` topics, so no device can answer for another.
  */
 @Injectable()
-export class DownlinkService {
+export class DownlinkService implements OnModuleInit {
   private readonly waiting = new Map<string, Waiting>();
 
   constructor(
     private readonly broker: BrokerService,
     private readonly registry: DeviceRegistry,
+    private readonly config: GatewayConfig,
   ) {}
 
-  /** Listens for device replies; called once the broker exists. */
-  start(): void {
-    this.broker.aedes.subscribe(
-      REPLY_FILTER,
-      (packet, cb) => {
-        this.onReply(packet as AedesPublishPacket);
-        cb();
-      },
-      () => {},
-    );
+  onModuleInit(): void {
+    this.broker.subscribe(REPLY_FILTER, (packet) => this.onReply(packet));
   }
 
   /** The MQTT topics a target reaches, within `orgId`. */
-  topics(orgId: number, target: InboundTarget): { topic: string; deviceId: string | null }[] {
+  topics(orgId: number, target: InboundTarget): DownlinkTarget[] {
     const path = target.path ?? 'webhook';
-    if (target.topic !== undefined) return [{ topic: `orgs/${orgId}/${target.topic}`, deviceId: null }];
+    if (target.topic !== undefined) return [{ topic: orgTopic(orgId, target.topic), deviceId: null }];
     const devices =
       target.deviceId !== undefined
         ? [this.registry.device(target.deviceId)].filter((d) => d !== undefined)
         : [...this.registry.allDevices()].filter((d) =>
             target.templateId !== undefined ? d.templateId === target.templateId : d.groupIds.includes(target.groupId!),
           );
-    return devices
-      .filter((d) => d.orgId === orgId)
-      .map((d) => ({ topic: `devices/${d.id}/downlink/${path}`, deviceId: d.id }));
+    return devices.filter((d) => d.orgId === orgId).map((d) => ({ topic: downlinkTopic(d.id, path), deviceId: d.id }));
   }
 
-  newReplyId(): string {
-    return randomBytes(9).toString('base64url');
-  }
-
-  publish(topic: string, payload: Buffer | string, qos: 0 | 1 = 1, retain = false): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.broker.aedes.publish(
-        { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false } as AedesPublishPacket,
-        (err) => (err ? reject(err) : resolve()),
-      ),
+  /**
+   * Publishes `message(replyId)` to every target. With waitForReply, `reply()` then resolves with the first
+   * reply from one of the targeted devices, or fails with 504 after INBOUND_REPLY_TIMEOUT_MS; without, it
+   * resolves with undefined.
+   */
+  async send(
+    targets: DownlinkTarget[],
+    message: (replyId: string | undefined) => string,
+    options: DownlinkOptions = {},
+  ): Promise<{ replyId?: string; reply: () => Promise<DeviceReply | undefined> }> {
+    if (!options.waitForReply) {
+      await this.publishAll(targets, message(undefined), options);
+      return { reply: async () => undefined };
+    }
+    const replyId = randomBytes(9).toString('base64url');
+    const answer = this.awaitReply(
+      replyId,
+      targets.flatMap((t) => (t.deviceId ? [t.deviceId] : [])),
     );
+    await this.publishAll(targets, message(replyId), options);
+    return {
+      replyId,
+      reply: async () => {
+        const reply = await answer;
+        if (reply) return reply;
+        const ms = this.config.INBOUND_REPLY_TIMEOUT_MS;
+        const what = options.who ? `${options.who} did not reply` : 'no device replied';
+        throw new ApiError(504, 'ReplyTimeout', `${what} within ${ms} ms`);
+      },
+    };
   }
 
-  /** Resolves with the first reply to `replyId` from one of `deviceIds`, or null after `timeoutMs`. */
-  awaitReply(replyId: string, deviceIds: string[], timeoutMs: number): Promise<DeviceReply | null> {
+  private async publishAll(targets: DownlinkTarget[], payload: string, options: DownlinkOptions): Promise<void> {
+    await Promise.all(targets.map((t) => this.broker.publish(t.topic, payload, options.qos ?? 1, options.retain)));
+  }
+
+  /** Resolves with the first reply to `replyId` from one of `deviceIds`, or null after the timeout. */
+  private awaitReply(replyId: string, deviceIds: string[]): Promise<DeviceReply | null> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(replyId);
         resolve(null);
-      }, timeoutMs);
+      }, this.config.INBOUND_REPLY_TIMEOUT_MS);
       this.waiting.set(replyId, { deviceIds: new Set(deviceIds), resolve, timer });
     });
   }

@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../common/api-error.js';
-import { GatewayConfig } from '../config/gateway-config.js';
 import { EventBus } from '../events/event-bus.js';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import { DownlinkService, type DeviceReply } from './downlink.service.js';
 import type { InboundWebhook } from './inbound-webhook.model.js';
+import { INBOUND_WEBHOOK_REPOSITORY, type InboundWebhookRepository } from './inbound-webhook.repository.js';
 import { InboundWebhooksService } from './inbound-webhooks.service.js';
 import { parseBody, readBody } from './request-body.js';
 
@@ -40,21 +39,19 @@ export class InboundCallService {
   private readonly calls = new Map<string, number[]>();
 
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(INBOUND_WEBHOOK_REPOSITORY) private readonly repository: InboundWebhookRepository,
     private readonly webhooks: InboundWebhooksService,
     private readonly downlink: DownlinkService,
     private readonly bus: EventBus,
-    private readonly config: GatewayConfig,
   ) {}
 
   async handle(token: string, subPath: string, req: Request): Promise<CallResponse> {
-    const w = await this.storage.inboundWebhooks.findByToken(token);
+    const w = await this.repository.findByToken(token);
     if (!w) throw ApiError.notFound('Webhook');
     if (!w.enabled) throw new ApiError(403, 'WebhookDisabled', 'this webhook is disabled');
     this.checkBasicAuth(w, req.headers.authorization);
     this.throttle(w);
     const body = await parseBody(req.headers['content-type'], await readBody(req));
-    const replyId = w.waitForReply ? this.downlink.newReplyId() : undefined;
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !STRIPPED_HEADERS.has(k)));
     const message = {
       time: new Date().toISOString(),
@@ -63,29 +60,17 @@ export class InboundCallService {
       headers,
       query: req.query,
       body,
-      ...(replyId ? { replyId } : {}),
     };
     const targets = this.downlink.topics(w.orgId, w.target);
-    const payload = JSON.stringify(message);
-    await Promise.all(targets.map((t) => this.downlink.publish(t.topic, payload)));
-    this.bus.emit({
-      orgId: w.orgId,
-      deviceId: w.target.deviceId ?? '',
-      kind: 'inbound.received',
-      key: '',
-      value: { webhookId: w.id, name: w.name, method: req.method, path: message.path, query: req.query, body },
-      ts: Date.now(),
-      seq: 0,
-    });
-    if (!replyId) return { status: w.responseCode, headers: {}, body: { success: true } };
-    const reply = await this.downlink.awaitReply(
-      replyId,
-      targets.flatMap((t) => (t.deviceId ? [t.deviceId] : [])),
-      this.config.INBOUND_REPLY_TIMEOUT_MS,
+    const sent = await this.downlink.send(
+      targets,
+      (replyId) => JSON.stringify(replyId ? { ...message, replyId } : message),
+      { waitForReply: w.waitForReply },
     );
-    if (!reply)
-      throw new ApiError(504, 'ReplyTimeout', `no device replied within ${this.config.INBOUND_REPLY_TIMEOUT_MS} ms`);
-    return toResponse(reply);
+    const inbound = { webhookId: w.id, name: w.name, method: req.method, path: message.path, query: req.query, body };
+    this.bus.orgEvent(w.orgId, 'inbound.received', inbound, w.target.deviceId);
+    const reply = await sent.reply();
+    return reply ? toResponse(reply) : { status: w.responseCode, headers: {}, body: { success: true } };
   }
 
   private checkBasicAuth(w: InboundWebhook, header: string | undefined): void {

@@ -1,3 +1,5 @@
+import { TOPIC_PATH_PATTERN, TOPIC_PATH_RULE } from '../broker/topics.js';
+import { DEVICE_ID_PATTERN, DEVICE_ID_RULE } from '../devices/device.model.js';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -14,31 +16,31 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-const ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const ID = DEVICE_ID_PATTERN;
 
 export class InboundTargetDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: 'target.deviceId must match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(ID, { message: `target.deviceId must match ${DEVICE_ID_RULE}` })
   deviceId?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: 'target.templateId must match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(ID, { message: `target.templateId must match ${DEVICE_ID_RULE}` })
   templateId?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: 'target.groupId must match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(ID, { message: `target.groupId must match ${DEVICE_ID_RULE}` })
   groupId?: string;
   @ApiPropertyOptional({ description: 'a topic under orgs/{orgId}/' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/, {
-    message: 'target.topic must be topic levels of [A-Za-z0-9._:-] without wildcards',
+  @Matches(TOPIC_PATH_PATTERN, {
+    message: `target.topic must be ${TOPIC_PATH_RULE}`,
   })
   topic?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/, {
-    message: 'target.path must be topic levels of [A-Za-z0-9._:-] without wildcards',
+  @Matches(TOPIC_PATH_PATTERN, {
+    message: `target.path must be ${TOPIC_PATH_RULE}`,
   })
   path?: string;
 }

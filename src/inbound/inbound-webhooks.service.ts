@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../common/api-error.js';
 import { SecretBox } from '../common/secret-box.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import type {
   CreateInboundWebhookDto,
   ListInboundWebhooksQuery,
   UpdateInboundWebhookDto,
 } from './inbound-webhook.dto.js';
 import type { InboundTarget, InboundWebhook } from './inbound-webhook.model.js';
+import { INBOUND_WEBHOOK_REPOSITORY, type InboundWebhookRepository } from './inbound-webhook.repository.js';
 
 export type InboundWebhookView = Omit<InboundWebhook, 'orgId' | 'basicAuthPassword'> & {
   applicationId: string;
@@ -30,13 +30,13 @@ const glob = (pattern: string) =>
 @Injectable()
 export class InboundWebhooksService {
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(INBOUND_WEBHOOK_REPOSITORY) private readonly repository: InboundWebhookRepository,
     private readonly box: SecretBox,
     private readonly registry: DeviceRegistry,
   ) {}
 
   async list(orgId: number, q: ListInboundWebhooksQuery) {
-    let all = await this.storage.inboundWebhooks.list(orgId);
+    let all = await this.repository.list(orgId);
     const totalCount = all.length;
     if (q.filter !== undefined) {
       const re = glob(q.filter);
@@ -60,7 +60,7 @@ export class InboundWebhooksService {
   }
 
   async get(orgId: number, id: string): Promise<InboundWebhook> {
-    const w = await this.storage.inboundWebhooks.findById(orgId, id);
+    const w = await this.repository.findById(orgId, id);
     if (!w) throw ApiError.notFound('Webhook');
     return w;
   }
@@ -85,7 +85,7 @@ export class InboundWebhooksService {
       lastUpdated: now,
     };
     this.applyBasicAuth(w, dto);
-    await this.storage.inboundWebhooks.create(w);
+    await this.repository.create(w);
     return this.view(w);
   }
 
@@ -96,12 +96,12 @@ export class InboundWebhooksService {
     if (target) w.target = this.checkTarget(orgId, target);
     this.applyBasicAuth(w, dto);
     w.lastUpdated = new Date().toISOString();
-    await this.storage.inboundWebhooks.update(w);
+    await this.repository.update(w);
     return this.view(w);
   }
 
   async remove(orgId: number, id: string): Promise<void> {
-    if (!(await this.storage.inboundWebhooks.delete(orgId, id))) throw ApiError.notFound('Webhook');
+    if (!(await this.repository.delete(orgId, id))) throw ApiError.notFound('Webhook');
   }
 
   /** The clear basic-auth password, for checking a call. */

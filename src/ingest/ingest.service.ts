@@ -3,7 +3,7 @@ import type { Counter } from 'prom-client';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
-import type { Device } from '../storage/ports.js';
+import type { Device } from '../devices/device.model.js';
 import {
   type DropReason,
   isValidName,
@@ -15,7 +15,7 @@ import {
   parseValue,
 } from './payload.js';
 
-/** One device message, as the broker transport hands it to the ingest handlers. */
+/** One device message, as the ingest router hands it to the handlers. */
 export interface DeviceMessage {
   deviceId: string;
   key: string;
@@ -70,7 +70,7 @@ export class IngestService {
     if (!device || !parsed.ok) return;
     const description = parsed.value;
     device.lastEvent = { code: m.key, description, ts: m.ts };
-    this.presence.emit(device, 'log.event', m.key, description, m.ts);
+    this.registry.emit(device, 'log.event', m.key, description, m.ts);
   }
 
   info(m: DeviceMessage): void {
@@ -82,7 +82,7 @@ export class IngestService {
     if (type) device.type = type;
     if (templateId) device.templateId = templateId;
     Object.assign(device.metadata, metadata);
-    this.presence.emit(device, 'device.info', '', parsed.value, m.ts);
+    this.registry.emit(device, 'device.info', '', parsed.value, m.ts);
   }
 
   drop(m: DeviceMessage, reason: DropReason): void {
@@ -111,7 +111,7 @@ export class IngestService {
 
   private setValue(device: Device, key: string, value: unknown, ts: number): void {
     device.values[key] = { value, ts };
-    this.presence.emit(device, 'datastream.update', key, value, ts);
+    this.registry.emit(device, 'datastream.update', key, value, ts);
   }
 
   // prom-client resolves labels by hashing on every inc(); the bound child is resolved once per label.

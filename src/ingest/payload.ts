@@ -1,4 +1,11 @@
-import type { DeviceStatus, DeviceType } from '../storage/ports.js';
+import {
+  DATASTREAM_NAME_PATTERN,
+  DEVICE_ID_PATTERN,
+  DEVICE_STATUSES,
+  DEVICE_TYPES,
+  type DeviceStatus,
+  type DeviceType,
+} from '../devices/device.model.js';
 
 // Payload rules of the MQTT contract. Each parser returns the value or the reason it was dropped.
 
@@ -12,16 +19,15 @@ export type DropReason =
   | 'bad_name'
   | 'empty_payload'
   | 'invalid_utf8'
-  | 'unknown_topic'
   | 'unknown_device'
   | 'handler_error';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: DropReason };
 
 export const MAX_JSON_DEPTH = 8;
-const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-const STATUSES = new Set<string>(['online', 'offline', 'utilizing', 'unplugged']);
-const TYPES = new Set<string>(['PRIVATE', 'LOCAL', 'PUBLIC']);
+const NAME = DATASTREAM_NAME_PATTERN;
+const STATUSES = new Set<string>(DEVICE_STATUSES);
+const TYPES = new Set<string>(DEVICE_TYPES);
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const fail = (reason: DropReason): { ok: false; reason: DropReason } => ({ ok: false, reason });
 
@@ -140,7 +146,8 @@ export function parseInfo(payload: Buffer): Parsed<DeviceInfo> {
   if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 100))
     return fail('wrong_type');
   if (type !== undefined && (typeof type !== 'string' || !TYPES.has(type))) return fail('wrong_type');
-  if (templateId !== undefined && (typeof templateId !== 'string' || !NAME.test(templateId))) return fail('wrong_type');
+  if (templateId !== undefined && (typeof templateId !== 'string' || !DEVICE_ID_PATTERN.test(templateId)))
+    return fail('wrong_type');
   return {
     ok: true,
     value: {

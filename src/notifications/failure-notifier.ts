@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
+import { USER_REPOSITORY, type UserRepository } from '../tenancy/user.repository.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
+import { NOTIFICATION_REPOSITORY, type NotificationRepository } from './notification.repository.js';
 
 /**
  * Tells a webhook's failureReceivers that it was disabled (Blynk): a stored notification for each, readable
@@ -14,7 +15,8 @@ export class FailureNotifier {
   private readonly mail: Transporter | null;
 
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(USER_REPOSITORY) private readonly users: UserRepository,
+    @Inject(NOTIFICATION_REPOSITORY) private readonly notifications: NotificationRepository,
     private readonly config: GatewayConfig,
   ) {
     this.mail = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : null;
@@ -27,9 +29,9 @@ export class FailureNotifier {
       'Its pending deliveries are kept; set its status to ENABLED to resume them.';
     for (const userId of w.failureReceivers) {
       try {
-        const user = await this.storage.users.findById(w.orgId, userId);
+        const user = await this.users.findById(w.orgId, userId);
         if (!user) continue;
-        await this.storage.notifications.create({
+        await this.notifications.create({
           orgId: w.orgId,
           userId,
           kind: 'webhook.disabled',

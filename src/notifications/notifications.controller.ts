@@ -1,21 +1,24 @@
 import { Controller, Get, Inject, Param, ParseIntPipe, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ApiError } from '../common/api-error.js';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
+import { UsersService } from '../tenancy/users.service.js';
+import { NOTIFICATION_REPOSITORY, type NotificationRepository } from './notification.repository.js';
 
 @ApiTags('organization')
 @ApiBearerAuth()
 @Controller('api/v1/organization/users')
 export class NotificationsController {
-  constructor(@Inject(STORAGE) private readonly storage: StorageDriver) {}
+  constructor(
+    private readonly users: UsersService,
+    @Inject(NOTIFICATION_REPOSITORY) private readonly notifications: NotificationRepository,
+  ) {}
 
   /** Newest first, at most 200. */
   @Get(':id/notifications')
   @RequireScope('user.get')
   async list(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
-    if (!(await this.storage.users.findById(req.auth.orgId, id))) throw ApiError.notFound('User');
-    return this.storage.notifications.listForUser(req.auth.orgId, id);
+    await this.users.get(req.auth.orgId, id);
+    return this.notifications.listForUser(req.auth.orgId, id);
   }
 }

@@ -5,6 +5,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 @Injectable()
 export class GatewayMetrics {
   readonly registry = new Registry();
+  /** Open authenticated MQTT connections, every kind together (what /health shows). */
+  private openCount = 0;
   readonly connections = new Gauge({
     name: 'gateway_mqtt_connections',
     help: 'Open MQTT connections',
@@ -43,5 +45,19 @@ export class GatewayMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  connectionOpened(kind: string): void {
+    this.openCount++;
+    this.connections.inc({ kind });
+  }
+
+  connectionClosed(kind: string): void {
+    this.openCount--;
+    this.connections.dec({ kind });
+  }
+
+  openConnections(): number {
+    return this.openCount;
   }
 }

@@ -1,22 +1,20 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { BrokerService } from '../broker/broker.service.js';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
+import { STORAGE_HEALTH, type StorageHealth } from './storage-health.js';
 
 @Controller()
 export class ObservabilityController {
   constructor(
     private readonly metrics: GatewayMetrics,
-    private readonly broker: BrokerService,
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(STORAGE_HEALTH) private readonly storage: StorageHealth,
   ) {}
 
-  /** Liveness and readiness: the broker listens and storage answers. */
+  /** Liveness and readiness: storage answers; the MQTT figure is the broker's open connections. */
   @Get('health')
   async health(): Promise<{ status: string; storage: string; mqtt: { connections: number } }> {
-    await this.storage.organizations.count();
-    return { status: 'ok', storage: this.storage.name, mqtt: { connections: this.broker.connectedClients } };
+    await this.storage.ping();
+    return { status: 'ok', storage: this.storage.driver, mqtt: { connections: this.metrics.openConnections() } };
   }
 
   @Get('metrics')

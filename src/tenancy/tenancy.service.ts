@@ -1,7 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { hashToken, newToken } from '../common/secrets.js';
-import { type ApiToken, type Organization, STORAGE, type StorageDriver } from '../storage/ports.js';
+import { EventBus } from '../events/event-bus.js';
+import type { ApiToken } from './api-token.model.js';
+import { API_TOKEN_REPOSITORY, type ApiTokenRepository } from './api-token.repository.js';
+import type { Organization } from './organization.model.js';
+import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from './organization.repository.js';
 
 export interface AuthContext {
   orgId: number;
@@ -9,25 +13,37 @@ export interface AuthContext {
   scopes: string[];
 }
 
+export type TokenView = Omit<ApiToken, 'tokenHash'>;
+const tokenView = ({ tokenHash: _h, ...t }: ApiToken): TokenView => t;
+
+/** Organizations and API tokens: who a bearer token is, and the first organization of an empty store. */
 @Injectable()
-export class TenancyService {
+export class TenancyService implements OnModuleInit {
   private readonly logger = new Logger('tenancy');
+  private generated: string | null = null;
 
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
+    @Inject(API_TOKEN_REPOSITORY) private readonly tokens: ApiTokenRepository,
+    private readonly bus: EventBus,
     private readonly config: GatewayConfig,
   ) {}
 
+  /** The admin token generated at this start (printed once by main), or null. */
+  get generatedAdminToken(): string | null {
+    return this.generated;
+  }
+
   /**
    * An empty store gets a default organization and an admin token: GATEWAY_ADMIN_TOKEN when given,
-   * otherwise a generated one printed once. Returns the printed token, if any.
+   * otherwise a generated one printed once.
    */
-  async bootstrap(): Promise<string | null> {
+  async onModuleInit(): Promise<void> {
     const given = this.config.GATEWAY_ADMIN_TOKEN;
-    if ((await this.storage.organizations.count()) === 0) {
-      const org = await this.storage.organizations.create('Default organization');
+    if ((await this.organizations.count()) === 0) {
+      const org = await this.organizations.create('Default organization');
       const token = given ?? newToken('gw');
-      await this.storage.tokens.create({
+      await this.tokens.create({
         orgId: org.id,
         name: 'admin',
         scopes: ['all.Organization'],
@@ -35,36 +51,51 @@ export class TenancyService {
       });
       if (!given) {
         this.logger.warn(`Admin API token of organization ${org.id} (shown once, store it now): ${token}`);
-        return token;
+        this.generated = token;
       }
-    } else if (given && !(await this.storage.tokens.findByHash(hashToken(given)))) {
-      await this.storage.tokens.create({
+    } else if (given && !(await this.tokens.findByHash(hashToken(given)))) {
+      await this.tokens.create({
         orgId: 1,
         name: 'admin',
         scopes: ['all.Organization'],
         tokenHash: hashToken(given),
       });
     }
-    return null;
   }
 
   async authenticate(bearer: string): Promise<AuthContext | null> {
-    const token = await this.storage.tokens.findByHash(hashToken(bearer));
+    const token = await this.tokens.findByHash(hashToken(bearer));
     return token ? { orgId: token.orgId, tokenId: token.id, scopes: token.scopes } : null;
   }
 
   findOrganization(id: number): Promise<Organization | null> {
-    return this.storage.organizations.findById(id);
+    return this.organizations.findById(id);
   }
 
   createOrganization(name: string): Promise<Organization> {
-    return this.storage.organizations.create(name);
+    return this.organizations.create(name);
+  }
+
+  /** A sub-organization, with an admin token for it shown once; announced to the creating org's webhooks. */
+  async createSubOrganization(parentOrgId: number, name: string): Promise<Organization & { adminToken: string }> {
+    const org = await this.createOrganization(name);
+    const { token } = await this.createToken(org.id, 'admin', ['all.Organization']);
+    this.bus.orgEvent(parentOrgId, 'organization.added', org);
+    return { ...org, adminToken: token };
   }
 
   /** Creates an API token; the clear text is returned here and never again. */
-  async createToken(orgId: number, name: string, scopes: string[]): Promise<{ record: ApiToken; token: string }> {
+  async createToken(orgId: number, name: string, scopes: string[]): Promise<TokenView & { token: string }> {
     const token = newToken('gw');
-    const record = await this.storage.tokens.create({ orgId, name, scopes, tokenHash: hashToken(token) });
-    return { record, token };
+    const record = await this.tokens.create({ orgId, name, scopes, tokenHash: hashToken(token) });
+    return { ...tokenView(record), token };
+  }
+
+  async listTokens(orgId: number): Promise<TokenView[]> {
+    return (await this.tokens.list(orgId)).map(tokenView);
+  }
+
+  deleteToken(orgId: number, id: number): Promise<boolean> {
+    return this.tokens.delete(orgId, id);
   }
 }

@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Outbox } from '../delivery/outbox.js';
+import { type Device, STATUS_EVENT_KIND } from '../devices/device.model.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import type { DeviceEvent } from '../events/device-event.js';
 import { EventBus } from '../events/event-bus.js';
-import { STORAGE, type Device, type StorageDriver } from '../storage/ports.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { evaluate, holdElapsed, throttled } from './conditions.js';
@@ -11,15 +11,14 @@ import { TriggerIndex } from './trigger-index.js';
 import { TriggerStateStore } from './trigger-state-store.js';
 import type { TriggerState } from './trigger-state.model.js';
 
-const STATUS_EVENT = /^device\.(status|state)\./;
+const STATUS_KINDS = new Set<string>(Object.values(STATUS_EVENT_KIND));
 
 /**
  * Matches every event on the bus against the webhooks (ARCHITECTURE §4) and hands each match to the
  * outbox. Synchronous on the MQTT path: an index lookup, the scope filters, the condition, the throttle.
  */
 @Injectable()
-export class TriggerEngine implements OnApplicationShutdown {
-  private readonly logger = new Logger(TriggerEngine.name);
+export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
   private readonly index = new TriggerIndex();
   private readonly holds = new Map<TriggerState, NodeJS.Timeout>();
   private unsubscribe: (() => void) | null = null;
@@ -30,11 +29,10 @@ export class TriggerEngine implements OnApplicationShutdown {
     private readonly registry: DeviceRegistry,
     private readonly states: TriggerStateStore,
     private readonly outbox: Outbox,
-    @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
   /** Builds the index from the catalog, resumes pending forMs holds, and starts listening. */
-  async start(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     for (const w of this.catalog.all()) this.index.set(w.id, w);
     this.catalog.onChange((current, previous) => this.webhookChanged(current, previous));
     for (const s of await this.states.load()) if (s.holdingSince !== null) this.scheduleHold(s);
@@ -59,7 +57,7 @@ export class TriggerEngine implements OnApplicationShutdown {
     const dt = w.dataTrigger;
     if (dt?.deviceIds?.length && !dt.deviceIds.includes(e.deviceId)) return false;
     if (dt?.deviceGroupIds?.length && !device?.groupIds.some((g) => dt.deviceGroupIds!.includes(g))) return false;
-    if (STATUS_EVENT.test(e.kind) && device?.type === 'PUBLIC') return false;
+    if (STATUS_KINDS.has(e.kind) && device?.type === 'PUBLIC') return false;
     return true;
   }
 
@@ -131,9 +129,6 @@ export class TriggerEngine implements OnApplicationShutdown {
           this.holds.delete(s);
         }
       this.states.forget(id);
-      this.storage.triggerStates
-        .deleteForWebhook(id)
-        .catch((err: Error) => this.logger.error(`dropping trigger state of webhook ${id}: ${err.message}`));
     }
   }
 

@@ -1,47 +1,6 @@
 import type { EventKind } from '../events/device-event.js';
-import { DEVICE_STATUSES, type Trigger, type Webhook } from '../webhooks/webhook.model.js';
-
-const STATUS_KIND: Record<(typeof DEVICE_STATUSES)[number], EventKind> = {
-  online: 'device.status.online',
-  offline: 'device.status.offline',
-  utilizing: 'device.state.utilizing',
-  unplugged: 'device.state.unplugged',
-};
-
-/** Which event kind each trigger type sees (ARCHITECTURE §4); the event key comes from dataTrigger. */
-const KIND_OF: Partial<Record<Trigger, EventKind>> = {
-  NEW_USER: 'user.added',
-  UPDATED_USER: 'user.updated',
-  DELETED_USER: 'user.deleted',
-  ORGANIZATION_ADDED: 'organization.added',
-  DEVICE_ADDED: 'device.added',
-  DEVICE_DELETED: 'device.deleted',
-  FIRST_DEVICE_CONNECTION_IN_ORG: 'device.first_connection',
-  DEVICE_DATASTREAM_UPDATE: 'datastream.update',
-  PRODUCT_DATASTREAM_UPDATE: 'datastream.update',
-  GLOBAL_PRODUCT_DATASTREAM_UPDATE: 'datastream.update',
-  DEVICE_LOG_EVENT: 'log.event',
-  PRODUCT_LOG_EVENT: 'log.event',
-  GLOBAL_PRODUCT_LOG_EVENT: 'log.event',
-  INBOUND_WEBHOOK_RECEIVED: 'inbound.received',
-};
-
-/** The (kind, key) pairs a webhook listens to. */
-export function listensTo(w: Pick<Webhook, 'trigger' | 'dataTrigger'>): { kind: EventKind; key: string }[] {
-  const dt = w.dataTrigger;
-  const statuses = () =>
-    (dt?.statuses?.length ? dt.statuses : DEVICE_STATUSES).map((s) => ({ kind: STATUS_KIND[s], key: '' }));
-  if (w.trigger === 'DEVICE_STATUS') return statuses();
-  if (w.trigger === 'DEVICE_EVENTS') {
-    return [
-      ...(dt?.statuses?.length ? statuses() : []),
-      ...(dt?.eventCodes ?? []).map((code) => ({ kind: 'log.event' as const, key: code })),
-    ];
-  }
-  const kind = KIND_OF[w.trigger]!;
-  const key = kind === 'datastream.update' ? (dt?.dataStream ?? '') : kind === 'log.event' ? (dt?.eventCode ?? '') : '';
-  return [{ kind, key }];
-}
+import { listensTo } from '../webhooks/trigger-kinds.js';
+import type { Webhook } from '../webhooks/webhook.model.js';
 
 /** Webhooks listening to one (org, kind, key), split by scope so a lookup never walks other devices' webhooks. */
 class Bucket {

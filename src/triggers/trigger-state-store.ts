@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import type { TriggerState } from './trigger-state.model.js';
+import { TRIGGER_STATE_REPOSITORY, type TriggerStateRepository } from './trigger-state.repository.js';
 
 /**
  * Condition state per (webhook, device), in memory and written behind in one batch per flush interval, so a
@@ -10,24 +10,25 @@ import type { TriggerState } from './trigger-state.model.js';
  */
 @Injectable()
 export class TriggerStateStore implements OnApplicationShutdown {
+  private readonly logger = new Logger(TriggerStateStore.name);
   private readonly states = new Map<string, TriggerState>();
   private readonly dirty: WriteBehind<TriggerState>;
 
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(TRIGGER_STATE_REPOSITORY) private readonly repository: TriggerStateRepository,
     private readonly config: GatewayConfig,
   ) {
     this.dirty = new WriteBehind(
       'trigger states',
-      (batch) => storage.triggerStates.saveMany(batch.map((s) => ({ ...s, lastValue: s.lastValue ?? null }))),
+      (batch) => repository.saveMany(batch.map((s) => ({ ...s, lastValue: s.lastValue ?? null }))),
       (s) => this.states.get(`${s.webhookId}|${s.deviceId}`) === s,
     );
   }
 
   async load(): Promise<TriggerState[]> {
-    const all = await this.storage.triggerStates.all();
+    const all = await this.repository.all();
     for (const s of all) this.states.set(`${s.webhookId}|${s.deviceId}`, s);
-    this.dirty.start(this.config.PRESENCE_FLUSH_MS);
+    this.dirty.start(this.config.WRITE_BEHIND_FLUSH_MS);
     return all;
   }
 
@@ -46,7 +47,7 @@ export class TriggerStateStore implements OnApplicationShutdown {
     this.dirty.mark(s);
   }
 
-  /** A webhook's conditions changed or it was deleted: its states start afresh. */
+  /** A webhook's conditions changed or it was deleted: its states start afresh, in memory and in storage. */
   forget(webhookId: number): void {
     for (const [k, s] of this.states) {
       if (s.webhookId === webhookId) {
@@ -54,6 +55,9 @@ export class TriggerStateStore implements OnApplicationShutdown {
         this.dirty.forget(s);
       }
     }
+    this.repository
+      .deleteForWebhook(webhookId)
+      .catch((err: Error) => this.logger.error(`dropping trigger state of webhook ${webhookId}: ${err.message}`));
   }
 
   flush(): Promise<void> {

@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import type { Webhook } from './webhook.model.js';
+import { WEBHOOK_REPOSITORY, type WebhookRepository } from './webhook.repository.js';
 
 export type WebhookChange = (current: Webhook | null, previous: Webhook | null) => void;
 
@@ -12,25 +12,25 @@ export type WebhookChange = (current: Webhook | null, previous: Webhook | null) 
  * trigger index, the dispatcher); runtime counters are written behind in one batch per flush interval.
  */
 @Injectable()
-export class WebhookCatalog implements OnApplicationShutdown {
+export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
   private readonly byId = new Map<number, Webhook>();
   private readonly dirty: WriteBehind<Webhook>;
   private listeners: WebhookChange[] = [];
 
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(WEBHOOK_REPOSITORY) private readonly repository: WebhookRepository,
     private readonly config: GatewayConfig,
   ) {
     this.dirty = new WriteBehind(
       'webhook counters',
-      (batch) => storage.webhooks.saveMany(batch),
+      (batch) => repository.saveMany(batch),
       (w) => this.byId.get(w.id) === w,
     );
   }
 
-  async load(): Promise<void> {
-    for (const w of await this.storage.webhooks.all()) this.byId.set(w.id, w);
-    this.dirty.start(this.config.PRESENCE_FLUSH_MS);
+  async onModuleInit(): Promise<void> {
+    for (const w of await this.repository.all()) this.byId.set(w.id, w);
+    this.dirty.start(this.config.WRITE_BEHIND_FLUSH_MS);
   }
 
   onChange(listener: WebhookChange): void {

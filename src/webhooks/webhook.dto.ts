@@ -16,17 +16,25 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { AUTH_TYPES, CONDITION_OPS, CONTENT_TYPES, METHODS, TRIGGERS, WEBHOOK_STATUSES } from './webhook.model.js';
 import {
-  AUTH_TYPES,
-  CONDITION_OPS,
-  CONTENT_TYPES,
+  DATASTREAM_NAME_PATTERN,
+  DATASTREAM_NAME_RULE,
+  DEVICE_ID_PATTERN,
+  DEVICE_ID_RULE,
   DEVICE_STATUSES,
-  METHODS,
-  TRIGGERS,
-  WEBHOOK_STATUSES,
-} from './webhook.model.js';
+} from '../devices/device.model.js';
 
-const ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const ID = DEVICE_ID_PATTERN;
+const NAME = DATASTREAM_NAME_PATTERN;
+const idRule = (field: string, each = false) => ({
+  each,
+  message: `dataTrigger.${field} must ${each ? 'each ' : ''}match ${DEVICE_ID_RULE}`,
+});
+const nameRule = (field: string, each = false) => ({
+  each,
+  message: `dataTrigger.${field} must ${each ? 'each ' : ''}match ${DATASTREAM_NAME_RULE}`,
+});
 const oneOf = (name: string, values: readonly string[]) =>
   IsIn(values, { message: `${name} must be one of ${values.join(', ')}` });
 
@@ -41,28 +49,25 @@ export class ConditionDto {
 export class DataTriggerDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: 'dataTrigger.deviceId must match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(ID, idRule('deviceId'))
   deviceId?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: 'dataTrigger.templateId must match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(ID, idRule('templateId'))
   templateId?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'dataTrigger.dataStream must match [A-Za-z0-9_.-]{1,64}' })
+  @Matches(NAME, nameRule('dataStream'))
   dataStream?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'dataTrigger.eventCode must match [A-Za-z0-9_.-]{1,64}' })
+  @Matches(NAME, nameRule('eventCode'))
   eventCode?: string;
   @ApiPropertyOptional()
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
-    each: true,
-    message: 'dataTrigger.eventCodes must each match [A-Za-z0-9_.-]{1,64}',
-  })
+  @Matches(NAME, nameRule('eventCodes', true))
   eventCodes?: string[];
   @ApiPropertyOptional({ enum: DEVICE_STATUSES, isArray: true })
   @IsOptional()
@@ -76,13 +81,13 @@ export class DataTriggerDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
-  @Matches(ID, { each: true, message: 'dataTrigger.deviceIds must each match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(ID, idRule('deviceIds', true))
   deviceIds?: string[];
   @ApiPropertyOptional()
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(ID, { each: true, message: 'dataTrigger.deviceGroupIds must each match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(ID, idRule('deviceGroupIds', true))
   deviceGroupIds?: string[];
   @ApiPropertyOptional({ type: ConditionDto })
   @IsOptional()

@@ -1,4 +1,5 @@
 // The webhook resource (Blynk, seed 000; ARCHITECTURE §5), plus Kobiton's description and a signing secret.
+import type { DeviceStatus } from '../devices/device.model.js';
 
 /**
  * Blynk's 13 trigger types, plus DEVICE_STATUS (Kobiton's device-status webhooks) and DEVICE_EVENTS: any of a
@@ -29,7 +30,6 @@ export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const CONTENT_TYPES = ['JSON', 'PLAIN_TEXT', 'URL_ENCODED_FORM'] as const;
 export const AUTH_TYPES = ['NONE', 'BASIC', 'BEARER', 'OAUTH2'] as const;
 export const WEBHOOK_STATUSES = ['ENABLED', 'DISABLED', 'DISABLED_DUE_TO_ERRORS'] as const;
-export const DEVICE_STATUSES = ['online', 'offline', 'utilizing', 'unplugged'] as const;
 export const CONDITION_OPS = ['any', 'changed', 'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'outside'] as const;
 
 export interface Condition {
@@ -48,7 +48,7 @@ export interface DataTrigger {
   eventCode?: string;
   /** DEVICE_EVENTS: log-event codes that fire it. */
   eventCodes?: string[];
-  statuses?: (typeof DEVICE_STATUSES)[number][];
+  statuses?: DeviceStatus[];
   deviceIds?: string[];
   deviceGroupIds?: string[];
   condition?: Condition;

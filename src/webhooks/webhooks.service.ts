@@ -3,10 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../common/api-error.js';
 import { SecretBox } from '../common/secret-box.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { DuplicateKeyError, STORAGE, type StorageDriver } from '../storage/ports.js';
+import { DuplicateKeyError } from '../common/duplicate-key.error.js';
+import { USER_REPOSITORY, type UserRepository } from '../tenancy/user.repository.js';
 import type { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto.js';
 import type { Webhook } from './webhook.model.js';
 import { WebhookCatalog } from './webhook-catalog.js';
+import { WEBHOOK_REPOSITORY, type WebhookRepository } from './webhook.repository.js';
 import { checkAuth, checkDataTrigger, checkStrings, checkUrl } from './webhook-rules.js';
 
 export const MASK = '********';
@@ -24,12 +26,13 @@ export class WebhooksService {
   private readonly allowHttp: boolean;
 
   constructor(
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(WEBHOOK_REPOSITORY) private readonly webhooks: WebhookRepository,
+    @Inject(USER_REPOSITORY) private readonly users: UserRepository,
     private readonly catalog: WebhookCatalog,
     private readonly box: SecretBox,
     config: GatewayConfig,
   ) {
-    this.allowHttp = config.WEBHOOK_ALLOW_HTTP === 'true';
+    this.allowHttp = config.WEBHOOK_ALLOW_HTTP;
   }
 
   list(orgId: number): WebhookView[] {
@@ -84,7 +87,7 @@ export class WebhooksService {
     this.applyCredentials(w, dto);
     if (extra.httpSecret) w.httpSecret = this.box.seal(extra.httpSecret);
     await this.validate(w);
-    const saved = await this.unique(w.name, () => this.storage.webhooks.create(w));
+    const saved = await this.unique(w.name, () => this.webhooks.create(w));
     this.catalog.put(saved, { status: false, failureCount: false });
     return { ...this.view(saved), secret };
   }
@@ -119,7 +122,7 @@ export class WebhooksService {
     } // DISABLED_DUE_TO_ERRORS in an update is ignored (Blynk).
     await this.validate(w);
     w.lastModifiedTs = Date.now();
-    await this.unique(w.name, () => this.storage.webhooks.update(w));
+    await this.unique(w.name, () => this.webhooks.update(w));
     this.catalog.put(w, {
       status: status === undefined || status === 'DISABLED_DUE_TO_ERRORS',
       failureCount: status !== 'ENABLED',
@@ -129,9 +132,8 @@ export class WebhooksService {
 
   async remove(orgId: number, id: number): Promise<void> {
     const w = this.get(orgId, id);
-    if (!(await this.storage.webhooks.delete(orgId, id))) throw ApiError.notFound('Webhook');
-    await this.storage.triggerStates.deleteForWebhook(id);
-    this.catalog.remove(w);
+    if (!(await this.webhooks.delete(orgId, id))) throw ApiError.notFound('Webhook');
+    this.catalog.remove(w); // the trigger engine, listening, drops the webhook's condition states
   }
 
   /** New signing secret; the previous one stays valid (both signatures are sent) for 24 h. */
@@ -145,7 +147,7 @@ export class WebhooksService {
     w.previousSecretExpiresAt = Date.now() + PREVIOUS_SECRET_GRACE_MS;
     w.secret = this.box.seal(secret);
     w.lastModifiedTs = Date.now();
-    await this.storage.webhooks.update(w);
+    await this.webhooks.update(w);
     this.catalog.put(w, { status: true, failureCount: true });
     return { id, secret, previousSecretExpiresAt: w.previousSecretExpiresAt };
   }
@@ -192,7 +194,7 @@ export class WebhooksService {
     checkDataTrigger(w);
     checkAuth(w, this.allowHttp);
     for (const userId of w.failureReceivers) {
-      if (!(await this.storage.users.findById(w.orgId, userId)))
+      if (!(await this.users.findById(w.orgId, userId)))
         throw ApiError.badRequest(`failureReceivers: user ${userId} is not a user of this organization`);
     }
   }

@@ -27,7 +27,7 @@ export async function startTestGateway(env: Record<string, string> = {}, dataDir
       DATA_DIR: dir,
       GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
       LOG_LEVEL: 'silent',
-      PRESENCE_FLUSH_MS: '20',
+      WRITE_BEHIND_FLUSH_MS: '20',
       ...env,
     },
     false,

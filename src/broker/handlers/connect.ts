@@ -31,7 +31,7 @@ export function authenticate(ctx: BrokerContext) {
   ): void {
     const c = client as GatewayClient;
     if (c.rejectIdentifier) return done(refuse(2, 'identifier rejected'), false);
-    if (!username && !password && ctx.config.MQTT_SANDBOX === 'true') {
+    if (!username && !password && ctx.config.MQTT_SANDBOX) {
       return accept(ctx, c, { kind: 'sandbox', id: `sandbox:${client.id}`, orgId: 0 }, done);
     }
     if (!username || !password) return deny(ctx, done, 4);
@@ -62,14 +62,14 @@ function accept(
   done: (e: null, ok: boolean) => void,
 ): void {
   client.identity = identity;
-  ctx.metrics.connections.inc({ kind: identity.kind });
+  ctx.metrics.connectionOpened(identity.kind);
   // Sandbox clients are no device or agent: they have no presence.
   const present = identity.kind !== 'sandbox';
   // Presence counts the connection from here, before Aedes closes a taken-over session, so a takeover never
   // shows an offline gap. The socket's close is the one place every ending goes through.
   if (present) ctx.presence.connected(identity.id, client);
   client.conn.once('close', () => {
-    ctx.metrics.connections.dec({ kind: identity.kind });
+    ctx.metrics.connectionClosed(identity.kind);
     if (present) ctx.presence.disconnected(identity.id, client);
   });
   done(null, true);

@@ -1,10 +1,10 @@
 import type { AedesPublishPacket, Client, PublishPacket } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
 import { DENIED_TOPIC, type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
-import { deviceIdOf } from '../topics.js';
+import { deviceIdOf, orgTopic } from '../topics.js';
 
 /**
- * ACL for PUBLISH, then ingest (`ctx.accepted`), whose callback releases Aedes' acknowledgement. A denied publish is dropped: acknowledged by the normal QoS rules and routed nowhere,
+ * ACL for PUBLISH, then ingest (`ctx.ingest.accept`), whose callback releases Aedes' acknowledgement. A denied publish is dropped: acknowledged by the normal QoS rules and routed nowhere,
  * which [MQTT-3.3.5-2] allows, so one bad topic does not cost a device its connection.
  */
 export function authorizePublish(ctx: BrokerContext) {
@@ -17,7 +17,7 @@ export function authorizePublish(ctx: BrokerContext) {
     if (client === null) return done(null);
     const identity = (client as GatewayClient).identity;
     if (identity && mayPublish(ctx, identity, packet.topic))
-      return ctx.accepted(packet as AedesPublishPacket, client, done);
+      return ctx.ingest.accept(packet as AedesPublishPacket, done);
     ctx.metrics.denials.inc({ op: 'publish' });
     packet.topic = DENIED_TOPIC;
     packet.retain = false;
@@ -27,7 +27,7 @@ export function authorizePublish(ctx: BrokerContext) {
 
 function mayPublish(ctx: BrokerContext, who: Identity, topic: string): boolean {
   if (who.kind === 'sandbox') return !isGatewayTopic(topic) && !topic.startsWith('$');
-  if (topic.startsWith('orgs/')) return who.kind === 'service' && topic.startsWith(`orgs/${who.orgId}/`);
+  if (topic.startsWith('orgs/')) return who.kind === 'service' && topic.startsWith(orgTopic(who.orgId, ''));
   const deviceId = deviceIdOf(topic);
   if (deviceId === null) return false; // $SYS and anything outside the contract
   // Downlinks are written by the gateway and service clients, never by devices or agents.

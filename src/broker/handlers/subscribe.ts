@@ -1,7 +1,7 @@
 import type { Client, Subscription } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
 import { type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
-import { filterWithin, isValidFilter } from '../topics.js';
+import { downlinkFilter, downlinkTopic, filterWithin, isValidFilter, orgTopic } from '../topics.js';
 
 /**
  * ACL for SUBSCRIBE. A malformed filter is a protocol violation: the connection is closed ([MQTT-4.8.0-1]).
@@ -30,14 +30,14 @@ function mayRead(ctx: BrokerContext, who: Identity, filter: string): boolean {
     case 'sandbox':
       return !filter.startsWith('$');
     case 'device':
-      return filterWithin(filter, `devices/${who.id}/downlink/`) || filter === `devices/${who.id}/downlink/#`;
+      return filterWithin(filter, downlinkTopic(who.id, '')) || filter === downlinkFilter(who.id);
     case 'agent': {
       // devices/+/downlink/# is fine: forwarding only hands the agent its own devices' messages.
       const m = /^devices\/([^/]+)\/downlink\/./.exec(filter);
       return m !== null && (m[1] === '+' || ctx.registry.device(m[1])?.agentId === who.id);
     }
     case 'service':
-      return filterWithin(filter, 'devices/') || filterWithin(filter, `orgs/${who.orgId}/`);
+      return filterWithin(filter, 'devices/') || filterWithin(filter, orgTopic(who.orgId, ''));
   }
 }
 

@@ -1,7 +1,7 @@
 import { ForbiddenTargetError, TargetGuard } from './target-guard.js';
 
 describe('TargetGuard', () => {
-  const guard = new TargetGuard('');
+  const guard = new TargetGuard([]);
   it.each([
     ['127.0.0.1', 'loopback'],
     ['10.1.2.3', 'private'],
@@ -26,7 +26,7 @@ describe('TargetGuard', () => {
   });
 
   it('honours allow-listed CIDRs, single addresses and host names', () => {
-    const g = new TargetGuard('10.0.0.0/8,127.0.0.1,internal.example');
+    const g = new TargetGuard(['10.0.0.0/8', '127.0.0.1', 'internal.example']);
     expect(g.refusal('10.9.9.9')).toBeNull();
     expect(g.refusal('127.0.0.1')).toBeNull();
     expect(g.refusal('127.0.0.2')).toBe('loopback');

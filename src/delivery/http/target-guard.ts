@@ -18,11 +18,8 @@ export class TargetGuard {
   private readonly cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
   private readonly hosts = new Set<string>();
 
-  constructor(allowList: string) {
-    for (const entry of allowList
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)) {
+  constructor(allowList: readonly string[]) {
+    for (const entry of allowList) {
       if (isIP(entry)) this.cidrs.push([ipaddr.parse(entry), entry.includes(':') ? 128 : 32]);
       else if (entry.includes('/')) this.cidrs.push(ipaddr.parseCIDR(entry));
       else this.hosts.add(entry.toLowerCase());

@@ -1,5 +1,6 @@
 import type { DeviceEvent } from '../../events/device-event.js';
-import type { Device, User } from '../../storage/ports.js';
+import type { Device } from '../../devices/device.model.js';
+import type { User } from '../../tenancy/user.model.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
 import type { Resolve } from './template.js';
 

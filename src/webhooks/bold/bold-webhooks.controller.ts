@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, describeError } from '../../common/api-error.js';
 import type { AuthedRequest } from '../../tenancy/auth.guard.js';
 import { RequireScope } from '../../tenancy/scopes.js';
-import { DEVICE_STATUSES } from '../webhook.model.js';
+import { DEVICE_STATUSES } from '../../devices/device.model.js';
 import { WebhooksService } from '../webhooks.service.js';
 import { CreateBoldWebhookDto } from './bold-webhooks.dto.js';
 

@@ -1,14 +1,7 @@
 import type { Delivery, DeliveryAttempt, DeliveryQuery, NewDelivery } from '../../delivery/delivery.model.js';
-import type { TriggerState } from '../../triggers/trigger-state.model.js';
-import type { InboundWebhook } from '../../inbound/inbound-webhook.model.js';
-import type {
-  DeliveryRepository,
-  InboundWebhookRepository,
-  Notification,
-  NotificationRepository,
-  TriggerStateRepository,
-} from '../ports.js';
-import type { AnyModel, Ids } from './mongo.driver.js';
+import type { DeliveryRepository } from '../../delivery/delivery.repository.js';
+import type { Ids } from './ids.js';
+import type { AnyModel } from './model.js';
 
 const FINISHED = ['delivered', 'failed', 'dropped'];
 const row = (d: Delivery) => ({
@@ -21,7 +14,7 @@ const row = (d: Delivery) => ({
   doc: d,
 });
 
-export class MongoDeliveries implements DeliveryRepository {
+export class MongoDeliveryRepository implements DeliveryRepository {
   constructor(
     private readonly m: AnyModel,
     private readonly attemptsM: AnyModel,
@@ -96,68 +89,5 @@ export class MongoDeliveries implements DeliveryRepository {
     if (ids.length === 0) return 0;
     await this.attemptsM.deleteMany({ deliveryId: { $in: ids } });
     return (await this.m.deleteMany({ _id: { $in: ids } })).deletedCount;
-  }
-}
-
-export class MongoTriggerStates implements TriggerStateRepository {
-  constructor(private readonly m: AnyModel) {}
-  async all(): Promise<TriggerState[]> {
-    return (await this.m.find().lean()).map((o) => o.doc as TriggerState);
-  }
-  async saveMany(states: TriggerState[]): Promise<void> {
-    if (states.length === 0) return;
-    await this.m.bulkWrite(
-      states.map((s) => ({
-        replaceOne: {
-          filter: { _id: `${s.webhookId}:${s.deviceId}` },
-          replacement: { webhookId: s.webhookId, doc: s },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
-  }
-  async deleteForWebhook(webhookId: number): Promise<void> {
-    await this.m.deleteMany({ webhookId });
-  }
-}
-
-export class MongoNotifications implements NotificationRepository {
-  constructor(
-    private readonly m: AnyModel,
-    private readonly ids: Ids,
-  ) {}
-  async create(n: Omit<Notification, 'id'>): Promise<Notification> {
-    const saved = { ...n, id: await this.ids.next('notifications') };
-    await this.m.create({ _id: saved.id, orgId: n.orgId, userId: n.userId, createdAt: n.createdAt, doc: saved });
-    return saved;
-  }
-  async listForUser(orgId: number, userId: number): Promise<Notification[]> {
-    return (await this.m.find({ orgId, userId }).sort({ createdAt: -1, _id: -1 }).limit(200).lean()).map(
-      (o) => o.doc as Notification,
-    );
-  }
-}
-
-export class MongoInboundWebhooks implements InboundWebhookRepository {
-  constructor(private readonly m: AnyModel) {}
-  async create(w: InboundWebhook): Promise<InboundWebhook> {
-    await this.m.create({ _id: w.id, orgId: w.orgId, token: w.token, doc: w });
-    return w;
-  }
-  async list(orgId: number) {
-    return (await this.m.find({ orgId }).lean()).map((o) => o.doc as InboundWebhook);
-  }
-  async findById(orgId: number, id: string) {
-    return ((await this.m.findOne({ _id: id, orgId }).lean())?.doc as InboundWebhook) ?? null;
-  }
-  async findByToken(token: string) {
-    return ((await this.m.findOne({ token }).lean())?.doc as InboundWebhook) ?? null;
-  }
-  async update(w: InboundWebhook): Promise<void> {
-    await this.m.updateOne({ _id: w.id, orgId: w.orgId }, { $set: { doc: w } });
-  }
-  async delete(orgId: number, id: string) {
-    return (await this.m.deleteOne({ _id: id, orgId })).deletedCount > 0;
   }
 }

@@ -1,4 +1,8 @@
-import type { Provider } from '@nestjs/common';
+import { Module, type Provider } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { DevicesModule } from '../devices/devices.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { DeliveriesController } from './deliveries.controller.js';
 import { SecretBox } from '../common/secret-box.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { CallbackCredentials } from './auth/callback-credentials.js';
@@ -11,9 +15,14 @@ import { AxiosWebhookClient } from './http/axios.client.js';
 import { TargetGuard } from './http/target-guard.js';
 import { UndiciWebhookClient } from './http/undici.client.js';
 import { Outbox } from './outbox.js';
+import { RetryPolicy } from './retry-policy.js';
 
-/** The outbox, the dispatcher and what they are built from. */
-export const deliveryProviders: Provider[] = [
+const providers: Provider[] = [
+  {
+    provide: RetryPolicy,
+    useFactory: (c: GatewayConfig) => new RetryPolicy(c.WEBHOOK_RETRY_SCHEDULE_MS),
+    inject: [GatewayConfig],
+  },
   {
     provide: TargetGuard,
     useFactory: (c: GatewayConfig) => new TargetGuard(c.WEBHOOK_ALLOWED_TARGETS),
@@ -41,3 +50,12 @@ export const deliveryProviders: Provider[] = [
   Dispatcher,
   DeliveriesService,
 ];
+
+/** The outbox, the dispatcher, the delivery log and its REST resource (replay, Test). */
+@Module({
+  imports: [WebhooksModule, DevicesModule, NotificationsModule],
+  controllers: [DeliveriesController],
+  providers,
+  exports: [Outbox],
+})
+export class DeliveryModule {}

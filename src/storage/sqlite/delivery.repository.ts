@@ -1,18 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Delivery, DeliveryAttempt, DeliveryQuery, NewDelivery } from '../../delivery/delivery.model.js';
-import type { TriggerState } from '../../triggers/trigger-state.model.js';
-import type { InboundWebhook } from '../../inbound/inbound-webhook.model.js';
-import type {
-  DeliveryRepository,
-  InboundWebhookRepository,
-  Notification,
-  NotificationRepository,
-  TriggerStateRepository,
-} from '../ports.js';
-
-const parse = <T>(rows: unknown[]): T[] => (rows as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
-
-type Row = Record<string, unknown>;
+import type { DeliveryRepository } from '../../delivery/delivery.repository.js';
+import type { Row } from './unique.js';
 
 const toDelivery = (r: Row): Delivery => ({
   id: r.id as number,
@@ -45,7 +34,7 @@ const toAttempt = (r: Row): DeliveryAttempt => ({
 });
 
 /** The outbox: statements prepared once; every write of one call is one transaction (group commit). */
-export class SqliteDeliveries implements DeliveryRepository {
+export class SqliteDeliveryRepository implements DeliveryRepository {
   private readonly insertTx: (rows: NewDelivery[]) => Delivery[];
   private readonly saveTx: (deliveries: Delivery[], attempts: DeliveryAttempt[]) => void;
 
@@ -155,80 +144,5 @@ export class SqliteDeliveries implements DeliveryRepository {
         .run(ts);
       return this.db.prepare(`DELETE FROM deliveries WHERE ${finished}`).run(ts).changes;
     })();
-  }
-}
-
-export class SqliteTriggerStates implements TriggerStateRepository {
-  private readonly saveTx: (states: TriggerState[]) => void;
-  constructor(private readonly db: Database.Database) {
-    const put = db.prepare('INSERT OR REPLACE INTO trigger_states (webhook_id, device_id, doc) VALUES (?, ?, ?)');
-    this.saveTx = db.transaction((states: TriggerState[]) => {
-      for (const s of states) put.run(s.webhookId, s.deviceId, JSON.stringify(s));
-    });
-  }
-  async all(): Promise<TriggerState[]> {
-    return parse(this.db.prepare('SELECT doc FROM trigger_states').all());
-  }
-  async saveMany(states: TriggerState[]): Promise<void> {
-    this.saveTx(states);
-  }
-  async deleteForWebhook(webhookId: number): Promise<void> {
-    this.db.prepare('DELETE FROM trigger_states WHERE webhook_id = ?').run(webhookId);
-  }
-}
-
-export class SqliteNotifications implements NotificationRepository {
-  constructor(private readonly db: Database.Database) {}
-  async create(n: Omit<Notification, 'id'>): Promise<Notification> {
-    return this.db.transaction(() => {
-      const id = Number(
-        this.db
-          .prepare("INSERT INTO notifications (org_id, user_id, created_at, doc) VALUES (?, ?, ?, '')")
-          .run(n.orgId, n.userId, n.createdAt).lastInsertRowid,
-      );
-      const saved = { ...n, id };
-      this.db.prepare('UPDATE notifications SET doc = ? WHERE id = ?').run(JSON.stringify(saved), id);
-      return saved;
-    })();
-  }
-  async listForUser(orgId: number, userId: number): Promise<Notification[]> {
-    return parse(
-      this.db
-        .prepare('SELECT doc FROM notifications WHERE org_id = ? AND user_id = ? ORDER BY id DESC LIMIT 200')
-        .all(orgId, userId),
-    );
-  }
-}
-
-export class SqliteInboundWebhooks implements InboundWebhookRepository {
-  constructor(private readonly db: Database.Database) {}
-  async create(w: InboundWebhook): Promise<InboundWebhook> {
-    this.db
-      .prepare('INSERT INTO inbound_webhooks (id, org_id, token, doc) VALUES (?, ?, ?, ?)')
-      .run(w.id, w.orgId, w.token, JSON.stringify(w));
-    return w;
-  }
-  async list(orgId: number): Promise<InboundWebhook[]> {
-    return parse(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE org_id = ?').all(orgId));
-  }
-  async findById(orgId: number, id: string): Promise<InboundWebhook | null> {
-    return (
-      parse<InboundWebhook>(
-        this.db.prepare('SELECT doc FROM inbound_webhooks WHERE org_id = ? AND id = ?').all(orgId, id),
-      )[0] ?? null
-    );
-  }
-  async findByToken(token: string): Promise<InboundWebhook | null> {
-    return (
-      parse<InboundWebhook>(this.db.prepare('SELECT doc FROM inbound_webhooks WHERE token = ?').all(token))[0] ?? null
-    );
-  }
-  async update(w: InboundWebhook): Promise<void> {
-    this.db
-      .prepare('UPDATE inbound_webhooks SET doc = ? WHERE org_id = ? AND id = ?')
-      .run(JSON.stringify(w), w.orgId, w.id);
-  }
-  async delete(orgId: number, id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM inbound_webhooks WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;
   }
 }

@@ -1,0 +1,51 @@
+// The device vocabulary (ARCHITECTURE §3): every list of types and statuses, and the id alphabet, lives here.
+import type { EventKind } from '../events/device-event.js';
+
+export const DEVICE_TYPES = ['PRIVATE', 'LOCAL', 'PUBLIC'] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+
+export const DEVICE_STATUSES = ['online', 'offline', 'utilizing', 'unplugged'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+/** The event a transition into each status raises (Kobiton's four device-status webhooks). */
+export const STATUS_EVENT_KIND: Record<DeviceStatus, EventKind> = {
+  online: 'device.status.online',
+  offline: 'device.status.offline',
+  utilizing: 'device.state.utilizing',
+  unplugged: 'device.state.unplugged',
+};
+
+/** Ids of devices, agents, templates and groups: one MQTT topic level, safe in URLs. */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+export const DEVICE_ID_RULE = '[A-Za-z0-9._:-]{1,64}';
+
+export interface DatastreamValue {
+  value: unknown;
+  ts: number;
+}
+
+/** Registry record: identity, configuration and the last known runtime state of one device. */
+export interface Device {
+  id: string;
+  orgId: number;
+  name: string;
+  type: DeviceType;
+  templateId: string | null;
+  groupIds: string[];
+  agentId: string | null;
+  metadata: Record<string, unknown>;
+  tokenHash: string;
+  status: DeviceStatus;
+  /** Sequence number of the device's last event (events/event-bus.ts gives out the next one). */
+  seq: number;
+  lastSeen: number | null;
+  firstConnectedAt: number | null;
+  values: Record<string, DatastreamValue>;
+  lastEvent: { code: string; description: string; ts: number } | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Datastream names and log-event codes. */
+export const DATASTREAM_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const DATASTREAM_NAME_RULE = '[A-Za-z0-9_.-]{1,64}';

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import type { AedesPublishPacket } from 'aedes';
+import { parseDeviceTopic } from '../broker/topics.js';
+import { Outbox } from '../delivery/outbox.js';
+import { type DeviceMessage, IngestService } from './ingest.service.js';
+
+type Handler = (m: DeviceMessage) => void;
+type Acknowledge = (err?: Error | null) => void;
+
+/**
+ * The MQTT hot path after the ACL (broker/handlers/publish.ts calls `accept`): the table "topic kind →
+ * handler" of the uplink contract (ARCHITECTURE §3), and the rule that a QoS 1/2 PUBLISH is acknowledged only
+ * once the outbox commit holding its deliveries is durable. Aedes writes the PUBACK right after this stage,
+ * so nothing a message caused is lost once its sender has been told it arrived.
+ */
+@Injectable()
+export class IngestRouter {
+  private readonly handlers: Readonly<Record<string, Handler | undefined>>;
+
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly outbox: Outbox,
+  ) {
+    this.handlers = {
+      status: (m) => ingest.status(m),
+      info: (m) => ingest.info(m),
+      ds: (m) => ingest.datastream(m),
+      batch: (m) => ingest.batch(m),
+      event: (m) => ingest.logEvent(m),
+    };
+  }
+
+  accept(packet: AedesPublishPacket, done: Acknowledge): void {
+    const topic = parseDeviceTopic(packet.topic);
+    const handle = topic === null ? undefined : this.handlers[topic.kind];
+    if (handle === undefined) return done(); // downlink, reply, other: routed by Aedes, nothing to ingest
+    const message = { deviceId: topic!.deviceId, key: topic!.key, payload: packet.payload as Buffer, ts: Date.now() };
+    try {
+      handle(message);
+    } catch {
+      // A bug in one handler costs that message only, never the client's connection.
+      this.ingest.drop(message, 'handler_error');
+    }
+    if (packet.qos === 0) return done();
+    const commit = this.outbox.durable();
+    if (commit === null) return done();
+    // A failed commit withholds the acknowledgement: Aedes closes the connection and the client resends.
+    commit.then(
+      () => done(),
+      (err: Error) => done(err),
+    );
+  }
+}

@@ -1,0 +1,26 @@
+import type { TriggerState } from '../../triggers/trigger-state.model.js';
+import type { TriggerStateRepository } from '../../triggers/trigger-state.repository.js';
+import type { AnyModel } from './model.js';
+
+export class MongoTriggerStateRepository implements TriggerStateRepository {
+  constructor(private readonly m: AnyModel) {}
+  async all(): Promise<TriggerState[]> {
+    return (await this.m.find().lean()).map((o) => o.doc as TriggerState);
+  }
+  async saveMany(states: TriggerState[]): Promise<void> {
+    if (states.length === 0) return;
+    await this.m.bulkWrite(
+      states.map((s) => ({
+        replaceOne: {
+          filter: { _id: `${s.webhookId}:${s.deviceId}` },
+          replacement: { webhookId: s.webhookId, doc: s },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+  async deleteForWebhook(webhookId: number): Promise<void> {
+    await this.m.deleteMany({ webhookId });
+  }
+}

@@ -1,0 +1,38 @@
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { DeliveryRepository } from '../delivery/delivery.repository.js';
+import type { AgentRepository } from '../devices/agent.repository.js';
+import type { DeviceRepository } from '../devices/device.repository.js';
+import type { InboundWebhookRepository } from '../inbound/inbound-webhook.repository.js';
+import type { NotificationRepository } from '../notifications/notification.repository.js';
+import type { StorageHealth } from '../observability/storage-health.js';
+import type { ApiTokenRepository } from '../tenancy/api-token.repository.js';
+import type { OrganizationRepository } from '../tenancy/organization.repository.js';
+import type { UserRepository } from '../tenancy/user.repository.js';
+import type { TriggerStateRepository } from '../triggers/trigger-state.repository.js';
+import type { WebhookRepository } from '../webhooks/webhook.repository.js';
+
+/**
+ * One storage backend: an implementation of every repository port, and its lifecycle. Two drivers exist,
+ * sqlite/ (default, embedded) and mongo/ (MONGODB_URI); each repository is one file per driver.
+ */
+export interface StorageDriver {
+  readonly name: StorageHealth['driver'];
+  readonly organizations: OrganizationRepository;
+  readonly users: UserRepository;
+  readonly tokens: ApiTokenRepository;
+  readonly devices: DeviceRepository;
+  readonly agents: AgentRepository;
+  readonly webhooks: WebhookRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly triggerStates: TriggerStateRepository;
+  readonly notifications: NotificationRepository;
+  readonly inboundWebhooks: InboundWebhookRepository;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The driver MONGODB_URI selects: MongoDB when set, else SQLite under DATA_DIR. Loaded on demand. */
+export async function openStorage(config: Pick<GatewayConfig, 'MONGODB_URI' | 'DATA_DIR'>): Promise<StorageDriver> {
+  if (config.MONGODB_URI) return (await import('./mongo/mongo.driver.js')).openMongo(config.MONGODB_URI);
+  return (await import('./sqlite/sqlite.driver.js')).openSqlite(config.DATA_DIR);
+}

@@ -1,0 +1,74 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
+import { AGENT_REPOSITORY } from '../devices/agent.repository.js';
+import { DEVICE_REPOSITORY } from '../devices/device.repository.js';
+import { INBOUND_WEBHOOK_REPOSITORY } from '../inbound/inbound-webhook.repository.js';
+import { NOTIFICATION_REPOSITORY } from '../notifications/notification.repository.js';
+import { STORAGE_HEALTH, type StorageHealth } from '../observability/storage-health.js';
+import { API_TOKEN_REPOSITORY } from '../tenancy/api-token.repository.js';
+import { ORGANIZATION_REPOSITORY } from '../tenancy/organization.repository.js';
+import { USER_REPOSITORY } from '../tenancy/user.repository.js';
+import { TRIGGER_STATE_REPOSITORY } from '../triggers/trigger-state.repository.js';
+import { WEBHOOK_REPOSITORY } from '../webhooks/webhook.repository.js';
+import { openStorage, type StorageDriver } from './storage-driver.js';
+
+const STORAGE_DRIVER = Symbol('StorageDriver');
+
+/** Each port's token, and the driver's member that implements it. */
+const REPOSITORIES: [symbol, keyof StorageDriver][] = [
+  [ORGANIZATION_REPOSITORY, 'organizations'],
+  [USER_REPOSITORY, 'users'],
+  [API_TOKEN_REPOSITORY, 'tokens'],
+  [DEVICE_REPOSITORY, 'devices'],
+  [AGENT_REPOSITORY, 'agents'],
+  [WEBHOOK_REPOSITORY, 'webhooks'],
+  [DELIVERY_REPOSITORY, 'deliveries'],
+  [TRIGGER_STATE_REPOSITORY, 'triggerStates'],
+  [NOTIFICATION_REPOSITORY, 'notifications'],
+  [INBOUND_WEBHOOK_REPOSITORY, 'inboundWebhooks'],
+];
+
+/** Closes the driver last: the write-behinds of every feature flush in their own shutdown hooks first. */
+@Injectable()
+class StorageLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(STORAGE_DRIVER) private readonly driver: StorageDriver) {}
+  onApplicationShutdown(): Promise<void> {
+    return this.driver.close();
+  }
+}
+
+/** Opens the driver MONGODB_URI selects and provides every repository token from it. */
+@Global()
+@Module({})
+export class StorageModule {
+  static forRoot(): DynamicModule {
+    const providers: Provider[] = [
+      { provide: STORAGE_DRIVER, useFactory: (c: GatewayConfig) => openStorage(c), inject: [GatewayConfig] },
+      ...REPOSITORIES.map(([token, member]) => ({
+        provide: token,
+        useFactory: (d: StorageDriver) => d[member],
+        inject: [STORAGE_DRIVER],
+      })),
+      {
+        provide: STORAGE_HEALTH,
+        useFactory: (d: StorageDriver): StorageHealth => ({ driver: d.name, ping: () => d.ping() }),
+        inject: [STORAGE_DRIVER],
+      },
+      StorageLifecycle,
+    ];
+    return {
+      module: StorageModule,
+      providers,
+      exports: [...REPOSITORIES.map(([token]) => token), STORAGE_HEALTH],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export interface Organization {
+  id: number;
+  name: string;
+  createdAt: number;
+}
