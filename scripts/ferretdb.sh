@@ -7,7 +7,7 @@
 #   scripts/ferretdb.sh start   starts it on a random free loopback port with a fresh SQLite folder, in
 #                               the foreground; prints `MONGODB_URI=mongodb://127.0.0.1:PORT/` first
 #
-# Environment: FERRETDB_CACHE (default $HOME/.cache/device-gateway/ferretdb), GO (default: go on PATH,
+# Needs Go 1.24+. Environment: FERRETDB_CACHE (default $HOME/.cache/device-gateway/ferretdb), GO (default: go on PATH,
 # else /usr/local/go/bin/go). The binary lands in $FERRETDB_CACHE/v1.24.2/ferretdb, so a fresh clone on
 # the same machine (CI) reuses it; Go's own module and build caches make a rebuild cheap too.
 set -euo pipefail
