@@ -7,5 +7,8 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   testTimeout: 30000,
+  // A MongoDB server for the mongo storage runs: FerretDB when built (scripts/ferretdb.sh), see the file.
+  globalSetup: '<rootDir>/test/support/ferretdb-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/ferretdb-global-teardown.ts',
   reporters: ['default', '<rootDir>/test/support/count-reporter.cjs'],
 };

@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Jest loads this file on its own (no moduleNameMapper, no relative .js → .ts imports): keep it self-contained.
+
+/** The FerretDB release scripts/ferretdb.sh builds; keep the two in step. */
+export const FERRETDB_VERSION = 'v1.24.2';
+
+/** Where scripts/ferretdb.sh puts the binary, or FERRETDB_BIN. */
+export function ferretDbBinary(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FERRETDB_BIN) return env.FERRETDB_BIN;
+  const cache = env.FERRETDB_CACHE ?? join(homedir(), '.cache', 'device-gateway', 'ferretdb');
+  return join(cache, FERRETDB_VERSION, 'ferretdb');
+}
+
+export interface FerretDb {
+  /** `mongodb://127.0.0.1:PORT/` — no database, no credentials (FerretDB v1 on SQLite has no auth). */
+  uri: string;
+  stop(): Promise<void>;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const c = createConnection({ host: '127.0.0.1', port });
+    c.once('connect', () => (c.destroy(), resolve(true)));
+    c.once('error', () => resolve(false));
+  });
+
+/** FerretDB on a random loopback port with a fresh SQLite folder; resolves once it accepts connections. */
+export async function startFerretDb(bin = ferretDbBinary(), attempts = 3): Promise<FerretDb> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'ferretdb-'));
+    const child: ChildProcess = spawn(
+      bin,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${dir}/`,
+        `--listen-addr=127.0.0.1:${port}`,
+        `--state-dir=${dir}`,
+        '--telemetry=disable',
+        '--debug-addr=-',
+        '--log-level=warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
+    let exited = false;
+    const exit = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
+    child.once('error', (e) => (stderr += String(e)));
+    // A crashed test run must not leave FerretDB behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    const stop = async () => {
+      process.removeListener('exit', killOnExit);
+      if (!exited) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exit;
+        clearTimeout(t);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    };
+    const deadline = Date.now() + 20_000;
+    while (!exited && Date.now() < deadline && !(await accepts(port))) await new Promise((r) => setTimeout(r, 50));
+    if (!exited && Date.now() < deadline) return { uri: `mongodb://127.0.0.1:${port}/`, stop };
+    await stop();
+    // The port was free when asked; another process may have taken it since. Try another one.
+    if (attempt < attempts && /address already in use/i.test(stderr)) continue;
+    throw new Error(`FerretDB (${bin}) did not start on 127.0.0.1:${port}:\n${stderr}`);
+  }
+}
+
+/**
+ * Jest globalSetup: gives the storage contract (and any suite using test/support/mongo.ts) a MongoDB server.
+ * - MONGODB_URI already set: used as is (a real MongoDB, say); nothing is started.
+ * - else FerretDB (scripts/ferretdb.sh build; or FERRETDB_BIN) is started on a random port with a fresh
+ *   SQLite folder and MONGODB_URI is set to it. `npm test` runs in band, so the suites run in this very
+ *   process and read this process.env (Jest copies it into each test file's sandbox when the file starts).
+ * - else, locally, the mongo runs are skipped with a notice; in CI (CI=true) that is an error.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.MONGODB_URI) {
+    process.stdout.write(`\nMongoDB for the storage tests: MONGODB_URI (${redact(process.env.MONGODB_URI)})\n`);
+    return;
+  }
+  const bin = ferretDbBinary();
+  if (!existsSync(bin)) {
+    const msg = `FerretDB is not built (${bin}): run scripts/ferretdb.sh build, or set MONGODB_URI`;
+    if (process.env.CI === 'true') throw new Error(`CI needs the mongo storage runs: ${msg}`);
+    process.stdout.write(`\nNOTICE: mongo storage runs will be skipped: ${msg}\n`);
+    return;
+  }
+  const ferret = await startFerretDb(bin);
+  (globalThis as { __FERRETDB__?: FerretDb }).__FERRETDB__ = ferret;
+  process.env.MONGODB_URI = ferret.uri;
+  process.env.GATEWAY_TEST_MONGO = 'ferretdb';
+  process.stdout.write(`\nMongoDB for the storage tests: FerretDB at ${ferret.uri}\n`);
+}
+
+const redact = (uri: string) => uri.replace(/\/\/[^@/]*@/, '//***@');
