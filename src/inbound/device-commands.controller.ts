@@ -5,7 +5,7 @@ import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 
 /** A query flag: `true` or `false`, anything else is refused by IsBoolean. */
 const flag = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
-import { downlinkTopic, TOPIC_PATH_PATTERN, TOPIC_PATH_RULE } from '../broker/topics.js';
+import { downlinkTopic, TOPIC_PATH_PATTERN, TOPIC_PATH_RULE } from '../devices/device-topics.js';
 import { ApiError } from '../common/api-error.js';
 import { DevicesService } from '../devices/devices.service.js';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';

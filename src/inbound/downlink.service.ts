@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AedesPublishPacket } from 'aedes';
 import { randomBytes } from 'node:crypto';
 import { BrokerService } from '../broker/broker.service.js';
-import { downlinkTopic, orgTopic, REPLY_FILTER } from '../broker/topics.js';
+import { downlinkTopic, orgTopic, REPLY_FILTER } from '../devices/device-topics.js';
 import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DeviceRegistry } from '../devices/device-registry.js';

@@ -1,4 +1,4 @@
-import { TOPIC_PATH_PATTERN, TOPIC_PATH_RULE } from '../broker/topics.js';
+import { TOPIC_PATH_PATTERN, TOPIC_PATH_RULE } from '../devices/device-topics.js';
 import { DEVICE_ID_PATTERN, DEVICE_ID_RULE } from '../devices/device.model.js';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';

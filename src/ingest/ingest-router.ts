@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AedesPublishPacket } from 'aedes';
-import { parseDeviceTopic } from '../broker/topics.js';
+import { parseDeviceTopic } from '../devices/device-topics.js';
 import { Outbox } from '../delivery/outbox.js';
 import { type DeviceMessage, IngestService } from './ingest.service.js';
 

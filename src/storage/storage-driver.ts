@@ -1,4 +1,3 @@
-import type { GatewayConfig } from '../config/gateway-config.js';
 import type { DeliveryRepository } from '../delivery/delivery.repository.js';
 import type { AgentRepository } from '../devices/agent.repository.js';
 import type { DeviceRepository } from '../devices/device.repository.js';
@@ -29,10 +28,4 @@ export interface StorageDriver {
   readonly inboundWebhooks: InboundWebhookRepository;
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The driver MONGODB_URI selects: MongoDB when set, else SQLite under DATA_DIR. Loaded on demand. */
-export async function openStorage(config: Pick<GatewayConfig, 'MONGODB_URI' | 'DATA_DIR'>): Promise<StorageDriver> {
-  if (config.MONGODB_URI) return (await import('./mongo/mongo.driver.js')).openMongo(config.MONGODB_URI);
-  return (await import('./sqlite/sqlite.driver.js')).openSqlite(config.DATA_DIR);
 }

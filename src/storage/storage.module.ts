@@ -19,7 +19,8 @@ import { ORGANIZATION_REPOSITORY } from '../tenancy/organization.repository.js';
 import { USER_REPOSITORY } from '../tenancy/user.repository.js';
 import { TRIGGER_STATE_REPOSITORY } from '../triggers/trigger-state.repository.js';
 import { WEBHOOK_REPOSITORY } from '../webhooks/webhook.repository.js';
-import { openStorage, type StorageDriver } from './storage-driver.js';
+import { openStorage } from './open-storage.js';
+import type { StorageDriver } from './storage-driver.js';
 
 const STORAGE_DRIVER = Symbol('StorageDriver');
 

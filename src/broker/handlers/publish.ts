@@ -1,7 +1,7 @@
 import type { AedesPublishPacket, Client, PublishPacket } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
 import { DENIED_TOPIC, type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
-import { deviceIdOf, orgTopic } from '../topics.js';
+import { deviceIdOf, orgTopic } from '../../devices/device-topics.js';
 
 /**
  * ACL for PUBLISH, then ingest (`ctx.ingest.accept`), whose callback releases Aedes' acknowledgement. A denied publish is dropped: acknowledged by the normal QoS rules and routed nowhere,

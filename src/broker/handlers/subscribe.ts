@@ -1,7 +1,8 @@
 import type { Client, Subscription } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
 import { type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
-import { downlinkFilter, downlinkTopic, filterWithin, isValidFilter, orgTopic } from '../topics.js';
+import { downlinkFilter, downlinkTopic, orgTopic } from '../../devices/device-topics.js';
+import { filterWithin, isValidFilter } from '../topics.js';
 
 /**
  * ACL for SUBSCRIBE. A malformed filter is a protocol violation: the connection is closed ([MQTT-4.8.0-1]).
