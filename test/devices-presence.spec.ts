@@ -7,6 +7,7 @@ import {
   deviceClient,
   endClient,
   getDevice,
+  mqttConnections,
   publish,
   raw,
   rawSocket,
@@ -114,8 +115,12 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     const a = await deviceClient(gw, d);
     const b = await deviceClient(gw, d);
     await becomes(d.id, 'online');
+    const open = await mqttConnections(gw);
     await endClient(a);
-    await new Promise((r) => setTimeout(r, 150));
+    await waitFor(
+      () => mqttConnections(gw),
+      (n) => n === open - 1,
+    ); // the gateway has seen `a` close
     expect(await statusOf(d.id)).toBe('online');
     await endClient(b);
     await becomes(d.id, 'offline');
@@ -129,8 +134,14 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     const off = gw.app.get(EventBus).subscribe((e) => {
       if (e.deviceId === d.id) seen.push(e.kind);
     });
+    const open = await mqttConnections(gw);
+    const firstClosed = new Promise<void>((r) => first.stream.once('close', () => r()));
     const second = await connectMqtt(gw, { clientId: `${d.id}-same`, username: d.id, password: d.token });
-    await new Promise((r) => setTimeout(r, 200));
+    await firstClosed; // Aedes closed the taken-over session
+    await waitFor(
+      () => mqttConnections(gw),
+      (n) => n === open,
+    );
     off();
     first.end(true);
     expect(await statusOf(d.id)).toBe('online');
@@ -233,11 +244,15 @@ describe('presence debounce (PRESENCE_OFFLINE_GRACE_MS)', () => {
     );
     await endClient(a);
     const b = await deviceClient(gw, d); // flapping: back within 400 ms
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise((r) => setTimeout(r, 600)); // past the grace: elapsed time is what is tested
     expect((await getDevice(gw, d.id)).status).toBe('online');
+    const open = await mqttConnections(gw);
     await endClient(b);
-    await new Promise((r) => setTimeout(r, 150));
-    expect((await getDevice(gw, d.id)).status).toBe('online'); // still within grace
+    await waitFor(
+      () => mqttConnections(gw),
+      (n) => n === open - 1,
+    );
+    expect((await getDevice(gw, d.id)).status).toBe('online'); // closed, but still within grace
     await waitFor(
       () => getDevice(gw, d.id),
       (x) => x.status === 'offline',

@@ -15,6 +15,7 @@ import {
   DELIVERY_ENV,
   type DeliveryRig,
   type Receiver,
+  matchedEvents,
   startDeliveryRig,
   startReceiver,
 } from './support/receiver.js';
@@ -37,7 +38,7 @@ describe('conditions beyond Blynk, over MQTT', () => {
   });
   afterAll(() => rig.stop());
 
-  /** Publishes values to `ds` in order (QoS 1), then waits for `expected` callbacks on `path` and a quiet moment. */
+  /** Publishes values to `ds` in order (QoS 1), then waits for `expected` callbacks on `path`, all it matched. */
   async function run(
     path: string,
     condition: object,
@@ -46,14 +47,14 @@ describe('conditions beyond Blynk, over MQTT', () => {
     expected: number,
     extra: object = {},
   ) {
-    await createWebhook(gw, {
+    const w = await createWebhook(gw, {
       url: `${rx.url}${path}`,
       trigger: 'DEVICE_DATASTREAM_UPDATE',
       dataTrigger: { deviceId: device.id, dataStream: ds, condition, ...extra },
     });
     for (const v of sequence) await publish(client, `devices/${device.id}/ds/${ds}`, String(v));
     if (expected > 0) await rx.wait(expected, path);
-    await sleep(200);
+    expect(await matchedEvents(gw, w.id)).toBe(expected);
     return values(rx, path);
   }
 
@@ -85,30 +86,30 @@ describe('conditions beyond Blynk, over MQTT', () => {
     await publish(client, `devices/${device.id}/ds/t6`, '31');
     await sleep(100);
     await publish(client, `devices/${device.id}/ds/t6`, '29'); // broken before 400 ms
-    await sleep(500);
+    await sleep(500); // the hold's 400 ms pass: elapsed time itself is what is tested here
     expect(values(rx, path)).toEqual([]);
     const started = Date.now();
     await publish(client, `devices/${device.id}/ds/t6`, '35');
     await publish(client, `devices/${device.id}/ds/t6`, '36');
     const [r] = await rx.wait(1, path);
     expect(r.at - started).toBeGreaterThanOrEqual(390);
-    await sleep(300);
+    await sleep(300); // a second hold would have run out by now
     expect(values(rx, path)).toEqual([36]);
   });
 
   it('throttleMs: at most one firing per device per window', async () => {
     const path = '/throttle';
-    await createWebhook(gw, {
+    const w = await createWebhook(gw, {
       url: `${rx.url}${path}`,
       trigger: 'DEVICE_DATASTREAM_UPDATE',
       dataTrigger: { deviceId: device.id, dataStream: 't7', throttleMs: 500 },
     });
     for (let i = 1; i <= 5; i++) await publish(client, `devices/${device.id}/ds/t7`, String(i));
     await rx.wait(1, path);
-    await sleep(600);
+    await sleep(600); // the throttle window passes
     await publish(client, `devices/${device.id}/ds/t7`, '6');
     await rx.wait(2, path);
-    await sleep(150);
+    expect(await matchedEvents(gw, w.id)).toBe(2);
     expect(values(rx, path)).toEqual([1, 6]);
   });
 });
@@ -119,7 +120,7 @@ describe('condition state across a restart', () => {
     const rx = await startReceiver();
     let gw = await startTestGateway(DELIVERY_ENV, dir);
     const d = await createDevice(gw);
-    await createWebhook(gw, {
+    const w = await createWebhook(gw, {
       url: `${rx.url}/r`,
       trigger: 'DEVICE_DATASTREAM_UPDATE',
       dataTrigger: { deviceId: d.id, dataStream: 'temp', condition: { op: 'gt', value: 30 } },
@@ -136,7 +137,7 @@ describe('condition state across a restart', () => {
     await publish(c, `devices/${d.id}/ds/temp`, '20');
     await publish(c, `devices/${d.id}/ds/temp`, '32');
     await rx.wait(2, '/r');
-    await sleep(200);
+    expect(await matchedEvents(gw, w.id)).toBe(1); // since this start: 32 only, 35 did not fire again
     expect(values(rx, '/r')).toEqual([31, 32]);
     await endClient(c);
     await gw.stop();

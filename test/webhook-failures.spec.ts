@@ -63,6 +63,7 @@ describe('failure handling, delivery log, replay, test and metrics', () => {
     });
     ({ gw, rx, client, device } = rig);
   });
+  afterEach(() => rx.reset());
   afterAll(async () => {
     await rig.stop();
     await smtp.close();

@@ -8,10 +8,16 @@ import {
   startTestGateway,
   type TestGateway,
 } from './support/harness.js';
-import { createWebhook, DELIVERY_ENV, type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
+import {
+  createWebhook,
+  DELIVERY_ENV,
+  matchedEvents,
+  type Receiver,
+  startReceiver,
+  WEBHOOKS,
+} from './support/receiver.js';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
-const settle = (ms = 250) => new Promise((r) => setTimeout(r, ms));
 
 describe('trigger engine: every trigger type, against a real receiver', () => {
   let gw: TestGateway;
@@ -59,13 +65,13 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
   });
 
   it('FIRST_DEVICE_CONNECTION_IN_ORG fires once per device, not on reconnects', async () => {
-    await hook('/first', { trigger: 'FIRST_DEVICE_CONNECTION_IN_ORG' });
+    const w = await hook('/first', { trigger: 'FIRST_DEVICE_CONNECTION_IN_ORG' });
     const d = await createDevice(gw);
     await endClient(await deviceClient(gw, d));
     await endClient(await deviceClient(gw, d));
     const [first] = await rx.wait(1, '/first');
     expect(json(first)).toMatchObject({ eventActivity: 'device.first_connection', deviceUdid: d.id });
-    await settle();
+    expect(await matchedEvents(gw, w.id)).toBe(1);
     expect(rx.received.filter((r) => r.path === '/first')).toHaveLength(1);
   });
 
@@ -83,7 +89,7 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
     await publish(c, `devices/${d.id}/status`, 'unplugged'); // toggle off
     await endClient(c);
     const got = await rx.wait(3, '/status');
-    await settle();
+    expect(await matchedEvents(gw, w.id)).toBe(3);
     const status = rx.received.filter((r) => r.path === '/status').map(json);
     expect(status.map((b) => [b.deviceUdid, b.eventActivity, b.eventDescription])).toEqual([
       [d.id, 'device.status.online', 'Online'],
@@ -97,7 +103,10 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
   it('DEVICE_DATASTREAM_UPDATE: one device, one datastream; batches count too', async () => {
     const d = await createDevice(gw);
     const other = await createDevice(gw);
-    await hook('/ds', { trigger: 'DEVICE_DATASTREAM_UPDATE', dataTrigger: { deviceId: d.id, dataStream: 'temp' } });
+    const w = await hook('/ds', {
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { deviceId: d.id, dataStream: 'temp' },
+    });
     const c = await connect(d);
     const o = await connect(other);
     await publish(o, `devices/${other.id}/ds/temp`, '99');
@@ -105,7 +114,7 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
     await publish(c, `devices/${d.id}/ds/temp`, '21.5');
     await publish(c, `devices/${d.id}/batch`, JSON.stringify({ temp: 22, humidity: 41 }));
     await rx.wait(2, '/ds');
-    await settle();
+    expect(await matchedEvents(gw, w.id)).toBe(2);
     expect(rx.received.filter((r) => r.path === '/ds').map((r) => json(r).data)).toEqual([
       expect.objectContaining({ key: 'temp', value: 21.5 }),
       expect.objectContaining({ key: 'temp', value: 22 }),
@@ -117,13 +126,13 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
     async (trigger) => {
       const path = `/${trigger.toLowerCase()}`;
       const tpl = `tpl-${trigger.length}`;
-      await hook(path, { trigger, dataTrigger: { templateId: tpl, dataStream: 'power' } });
+      const w = await hook(path, { trigger, dataTrigger: { templateId: tpl, dataStream: 'power' } });
       const a = await createDevice(gw, { templateId: tpl });
       const b = await createDevice(gw, { templateId: tpl });
       const outside = await createDevice(gw, { templateId: 'other' });
       for (const d of [outside, a, b]) await publish(await connect(d), `devices/${d.id}/ds/power`, '1');
       await rx.wait(2, path);
-      await settle();
+      expect(await matchedEvents(gw, w.id)).toBe(2);
       expect(
         rx.received
           .filter((r) => r.path === path)
@@ -135,7 +144,10 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
 
   it('DEVICE_LOG_EVENT: the event code, with its description', async () => {
     const d = await createDevice(gw);
-    await hook('/log', { trigger: 'DEVICE_LOG_EVENT', dataTrigger: { deviceId: d.id, eventCode: 'door_open' } });
+    const w = await hook('/log', {
+      trigger: 'DEVICE_LOG_EVENT',
+      dataTrigger: { deviceId: d.id, eventCode: 'door_open' },
+    });
     const c = await connect(d);
     await publish(c, `devices/${d.id}/event/battery_low`, 'low');
     await publish(c, `devices/${d.id}/event/door_open`, 'Front door');
@@ -145,7 +157,7 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
       eventDescription: 'Front door',
       data: { key: 'door_open' },
     });
-    await settle();
+    expect(await matchedEvents(gw, w.id)).toBe(1);
     expect(rx.received.filter((x) => x.path === '/log')).toHaveLength(1);
   });
 
@@ -205,7 +217,7 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
   it('DEVICE_EVENTS: statuses and event codes, with device and group filters', async () => {
     const inGroup = await createDevice(gw, { groupIds: ['lobby'] });
     const notInGroup = await createDevice(gw);
-    await hook('/multi', {
+    const w = await hook('/multi', {
       trigger: 'DEVICE_EVENTS',
       dataTrigger: { statuses: ['online'], eventCodes: ['tamper'], deviceGroupIds: ['lobby'] },
     });
@@ -214,7 +226,7 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
       await publish(c, `devices/${d.id}/event/tamper`, 'case opened');
     }
     const got = await rx.wait(2, '/multi');
-    await settle();
+    expect(await matchedEvents(gw, w.id)).toBe(2);
     expect(
       rx.received.filter((r) => r.path === '/multi').map((r) => [json(r).deviceUdid, json(r).eventActivity]),
     ).toEqual([
@@ -248,8 +260,8 @@ describe('trigger engine: every trigger type, against a real receiver', () => {
     await publish(c, `devices/${d.id}/ds/b`, '5');
     await rx.wait(3, '/crud');
     await gw.http().delete(`${WEBHOOKS}/${w.id}`).set(auth()).expect(204);
-    await publish(c, `devices/${d.id}/ds/b`, '6');
-    await settle();
+    await publish(c, `devices/${d.id}/ds/b`, '6'); // after the delete: PUBACK means it was matched against nothing
+    expect(await matchedEvents(gw, w.id)).toBe(3);
     expect(rx.received.filter((r) => r.path === '/crud').map((r) => json(r).data.value)).toEqual([1, 3, 5]);
   });
 });

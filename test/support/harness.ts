@@ -114,6 +114,11 @@ export function subscribe(client: MqttClient, filter: string): Promise<number> {
 
 export const endClient = (client: MqttClient) => new Promise<void>((r) => client.end(false, {}, () => r()));
 
+/** Open MQTT connections as the gateway counts them (/health): it sees a close once this number drops. */
+export async function mqttConnections(gw: TestGateway): Promise<number> {
+  return ((await gw.http().get('/health')).body as { mqtt: { connections: number } }).mqtt.connections;
+}
+
 export async function waitFor<T>(probe: () => Promise<T> | T, accept: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: T;

@@ -25,6 +25,8 @@ export interface Receiver {
   port: number;
   received: Received[];
   on(handler: Handler): void;
+  /** Back to the handler the receiver was started with (call it in afterEach). */
+  reset(): void;
   /** Requests to `path` (default: all), once at least `n` arrived. */
   wait(n: number, path?: string, timeoutMs?: number): Promise<Received[]>;
   close(): Promise<void>;
@@ -64,6 +66,9 @@ export async function startReceiver(handler: Handler = () => ({ status: 200, bod
     received,
     on(h) {
       current = h;
+    },
+    reset() {
+      current = handler;
     },
     async wait(n, path, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
@@ -106,6 +111,20 @@ export async function createWebhook(
     .send({ name: `hook ${Math.random().toString(36).slice(2, 10)}`, ...body });
   if (res.status !== 201) throw new Error(`create webhook: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as Record<string, any>;
+}
+
+/**
+ * How many events webhook `webhookId` has matched so far, whatever became of them (the delivery buckets of
+ * /metrics). Matching is synchronous and committed before a QoS 1 PUBACK, so once the triggering calls have
+ * returned this count is final: with that many callbacks received, no further one can come.
+ */
+export async function matchedEvents(gw: TestGateway, webhookId: number): Promise<number> {
+  const text = (await gw.http().get('/metrics')).text;
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`gateway_webhook_deliveries{webhook_id="${webhookId}",`)) n += Number(line.split(' ').at(-1));
+  }
+  return n;
 }
 
 export async function deliveries(gw: TestGateway, webhookId: number, query = ''): Promise<Record<string, any>> {
