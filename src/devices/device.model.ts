@@ -49,3 +49,26 @@ export interface Device {
 /** Datastream names and log-event codes. */
 export const DATASTREAM_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const DATASTREAM_NAME_RULE = '[A-Za-z0-9_.-]{1,64}';
+
+/** A device as it is registered: offline, never seen, no values; `init` sets identity and configuration. */
+export function newDevice(
+  init: Pick<Device, 'id' | 'orgId' | 'name' | 'tokenHash'> & Partial<Device>,
+  now = Date.now(),
+): Device {
+  return {
+    type: 'PRIVATE',
+    templateId: null,
+    groupIds: [],
+    agentId: null,
+    metadata: {},
+    status: 'offline',
+    seq: 0,
+    lastSeen: null,
+    firstConnectedAt: null,
+    values: {},
+    lastEvent: null,
+    createdAt: now,
+    updatedAt: now,
+    ...init,
+  };
+}

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -46,22 +46,8 @@ export class CreateDeviceDto {
   @ApiPropertyOptional() @IsOptional() @IsObject() metadata?: Record<string, unknown>;
 }
 
-export class UpdateDeviceDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
-  @ApiPropertyOptional({ enum: TYPES })
-  @IsOptional()
-  @IsIn(TYPES, TYPE_RULE)
-  type?: (typeof TYPES)[number];
-  @ApiPropertyOptional() @IsOptional() @Matches(DEVICE_ID, ID_RULE) templateId?: string | null;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @Matches(DEVICE_ID, GROUP_RULE)
-  groupIds?: string[];
-  @ApiPropertyOptional() @IsOptional() @Matches(DEVICE_ID, ID_RULE) agentId?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsObject() metadata?: Record<string, unknown>;
-}
+/** Every field of a create but the id, each optional; `null` clears templateId or agentId. */
+export class UpdateDeviceDto extends PartialType(OmitType(CreateDeviceDto, ['id'] as const)) {}
 
 export class ListDevicesQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) page = 0;

@@ -4,7 +4,7 @@ import { DuplicateKeyError } from '../common/duplicate-key.error.js';
 import { hashToken, newId, newToken } from '../common/secrets.js';
 import { Revocations } from '../events/revocations.js';
 import type { Agent } from './agent.model.js';
-import type { Device } from './device.model.js';
+import { type Device, newDevice } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
 import type { CreateAgentDto, CreateDeviceDto, ListDevicesQuery, UpdateDeviceDto } from './devices.dto.js';
 import { PresenceTracker } from './presence-tracker.js';
@@ -28,25 +28,20 @@ export class DevicesService {
       throw ApiError.conflict(`id ${dto.id} is taken`);
     const token = newToken('dev');
     const now = Date.now();
-    const device: Device = {
-      id: dto.id ?? newId('d'),
-      orgId,
-      name: dto.name,
-      type: dto.type ?? 'PRIVATE',
-      templateId: dto.templateId ?? null,
-      groupIds: dto.groupIds ?? [],
-      agentId: dto.agentId ?? null,
-      metadata: dto.metadata ?? {},
-      tokenHash: hashToken(token),
-      status: 'offline',
-      seq: 0,
-      lastSeen: null,
-      firstConnectedAt: null,
-      values: {},
-      lastEvent: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const device = newDevice(
+      {
+        id: dto.id ?? newId('d'),
+        orgId,
+        name: dto.name,
+        tokenHash: hashToken(token),
+        type: dto.type ?? 'PRIVATE',
+        templateId: dto.templateId ?? null,
+        groupIds: dto.groupIds ?? [],
+        agentId: dto.agentId ?? null,
+        metadata: dto.metadata ?? {},
+      },
+      now,
+    );
     try {
       await this.registry.addDevice(device);
     } catch (e) {

@@ -3,32 +3,14 @@ import { startModules, type ModuleRig } from '../../test/support/modules.js';
 import type { DeviceEvent } from '../events/device-event.js';
 import { EventBus } from '../events/event-bus.js';
 import type { Agent } from './agent.model.js';
-import type { Device } from './device.model.js';
+import { type Device, newDevice } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
 import { DevicesModule } from './devices.module.js';
 import { PresenceTracker } from './presence-tracker.js';
 
 let n = 0;
-const device = (over: Partial<Device> = {}): Device => ({
-  id: `p-${++n}`,
-  orgId: 1,
-  name: 'd',
-  type: 'PRIVATE',
-  templateId: null,
-  groupIds: [],
-  agentId: null,
-  metadata: {},
-  tokenHash: 'h',
-  status: 'offline',
-  seq: 0,
-  lastSeen: null,
-  firstConnectedAt: null,
-  values: {},
-  lastEvent: null,
-  createdAt: 1,
-  updatedAt: 1,
-  ...over,
-});
+const device = (over: Partial<Device> = {}): Device =>
+  newDevice({ id: `p-${++n}`, orgId: 1, name: 'd', tokenHash: 'h', ...over });
 
 describe('PresenceTracker', () => {
   let rig: ModuleRig;

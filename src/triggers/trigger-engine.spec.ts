@@ -3,7 +3,7 @@ import { startModules, type ModuleRig } from '../../test/support/modules.js';
 import type { DeliveryRepository } from '../delivery/delivery.repository.js';
 import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
 import { Outbox } from '../delivery/outbox.js';
-import type { Device } from '../devices/device.model.js';
+import { type Device, newDevice } from '../devices/device.model.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import type { CreateWebhookDto } from '../webhooks/webhook.dto.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
@@ -11,26 +11,8 @@ import { TriggerEngine } from './trigger-engine.js';
 import { TriggersModule } from './triggers.module.js';
 
 let n = 0;
-const device = (over: Partial<Device> = {}): Device => ({
-  id: `t-${++n}`,
-  orgId: 1,
-  name: 'd',
-  type: 'PRIVATE',
-  templateId: null,
-  groupIds: [],
-  agentId: null,
-  metadata: {},
-  tokenHash: 'h',
-  status: 'offline',
-  seq: 0,
-  lastSeen: null,
-  firstConnectedAt: null,
-  values: {},
-  lastEvent: null,
-  createdAt: 1,
-  updatedAt: 1,
-  ...over,
-});
+const device = (over: Partial<Device> = {}): Device =>
+  newDevice({ id: `t-${++n}`, orgId: 1, name: 'd', tokenHash: 'h', ...over });
 
 /**
  * The engine in its module with real storage: events go in through DeviceRegistry.emit, matches come out as
