@@ -34,6 +34,8 @@ import { InboundEndpointController } from './inbound/inbound-endpoint.controller
 import { InboundWebhooksController } from './inbound/inbound-webhooks.controller.js';
 import { InboundWebhooksService } from './inbound/inbound-webhooks.service.js';
 import { LosantWebhooksController } from './inbound/losant-webhooks.controller.js';
+import { ConsoleModule } from './console/console.module.js';
+import { EventStreamModule } from './event-stream/event-stream.module.js';
 
 /** The gateway, given its validated configuration and an opened storage driver. */
 @Module({})
@@ -44,6 +46,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }),
         EventsModule,
+        EventStreamModule,
+        ConsoleModule,
       ],
       controllers: [
         TenancyController,
