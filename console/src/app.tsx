@@ -62,6 +62,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const [connected, setConnected] = useState(live.connected);
   useEffect(() => {
     live.onState = setConnected;
+    // The stream may have connected between the first render and this effect.
+    setConnected(live.connected);
     return () => (live.onState = () => {});
   }, []);
   const sections = SECTIONS.filter(([, , scope]) => allows(me.scopes, scope));

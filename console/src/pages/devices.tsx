@@ -26,9 +26,14 @@ export function Devices() {
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
-    api<PageOf<Device>>(withQuery('devices', { ...filter, page, size: SIZE })).then(setList, (e: Error) =>
-      setError(e.message),
+    let current = true; // a slower, older answer must not overwrite a newer one
+    api<PageOf<Device>>(withQuery('devices', { ...filter, page, size: SIZE })).then(
+      (l) => current && setList(l),
+      (e: Error) => current && setError(e.message),
     );
+    return () => {
+      current = false;
+    };
   }, [filter, page, reload]);
 
   // Live: status and last-seen change in place; added or deleted devices reload the page.
