@@ -179,11 +179,8 @@ function DeliveryItem({ d, onReplay }: { d: Delivery; onReplay?: () => void }) {
           </table>
         </TableWrap>
         <h3>Request</h3>
-        <pre class="request">
-          {`${d.request.method} ${d.request.url}\n${Object.entries(d.request.headers)
-            .map(([k, v]) => `${k}: ${v}`)
-            .join('\n')}\n\n${d.request.body}`}
-        </pre>
+        <pre class="request">{requestText(d)}</pre>
+        <p class="hint">webhook-timestamp and webhook-signature are added to each attempt (and credentials, if any).</p>
         {onReplay && (
           <button type="button" class="secondary" onClick={onReplay}>
             Replay
@@ -192,4 +189,11 @@ function DeliveryItem({ d, onReplay }: { d: Delivery; onReplay?: () => void }) {
       </details>
     </li>
   );
+}
+
+/** The request as sent: rendered once when the event matched; the same webhook-id on every attempt and replay. */
+function requestText(d: Delivery): string {
+  const headers = { ...d.request.headers, 'webhook-id': d.messageId };
+  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+  return `${d.request.method} ${d.request.url}\n${lines.join('\n')}\n\n${d.request.body}`;
 }
