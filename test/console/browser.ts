@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -34,6 +34,8 @@ export function ensureConsoleBuilt(): void {
 
 /** Debian's chromium (apt-get install chromium), headless, driven by playwright-core; a temp profile per launch. */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error('the console tests need Debian chromium at /usr/bin/chromium: apt-get install -y chromium');
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
