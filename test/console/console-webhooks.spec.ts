@@ -80,6 +80,15 @@ describe('web console in Chromium: a Kobiton-style status webhook, its delivery 
       dataTrigger: { deviceId: device.id, statuses: ['online', 'offline', 'utilizing'] },
     });
     await screenshot(page, 'webhook-form');
+    // Edit: the same form saves with PUT; placeholders are picked for the trigger.
+    await form.getByLabel('Description').fill('status of phone-1');
+    await page.getByLabel('Placeholder').selectOption('device_name');
+    await page.getByRole('button', { name: 'Insert into body' }).click();
+    expect(await form.getByLabel('Body template').inputValue()).toBe('{device_name}');
+    await form.getByLabel('Body template').fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await webhook()).toMatchObject({ description: 'status of phone-1', body: '', failureLimit: 2 });
   });
 
   it('shows the deliveries of real status changes appear in the log, with request and response', async () => {
@@ -138,7 +147,13 @@ describe('web console in Chromium: a Kobiton-style status webhook, its delivery 
     expect(replayed[replayed.length - 1].headers['webhook-id']).toBe(id);
     expect(heldIds.has(id)).toBe(false);
 
+    // The failure receiver was notified; the Users page shows it.
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByText('Failure notifications').click();
+    await page.getByText(`Webhook "${w.name}" was disabled`).waitFor();
+
     // Replay since: nothing failed or held is left, and the console says so.
+    await page.goto(consoleUrl(`webhooks/${w.id}/deliveries`));
     await page.getByRole('button', { name: /Replay failed and held since/ }).click();
     await page.getByRole('status').filter({ hasText: '0 failed or held deliveries queued again.' }).waitFor();
   });
@@ -152,6 +167,39 @@ describe('web console in Chromium: a Kobiton-style status webhook, its delivery 
     expect(rx.received.length).toBe(n + 1);
     expect(await row.locator('td').nth(5).textContent()).toMatch(/^\d+%$/);
     await screenshot(page, 'webhooks');
+  });
+
+  it('creates an inbound webhook whose token URL and curl line work', async () => {
+    await page.goto(consoleUrl('inbound'));
+    await page.getByRole('button', { name: 'New inbound webhook' }).click();
+    const form = page.getByRole('form', { name: 'New inbound webhook' });
+    await form.getByLabel('Name').fill('Lab control');
+    await form.getByLabel('Id').fill(device.id);
+    await form.getByLabel('Downlink path').fill('control');
+    await form.getByRole('button', { name: 'Create' }).click();
+    const card = page.locator('li[data-inbound="Lab control"]');
+    const url = (await card.locator('p.url code').textContent())!;
+    expect(url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${gw.httpPort}/webhooks/\\S+$`));
+    expect(await card.locator('pre.curl').textContent()).toContain(`curl -X POST '${url}'`);
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { success: true } });
+  });
+
+  it('creates an API token with scopes (shown once) and revokes it', async () => {
+    await page.goto(consoleUrl('tokens'));
+    const form = page.getByRole('form', { name: 'New API token' });
+    await form.getByLabel('Name').fill('lab backend');
+    await form.getByLabel('devices.*').check();
+    await form.getByLabel('More scopes').fill('events.get');
+    await form.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByTestId('secret').textContent())!;
+    const me = await gw.http().get('/api/v1/organization/tokens/current').set(auth(token)).expect(200);
+    expect(me.body).toMatchObject({ name: 'lab backend', scopes: ['devices.*', 'events.get'] });
+    const card = page.locator('li[data-token="lab backend"]');
+    await card.getByRole('button', { name: 'Revoke' }).click();
+    await card.getByRole('button', { name: 'Yes, revoke' }).click();
+    await card.waitFor({ state: 'detached' });
+    await gw.http().get('/api/v1/organization/tokens/current').set(auth(token)).expect(401);
   });
 
   it('left nothing in the browser console but the one 400 it provoked', () => {
