@@ -43,6 +43,9 @@ export interface DataTrigger {
   dataStream?: string;
   eventCode?: string;
   statuses?: string[];
+  eventCodes?: string[];
+  deviceIds?: string[];
+  deviceGroupIds?: string[];
   condition?: Condition;
   throttleMs?: number;
 }
@@ -58,6 +61,7 @@ export interface Webhook {
   contentType: string;
   authType: string;
   body: string;
+  formBody: Record<string, string>;
   headers: Record<string, string>;
   basicAuth: { username: string; password: string } | null;
   bearerToken: string | null;

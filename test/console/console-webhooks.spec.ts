@@ -202,6 +202,34 @@ describe('web console in Chromium: a Kobiton-style status webhook, its delivery 
     await gw.http().get('/api/v1/organization/tokens/current').set(auth(token)).expect(401);
   });
 
+  it('keeps what the form does not edit (Bold filters, formBody) when saving an edit', async () => {
+    const created = await gw
+      .http()
+      .post(WEBHOOKS)
+      .set(auth())
+      .send({
+        name: 'Bold lock events',
+        trigger: 'DEVICE_EVENTS',
+        url: `${rx.url}/bold`,
+        contentType: 'URL_ENCODED_FORM',
+        formBody: { lock: '{device_id}' },
+        dataTrigger: { statuses: ['online'], eventCodes: ['tamper', 'activation'], deviceIds: [device.id] },
+      })
+      .expect(201);
+    await page.goto(consoleUrl(`webhooks/${created.body.id}`));
+    const form = page.getByRole('form', { name: 'Webhook' });
+    await form.getByLabel('Description').fill('edited in the console');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const saved = (await gw.http().get(`${WEBHOOKS}/${created.body.id}`).set(auth())).body;
+    expect(saved).toMatchObject({
+      description: 'edited in the console',
+      trigger: 'DEVICE_EVENTS',
+      formBody: { lock: '{device_id}' },
+      dataTrigger: { statuses: ['online'], eventCodes: ['tamper', 'activation'], deviceIds: [device.id] },
+    });
+  });
+
   it('left nothing in the browser console but the one 400 it provoked', () => {
     expect(open.errors.filter((e) => !expectedErrors.some((re) => re.test(e)))).toEqual([]);
     expect(open.errors.length).toBeLessThanOrEqual(1);

@@ -18,6 +18,7 @@ export const TRIGGERS = [
   'DELETED_USER',
   'ORGANIZATION_ADDED',
   'INBOUND_WEBHOOK_RECEIVED',
+  'DEVICE_EVENTS',
 ];
 export const STATUSES = ['online', 'offline', 'utilizing', 'unplugged'] as const;
 export const OPS = ['any', 'changed', 'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'outside'];
@@ -60,6 +61,8 @@ export interface Draft {
   failureLimit: string;
   failureReceivers: number[];
   enabled: boolean;
+  /** What the form does not edit but a full PUT must send back: formBody, Bold's dataTrigger filters. */
+  kept: { trigger: string; formBody: Record<string, string>; dataTrigger: Record<string, unknown> };
 }
 
 export const emptyDraft = (): Draft => ({
@@ -93,7 +96,10 @@ export const emptyDraft = (): Draft => ({
   failureLimit: '10',
   failureReceivers: [],
   enabled: true,
+  kept: { trigger: '', formBody: {}, dataTrigger: {} },
 });
+
+const UNEDITED_FILTERS = ['eventCodes', 'deviceIds', 'deviceGroupIds'] as const;
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
@@ -133,6 +139,16 @@ export function draftOf(w: Webhook): Draft {
     failureLimit: String(w.failureLimit),
     failureReceivers: w.failureReceivers,
     enabled: w.status === 'ENABLED',
+    kept: {
+      trigger: w.trigger,
+      formBody: w.formBody ?? {},
+      dataTrigger: Object.fromEntries(
+        Object.entries(dt).filter(
+          ([k]) =>
+            (UNEDITED_FILTERS as readonly string[]).includes(k) || (w.trigger === 'DEVICE_EVENTS' && k === 'statuses'),
+        ),
+      ),
+    },
   };
 }
 
@@ -142,7 +158,7 @@ const scalar = (s: string) =>
   s.trim() === '' ? undefined : !isNaN(Number(s)) ? Number(s) : s === 'true' ? true : s === 'false' ? false : s;
 
 function dataTriggerOf(d: Draft): Record<string, unknown> | undefined {
-  const dt: Record<string, unknown> = {};
+  const dt: Record<string, unknown> = d.trigger === d.kept.trigger ? { ...d.kept.dataTrigger } : {};
   if (d.scopeKind && d.scopeId.trim()) dt[d.scopeKind] = d.scopeId.trim();
   if (d.trigger === 'DEVICE_STATUS') dt.statuses = STATUSES.filter((s) => d.statuses[s]);
   if (isDatastream(d.trigger)) {
@@ -175,6 +191,7 @@ export function payloadOf(d: Draft): Record<string, unknown> {
     method: d.method,
     contentType: d.contentType,
     body: d.body,
+    formBody: d.kept.formBody,
     headers: Object.fromEntries(d.headers.filter(([k]) => k.trim())),
     authType: d.authType,
     failureLimit: num(d.failureLimit),
