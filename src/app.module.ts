@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BrokerModule } from './broker/broker.module.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { DevicesModule } from './devices/devices.module.js';
+import { EventStreamModule } from './event-stream/event-stream.module.js';
 import { EventsModule } from './events/events.module.js';
 import { InboundModule } from './inbound/inbound.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
@@ -38,6 +40,8 @@ export class AppModule {
         IngestModule,
         BrokerModule,
         InboundModule,
+        EventStreamModule,
+        ConsoleModule,
       ],
     };
   }

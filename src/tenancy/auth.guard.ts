@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error.js';
-import { SCOPE_KEY, scopeAllows } from './scopes.js';
+import { ANY_VALID_TOKEN, SCOPE_KEY, scopeAllows } from './scopes.js';
 import { type AuthContext, TenancyService } from './tenancy.service.js';
 
 export type AuthedRequest = Request & { auth: AuthContext };
@@ -24,7 +24,7 @@ export class ApiTokenGuard implements CanActivate {
     if (!match) throw new ApiError(401, 'Unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
     const auth = await this.tenancy.authenticate(match[1]);
     if (!auth) throw new ApiError(401, 'Unauthorized', 'invalid or revoked API token');
-    if (!scopeAllows(auth.scopes, required, req.method === 'GET')) {
+    if (required !== ANY_VALID_TOKEN && !scopeAllows(auth.scopes, required, req.method === 'GET')) {
       throw new ApiError(403, 'Forbidden', `token lacks scope ${required}`);
     }
     const orgId = req.query.orgId;

@@ -7,6 +7,8 @@ import { SetMetadata } from '@nestjs/common';
  */
 export const SCOPE_KEY = 'requiredScope';
 export const RequireScope = (scope: string) => SetMetadata(SCOPE_KEY, scope);
+/** For routes any valid token may call, whatever its scopes (e.g. asking who it is). */
+export const ANY_VALID_TOKEN = 'any valid token';
 
 export const KNOWN_SCOPE = /^(all\.Organization(\.read)?|[a-z][a-zA-Z]*\.(\*|[a-z]+))$/;
 

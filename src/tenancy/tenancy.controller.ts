@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
 import type { AuthedRequest } from './auth.guard.js';
-import { RequireScope } from './scopes.js';
+import { ANY_VALID_TOKEN, RequireScope } from './scopes.js';
 import { CreateOrganizationDto, CreateTokenDto, CreateUserDto, UpdateUserDto } from './tenancy.dto.js';
 import { TenancyService } from './tenancy.service.js';
 import { UsersService } from './users.service.js';
@@ -66,6 +66,15 @@ export class TenancyController {
   @RequireScope('tokens.get')
   tokens(@Req() req: AuthedRequest) {
     return this.tenancy.listTokens(req.auth.orgId);
+  }
+
+  /** Who the presented token is, whatever its scopes: the console signs in with it. */
+  @Get('tokens/current')
+  @RequireScope(ANY_VALID_TOKEN)
+  @ApiOperation({ summary: 'The presented API token: {id, orgId, name, scopes}' })
+  currentToken(@Req() req: AuthedRequest) {
+    const { tokenId, orgId, name, scopes } = req.auth;
+    return { id: tokenId, orgId, name, scopes };
   }
 
   /** The token's clear text is in this response only. */

@@ -10,6 +10,7 @@ import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from './organiza
 export interface AuthContext {
   orgId: number;
   tokenId: number;
+  name: string;
   scopes: string[];
 }
 
@@ -65,7 +66,7 @@ export class TenancyService implements OnModuleInit {
 
   async authenticate(bearer: string): Promise<AuthContext | null> {
     const token = await this.tokens.findByHash(hashToken(bearer));
-    return token ? { orgId: token.orgId, tokenId: token.id, scopes: token.scopes } : null;
+    return token ? { orgId: token.orgId, tokenId: token.id, name: token.name, scopes: token.scopes } : null;
   }
 
   findOrganization(id: number): Promise<Organization | null> {

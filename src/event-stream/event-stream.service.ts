@@ -1,0 +1,79 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { DeviceEvent } from '../events/device-event.js';
+import { EventBus } from '../events/event-bus.js';
+import { EventRing, type StreamedEvent } from './event-ring.js';
+import { type EventFilter, matches } from './event-filter.js';
+
+/** Events kept per organization for `Last-Event-ID` resumption. */
+export const EVENTS_KEPT_PER_ORG = 1000;
+
+export interface StreamSubscriber {
+  orgId: number;
+  filter: EventFilter;
+  send(event: StreamedEvent): void;
+  close(): void;
+}
+
+export interface Resumption {
+  events: StreamedEvent[];
+  /** True when the asked-for id is older than what the buffer still holds: some events were missed. */
+  gap: boolean;
+}
+
+/**
+ * Listens to the in-process EventBus, numbers every event, keeps the newest per org in a bounded ring and
+ * fans each one out to the open streams of its org (and only its org) whose filter it matches.
+ */
+@Injectable()
+export class EventStreamService implements OnModuleInit, OnModuleDestroy {
+  private readonly rings = new Map<number, EventRing>();
+  private readonly subscribers = new Map<number, Set<StreamSubscriber>>();
+  private lastId = 0;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly bus: EventBus) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.bus.subscribe((e) => this.accept(e));
+  }
+
+  /** Open streams would keep the HTTP server from closing: end them first. */
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    for (const set of this.subscribers.values()) for (const s of set) s.close();
+    this.subscribers.clear();
+  }
+
+  private accept(event: DeviceEvent): void {
+    const streamed: StreamedEvent = { id: ++this.lastId, ...event };
+    let ring = this.rings.get(event.orgId);
+    if (!ring) this.rings.set(event.orgId, (ring = new EventRing(EVENTS_KEPT_PER_ORG)));
+    ring.push(streamed);
+    const set = this.subscribers.get(event.orgId);
+    if (!set) return;
+    for (const s of set) if (matches(s.filter, streamed)) s.send(streamed);
+  }
+
+  /** Kept events of the org after `lastEventId` that match the filter. */
+  resume(orgId: number, lastEventId: number, filter: EventFilter): Resumption {
+    const ring = this.rings.get(orgId);
+    if (!ring) return { events: [], gap: false };
+    return { events: ring.since(lastEventId).filter((e) => matches(filter, e)), gap: ring.lostAfter(lastEventId) };
+  }
+
+  add(s: StreamSubscriber): () => void {
+    let set = this.subscribers.get(s.orgId);
+    if (!set) this.subscribers.set(s.orgId, (set = new Set()));
+    set.add(s);
+    return () => {
+      set.delete(s);
+      if (set.size === 0) this.subscribers.delete(s.orgId);
+    };
+  }
+
+  openStreams(): number {
+    let n = 0;
+    for (const set of this.subscribers.values()) n += set.size;
+    return n;
+  }
+}
