@@ -33,7 +33,7 @@ export class CallbackCredentials {
   }
 
   clientCredentials(w: Webhook) {
-    return { ...w.oAuth2Request!, clientSecret: this.open(w.oAuth2Request!.clientSecret) };
+    return { ...w.oAuth2Request!, webhookId: w.id, clientSecret: this.open(w.oAuth2Request!.clientSecret) };
   }
 
   /** The current key, plus the previous one while its 24 h overlap lasts. */
