@@ -4,6 +4,7 @@ import { tokenMatches } from '../../common/secrets.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { GatewayClient, Identity } from '../identity.js';
+import { sessionId } from './connect-rules.js';
 
 const refuse = (returnCode: number, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -62,6 +63,7 @@ function accept(
   done: (e: null, ok: boolean) => void,
 ): void {
   client.identity = identity;
+  client.id = sessionId(identity, client.id);
   ctx.metrics.connections.inc({ kind: identity.kind });
   // Sandbox clients are no device or agent: they have no presence.
   const present = identity.kind !== 'sandbox';
