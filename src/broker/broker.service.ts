@@ -13,10 +13,22 @@ import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import type { AcceptedPublish, BrokerContext } from './broker-context.js';
 import { FrameGuard } from './frame-guard.js';
-import type { GatewayClient } from './identity.js';
+import type { GatewayClient, Identity } from './identity.js';
 import { authenticate, preConnect } from './handlers/connect.js';
+import { sessionId } from './handlers/connect-rules.js';
 import { authorizePublish } from './handlers/publish.js';
 import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
+
+/** The aedes-persistence calls `revoke` uses (its typings declare fewer). */
+interface SessionStore {
+  cleanSubscriptions(client: { id: string }): Promise<void>;
+  cleanIncoming?(client: { id: string }): Promise<void>;
+  delWill(client: { id: string }): Promise<unknown>;
+  outgoingStream(client: { id: string }): AsyncIterable<object>;
+  outgoingClearMessageId(client: { id: string }, packet: object): Promise<unknown>;
+  createRetainedStream(pattern: string): AsyncIterable<object>;
+  storeRetained(packet: object): Promise<void>;
+}
 
 type ParserHolder = { _parser: { parse(buf: Buffer): unknown } };
 
@@ -38,7 +50,11 @@ export class BrokerService {
     tenancy: TenancyService,
   ) {
     this.ctx = { config, registry, presence, metrics, tenancy, accepted: (_p, _c, done) => done(null) };
+    tenancy.onTokenRevoked((tokenId) => this.revoke('service', `token:${tokenId}`));
   }
+
+  /** Internal ids (see connect-rules.ts) of sessions opened with CleanSession=0: what `revoke` must forget. */
+  private readonly persistentSessions = new Set<string>();
 
   /** Where accepted PUBLISH packets go (the ingest transport); its callback lets Aedes acknowledge them. */
   onAccepted(handler: AcceptedPublish): void {
@@ -64,6 +80,10 @@ export class BrokerService {
       authorizeSubscribe: authorizeSubscribe(this.ctx),
       authorizeForward: authorizeForward(this.ctx) as never,
     });
+    this.aedes.on('client', (client) => {
+      if (client.clean) this.persistentSessions.delete(client.id);
+      else this.persistentSessions.add(client.id);
+    });
     this.aedes.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
     this.aedes.on('connectionError', (_client, err) => this.logger.debug(`connection: ${err.message}`));
   }
@@ -87,6 +107,41 @@ export class BrokerService {
     const clients = (this.aedes as unknown as { clients?: Record<string, GatewayClient> } | undefined)?.clients ?? {};
     for (const client of Object.values(clients)) {
       if (client.identity?.id === ownerId) client.close();
+    }
+  }
+
+  /**
+   * Ends an identity's access at once, after its deletion or revocation: closes its live connections (without
+   * their wills), then forgets its persistent sessions (subscriptions, queued and in-flight messages, will) and,
+   * with `retainedUnder`, the retained messages under that topic prefix (a device's `devices/{id}/`), so an
+   * identity recreated under the same id starts with nothing of its predecessor's.
+   */
+  async revoke(kind: Identity['kind'], id: string, retainedUnder?: string): Promise<void> {
+    if (!this.aedes) return;
+    const clients = (this.aedes as unknown as { clients?: Record<string, GatewayClient> }).clients ?? {};
+    const closing: Promise<void>[] = [];
+    for (const client of Object.values(clients)) {
+      if (client.identity?.kind !== kind || client.identity.id !== id) continue;
+      (client as unknown as { will: unknown }).will = null;
+      closing.push(new Promise((r) => client.close(() => r())));
+    }
+    await Promise.all(closing);
+    const p = (this.aedes as unknown as { persistence: SessionStore }).persistence;
+    const prefix = sessionId({ kind, id, orgId: 0 } as Identity, '');
+    for (const sid of [...this.persistentSessions]) {
+      if (!sid.startsWith(prefix)) continue;
+      this.persistentSessions.delete(sid);
+      const who = { id: sid };
+      await p.cleanSubscriptions(who);
+      if (p.cleanIncoming) await p.cleanIncoming(who);
+      await p.delWill(who);
+      // One clear per queued packet empties the queue (each call removes one packet with that message id).
+      for await (const packet of p.outgoingStream(who)) await p.outgoingClearMessageId(who, packet);
+    }
+    if (retainedUnder) {
+      for await (const packet of p.createRetainedStream(`${retainedUnder}#`) as AsyncIterable<{ topic: string }>) {
+        await p.storeRetained({ ...packet, payload: Buffer.alloc(0) });
+      }
     }
   }
 

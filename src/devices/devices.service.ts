@@ -90,7 +90,7 @@ export class DevicesService {
   async remove(orgId: number, id: string): Promise<void> {
     const d = this.get(orgId, id);
     await this.registry.removeDevice(d);
-    this.broker.disconnect(id);
+    await this.broker.revoke('device', id, `devices/${id}/`);
     this.presence.emit(d, 'device.deleted', '', null, Date.now());
   }
 
@@ -138,6 +138,7 @@ export class DevicesService {
     if (this.registry.devicesOfAgent(id).length > 0)
       throw ApiError.conflict(`agent ${id} still has devices assigned; reassign them first`);
     await this.registry.removeAgent(a);
+    await this.broker.revoke('agent', id);
   }
 
   rotateAgentToken(orgId: number, id: string): Promise<{ id: string; token: string }> {

@@ -119,6 +119,6 @@ export class TenancyController {
   @HttpCode(204)
   @RequireScope('token.delete')
   async deleteToken(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
-    if (!(await this.storage.tokens.delete(req.auth.orgId, id))) throw ApiError.notFound('Token');
+    if (!(await this.tenancy.revokeToken(req.auth.orgId, id))) throw ApiError.notFound('Token');
   }
 }

@@ -61,6 +61,20 @@ export class TenancyService {
     return this.storage.organizations.create(name);
   }
 
+  private readonly revokedListeners: ((tokenId: number) => void | Promise<void>)[] = [];
+
+  /** Called with a token's id once it is deleted (the broker closes its MQTT sessions). */
+  onTokenRevoked(listener: (tokenId: number) => void | Promise<void>): void {
+    this.revokedListeners.push(listener);
+  }
+
+  /** Deletes (revokes) a token of the org and ends every session opened with it; false if there is none. */
+  async revokeToken(orgId: number, id: number): Promise<boolean> {
+    if (!(await this.storage.tokens.delete(orgId, id))) return false;
+    for (const listener of this.revokedListeners) await listener(id);
+    return true;
+  }
+
   /** Creates an API token; the clear text is returned here and never again. */
   async createToken(orgId: number, name: string, scopes: string[]): Promise<{ record: ApiToken; token: string }> {
     const token = newToken('gw');
