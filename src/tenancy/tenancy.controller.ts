@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
 import { DuplicateKeyError, STORAGE, type StorageDriver } from '../storage/ports.js';
 import type { AuthedRequest } from './auth.guard.js';
-import { RequireScope } from './scopes.js';
+import { RequireScope, scopeWithin } from './scopes.js';
 import { EventBus } from '../events/event-bus.js';
 import type { EventKind } from '../events/device-event.js';
 import { CreateOrganizationDto, CreateTokenDto, CreateUserDto, UpdateUserDto } from './tenancy.dto.js';
@@ -110,6 +110,13 @@ export class TenancyController {
   @Post('tokens')
   @RequireScope('tokens.post')
   async createToken(@Req() req: AuthedRequest, @Body() dto: CreateTokenDto) {
+    const beyond = dto.scopes.filter((s) => !scopeWithin(req.auth.scopes, s));
+    if (beyond.length > 0)
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `scopes: ${beyond.join(', ')} exceed the scopes of the token making the request`,
+      );
     const { record, token } = await this.tenancy.createToken(req.auth.orgId, dto.name, dto.scopes);
     const { tokenHash: _h, ...rest } = record;
     return { ...rest, token };
