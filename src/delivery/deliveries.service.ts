@@ -75,7 +75,9 @@ export class DeliveriesService implements OnApplicationShutdown {
   /** Blynk's Test: one synthetic event, sent now; counted in attemptCount, not written to the delivery log. */
   async test(orgId: number, webhookId: number): Promise<AttemptResult & { delivered: boolean }> {
     const w = this.webhook(orgId, webhookId);
-    const device = w.dataTrigger?.deviceId ? this.registry.device(w.dataTrigger.deviceId) : undefined;
+    const named = w.dataTrigger?.deviceId ? this.registry.device(w.dataTrigger.deviceId) : undefined;
+    // Only a device of the webhook's own org is ever rendered.
+    const device = named?.orgId === orgId ? named : undefined;
     const event = {
       orgId,
       deviceId: device?.id ?? 'test-device',

@@ -8,6 +8,8 @@ import type { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto.js';
 import type { Webhook } from './webhook.model.js';
 import { WebhookCatalog } from './webhook-catalog.js';
 import { checkAuth, checkDataTrigger, checkStrings, checkUrl } from './webhook-rules.js';
+import { DeviceRegistry } from '../devices/device-registry.js';
+import { checkDeviceReferences } from './webhook-references.js';
 
 export const MASK = '********';
 const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
@@ -28,6 +30,7 @@ export class WebhooksService {
     private readonly catalog: WebhookCatalog,
     private readonly box: SecretBox,
     config: GatewayConfig,
+    private readonly registry: DeviceRegistry,
   ) {
     this.allowHttp = config.WEBHOOK_ALLOW_HTTP === 'true';
   }
@@ -92,6 +95,7 @@ export class WebhooksService {
   /** PUT (`full`) replaces every field; PATCH changes only those given. */
   async update(orgId: number, id: number, dto: UpdateWebhookDto, full: boolean): Promise<WebhookView> {
     const w = structuredClone(this.get(orgId, id));
+    const before = w.dataTrigger && structuredClone(w.dataTrigger);
     if (full) {
       for (const field of ['name', 'trigger', 'url'] as const)
         if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
@@ -117,7 +121,7 @@ export class WebhooksService {
     } else if (status === 'DISABLED') {
       w.status = 'DISABLED';
     } // DISABLED_DUE_TO_ERRORS in an update is ignored (Blynk).
-    await this.validate(w);
+    await this.validate(w, before);
     w.lastModifiedTs = Date.now();
     await this.unique(w.name, () => this.storage.webhooks.update(w));
     this.catalog.put(w, {
@@ -185,11 +189,12 @@ export class WebhooksService {
     if (w.authType !== 'OAUTH2') w.oAuth2Request = null;
   }
 
-  private async validate(w: Omit<Webhook, 'id'>): Promise<void> {
+  private async validate(w: Omit<Webhook, 'id'>, before: Webhook['dataTrigger'] = null): Promise<void> {
     checkUrl(w.url, this.allowHttp);
     checkStrings('headers', w.headers);
     checkStrings('formBody', w.formBody);
     checkDataTrigger(w);
+    checkDeviceReferences(this.registry, w.orgId, w.dataTrigger, before);
     checkAuth(w, this.allowHttp);
     for (const userId of w.failureReceivers) {
       if (!(await this.storage.users.findById(w.orgId, userId)))
