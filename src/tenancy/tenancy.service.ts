@@ -20,7 +20,8 @@ export class TenancyService {
 
   /**
    * An empty store gets a default organization and an admin token: GATEWAY_ADMIN_TOKEN when given,
-   * otherwise a generated one printed once. Returns the printed token, if any.
+   * otherwise a generated one printed once. Returns the printed token, if any. A non-empty store never gets
+   * the environment token (again): a revoked admin token stays revoked across restarts.
    */
   async bootstrap(): Promise<string | null> {
     const given = this.config.GATEWAY_ADMIN_TOKEN;
@@ -38,12 +39,11 @@ export class TenancyService {
         return token;
       }
     } else if (given && !(await this.storage.tokens.findByHash(hashToken(given)))) {
-      await this.storage.tokens.create({
-        orgId: 1,
-        name: 'admin',
-        scopes: ['all.Organization'],
-        tokenHash: hashToken(given),
-      });
+      // Created only on an empty store: once revoked (deleted), the environment's token stays revoked.
+      this.logger.warn(
+        'GATEWAY_ADMIN_TOKEN is not a token of this store (revoked, or never created here): it is ignored; ' +
+          'the environment token is created only on an empty store',
+      );
     }
     return null;
   }
