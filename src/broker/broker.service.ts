@@ -147,7 +147,13 @@ export class BrokerService {
 
   /** MQTT over WebSocket on the HTTP server's port, at MQTT_WS_PATH. */
   attachWebSocket(server: HttpServer): void {
-    this.wss = new WebSocketServer({ server, path: this.config.MQTT_WS_PATH });
+    // ws buffers a whole frame before the frame guard sees a byte: cap frames at the packet limit (+ slack for
+    // an MQTT fixed header); a bigger one is refused by ws from its frame header with close code 1009.
+    this.wss = new WebSocketServer({
+      server,
+      path: this.config.MQTT_WS_PATH,
+      maxPayload: this.config.MQTT_MAX_PACKET_BYTES + 16,
+    });
     this.wss.on('connection', (ws, req) => this.handle(createWebSocketStream(ws), req));
   }
 
