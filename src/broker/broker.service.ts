@@ -11,6 +11,7 @@ import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
+import { AuthThrottle } from '../tenancy/auth-throttle.js';
 import type { AcceptedPublish, BrokerContext } from './broker-context.js';
 import { FrameGuard } from './frame-guard.js';
 import type { GatewayClient, Identity } from './identity.js';
@@ -49,7 +50,15 @@ export class BrokerService {
     private readonly metrics: GatewayMetrics,
     tenancy: TenancyService,
   ) {
-    this.ctx = { config, registry, presence, metrics, tenancy, accepted: (_p, _c, done) => done(null) };
+    this.ctx = {
+      config,
+      registry,
+      presence,
+      metrics,
+      tenancy,
+      throttle: new AuthThrottle(),
+      accepted: (_p, _c, done) => done(null),
+    };
     tenancy.onTokenRevoked((tokenId) => this.revoke('service', `token:${tokenId}`));
   }
 

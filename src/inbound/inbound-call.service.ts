@@ -4,6 +4,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { EventBus } from '../events/event-bus.js';
+import { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { ADDRESS_LIMITS, AuthThrottle, IDENTITY_LIMITS, type ThrottleLimits } from '../tenancy/auth-throttle.js';
 import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import { DownlinkService, type DeviceReply } from './downlink.service.js';
 import type { InboundWebhook } from './inbound-webhook.model.js';
@@ -45,13 +47,16 @@ export class InboundCallService {
     private readonly downlink: DownlinkService,
     private readonly bus: EventBus,
     private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetrics,
   ) {}
+
+  private readonly authThrottle = new AuthThrottle();
 
   async handle(token: string, subPath: string, req: Request): Promise<CallResponse> {
     const w = await this.storage.inboundWebhooks.findByToken(token);
     if (!w) throw ApiError.notFound('Webhook');
     if (!w.enabled) throw new ApiError(403, 'WebhookDisabled', 'this webhook is disabled');
-    this.checkBasicAuth(w, req.headers.authorization);
+    this.checkBasicAuthThrottled(w, req);
     this.throttle(w);
     const body = await parseBody(req.headers['content-type'], await readBody(req));
     const replyId = w.waitForReply ? this.downlink.newReplyId() : undefined;
@@ -86,6 +91,30 @@ export class InboundCallService {
     if (!reply)
       throw new ApiError(504, 'ReplyTimeout', `no device replied within ${this.config.INBOUND_REPLY_TIMEOUT_MS} ms`);
     return toResponse(reply);
+  }
+
+  /** Basic auth behind the brute-force throttle: per client address and per webhook, 429 while refused. */
+  private checkBasicAuthThrottled(w: InboundWebhook, req: Request): void {
+    if (!w.basicAuthUsername) return;
+    const keys: [string, ThrottleLimits][] = [
+      [`http-addr:${req.socket.remoteAddress ?? 'unknown'}`, ADDRESS_LIMITS],
+      [`inbound:${w.id}`, IDENTITY_LIMITS],
+    ];
+    if (this.authThrottle.blocked(keys)) {
+      this.metrics.authThrottled.inc({ surface: 'inbound' });
+      const retryAfter = Math.ceil(ADDRESS_LIMITS.cooldownMs / 1000);
+      throw Object.assign(
+        new ApiError(429, 'TooManyRequests', `too many failed authentications; retry after ${retryAfter} s`),
+        { retryAfter },
+      );
+    }
+    try {
+      this.checkBasicAuth(w, req.headers.authorization);
+    } catch (e) {
+      this.authThrottle.fail(keys);
+      throw e;
+    }
+    this.authThrottle.succeed(keys[1][0]);
   }
 
   private checkBasicAuth(w: InboundWebhook, header: string | undefined): void {
