@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { DownlinkService } from './inbound/downlink.service.js';
 import { BrokerService } from './broker/broker.service.js';
 import { ApiErrorFilter } from './common/api-error.js';
+import { bodyParserErrors, jsonDepthExceeds, tooDeep } from './common/json-limits.js';
 import { type GatewayConfig, loadConfig } from './config/gateway-config.js';
 import { DeviceRegistry } from './devices/device-registry.js';
 import { PresenceTracker } from './devices/presence-tracker.js';
@@ -53,9 +54,16 @@ export async function startGateway(
   });
   // JSON and forms everywhere except the inbound endpoint, which reads its own body (any type, its own limit).
   const inbound = (req: Request) => req.path.startsWith('/webhooks/');
-  for (const parser of [express.json(), express.urlencoded({ extended: true })]) {
+  // JSON nesting is checked on the raw bytes before parsing (a 400, where deep values used to end in a 500).
+  const json = express.json({
+    verify: (_req, _res, buf) => {
+      if (jsonDepthExceeds(buf)) throw tooDeep();
+    },
+  });
+  for (const parser of [json, express.urlencoded({ extended: true })]) {
     app.use((req: Request, res: Response, next: NextFunction) => (inbound(req) ? next() : parser(req, res, next)));
   }
+  app.use(bodyParserErrors);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiErrorFilter());
   const doc = SwaggerModule.createDocument(

@@ -56,7 +56,15 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, message, code } = describeError(exception);
-    if (status === 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // Every 5xx is logged with its cause: the stack of an unexpected error, the reason of a deliberate one.
+    if (status >= 500)
+      this.logger.error(
+        exception instanceof ApiError
+          ? `${status} ${code}: ${message}`
+          : exception instanceof Error
+            ? exception.stack
+            : String(exception),
+      );
     res.status(status).json({ error: { message, code } });
   }
 }

@@ -13,6 +13,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { MAX_PAGE } from '../common/json-limits.js';
 
 export const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const ID_RULE = { message: '$property must match [A-Za-z0-9._:-]{1,64}' };
@@ -58,7 +59,7 @@ export class UpdateDeviceDto {
 }
 
 export class ListDevicesQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) page = 0;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_PAGE) page = 0;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) size = 50;
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()

@@ -147,15 +147,23 @@ export class InboundCallService {
   }
 }
 
+/**
+ * The device's reply as the caller's response. A status outside 200–599 (1xx would leave the caller waiting
+ * for a final response after "100 Continue") or a kept header whose value HTTP cannot carry is no answer the
+ * gateway can give: the caller gets 502 naming why.
+ */
 function toResponse(reply: DeviceReply): CallResponse {
-  const status =
-    Number.isInteger(reply.statusCode) && reply.statusCode! >= 100 && reply.statusCode! <= 599
-      ? reply.statusCode!
-      : 200;
+  const invalid = (why: string) => new ApiError(502, 'InvalidDeviceReply', `the device's reply is invalid: ${why}`);
+  const code: unknown = reply.statusCode;
+  if (code !== undefined && !(Number.isInteger(code) && (code as number) >= 200 && (code as number) <= 599))
+    throw invalid(`statusCode ${JSON.stringify(code)} is not an integer from 200 to 599`);
+  const status = (code as number | undefined) ?? 200;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(reply.headers ?? {})) {
-    if (SAFE_REPLY_HEADERS.has(k.toLowerCase()) && typeof v === 'string' && !/[\r\n]/.test(v))
-      headers[k.toLowerCase()] = v;
+    if (!SAFE_REPLY_HEADERS.has(k.toLowerCase())) continue;
+    if (typeof v !== 'string' || /[^\t\x20-\x7e]/.test(v))
+      throw invalid(`header ${k} must be a string of visible ASCII characters`);
+    headers[k.toLowerCase()] = v;
   }
   return { status, headers, body: reply.body ?? '' };
 }

@@ -13,6 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MAX_PAGE } from '../common/json-limits.js';
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -76,7 +77,7 @@ export class ListInboundWebhooksQuery {
   sortField = 'name';
   @IsOptional() @IsIn(['asc', 'desc'], { message: 'sortDirection must be asc or desc' }) sortDirection: 'asc' | 'desc' =
     'asc';
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) page = 0;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_PAGE) page = 0;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) perPage = 100;
   @IsOptional() @IsIn(['name'], { message: 'filterField must be name' }) filterField?: 'name';
   @IsOptional() @IsString() @MaxLength(255) filter?: string;
