@@ -16,7 +16,7 @@ import type { AcceptedPublish, BrokerContext } from './broker-context.js';
 import { FrameGuard } from './frame-guard.js';
 import type { GatewayClient, Identity } from './identity.js';
 import { authenticate, preConnect } from './handlers/connect.js';
-import { sessionId } from './handlers/connect-rules.js';
+import { preConnectRules, sessionId } from './handlers/connect-rules.js';
 import { authorizePublish } from './handlers/publish.js';
 import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
 
@@ -81,9 +81,9 @@ export class BrokerService {
     const c = this.config;
     this.aedes = await Aedes.createBroker({
       connectTimeout: c.MQTT_CONNECT_TIMEOUT_MS,
-      keepaliveLimit: c.MQTT_KEEPALIVE_LIMIT_S,
+      // No keepaliveLimit: it answers 0x06, unknown to MQTT 3.1.1; preConnectRules answers 0x02 (Mosquitto).
       drainTimeout: 30000,
-      preConnect,
+      preConnect: preConnectRules(this.ctx, preConnect),
       authenticate: authenticate(this.ctx),
       authorizePublish: authorizePublish(this.ctx),
       authorizeSubscribe: authorizeSubscribe(this.ctx),
@@ -168,6 +168,9 @@ export class BrokerService {
 
   /** Every connection passes the frame guard before Aedes' parser. */
   private handle(stream: Duplex | Socket, req?: import('node:http').IncomingMessage): void {
+    // TCP keepalive probes: a peer that vanished without a FIN is noticed even when MQTT keepalive is long.
+    if ('setKeepAlive' in stream) stream.setKeepAlive(true, 60_000);
+    else req?.socket.setKeepAlive(true, 60_000);
     const client = this.aedes.handle(stream, req) as Client & ParserHolder;
     const guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
     const parser = client._parser;
