@@ -175,11 +175,16 @@ export class BrokerService {
     const guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
     const parser = client._parser;
     const parse = parser.parse.bind(parser);
+    let closing = false;
     parser.parse = (buf: Buffer) => {
       if (guard.check(buf)) return parse(buf);
+      if (closing) return 0;
+      closing = true;
       this.metrics.drops.inc({ reason: 'protocol_violation' });
       this.logger.warn(`closing ${client.id ?? 'connection'}: ${guard.error}`);
-      client.close();
+      // A refusal the spec requires (CONNACK 0x01 for an unserved protocol level) is written before the close.
+      if (guard.reply) stream.write(guard.reply, () => client.close());
+      else client.close();
       return 0;
     };
   }
