@@ -8,6 +8,7 @@ import type { Webhook } from '../webhooks/webhook.model.js';
 import type { Delivery, DeliveryQuery } from './delivery.model.js';
 import { type AttemptResult, Dispatcher } from './dispatcher.js';
 import { renderRequest } from './render/request-renderer.js';
+import { maskCredentialFields } from '../webhooks/credential-fields.js';
 
 const DAY_MS = 86_400_000;
 
@@ -116,7 +117,12 @@ export class DeliveriesService implements OnApplicationShutdown {
   }
 
   private async withAttempts(d: Delivery) {
-    return { ...d, attempts: await this.storage.deliveries.attempts(d.id), attemptCount: d.attempts };
+    return {
+      ...d,
+      request: maskCredentialFields(d.request), // credential-named header and query values never shown
+      attempts: await this.storage.deliveries.attempts(d.id),
+      attemptCount: d.attempts,
+    };
   }
 
   onApplicationShutdown(): void {

@@ -10,6 +10,7 @@ import { WebhookCatalog } from './webhook-catalog.js';
 import { checkAuth, checkDataTrigger, checkStrings, checkUrl } from './webhook-rules.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { checkDeviceReferences } from './webhook-references.js';
+import { maskCredentialFields, sealCredentialFields } from './credential-fields.js';
 
 export const MASK = '********';
 const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
@@ -87,6 +88,7 @@ export class WebhooksService {
     this.applyCredentials(w, dto);
     if (extra.httpSecret) w.httpSecret = this.box.seal(extra.httpSecret);
     await this.validate(w);
+    sealCredentialFields(w, this.box, null);
     const saved = await this.unique(w.name, () => this.storage.webhooks.create(w));
     this.catalog.put(saved, { status: false, failureCount: false });
     return { ...this.view(saved), secret };
@@ -94,8 +96,11 @@ export class WebhooksService {
 
   /** PUT (`full`) replaces every field; PATCH changes only those given. */
   async update(orgId: number, id: number, dto: UpdateWebhookDto, full: boolean): Promise<WebhookView> {
-    const w = structuredClone(this.get(orgId, id));
+    const stored = this.get(orgId, id);
+    const w = structuredClone(stored);
     const before = w.dataTrigger && structuredClone(w.dataTrigger);
+    // Credential-named header and query values are worked on masked: the mask sent back keeps the stored value.
+    ({ headers: w.headers, url: w.url } = maskCredentialFields(w));
     if (full) {
       for (const field of ['name', 'trigger', 'url'] as const)
         if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
@@ -122,6 +127,7 @@ export class WebhooksService {
       w.status = 'DISABLED';
     } // DISABLED_DUE_TO_ERRORS in an update is ignored (Blynk).
     await this.validate(w, before);
+    sealCredentialFields(w, this.box, stored);
     w.lastModifiedTs = Date.now();
     await this.unique(w.name, () => this.storage.webhooks.update(w));
     this.catalog.put(w, {
@@ -158,7 +164,7 @@ export class WebhooksService {
   view(w: Webhook): WebhookView {
     const { secret: _s, previousSecret: _p, orgId: _o, httpSecret, ...rest } = w;
     return {
-      ...rest,
+      ...maskCredentialFields(rest),
       basicAuth: w.basicAuth && { username: w.basicAuth.username, password: MASK },
       bearerToken: w.bearerToken && MASK,
       oAuth2Request: w.oAuth2Request && { ...w.oAuth2Request, clientSecret: MASK },
