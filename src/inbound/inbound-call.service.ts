@@ -5,6 +5,7 @@ import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { EventBus } from '../events/event-bus.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { isCredentialName } from '../webhooks/credential-fields.js';
 import { ADDRESS_LIMITS, AuthThrottle, IDENTITY_LIMITS, type ThrottleLimits } from '../tenancy/auth-throttle.js';
 import { STORAGE, type StorageDriver } from '../storage/ports.js';
 import { DownlinkService, type DeviceReply } from './downlink.service.js';
@@ -31,8 +32,37 @@ const SAFE_REPLY_HEADERS = new Set([
   'retry-after',
   'location',
 ]);
-/** Never forwarded to devices: the caller's cookies and the credentials of this webhook. */
+/**
+ * Never forwarded to devices: the caller's cookies and credentials — `Cookie`, `Authorization` and every
+ * credential-shaped name (`Proxy-Authorization`, `X-Api-Key`, `X-Auth-Token`, ... as in webhooks/
+ * credential-fields.ts) — and the hop-by-hop headers of RFC 9110 §7.6.1, with any the Connection header lists.
+ */
 const STRIPPED_HEADERS = new Set(['cookie', 'authorization']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+function forwardedHeaders(all: Request['headers']): Record<string, unknown> {
+  const listed = new Set(
+    String(all.connection ?? '')
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  return Object.fromEntries(
+    Object.entries(all).filter(
+      ([k]) => !STRIPPED_HEADERS.has(k) && !HOP_BY_HOP.has(k) && !listed.has(k) && !isCredentialName(k),
+    ),
+  );
+}
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -60,7 +90,7 @@ export class InboundCallService {
     this.throttle(w);
     const body = await parseBody(req.headers['content-type'], await readBody(req));
     const replyId = w.waitForReply ? this.downlink.newReplyId() : undefined;
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !STRIPPED_HEADERS.has(k)));
+    const headers = forwardedHeaders(req.headers);
     const message = {
       time: new Date().toISOString(),
       path: `/${subPath}`,
