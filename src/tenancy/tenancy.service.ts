@@ -35,7 +35,8 @@ export class TenancyService {
         tokenHash: hashToken(token),
       });
       if (!given) {
-        this.logger.warn(`Admin API token of organization ${org.id} (shown once, store it now): ${token}`);
+        // The token itself goes to stdout once (main.ts), never into the structured log.
+        this.logger.warn(`generated an admin API token for organization ${org.id}; it is printed once on stdout`);
         return token;
       }
     } else if (given && !(await this.storage.tokens.findByHash(hashToken(given)))) {
