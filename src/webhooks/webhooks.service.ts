@@ -11,6 +11,8 @@ import { checkAuth, checkDataTrigger, checkStrings, checkUrl } from './webhook-r
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { checkDeviceReferences } from './webhook-references.js';
 import { maskCredentialFields, sealCredentialFields } from './credential-fields.js';
+import { checkTarget } from './webhook-targets.js';
+import { TargetGuard } from '../delivery/http/target-guard.js';
 
 export const MASK = '********';
 const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
@@ -34,7 +36,11 @@ export class WebhooksService {
     private readonly registry: DeviceRegistry,
   ) {
     this.allowHttp = config.WEBHOOK_ALLOW_HTTP === 'true';
+    this.targets = new TargetGuard(config.WEBHOOK_ALLOWED_TARGETS);
   }
+
+  /** The SSRF rule, applied at create/update as well as at connect time. */
+  private readonly targets: TargetGuard;
 
   list(orgId: number): WebhookView[] {
     return this.catalog.list(orgId).map((w) => this.view(w));
@@ -202,6 +208,8 @@ export class WebhooksService {
     checkDataTrigger(w);
     checkDeviceReferences(this.registry, w.orgId, w.dataTrigger, before);
     checkAuth(w, this.allowHttp);
+    await checkTarget(this.targets, 'url', w.url);
+    if (w.oAuth2Request) await checkTarget(this.targets, 'oAuth2Request.tokenUrl', w.oAuth2Request.tokenUrl);
     for (const userId of w.failureReceivers) {
       if (!(await this.storage.users.findById(w.orgId, userId)))
         throw ApiError.badRequest(`failureReceivers: user ${userId} is not a user of this organization`);
