@@ -37,7 +37,6 @@ export function checkStrings(field: 'headers' | 'formBody', record: Record<strin
     if (typeof value !== 'string' || value.length > 1024 || /[\r\n]/.test(value))
       throw bad(`${field}.${key} must be a single-line string of at most 1024 characters`);
     // Header values go on the wire as given (placeholders aside): visible Latin-1, spaces and tabs only.
-    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     if (field === 'headers' && /[^\t\x20-\x7e\x80-\xff]/.test(value))
       throw bad(`headers.${key} must contain only visible Latin-1 characters (no NUL, CR, LF or other controls)`);
     if (field === 'headers' && !HEADER_NAME.test(key))
