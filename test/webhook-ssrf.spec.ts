@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { createDevice, deviceClient, endClient, publish, startTestGateway, waitFor } from './support/harness.js';
 import { createWebhook, deliveries, type Receiver, startReceiver } from './support/receiver.js';
+import { WebhookCatalog } from '../src/webhooks/webhook-catalog.js';
 
 /** A gateway, a device that fires log events, and a way to read the attempt of a webhook. */
 async function setup(allowList: string) {
@@ -16,12 +17,19 @@ async function setup(allowList: string) {
     client,
     async attempt(url: string, extra: object = {}): Promise<any> {
       const code = `c${Math.random().toString(36).slice(2, 8)}`;
+      // Forbidden targets are refused at creation now; this suite tests the connect-time check that stays
+      // (DNS may change after creation), so the target is set on the live webhook behind the API's back.
+      const { oAuth2Request: oauth, ...rest } = extra as { oAuth2Request?: { tokenUrl: string } };
       const w = await createWebhook(gw, {
-        url,
+        url: 'https://93.184.216.34/hook',
         trigger: 'DEVICE_LOG_EVENT',
         dataTrigger: { deviceId: device.id, eventCode: code },
-        ...extra,
+        ...rest,
+        ...(oauth ? { oAuth2Request: { ...oauth, tokenUrl: 'https://93.184.216.34/token' } } : {}),
       });
+      const live = gw.app.get(WebhookCatalog).get(1, w.id)!;
+      live.url = url;
+      if (oauth) live.oAuth2Request!.tokenUrl = oauth.tokenUrl;
       await publish(client, `devices/${device.id}/event/${code}`, '');
       const log = await waitFor(
         () => deliveries(gw, w.id),

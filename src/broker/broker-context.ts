@@ -4,6 +4,7 @@ import type { PresenceTracker } from '../devices/presence-tracker.js';
 import type { IngestRouter } from '../ingest/ingest-router.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
+import type { AuthThrottle } from '../tenancy/auth-throttle.js';
 
 /** What the broker's handlers need, handed to them once (by BrokerService) instead of looked up per packet. */
 export interface BrokerContext {
@@ -14,4 +15,6 @@ export interface BrokerContext {
   tenancy: TenancyService;
   /** Where every PUBLISH that passed the ACL goes, before Aedes acknowledges it. */
   ingest: IngestRouter;
+  /** Failed CONNECTs per client address and per identity. */
+  throttle: AuthThrottle;
 }

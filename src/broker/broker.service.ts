@@ -14,12 +14,14 @@ import { Revocations } from '../events/revocations.js';
 import { IngestRouter } from '../ingest/ingest-router.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
+import { AuthThrottle } from '../tenancy/auth-throttle.js';
 import type { BrokerContext } from './broker-context.js';
 import { FrameGuard } from './frame-guard.js';
 import { authenticate, preConnect } from './handlers/connect.js';
+import { preConnectRules } from './handlers/connect-rules.js';
 import { authorizePublish } from './handlers/publish.js';
 import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
-import type { GatewayClient } from './identity.js';
+import { SessionRevoker } from './session-revoker.js';
 
 type ParserHolder = { _parser: { parse(buf: Buffer): unknown } };
 export type MessageHandler = (packet: AedesPublishPacket) => void;
@@ -49,7 +51,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
     private readonly revocations: Revocations,
     private readonly http: HttpAdapterHost,
   ) {
-    this.ctx = { config, registry, presence, metrics, tenancy, ingest };
+    this.ctx = { config, registry, presence, metrics, tenancy, ingest, throttle: new AuthThrottle() };
   }
 
   /** Creates the broker; BrokerTransport opens it to clients once every module is up. */
@@ -57,24 +59,31 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
     const c = this.config;
     this.aedes = await Aedes.createBroker({
       connectTimeout: c.MQTT_CONNECT_TIMEOUT_MS,
-      keepaliveLimit: c.MQTT_KEEPALIVE_LIMIT_S,
+      // No keepaliveLimit: it answers 0x06, unknown to MQTT 3.1.1; preConnectRules answers 0x02 (Mosquitto).
       drainTimeout: 30000,
-      preConnect,
+      preConnect: preConnectRules(this.ctx, preConnect),
       authenticate: authenticate(this.ctx),
       authorizePublish: authorizePublish(this.ctx),
       authorizeSubscribe: authorizeSubscribe(this.ctx),
       authorizeForward: authorizeForward(this.ctx) as never,
     });
+    const sessions = new SessionRevoker(this.aedes);
     this.aedes.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
     this.aedes.on('connectionError', (_client, err) => this.logger.debug(`connection: ${err.message}`));
-    this.revocations.onRevoked((identityId) => this.disconnect(identityId));
+    this.revocations.onRevoked((r) => sessions.revoke(r));
   }
 
   /** MQTT over WebSocket on the HTTP server's port, at MQTT_WS_PATH (the upgrade is served once HTTP listens). */
   onApplicationBootstrap(): void {
     const server = this.http.httpAdapter?.getHttpServer() as HttpServer | undefined;
     if (!server) return;
-    this.wss = new WebSocketServer({ server, path: this.config.MQTT_WS_PATH });
+    // ws buffers a whole frame before the frame guard sees a byte: cap frames at the packet limit (+ slack for
+    // an MQTT fixed header); a bigger one is refused by ws from its frame header with close code 1009.
+    this.wss = new WebSocketServer({
+      server,
+      path: this.config.MQTT_WS_PATH,
+      maxPayload: this.config.MQTT_MAX_PACKET_BYTES + 16,
+    });
     this.wss.on('connection', (ws, req) => this.handle(createWebSocketStream(ws), req));
   }
 
@@ -112,26 +121,25 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
     );
   }
 
-  /** Closes every connection of an identity: a device or agent id, or `token:<id>` of a service client. */
-  disconnect(identityId: string): void {
-    // Aedes keeps its live clients in `clients` (by client id); its typings do not declare it.
-    const clients = (this.aedes as unknown as { clients?: Record<string, GatewayClient> } | undefined)?.clients ?? {};
-    for (const client of Object.values(clients)) {
-      if (client.identity?.id === identityId) client.close();
-    }
-  }
-
   /** Every connection passes the frame guard before Aedes' parser. */
   private handle(stream: Duplex | Socket, req?: IncomingMessage): void {
+    // TCP keepalive probes: a peer that vanished without a FIN is noticed even when MQTT keepalive is long.
+    if ('setKeepAlive' in stream) stream.setKeepAlive(true, 60_000);
+    else req?.socket.setKeepAlive(true, 60_000);
     const client = this.aedes.handle(stream, req) as Client & ParserHolder;
     const guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
     const parser = client._parser;
     const parse = parser.parse.bind(parser);
+    let closing = false;
     parser.parse = (buf: Buffer) => {
       if (guard.check(buf)) return parse(buf);
+      if (closing) return 0;
+      closing = true;
       this.metrics.drops.inc({ reason: 'protocol_violation' });
       this.logger.warn(`closing ${client.id ?? 'connection'}: ${guard.error}`);
-      client.close();
+      // A refusal the spec requires (CONNACK 0x01 for an unserved protocol level) is written before the close.
+      if (guard.reply) stream.write(guard.reply, () => client.close());
+      else client.close();
       return 0;
     };
   }

@@ -6,27 +6,35 @@ const publish = (topic: Buffer, payload = Buffer.from('1')) => {
   return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 };
 
+const CONNECT = Buffer.from([0x10, 12, 0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 2, 0, 60, 0, 0]);
+/** A guard that has seen a CONNECT ([MQTT-3.1.0-1]: every other packet comes after one). */
+const connected = (max = 1024) => {
+  const g = new FrameGuard(max);
+  expect(g.check(CONNECT)).toBe(true);
+  return g;
+};
+
 describe('FrameGuard', () => {
   it('passes well-formed packets, also split at every byte boundary', () => {
     const bytes = Buffer.concat([publish(Buffer.from('devices/ä/ds/x')), publish(Buffer.from('a/b'))]);
     for (let cut = 1; cut < bytes.length; cut++) {
-      const g = new FrameGuard(1024);
+      const g = connected();
       expect([cut, g.check(bytes.subarray(0, cut)) && g.check(bytes.subarray(cut))]).toEqual([cut, true]);
     }
   });
 
   it('refuses ill-formed UTF-8 and U+0000 in a topic, even split across chunks', () => {
     const bad = publish(Buffer.from([0x61, 0xc3, 0x28]));
-    const g = new FrameGuard(1024);
+    const g = connected();
     expect(g.check(bad.subarray(0, 5)) && g.check(bad.subarray(5))).toBe(false);
     expect(g.error).toContain('UTF-8');
-    const nul = new FrameGuard(1024);
+    const nul = connected();
     expect(nul.check(publish(Buffer.from('a\u0000b')))).toBe(false);
     expect(nul.error).toContain('U+0000');
   });
 
   it('refuses an oversized packet from its header alone', () => {
-    const g = new FrameGuard(100);
+    const g = connected(100);
     expect(g.check(Buffer.from([0x30, 0xe8, 0x07]))).toBe(false); // remaining length 1000
     expect(g.error).toContain('exceeds the 100-byte limit');
   });
@@ -39,7 +47,62 @@ describe('FrameGuard', () => {
       str(Buffer.from([0xff])),
       Buffer.from([0]),
     ]);
-    const g = new FrameGuard(1024);
+    const g = connected();
     expect(g.check(Buffer.concat([Buffer.from([0x82, body.length]), body]))).toBe(false);
+  });
+
+  const pkt = (header: number, body: number[] | Buffer) =>
+    Buffer.concat([Buffer.from([header, Buffer.from(body).length]), Buffer.from(body)]);
+
+  it('passes a whole well-formed 3.1.1 session split at every byte boundary', () => {
+    const will = Buffer.concat([str(Buffer.from('w/t')), str(Buffer.from('bye'))]);
+    const connectBody = Buffer.concat([
+      str(Buffer.from('MQTT')),
+      Buffer.from([4, 0xc2 | 0x04 | 0x08, 0, 60]),
+      str(Buffer.from('client-ä')),
+      will,
+      str(Buffer.from('user')),
+      str(Buffer.from('pass')),
+    ]);
+    const bytes = Buffer.concat([
+      pkt(0x10, connectBody),
+      pkt(0x82, Buffer.concat([Buffer.from([0, 1]), str(Buffer.from('a/#')), Buffer.from([2])])),
+      pkt(0x32, Buffer.concat([str(Buffer.from('a/b')), Buffer.from([0, 2]), Buffer.from('x')])),
+      pkt(0x40, [0, 3]),
+      pkt(0x62, [0, 4]),
+      pkt(0xa2, Buffer.concat([Buffer.from([0, 5]), str(Buffer.from('a/#'))])),
+      Buffer.from([0xc0, 0, 0xe0, 0]),
+    ]);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const g = new FrameGuard(1024);
+      expect([cut, g.check(bytes.subarray(0, cut)) && g.check(bytes.subarray(cut)), g.error]).toEqual([
+        cut,
+        true,
+        null,
+      ]);
+    }
+  });
+
+  it.each([
+    ['[MQTT-3.1.0-1] a first packet other than CONNECT', () => new FrameGuard(1024), pkt(0xc0, [])],
+    ['[MQTT-3.1.0-2] a second CONNECT', connected, CONNECT],
+    ['[MQTT-2.2.2-2] flags on PINGREQ', connected, pkt(0xc1, [])],
+    ['[MQTT-3.6.1-1] PUBREL flags 0000', connected, pkt(0x60, [0, 1])],
+    ['[MQTT-2.3.1-1] PUBACK id 0', connected, pkt(0x40, [0, 0])],
+    ['[MQTT-3.3.1-4] PUBLISH QoS 3', connected, pkt(0x36, [0, 1, 0x61, 0, 1])],
+    ['[MQTT-3.8.3-3] SUBSCRIBE without filters', connected, pkt(0x82, [0, 1])],
+    ['[MQTT-3-8.3-4] SUBSCRIBE reserved QoS bits', connected, pkt(0x82, [0, 1, 0, 1, 0x61, 0x10])],
+  ])('refuses %s, split at every byte boundary', (_what, make, bad) => {
+    for (let cut = 1; cut < bad.length; cut++) {
+      const g = make();
+      expect([cut, g.check(bad.subarray(0, cut)) && g.check(bad.subarray(cut))]).toEqual([cut, false]);
+      expect(g.error).not.toBeNull();
+    }
+  });
+
+  it('answers an unserved protocol level with CONNACK 0x01 [MQTT-3.1.2-2]', () => {
+    const g = new FrameGuard(1024);
+    expect(g.check(Buffer.from([0x10, 12, 0, 4, 0x4d, 0x51, 0x54, 0x54, 6, 2, 0, 60, 0, 0]))).toBe(false);
+    expect([...g.reply!]).toEqual([0x20, 2, 0, 1]);
   });
 });

@@ -1,33 +1,47 @@
 import { isUtf8 } from 'node:buffer';
 
+/** CONNACK 0x01 (unacceptable protocol version), the answer [MQTT-3.1.2-2] requires before closing. */
+const CONNACK_UNACCEPTABLE_PROTOCOL = Buffer.from([0x20, 2, 0, 1]);
+
 /**
  * Checks raw MQTT bytes before Aedes' parser sees them, for what the parser does not check:
  * - maximum packet size, refused from the fixed header alone, before the body is buffered;
  * - [MQTT-1.5.3-1] ill-formed UTF-8 and [MQTT-1.5.3-2] U+0000 in PUBLISH topics and SUBSCRIBE/UNSUBSCRIBE
- *   filters (mqtt-packet would decode them to U+FFFD and route the collapsed topic).
- * Only the bytes those checks need are copied; the rest of a packet is skipped.
+ *   filters (mqtt-packet would decode them to U+FFFD and route the collapsed topic), and in CONNECT's client id,
+ *   Will topic and user name;
+ * - the MQTT 3.1.1 statements on malformed packets that mqtt-packet or Aedes let through, each cited where it is
+ *   checked: fixed-header flags, reserved and server-only packet types, non-zero packet identifiers, exact
+ *   lengths, CONNECT's protocol name, level and flags, SUBSCRIBE/UNSUBSCRIBE payloads. Mosquitto refuses all of
+ *   them by closing the connection; a protocol level it does not serve gets CONNACK 0x01 first (`reply`).
+ * Only the bytes those checks need are copied; the rest of a packet is skipped. Once it failed, it stays failed.
  */
 export class FrameGuard {
   private state: 'type' | 'length' | 'body' = 'type';
   private type = 0;
+  private flags = 0;
   private remaining = 0;
   private multiplier = 1;
   private lengthBytes = 0;
   private need = 0; // body bytes still to collect for inspection
-  private skip = 0; // body bytes to pass over
   private parts: Buffer[] = [];
   private protocolLevel = 4;
-  private awaitingTopic = false;
+  private connectSeen = false;
+  private publishPhase: 'length' | 'topic' | 'id' = 'length';
   error: string | null = null;
+  /** Bytes to write before closing (a CONNACK refusal the spec requires), or null. */
+  reply: Buffer | null = null;
 
   constructor(private readonly maxPacketBytes: number) {}
 
   /** Returns false (and sets `error`) when the stream must be closed. */
   check(chunk: Buffer): boolean {
+    if (this.error !== null) return false;
     let i = 0;
     while (i < chunk.length) {
       if (this.state === 'type') {
-        this.type = chunk[i++] >> 4;
+        this.type = chunk[i] >> 4;
+        this.flags = chunk[i++] & 0x0f;
+        if (!this.checkFixedHeader()) return false;
         this.state = 'length';
         this.remaining = 0;
         this.multiplier = 1;
@@ -44,6 +58,7 @@ export class FrameGuard {
             `packet of ${this.remaining + 1 + this.lengthBytes} bytes exceeds the ${this.maxPacketBytes}-byte limit`,
           );
         }
+        if (!this.checkLength()) return false;
         this.startBody();
       } else if (this.need > 0) {
         const take = Math.min(this.need, chunk.length - i);
@@ -64,12 +79,49 @@ export class FrameGuard {
     return true;
   }
 
+  /** The first byte: packet type and flags. */
+  private checkFixedHeader(): boolean {
+    const t = this.type;
+    // [MQTT-2.2.1] types 0 and 15 are reserved (15 is MQTT 5's AUTH, which Aedes 1.2 does not serve).
+    if (t === 0 || t === 15) return this.fail(`reserved packet type ${t}`);
+    // CONNACK, SUBACK, UNSUBACK, PINGRESP go from server to client only.
+    if (t === 2 || t === 9 || t === 11 || t === 13) return this.fail(`packet type ${t} is sent by servers only`);
+    // [MQTT-3.1.0-1] the first packet is CONNECT; [MQTT-3.1.0-2] a second CONNECT is a protocol violation.
+    if (t === 1 && this.connectSeen) return this.fail('second CONNECT [MQTT-3.1.0-2]');
+    if (t !== 1 && !this.connectSeen) return this.fail('first packet is not CONNECT [MQTT-3.1.0-1]');
+    if (t === 3) {
+      const qos = (this.flags >> 1) & 3;
+      if (qos === 3) return this.fail('PUBLISH with QoS 3 [MQTT-3.3.1-4]');
+      if (qos === 0 && this.flags & 0x08) return this.fail('PUBLISH QoS 0 with DUP set [MQTT-3.3.1-2]');
+      return true;
+    }
+    // [MQTT-3.6.1-1] PUBREL, [MQTT-3.8.1-1] SUBSCRIBE, [MQTT-3.10.1-1] UNSUBSCRIBE: flags 0010; the rest 0000.
+    const expected = t === 6 || t === 8 || t === 10 ? 0b0010 : 0;
+    if (this.flags !== expected) return this.fail(`invalid fixed-header flags for packet type ${t} [MQTT-2.2.2-2]`);
+    return true;
+  }
+
+  /** Remaining lengths fixed by the packet type. */
+  private checkLength(): boolean {
+    const t = this.type;
+    const r = this.remaining;
+    // PUBACK, PUBREC, PUBREL, PUBCOMP: a packet identifier and nothing else (3.1.1 §3.4–3.7).
+    if (t >= 4 && t <= 7 && r !== 2) return this.fail(`packet type ${t} with remaining length ${r}, not 2`);
+    // PINGREQ (§3.12) and DISCONNECT (§3.14) have neither variable header nor payload.
+    if ((t === 12 || t === 14) && r !== 0) return this.fail(`packet type ${t} with a payload`);
+    // SUBSCRIBE [MQTT-3.8.3-3] / UNSUBSCRIBE [MQTT-3.10.3-2]: an identifier and at least one filter.
+    if ((t === 8 || t === 10) && r < 2) return this.fail(`packet type ${t} without a packet identifier`);
+    if (t === 3 && r < 2) return this.fail('truncated PUBLISH');
+    return true;
+  }
+
   private startBody(): void {
     this.parts = [];
-    this.awaitingTopic = false;
-    // CONNECT (1), SUBSCRIBE (8), UNSUBSCRIBE (10): small, inspect whole. PUBLISH (3): topic length first.
+    this.publishPhase = 'length';
+    // CONNECT (1), PUBACK..PUBCOMP (4-7), SUBSCRIBE (8), UNSUBSCRIBE (10): small, inspect whole.
+    // PUBLISH (3): topic length first, then the topic, then (QoS > 0) the packet identifier.
     this.need =
-      this.type === 1 || this.type === 8 || this.type === 10
+      this.type === 1 || (this.type >= 4 && this.type <= 8) || this.type === 10
         ? this.remaining
         : this.type === 3
           ? Math.min(2, this.remaining)
@@ -80,20 +132,15 @@ export class FrameGuard {
 
   private inspect(body: Buffer): boolean {
     switch (this.type) {
-      case 1: // CONNECT: remember the protocol level for SUBSCRIBE's v5 properties.
-        if (body.length >= 2) this.protocolLevel = body[2 + body.readUInt16BE(0)] ?? 4;
-        return true;
-      case 3: {
-        if (this.awaitingTopic) return this.checkString(body, 'topic');
-        if (body.length < 2) return this.fail('truncated PUBLISH');
-        // Topic length known: collect the topic itself next (an empty topic is left to Aedes to refuse).
-        const topicLength = body.readUInt16BE(0);
-        if (topicLength > this.remaining) return this.fail('topic length exceeds packet');
-        this.awaitingTopic = true;
-        this.need = topicLength;
-        this.parts = [];
-        return true;
-      }
+      case 1:
+        return this.checkConnect(body);
+      case 3:
+        return this.checkPublish(body);
+      case 4:
+      case 5:
+      case 6:
+      case 7:
+        return this.checkPacketId(body.readUInt16BE(0));
       case 8:
       case 10:
         return this.checkFilters(body, this.type === 8);
@@ -102,15 +149,120 @@ export class FrameGuard {
     }
   }
 
+  private checkPublish(body: Buffer): boolean {
+    const qos = (this.flags >> 1) & 3;
+    switch (this.publishPhase) {
+      case 'length': {
+        // Topic length known: collect the topic itself next (an empty topic is left to Aedes to refuse).
+        const topicLength = body.readUInt16BE(0);
+        if (topicLength + (qos > 0 ? 2 : 0) > this.remaining) return this.fail('topic length exceeds packet');
+        this.publishPhase = 'topic';
+        this.need = topicLength;
+        this.parts = [];
+        if (topicLength > 0) return true;
+        return this.checkPublish(Buffer.alloc(0));
+      }
+      case 'topic':
+        if (!this.checkString(body, 'topic')) return false;
+        if (qos === 0) return true;
+        this.publishPhase = 'id';
+        this.need = 2;
+        this.parts = [];
+        return true;
+      case 'id':
+        return this.checkPacketId(body.readUInt16BE(0));
+    }
+  }
+
+  /** [MQTT-2.3.1-1] packet identifiers are non-zero. */
+  private checkPacketId(id: number): boolean {
+    return id === 0 ? this.fail(`packet type ${this.type} with packet identifier 0 [MQTT-2.3.1-1]`) : true;
+  }
+
+  /** CONNECT (§3.1): protocol name and level, flags, and the payload's fields in the order the flags say. */
+  private checkConnect(b: Buffer): boolean {
+    this.connectSeen = true;
+    let pos = 0;
+    const field = (): Buffer | null => {
+      if (pos + 2 > b.length) return null;
+      const len = b.readUInt16BE(pos);
+      if (pos + 2 + len > b.length) return null;
+      pos += 2 + len;
+      return b.subarray(pos - len, pos);
+    };
+    const name = field();
+    if (name === null || pos + 4 > b.length) return this.fail('truncated CONNECT');
+    const level = b[pos];
+    const flags = b[pos + 1];
+    pos += 4; // level, flags, keepalive
+    this.protocolLevel = level;
+    const protocol = name.toString('latin1');
+    // [MQTT-3.1.2-1] "MQTT" (3.1.1) or "MQIsdp" (3.1); anything else is closed without a CONNACK.
+    if (protocol !== 'MQTT' && protocol !== 'MQIsdp') return this.fail('unknown protocol name [MQTT-3.1.2-1]');
+    // MQTT 5 is left to Aedes, which answers it with 0x01 itself (its properties follow here).
+    if (protocol === 'MQTT' && level === 5) return true;
+    // [MQTT-3.1.2-2] a level this server does not serve: CONNACK 0x01, then close.
+    if ((protocol === 'MQTT' && level !== 4) || (protocol === 'MQIsdp' && level !== 3)) {
+      this.reply = CONNACK_UNACCEPTABLE_PROTOCOL;
+      return this.fail(`unacceptable protocol level ${level} for ${protocol} [MQTT-3.1.2-2]`);
+    }
+    if (flags & 0x01) return this.fail('CONNECT reserved flag set [MQTT-3.1.2-3]');
+    const will = (flags & 0x04) !== 0;
+    const willQos = (flags >> 3) & 3;
+    const user = (flags & 0x80) !== 0;
+    const password = (flags & 0x40) !== 0;
+    if (!will && willQos !== 0) return this.fail('Will QoS without the Will flag [MQTT-3.1.2-13]');
+    if (!will && flags & 0x20) return this.fail('Will Retain without the Will flag [MQTT-3.1.2-15]');
+    if (willQos === 3) return this.fail('Will QoS 3 [MQTT-3.1.2-14]');
+    if (level === 4 && password && !user) return this.fail('password flag without user name flag [MQTT-3.1.2-22]');
+    const clientId = field();
+    if (clientId === null) return this.fail('truncated CONNECT payload (client id)');
+    if (!this.checkString(clientId, 'client id')) return false; // [MQTT-3.1.3-4]
+    if (will) {
+      const topic = field();
+      if (topic === null || field() === null) return this.fail('truncated CONNECT payload (Will)');
+      if (!this.checkString(topic, 'Will topic')) return false; // [MQTT-3.1.3-10]
+      // [MQTT-4.7.3-1] at least one character; [MQTT-3.3.2-2] a topic name holds no wildcards.
+      if (topic.length === 0) return this.fail('empty Will topic [MQTT-4.7.3-1]');
+      if (topic.includes(0x2b) || topic.includes(0x23)) return this.fail('wildcard in the Will topic [MQTT-3.3.2-2]');
+    }
+    if (user) {
+      const username = field();
+      if (username === null) return this.fail('truncated CONNECT payload (user name)');
+      if (!this.checkString(username, 'user name')) return false; // [MQTT-3.1.3-11]
+    }
+    if (password && field() === null) return this.fail('truncated CONNECT payload (password)');
+    if (pos !== b.length) return this.fail('bytes after the CONNECT payload');
+    return true;
+  }
+
   private checkFilters(body: Buffer, subscribe: boolean): boolean {
+    if (!this.checkPacketId(body.readUInt16BE(0))) return false;
     let pos = 2; // packet identifier
     if (this.protocolLevel === 5) pos += this.varintSkip(body, pos);
-    while (pos + 2 <= body.length) {
+    let count = 0;
+    while (pos < body.length) {
+      if (pos + 2 > body.length) return this.fail('truncated topic filter');
       const len = body.readUInt16BE(pos);
       if (pos + 2 + len > body.length) return this.fail('topic filter length exceeds packet');
+      if (len === 0) return this.fail('empty topic filter [MQTT-4.7.3-1]');
       if (!this.checkString(body.subarray(pos + 2, pos + 2 + len), 'topic filter')) return false;
-      pos += 2 + len + (subscribe ? 1 : 0);
+      pos += 2 + len;
+      if (subscribe) {
+        if (pos >= body.length) return this.fail('topic filter without its requested QoS [MQTT-3.8.3-1]');
+        const options = body[pos++];
+        // [MQTT-3-8.3-4] upper six bits reserved (zero) and QoS 0–2 (MQTT 5 uses the upper bits as options).
+        if (this.protocolLevel !== 5 && (options & 0xfc || (options & 3) === 3))
+          return this.fail('malformed requested QoS byte [MQTT-3-8.3-4]');
+      }
+      count++;
     }
+    if (count === 0)
+      return this.fail(
+        subscribe
+          ? 'SUBSCRIBE without a topic filter [MQTT-3.8.3-3]'
+          : 'UNSUBSCRIBE without a topic filter [MQTT-3.10.3-2]',
+      );
     return true;
   }
 

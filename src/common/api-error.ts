@@ -48,6 +48,19 @@ export function describeError(exception: unknown): { status: number; message: st
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'internal server error', code: 'InternalError' };
 }
 
+/** Every 5xx is logged with its cause: the stack of an unexpected error, the reason of a deliberate one. */
+export function logServerError(logger: Logger, exception: unknown): void {
+  const { status, message, code } = describeError(exception);
+  if (status < 500) return;
+  logger.error(
+    exception instanceof ApiError
+      ? `${status} ${code}: ${message}`
+      : exception instanceof Error
+        ? exception.stack
+        : String(exception),
+  );
+}
+
 /** Every error leaves in the same shape, whatever threw it. */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -56,7 +69,7 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, message, code } = describeError(exception);
-    if (status === 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    logServerError(this.logger, exception);
     res.status(status).json({ error: { message, code } });
   }
 }

@@ -6,12 +6,13 @@ import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
 import { DeliveriesService } from './deliveries.service.js';
+import { MAX_PAGE } from '../common/json-limits.js';
 
 export class ListDeliveriesQuery {
   @IsOptional()
   @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
   status?: DeliveryStatus;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) page = 0;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_PAGE) page = 0;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) size = 20;
 }
 

@@ -9,6 +9,7 @@ import type { Delivery, DeliveryQuery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { type AttemptResult, Dispatcher } from './dispatcher.js';
 import { renderRequest } from './render/request-renderer.js';
+import { maskCredentialFields } from '../webhooks/credential-fields.js';
 
 const DAY_MS = 86_400_000;
 
@@ -76,7 +77,9 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
   /** Blynk's Test: one synthetic event, sent now; counted in attemptCount, not written to the delivery log. */
   async test(orgId: number, webhookId: number): Promise<AttemptResult & { delivered: boolean }> {
     const w = this.webhook(orgId, webhookId);
-    const device = w.dataTrigger?.deviceId ? this.registry.device(w.dataTrigger.deviceId) : undefined;
+    const named = w.dataTrigger?.deviceId ? this.registry.device(w.dataTrigger.deviceId) : undefined;
+    // Only a device of the webhook's own org is ever rendered.
+    const device = named?.orgId === orgId ? named : undefined;
     const event = {
       orgId,
       deviceId: device?.id ?? 'test-device',
@@ -115,7 +118,12 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async withAttempts(d: Delivery) {
-    return { ...d, attempts: await this.deliveries.attempts(d.id), attemptCount: d.attempts };
+    return {
+      ...d,
+      request: maskCredentialFields(d.request), // credential-named header and query values never shown
+      attempts: await this.deliveries.attempts(d.id),
+      attemptCount: d.attempts,
+    };
   }
 
   onApplicationShutdown(): void {

@@ -12,7 +12,7 @@ import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { Dispatcher, WEBHOOK_HTTP_CLIENT } from './dispatcher.js';
 import { AxiosWebhookClient } from './http/axios.client.js';
-import { TargetGuard } from './http/target-guard.js';
+import { TargetGuard } from '../common/target-guard.js';
 import { UndiciWebhookClient } from './http/undici.client.js';
 import { Outbox } from './outbox.js';
 import { RetryPolicy } from './retry-policy.js';
@@ -21,11 +21,6 @@ const providers: Provider[] = [
   {
     provide: RetryPolicy,
     useFactory: (c: GatewayConfig) => new RetryPolicy(c.WEBHOOK_RETRY_SCHEDULE_MS),
-    inject: [GatewayConfig],
-  },
-  {
-    provide: TargetGuard,
-    useFactory: (c: GatewayConfig) => new TargetGuard(c.WEBHOOK_ALLOWED_TARGETS),
     inject: [GatewayConfig],
   },
   {

@@ -225,19 +225,30 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
 
   /** The request of one attempt; a promise only while an OAuth2 token is being fetched. */
   private withHeaders(w: Webhook, messageId: string, r: RenderedRequest): OutboundRequest | Promise<OutboundRequest> {
-    const headers: Record<string, string> = Object.assign({}, r.headers);
+    // Credential-named header and query values stay sealed in the rendered request (and the outbox row).
+    const opened = this.credentials.openFields(r);
+    const headers: Record<string, string> = opened.headers;
+    const url = opened.url;
     const pending = this.credentials.addHeaders(w, headers);
-    return pending ? pending.then(() => this.signed(w, messageId, r, headers)) : this.signed(w, messageId, r, headers);
+    return pending
+      ? pending.then(() => this.signed(w, messageId, r, headers, url))
+      : this.signed(w, messageId, r, headers, url);
   }
 
-  private signed(w: Webhook, messageId: string, r: RenderedRequest, headers: Record<string, string>): OutboundRequest {
+  private signed(
+    w: Webhook,
+    messageId: string,
+    r: RenderedRequest,
+    headers: Record<string, string>,
+    url = r.url,
+  ): OutboundRequest {
     const now = Date.now();
     const ts = Math.floor(now / 1000);
     headers['user-agent'] = USER_AGENT;
     headers['webhook-id'] = messageId;
     headers['webhook-timestamp'] = String(ts);
     headers['webhook-signature'] = sign(this.credentials.signingKeys(w, now), messageId, ts, r.body);
-    return { url: r.url, method: r.method, headers, body: r.body };
+    return { url, method: r.method, headers, body: r.body };
   }
 
   private disable(w: Webhook, reason: string): void {

@@ -7,6 +7,7 @@ import { Revocations } from '../events/revocations.js';
 import type { Agent } from './agent.model.js';
 import { AGENT_REPOSITORY, type AgentRepository } from './agent.repository.js';
 import type { Device } from './device.model.js';
+import { deviceTopicRoot } from './device-topics.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from './device.repository.js';
 
 /**
@@ -80,7 +81,12 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     this.dirty.forget(device);
     this.unindex(device);
     await this.deviceRepo.delete(device.id);
-    this.revocations.revoke(device.id);
+    await this.revocations.revoke({
+      kind: 'device',
+      id: device.id,
+      ended: true,
+      retainedUnder: deviceTopicRoot(device.id),
+    });
   }
 
   async addAgent(agent: Agent): Promise<void> {
@@ -96,7 +102,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
   async removeAgent(agent: Agent): Promise<void> {
     this.agents.delete(agent.id);
     await this.agentRepo.delete(agent.id);
-    this.revocations.revoke(agent.id);
+    await this.revocations.revoke({ kind: 'agent', id: agent.id, ended: true });
   }
 
   /** Keeps the agent → devices index in step with `device.agentId` after a REST change. */

@@ -15,6 +15,8 @@ export const TOPIC_PATH_PATTERN = /^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/;
 export const TOPIC_PATH_RULE = 'topic levels of [A-Za-z0-9._:-] without wildcards';
 
 /** The topics the gateway writes: commands to a device, replies it awaits, and an org's own space. */
+/** Everything a device's topics hold: `devices/{id}/`. */
+export const deviceTopicRoot = (deviceId: string): string => `${PREFIX}${deviceId}/`;
 export const downlinkTopic = (deviceId: string, path: string): string => `${PREFIX}${deviceId}/downlink/${path}`;
 export const downlinkFilter = (deviceId: string): string => `${PREFIX}${deviceId}/downlink/#`;
 export const orgTopic = (orgId: number, topic: string): string => `orgs/${orgId}/${topic}`;

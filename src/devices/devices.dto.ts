@@ -13,6 +13,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { MAX_PAGE } from '../common/json-limits.js';
 
 import {
   DEVICE_ID_PATTERN as DEVICE_ID,
@@ -50,7 +51,7 @@ export class CreateDeviceDto {
 export class UpdateDeviceDto extends PartialType(OmitType(CreateDeviceDto, ['id'] as const)) {}
 
 export class ListDevicesQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) page = 0;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_PAGE) page = 0;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) size = 50;
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()

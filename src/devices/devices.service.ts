@@ -92,7 +92,7 @@ export class DevicesService {
 
   rotateToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
     const d = this.get(orgId, id);
-    return this.reissue(d, 'dev', () => this.registry.saveDevice(d));
+    return this.reissue('device', d, () => this.registry.saveDevice(d));
   }
 
   async createAgent(orgId: number, dto: CreateAgentDto) {
@@ -138,15 +138,15 @@ export class DevicesService {
 
   rotateAgentToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
     const a = this.agentOf(orgId, id);
-    return this.reissue(a, 'agt', () => this.registry.saveAgent(a));
+    return this.reissue('agent', a, () => this.registry.saveAgent(a));
   }
 
   /** A new token, shown once; sessions opened with the old one are closed. */
-  private async reissue(owner: { id: string; tokenHash: string }, prefix: string, save: () => Promise<void>) {
-    const token = newToken(prefix);
+  private async reissue(kind: 'device' | 'agent', owner: { id: string; tokenHash: string }, save: () => Promise<void>) {
+    const token = newToken(kind === 'device' ? 'dev' : 'agt');
     owner.tokenHash = hashToken(token);
     await save();
-    this.revocations.revoke(owner.id);
+    await this.revocations.revoke({ kind, id: owner.id, ended: false });
     return { id: owner.id, token };
   }
 }

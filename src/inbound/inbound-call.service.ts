@@ -3,6 +3,9 @@ import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../common/api-error.js';
 import { EventBus } from '../events/event-bus.js';
+import { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { isCredentialName } from '../webhooks/credential-fields.js';
+import { ADDRESS_LIMITS, AuthThrottle, IDENTITY_LIMITS, type ThrottleLimits } from '../tenancy/auth-throttle.js';
 import { DownlinkService, type DeviceReply } from './downlink.service.js';
 import type { InboundWebhook } from './inbound-webhook.model.js';
 import { INBOUND_WEBHOOK_REPOSITORY, type InboundWebhookRepository } from './inbound-webhook.repository.js';
@@ -28,8 +31,37 @@ const SAFE_REPLY_HEADERS = new Set([
   'retry-after',
   'location',
 ]);
-/** Never forwarded to devices: the caller's cookies and the credentials of this webhook. */
+/**
+ * Never forwarded to devices: the caller's cookies and credentials — `Cookie`, `Authorization` and every
+ * credential-shaped name (`Proxy-Authorization`, `X-Api-Key`, `X-Auth-Token`, ... as in webhooks/
+ * credential-fields.ts) — and the hop-by-hop headers of RFC 9110 §7.6.1, with any the Connection header lists.
+ */
 const STRIPPED_HEADERS = new Set(['cookie', 'authorization']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+function forwardedHeaders(all: Request['headers']): Record<string, unknown> {
+  const listed = new Set(
+    String(all.connection ?? '')
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  return Object.fromEntries(
+    Object.entries(all).filter(
+      ([k]) => !STRIPPED_HEADERS.has(k) && !HOP_BY_HOP.has(k) && !listed.has(k) && !isCredentialName(k),
+    ),
+  );
+}
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -43,16 +75,19 @@ export class InboundCallService {
     private readonly webhooks: InboundWebhooksService,
     private readonly downlink: DownlinkService,
     private readonly bus: EventBus,
+    private readonly metrics: GatewayMetrics,
   ) {}
+
+  private readonly authThrottle = new AuthThrottle();
 
   async handle(token: string, subPath: string, req: Request): Promise<CallResponse> {
     const w = await this.repository.findByToken(token);
     if (!w) throw ApiError.notFound('Webhook');
     if (!w.enabled) throw new ApiError(403, 'WebhookDisabled', 'this webhook is disabled');
-    this.checkBasicAuth(w, req.headers.authorization);
+    this.checkBasicAuthThrottled(w, req);
     this.throttle(w);
     const body = await parseBody(req.headers['content-type'], await readBody(req));
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !STRIPPED_HEADERS.has(k)));
+    const headers = forwardedHeaders(req.headers);
     const message = {
       time: new Date().toISOString(),
       path: `/${subPath}`,
@@ -71,6 +106,30 @@ export class InboundCallService {
     this.bus.orgEvent(w.orgId, 'inbound.received', inbound, w.target.deviceId);
     const reply = await sent.reply();
     return reply ? toResponse(reply) : { status: w.responseCode, headers: {}, body: { success: true } };
+  }
+
+  /** Basic auth behind the brute-force throttle: per client address and per webhook, 429 while refused. */
+  private checkBasicAuthThrottled(w: InboundWebhook, req: Request): void {
+    if (!w.basicAuthUsername) return;
+    const keys: [string, ThrottleLimits][] = [
+      [`http-addr:${req.socket.remoteAddress ?? 'unknown'}`, ADDRESS_LIMITS],
+      [`inbound:${w.id}`, IDENTITY_LIMITS],
+    ];
+    if (this.authThrottle.blocked(keys)) {
+      this.metrics.authThrottled.inc({ surface: 'inbound' });
+      const retryAfter = Math.ceil(ADDRESS_LIMITS.cooldownMs / 1000);
+      throw Object.assign(
+        new ApiError(429, 'TooManyRequests', `too many failed authentications; retry after ${retryAfter} s`),
+        { retryAfter },
+      );
+    }
+    try {
+      this.checkBasicAuth(w, req.headers.authorization);
+    } catch (e) {
+      this.authThrottle.fail(keys);
+      throw e;
+    }
+    this.authThrottle.succeed(keys[1][0]);
   }
 
   private checkBasicAuth(w: InboundWebhook, header: string | undefined): void {
@@ -103,15 +162,23 @@ export class InboundCallService {
   }
 }
 
+/**
+ * The device's reply as the caller's response. A status outside 200–599 (1xx would leave the caller waiting
+ * for a final response after "100 Continue") or a kept header whose value HTTP cannot carry is no answer the
+ * gateway can give: the caller gets 502 naming why.
+ */
 function toResponse(reply: DeviceReply): CallResponse {
-  const status =
-    Number.isInteger(reply.statusCode) && reply.statusCode! >= 100 && reply.statusCode! <= 599
-      ? reply.statusCode!
-      : 200;
+  const invalid = (why: string) => new ApiError(502, 'InvalidDeviceReply', `the device's reply is invalid: ${why}`);
+  const code: unknown = reply.statusCode;
+  if (code !== undefined && !(Number.isInteger(code) && (code as number) >= 200 && (code as number) <= 599))
+    throw invalid(`statusCode ${JSON.stringify(code)} is not an integer from 200 to 599`);
+  const status = (code as number | undefined) ?? 200;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(reply.headers ?? {})) {
-    if (SAFE_REPLY_HEADERS.has(k.toLowerCase()) && typeof v === 'string' && !/[\r\n]/.test(v))
-      headers[k.toLowerCase()] = v;
+    if (!SAFE_REPLY_HEADERS.has(k.toLowerCase())) continue;
+    if (typeof v !== 'string' || /[^\t\x20-\x7e]/.test(v))
+      throw invalid(`header ${k} must be a string of visible ASCII characters`);
+    headers[k.toLowerCase()] = v;
   }
   return { status, headers, body: reply.body ?? '' };
 }

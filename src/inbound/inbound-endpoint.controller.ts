@@ -1,4 +1,4 @@
-import { All, Controller, Param, Req, Res } from '@nestjs/common';
+import { All, Controller, Logger, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiError, describeError } from '../common/api-error.js';
@@ -14,6 +14,8 @@ const ALWAYS = {
 @ApiExcludeController()
 @Controller('webhooks')
 export class InboundEndpointController {
+  private readonly logger = new Logger('inbound');
+
   constructor(private readonly calls: InboundCallService) {}
 
   @All([':token', ':token/*path'])
@@ -28,6 +30,10 @@ export class InboundEndpointController {
       else res.json(out.body);
     } catch (err) {
       const { status, message, code } = describeError(err);
+      if (status >= 500)
+        this.logger.error(
+          `inbound call answered ${status} ${code}: ${err instanceof ApiError ? message : String((err as Error)?.stack ?? err)}`,
+        );
       if (status === 401) res.set('WWW-Authenticate', 'Basic realm="webhook"');
       if (err instanceof ApiError && 'retryAfter' in err)
         res.set('Retry-After', String((err as { retryAfter: number }).retryAfter));

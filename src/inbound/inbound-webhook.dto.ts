@@ -15,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MAX_PAGE } from '../common/json-limits.js';
 
 const ID = DEVICE_ID_PATTERN;
 
@@ -78,7 +79,7 @@ export class ListInboundWebhooksQuery {
   sortField = 'name';
   @IsOptional() @IsIn(['asc', 'desc'], { message: 'sortDirection must be asc or desc' }) sortDirection: 'asc' | 'desc' =
     'asc';
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) page = 0;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_PAGE) page = 0;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) perPage = 100;
   @IsOptional() @IsIn(['name'], { message: 'filterField must be name' }) filterField?: 'name';
   @IsOptional() @IsString() @MaxLength(255) filter?: string;

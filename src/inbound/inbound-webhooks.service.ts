@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../common/api-error.js';
+import { globMatch } from '../common/glob.js';
 import { SecretBox } from '../common/secret-box.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import type {
@@ -16,16 +17,6 @@ export type InboundWebhookView = Omit<InboundWebhook, 'orgId' | 'basicAuthPasswo
   basicAuthPassword?: string;
 };
 
-/** Glob as Losant's `filter`: `*` any run of characters, `?` one; case-insensitive. */
-const glob = (pattern: string) =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-
 /** The inbound webhook resource: ids and tokens issued here; the token never changes. */
 @Injectable()
 export class InboundWebhooksService {
@@ -39,8 +30,9 @@ export class InboundWebhooksService {
     let all = await this.repository.list(orgId);
     const totalCount = all.length;
     if (q.filter !== undefined) {
-      const re = glob(q.filter);
-      all = all.filter((w) => re.test(w.name));
+      // Losant's glob: `*` any run of characters, `?` one; case-insensitive; no regex (see common/glob.ts).
+      const filter = q.filter;
+      all = all.filter((w) => globMatch(filter, w.name));
     }
     const field = q.sortField as keyof InboundWebhook;
     const dir = q.sortDirection === 'desc' ? -1 : 1;

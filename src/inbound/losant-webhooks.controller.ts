@@ -2,6 +2,7 @@ import {
   type ArgumentsHost,
   Body,
   Catch,
+  Logger,
   Controller,
   Delete,
   type ExceptionFilter,
@@ -15,7 +16,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiError, describeError } from '../common/api-error.js';
+import { ApiError, describeError, logServerError } from '../common/api-error.js';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
 import { CreateInboundWebhookDto, ListInboundWebhooksQuery, UpdateInboundWebhookDto } from './inbound-webhook.dto.js';
@@ -35,6 +36,7 @@ const LOSANT_TYPES: Record<number, string> = {
 class LosantErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, message } = describeError(exception);
+    logServerError(new Logger('http'), exception);
     host
       .switchToHttp()
       .getResponse<Response>()

@@ -2,6 +2,7 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import getRawBody from 'raw-body';
 import { ApiError } from '../common/api-error.js';
+import { jsonDepthExceeds, tooDeep } from '../common/json-limits.js';
 
 export const MAX_INBOUND_BODY_BYTES = 256 * 1024;
 
@@ -24,6 +25,7 @@ export async function parseBody(contentType: string | undefined, raw: Buffer): P
   if (raw.length === 0) return null;
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (type === 'application/json' || type.endsWith('+json')) {
+    if (jsonDepthExceeds(raw)) throw tooDeep();
     try {
       return JSON.parse(raw.toString('utf8'));
     } catch {

@@ -36,6 +36,12 @@ export class GatewayMetrics {
     help: 'Refused MQTT CONNECTs',
     registers: [this.registry],
   });
+  readonly authThrottled = new Counter({
+    name: 'gateway_auth_throttled_total',
+    help: 'Authentications refused without checking, after repeated failures (brute-force throttle), by surface',
+    labelNames: ['surface'],
+    registers: [this.registry],
+  });
   readonly transitions = new Counter({
     name: 'gateway_presence_transitions_total',
     help: 'Presence transitions, by new status',

@@ -23,3 +23,16 @@ export function scopeAllows(granted: readonly string[], required: string, isRead
 
 export const canUseMqtt = (granted: readonly string[]): boolean =>
   granted.includes('all.Organization') || granted.includes('mqtt.*');
+
+/**
+ * Whether a token holding `granted` may mint a token with scope `requested`: only scopes within its own.
+ * `all.Organization` only from `all.Organization`; `all.Organization.read` from either `all.Organization*`;
+ * `x.*` only from `x.*` (or `all.Organization`); `x.op` whenever `granted` would allow the operation itself.
+ */
+export function scopeWithin(granted: readonly string[], requested: string): boolean {
+  if (granted.includes('all.Organization')) return true;
+  if (requested === 'all.Organization') return false;
+  if (requested === 'all.Organization.read') return granted.includes('all.Organization.read');
+  if (requested.endsWith('.*')) return granted.includes(requested);
+  return scopeAllows(granted, requested, requested.endsWith('.get'));
+}

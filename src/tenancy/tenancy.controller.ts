@@ -81,13 +81,13 @@ export class TenancyController {
   @Post('tokens')
   @RequireScope('tokens.post')
   createToken(@Req() req: AuthedRequest, @Body() dto: CreateTokenDto) {
-    return this.tenancy.createToken(req.auth.orgId, dto.name, dto.scopes);
+    return this.tenancy.issueToken(req.auth, dto.name, dto.scopes);
   }
 
   @Delete('tokens/:id')
   @HttpCode(204)
   @RequireScope('token.delete')
   async deleteToken(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
-    if (!(await this.tenancy.deleteToken(req.auth.orgId, id))) throw ApiError.notFound('Token');
+    if (!(await this.tenancy.revokeToken(req.auth.orgId, id))) throw ApiError.notFound('Token');
   }
 }

@@ -1,11 +1,14 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { hashToken, newToken } from '../common/secrets.js';
 import { EventBus } from '../events/event-bus.js';
+import { Revocations } from '../events/revocations.js';
 import type { ApiToken } from './api-token.model.js';
 import { API_TOKEN_REPOSITORY, type ApiTokenRepository } from './api-token.repository.js';
 import type { Organization } from './organization.model.js';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from './organization.repository.js';
+import { scopeWithin } from './scopes.js';
 
 export interface AuthContext {
   orgId: number;
@@ -27,6 +30,7 @@ export class TenancyService implements OnModuleInit {
     @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
     @Inject(API_TOKEN_REPOSITORY) private readonly tokens: ApiTokenRepository,
     private readonly bus: EventBus,
+    private readonly revocations: Revocations,
     private readonly config: GatewayConfig,
   ) {}
 
@@ -37,7 +41,8 @@ export class TenancyService implements OnModuleInit {
 
   /**
    * An empty store gets a default organization and an admin token: GATEWAY_ADMIN_TOKEN when given,
-   * otherwise a generated one printed once.
+   * otherwise a generated one printed once. A non-empty store never gets
+   * the environment token (again): a revoked admin token stays revoked across restarts.
    */
   async onModuleInit(): Promise<void> {
     const given = this.config.GATEWAY_ADMIN_TOKEN;
@@ -51,16 +56,16 @@ export class TenancyService implements OnModuleInit {
         tokenHash: hashToken(token),
       });
       if (!given) {
-        this.logger.warn(`Admin API token of organization ${org.id} (shown once, store it now): ${token}`);
+        // The token itself goes to stdout once (main.ts), never into the structured log.
+        this.logger.warn(`generated an admin API token for organization ${org.id}; it is printed once on stdout`);
         this.generated = token;
       }
     } else if (given && !(await this.tokens.findByHash(hashToken(given)))) {
-      await this.tokens.create({
-        orgId: 1,
-        name: 'admin',
-        scopes: ['all.Organization'],
-        tokenHash: hashToken(given),
-      });
+      // Created only on an empty store: once revoked (deleted), the environment's token stays revoked.
+      this.logger.warn(
+        'GATEWAY_ADMIN_TOKEN is not a token of this store (revoked, or never created here): it is ignored; ' +
+          'the environment token is created only on an empty store',
+      );
     }
   }
 
@@ -85,6 +90,25 @@ export class TenancyService implements OnModuleInit {
     return { ...org, adminToken: token };
   }
 
+  /** Deletes (revokes) a token of the org and ends every session opened with it; false if there is none. */
+  async revokeToken(orgId: number, id: number): Promise<boolean> {
+    if (!(await this.tokens.delete(orgId, id))) return false;
+    await this.revocations.revoke({ kind: 'service', id: `token:${id}`, ended: true });
+    return true;
+  }
+
+  /** A token made by the caller's token: never with a scope beyond the caller's own (403 naming them). */
+  issueToken(caller: AuthContext, name: string, scopes: string[]): Promise<TokenView & { token: string }> {
+    const beyond = scopes.filter((s) => !scopeWithin(caller.scopes, s));
+    if (beyond.length > 0)
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `scopes: ${beyond.join(', ')} exceed the scopes of the token making the request`,
+      );
+    return this.createToken(caller.orgId, name, scopes);
+  }
+
   /** Creates an API token; the clear text is returned here and never again. */
   async createToken(orgId: number, name: string, scopes: string[]): Promise<TokenView & { token: string }> {
     const token = newToken('gw');
@@ -94,9 +118,5 @@ export class TenancyService implements OnModuleInit {
 
   async listTokens(orgId: number): Promise<TokenView[]> {
     return (await this.tokens.list(orgId)).map(tokenView);
-  }
-
-  deleteToken(orgId: number, id: number): Promise<boolean> {
-    return this.tokens.delete(orgId, id);
   }
 }

@@ -36,6 +36,9 @@ export function checkStrings(field: 'headers' | 'formBody', record: Record<strin
   for (const [key, value] of Object.entries(record)) {
     if (typeof value !== 'string' || value.length > 1024 || /[\r\n]/.test(value))
       throw bad(`${field}.${key} must be a single-line string of at most 1024 characters`);
+    // Header values go on the wire as given (placeholders aside): visible Latin-1, spaces and tabs only.
+    if (field === 'headers' && /[^\t\x20-\x7e\x80-\xff]/.test(value))
+      throw bad(`headers.${key} must contain only visible Latin-1 characters (no NUL, CR, LF or other controls)`);
     if (field === 'headers' && !HEADER_NAME.test(key))
       throw bad(`headers: ${JSON.stringify(key)} is not a valid header name`);
     if (field === 'headers' && RESERVED_HEADERS.has(key.toLowerCase()))
@@ -63,6 +66,11 @@ export function checkDataTrigger(w: Pick<Webhook, 'trigger' | 'dataTrigger'>): v
   const c = dt?.condition;
   if (!c) return;
   if (!DATASTREAM_TRIGGERS.has(t)) throw bad(`dataTrigger.condition applies only to datastream triggers, not ${t}`);
+  for (const f of ['value', 'value2'] as const) {
+    const v: unknown = c[f];
+    if (v !== undefined && v !== null && !['number', 'string', 'boolean'].includes(typeof v))
+      throw bad(`dataTrigger.condition.${f} must be a scalar (number, string or boolean)`);
+  }
   if (THRESHOLD_OPS.has(c.op) && typeof c.value !== 'number')
     throw bad(`dataTrigger.condition.value must be a number for op ${c.op}`);
   if ((c.op === 'between' || c.op === 'outside') && (typeof c.value2 !== 'number' || c.value2 < (c.value as number))) {

@@ -10,6 +10,11 @@ import type { Webhook } from './webhook.model.js';
 import { WebhookCatalog } from './webhook-catalog.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from './webhook.repository.js';
 import { checkAuth, checkDataTrigger, checkStrings, checkUrl } from './webhook-rules.js';
+import { DeviceRegistry } from '../devices/device-registry.js';
+import { checkDeviceReferences } from './webhook-references.js';
+import { maskCredentialFields, sealCredentialFields } from './credential-fields.js';
+import { checkTarget } from './webhook-targets.js';
+import { TargetGuard } from '../common/target-guard.js';
 
 export const MASK = '********';
 const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
@@ -31,6 +36,8 @@ export class WebhooksService {
     private readonly catalog: WebhookCatalog,
     private readonly box: SecretBox,
     config: GatewayConfig,
+    private readonly registry: DeviceRegistry,
+    private readonly targets: TargetGuard,
   ) {
     this.allowHttp = config.WEBHOOK_ALLOW_HTTP;
   }
@@ -87,6 +94,7 @@ export class WebhooksService {
     this.applyCredentials(w, dto);
     if (extra.httpSecret) w.httpSecret = this.box.seal(extra.httpSecret);
     await this.validate(w);
+    sealCredentialFields(w, this.box, null);
     const saved = await this.unique(w.name, () => this.webhooks.create(w));
     this.catalog.put(saved, { status: false, failureCount: false });
     return { ...this.view(saved), secret };
@@ -94,7 +102,11 @@ export class WebhooksService {
 
   /** PUT (`full`) replaces every field; PATCH changes only those given. */
   async update(orgId: number, id: number, dto: UpdateWebhookDto, full: boolean): Promise<WebhookView> {
-    const w = structuredClone(this.get(orgId, id));
+    const stored = this.get(orgId, id);
+    const w = structuredClone(stored);
+    const before = w.dataTrigger && structuredClone(w.dataTrigger);
+    // Credential-named header and query values are worked on masked: the mask sent back keeps the stored value.
+    ({ headers: w.headers, url: w.url } = maskCredentialFields(w));
     if (full) {
       for (const field of ['name', 'trigger', 'url'] as const)
         if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
@@ -120,7 +132,8 @@ export class WebhooksService {
     } else if (status === 'DISABLED') {
       w.status = 'DISABLED';
     } // DISABLED_DUE_TO_ERRORS in an update is ignored (Blynk).
-    await this.validate(w);
+    await this.validate(w, before);
+    sealCredentialFields(w, this.box, stored);
     w.lastModifiedTs = Date.now();
     await this.unique(w.name, () => this.webhooks.update(w));
     this.catalog.put(w, {
@@ -156,7 +169,7 @@ export class WebhooksService {
   view(w: Webhook): WebhookView {
     const { secret: _s, previousSecret: _p, orgId: _o, httpSecret, ...rest } = w;
     return {
-      ...rest,
+      ...maskCredentialFields(rest),
       basicAuth: w.basicAuth && { username: w.basicAuth.username, password: MASK },
       bearerToken: w.bearerToken && MASK,
       oAuth2Request: w.oAuth2Request && { ...w.oAuth2Request, clientSecret: MASK },
@@ -187,12 +200,15 @@ export class WebhooksService {
     if (w.authType !== 'OAUTH2') w.oAuth2Request = null;
   }
 
-  private async validate(w: Omit<Webhook, 'id'>): Promise<void> {
+  private async validate(w: Omit<Webhook, 'id'>, before: Webhook['dataTrigger'] = null): Promise<void> {
     checkUrl(w.url, this.allowHttp);
     checkStrings('headers', w.headers);
     checkStrings('formBody', w.formBody);
     checkDataTrigger(w);
+    checkDeviceReferences(this.registry, w.orgId, w.dataTrigger, before);
     checkAuth(w, this.allowHttp);
+    await checkTarget(this.targets, 'url', w.url);
+    if (w.oAuth2Request) await checkTarget(this.targets, 'oAuth2Request.tokenUrl', w.oAuth2Request.tokenUrl);
     for (const userId of w.failureReceivers) {
       if (!(await this.users.findById(w.orgId, userId)))
         throw ApiError.badRequest(`failureReceivers: user ${userId} is not a user of this organization`);

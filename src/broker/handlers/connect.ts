@@ -4,6 +4,7 @@ import { tokenMatches } from '../../common/secrets.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { GatewayClient, Identity } from '../identity.js';
+import { sessionId, throttleKeys } from './connect-rules.js';
 
 const refuse = (returnCode: number, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -35,10 +36,19 @@ export function authenticate(ctx: BrokerContext) {
       return accept(ctx, c, { kind: 'sandbox', id: `sandbox:${client.id}`, orgId: 0 }, done);
     }
     if (!username || !password) return deny(ctx, done, 4);
+    const keys = throttleKeys(c, username);
+    if (ctx.throttle.blocked(keys)) {
+      ctx.metrics.authThrottled.inc({ surface: 'mqtt' });
+      return deny(ctx, done, 5);
+    }
+    const failed = (code: number) => {
+      ctx.throttle.fail(keys);
+      deny(ctx, done, code);
+    };
     if (username === 'token') {
       ctx.tenancy.authenticate(password.toString('utf8')).then(
         (auth) => {
-          if (!auth || !canUseMqtt(auth.scopes)) return deny(ctx, done, auth ? 5 : 4);
+          if (!auth || !canUseMqtt(auth.scopes)) return failed(auth ? 5 : 4);
           accept(ctx, c, { kind: 'service', id: `token:${auth.tokenId}`, orgId: auth.orgId }, done);
         },
         () => deny(ctx, done, 3),
@@ -46,12 +56,16 @@ export function authenticate(ctx: BrokerContext) {
       return;
     }
     const device = ctx.registry.device(username);
-    if (device && tokenMatches(password, device.tokenHash))
+    if (device && tokenMatches(password, device.tokenHash)) {
+      ctx.throttle.succeed(keys[1]?.[0] ?? '');
       return accept(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, done);
+    }
     const agent = ctx.registry.agent(username);
-    if (agent && tokenMatches(password, agent.tokenHash))
+    if (agent && tokenMatches(password, agent.tokenHash)) {
+      ctx.throttle.succeed(keys[1]?.[0] ?? '');
       return accept(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, done);
-    deny(ctx, done, 4);
+    }
+    failed(4);
   };
 }
 
@@ -62,6 +76,7 @@ function accept(
   done: (e: null, ok: boolean) => void,
 ): void {
   client.identity = identity;
+  client.id = sessionId(identity, client.id);
   ctx.metrics.connectionOpened(identity.kind);
   // Sandbox clients are no device or agent: they have no presence.
   const present = identity.kind !== 'sandbox';

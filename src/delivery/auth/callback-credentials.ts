@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { SecretBox } from '../../common/secret-box.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
 import { signingKey } from '../signing.js';
+import { openCredentialFields } from '../../webhooks/credential-fields.js';
 import type { OAuth2TokenCache } from './oauth2-token-cache.js';
 
 /** What one attempt adds to the rendered request: the auth header, Bold's secret and the signing keys. */
@@ -32,8 +33,13 @@ export class CallbackCredentials {
     }
   }
 
+  /** A rendered request's sealed credential-named header and query values, opened for one attempt. */
+  openFields(r: { headers: Record<string, string>; url: string }): { headers: Record<string, string>; url: string } {
+    return openCredentialFields(r, (sealed) => this.open(sealed));
+  }
+
   clientCredentials(w: Webhook) {
-    return { ...w.oAuth2Request!, clientSecret: this.open(w.oAuth2Request!.clientSecret) };
+    return { ...w.oAuth2Request!, webhookId: w.id, clientSecret: this.open(w.oAuth2Request!.clientSecret) };
   }
 
   /** The current key, plus the previous one while its 24 h overlap lasts. */

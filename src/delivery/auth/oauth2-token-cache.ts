@@ -1,10 +1,13 @@
 import axios, { type AxiosInstance } from 'axios';
+import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { TargetGuard } from '../http/target-guard.js';
+import type { TargetGuard } from '../../common/target-guard.js';
 import { OutboundError } from '../http/webhook-http-client.js';
 
 export interface ClientCredentials {
+  /** The webhook these credentials belong to: tokens are never shared between webhooks (or organizations). */
+  webhookId: number;
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
@@ -16,13 +19,23 @@ interface CachedToken {
   expiresAt: number;
 }
 
+const cacheKey = (c: ClientCredentials): string =>
+  JSON.stringify([
+    c.webhookId,
+    createHash('sha256').update(c.clientSecret).digest('base64'),
+    c.tokenUrl,
+    c.clientId,
+    c.scope ?? '',
+  ]);
+
 /** Tokens are refreshed this long before they expire, so none is sent about to lapse mid-flight. */
 const EXPIRY_MARGIN_MS = 30_000;
 
 /**
  * OAuth2 client-credentials tokens (RFC 6749 §4.4), fetched with axios — a cold path — through the same SSRF
- * guard as callbacks. One token per (tokenUrl, clientId, scope), reused until shortly before it expires;
- * concurrent requests for the same token share one fetch.
+ * guard as callbacks. One token per (webhook, secret hash, tokenUrl, clientId, scope), reused until shortly
+ * before it expires; concurrent requests for the same token share one fetch. The webhook id and the secret are
+ * part of the key so that naming another webhook's token URL and client id never yields its token.
  */
 export class OAuth2TokenCache {
   private readonly tokens = new Map<string, CachedToken>();
@@ -47,7 +60,7 @@ export class OAuth2TokenCache {
   private readonly guard: TargetGuard;
 
   async token(c: ClientCredentials): Promise<string> {
-    const key = `${c.tokenUrl}|${c.clientId}|${c.scope ?? ''}`;
+    const key = cacheKey(c);
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return cached.accessToken;
     let pending = this.inFlight.get(key);
@@ -60,7 +73,7 @@ export class OAuth2TokenCache {
 
   /** The receiver said 401: the cached token is not good any more. */
   invalidate(c: ClientCredentials): void {
-    this.tokens.delete(`${c.tokenUrl}|${c.clientId}|${c.scope ?? ''}`);
+    this.tokens.delete(cacheKey(c));
   }
 
   private async fetch(key: string, c: ClientCredentials): Promise<string> {

@@ -2,7 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
-import type { TargetGuard } from './target-guard.js';
+import type { TargetGuard } from '../../common/target-guard.js';
 import {
   describeFailure,
   type HttpClientLimits,

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { TargetGuard } from './target-guard.js';
+import type { TargetGuard } from '../../common/target-guard.js';
 import {
   describeFailure,
   type HttpClientLimits,

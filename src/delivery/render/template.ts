@@ -8,22 +8,38 @@ const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?)\}/g;
 const text = (v: unknown): string =>
   v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
+/** Lone UTF-16 surrogates (a device may send `"\ud800"`) become U+FFFD, so encodeURIComponent cannot throw. */
+const wellFormed = (s: string): string =>
+  s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
 /** URL: every value percent-encoded, so it cannot add a path segment, a query parameter or a fragment. */
 export function renderUrl(template: string, resolve: Resolve): string {
   return template.replace(PLACEHOLDER, (m, name: string) => {
     const v = resolve(name);
-    return v === undefined ? m : encodeURIComponent(text(v));
+    return v === undefined ? m : encodeURIComponent(wellFormed(text(v)));
   });
 }
 
-/** Header values and plain text: CR, LF and other control characters removed from header values only. */
+/**
+ * Header values and plain text. In a header value, control characters become spaces and every character
+ * outside printable ASCII is percent-encoded as UTF-8 (RFC 8187's encoding, without its charset prefix), so no
+ * device-controlled value (a name such as "Pump €1") can make the request invalid.
+ */
 export function renderText(template: string, resolve: Resolve, header = false): string {
   return template.replace(PLACEHOLDER, (m, name: string) => {
     const v = resolve(name);
     if (v === undefined) return m;
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    return header ? text(v).replace(/[\x00-\x1f\x7f]/g, ' ') : text(v);
+    return header ? headerSafe(text(v)) : text(v);
   });
+}
+
+export function headerSafe(value: string): string {
+  return (
+    wellFormed(value)
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\x00-\x1f\x7f]/g, ' ')
+      .replace(/[^\x20-\x7e]+/gu, (run) => encodeURIComponent(run))
+  );
 }
 
 /**

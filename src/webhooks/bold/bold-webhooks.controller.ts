@@ -2,6 +2,7 @@ import {
   type ArgumentsHost,
   Body,
   Catch,
+  Logger,
   type CallHandler,
   Controller,
   type ExceptionFilter,
@@ -16,7 +17,7 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import { ApiError, describeError } from '../../common/api-error.js';
+import { ApiError, describeError, logServerError } from '../../common/api-error.js';
 import type { AuthedRequest } from '../../tenancy/auth.guard.js';
 import { RequireScope } from '../../tenancy/scopes.js';
 import { DEVICE_STATUSES } from '../../devices/device.model.js';
@@ -51,6 +52,7 @@ class BoldErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, code, message: ours } = describeError(exception);
+    logServerError(new Logger('http'), exception);
     const message = BOLD_MESSAGES[code] ?? ours;
     res.status(status).set(BOLD_HEADERS).json({ message, code, errorMessage: message, errorCode: code });
   }

@@ -1,0 +1,48 @@
+import type { Client, ConnectPacket } from 'aedes';
+import type { Socket } from 'node:net';
+import type { BrokerContext } from '../broker-context.js';
+import { ADDRESS_LIMITS, IDENTITY_LIMITS, type ThrottleLimits } from '../../tenancy/auth-throttle.js';
+import type { GatewayClient, Identity } from '../identity.js';
+
+/**
+ * The broker-internal client id: the wire client id inside the identity's own namespace, so a client id
+ * belongs to the identity that created it. Another identity sending the same client id gets another internal
+ * id: it neither resumes that persistent session (subscriptions, queued messages, will) nor takes over (closes)
+ * that connection. Aedes sets `client.id` before `authenticate` and reads it only afterwards (session restore,
+ * takeover in registerClient, will storage), so rewriting it at authentication is enough.
+ * `encodeURIComponent` leaves no `/` in the identity part, so namespaces cannot collide.
+ * Sandbox clients share one namespace (interop suites expect takeover between their own clients).
+ */
+export const sessionId = (identity: Identity, wireClientId: string): string =>
+  `${identity.kind}/${identity.kind === 'sandbox' ? '' : encodeURIComponent(identity.id)}/${wireClientId}`;
+
+/** Throttle keys of a CONNECT: its address, and the device/agent id it claims (API tokens have no name to key). */
+export function throttleKeys(client: GatewayClient, username: string): [string, ThrottleLimits][] {
+  const c = client as GatewayClient & { req?: { socket?: Socket } };
+  const address = (client.conn as Socket).remoteAddress ?? c.req?.socket?.remoteAddress ?? 'unknown';
+  const keys: [string, ThrottleLimits][] = [[`mqtt-addr:${address}`, ADDRESS_LIMITS]];
+  if (username !== 'token') keys.push([`mqtt-id:${username}`, IDENTITY_LIMITS]);
+  return keys;
+}
+
+/** The largest keepalive accepted: MQTT_MAX_KEEPALIVE_S, lowered by the older MQTT_KEEPALIVE_LIMIT_S if set. */
+export function maxKeepalive(ctx: Pick<BrokerContext, 'config'>): number {
+  const { MQTT_MAX_KEEPALIVE_S: max, MQTT_KEEPALIVE_LIMIT_S: legacy } = ctx.config;
+  return legacy > 0 && (max === 0 || legacy < max) ? legacy : max;
+}
+
+type PreConnect = (client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void) => void;
+
+/**
+ * CONNECT rules checked before authentication, on every login path; a refused CONNECT is marked
+ * (`rejectIdentifier`) and answered with CONNACK 0x02 by `authenticate`:
+ * - keepalive: as Mosquitto's max_keepalive for MQTT 3.1.1 clients, keepalive 0 or above the maximum is
+ *   refused with 0x02 (Aedes' own keepaliveLimit would answer 0x06, which 3.1.1 does not define).
+ */
+export function preConnectRules(ctx: Pick<BrokerContext, 'config'>, next: PreConnect): PreConnect {
+  const max = maxKeepalive(ctx);
+  return (client, packet, done) => {
+    if (max > 0 && (!packet.keepalive || packet.keepalive > max)) (client as GatewayClient).rejectIdentifier = true;
+    next(client, packet, done);
+  };
+}

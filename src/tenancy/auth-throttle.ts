@@ -1,0 +1,68 @@
+/**
+ * Brute-force throttle for failed authentications: a counter per key (a client address, an identity) over a
+ * fixed window; a key with `maxFailures` failures within `windowMs` is refused fast for `cooldownMs`, without
+ * checking its credentials. Keys other than the failing ones are untouched, so an attacker's address being
+ * throttled never slows the correct logins of others. A tiny in-memory counter rather than a library
+ * (rate-limiter-flexible's memory limiter would do the same with more surface): one Map, pruned when large.
+ */
+export interface ThrottleLimits {
+  maxFailures: number;
+  windowMs: number;
+  cooldownMs: number;
+}
+
+/** Per client address: 10 failures a minute, then a minute's refusal. */
+export const ADDRESS_LIMITS: ThrottleLimits = { maxFailures: 10, windowMs: 60_000, cooldownMs: 60_000 };
+/**
+ * Per identity (device/agent id, inbound webhook): higher, so that a distributed guess is slowed while one
+ * address cannot lock a device out; tokens are 32 random bytes, so this bounds load more than guessing.
+ */
+export const IDENTITY_LIMITS: ThrottleLimits = { maxFailures: 50, windowMs: 60_000, cooldownMs: 60_000 };
+
+interface Entry {
+  windowStart: number;
+  failures: number;
+  blockedUntil: number;
+}
+
+const MAX_KEYS = 100_000;
+
+export class AuthThrottle {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The first key currently refused, or null. */
+  blocked(keys: [string, ThrottleLimits][]): string | null {
+    const t = this.now();
+    for (const [key] of keys) {
+      const e = this.entries.get(key);
+      if (e && e.blockedUntil > t) return key;
+    }
+    return null;
+  }
+
+  fail(keys: [string, ThrottleLimits][]): void {
+    const t = this.now();
+    if (this.entries.size > MAX_KEYS) this.prune(t);
+    for (const [key, limits] of keys) {
+      let e = this.entries.get(key);
+      if (!e || t - e.windowStart >= limits.windowMs) {
+        e = { windowStart: t, failures: 0, blockedUntil: e?.blockedUntil ?? 0 };
+        this.entries.set(key, e);
+      }
+      if (++e.failures >= limits.maxFailures) e.blockedUntil = t + limits.cooldownMs;
+    }
+  }
+
+  /** A success clears an identity's count (not an address's: one good login must not reset an attacker). */
+  succeed(key: string): void {
+    this.entries.delete(key);
+  }
+
+  private prune(t: number): void {
+    for (const [key, e] of this.entries) {
+      if (e.blockedUntil <= t && t - e.windowStart >= 60_000) this.entries.delete(key);
+    }
+  }
+}
