@@ -67,6 +67,7 @@ describe("Bold's POST /v2/webhooks, replayed from the seed", () => {
 
   it("answers the secure example with {id, secretHmac} and the seed's headers", async () => {
     const token = await tokenOfOrg(gw, 6);
+    for (const id of SECURE_EXAMPLE.deviceIds) await createDevice(gw, { id: String(id) }, token);
     const res = await gw.http().post('/v2/webhooks').set(auth(token)).send(SECURE_EXAMPLE);
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(['id', 'secretHmac']);
@@ -124,6 +125,9 @@ describe('a Bold subscription delivers its topics', () => {
   it('sends status, activation and tamper events of the subscribed devices, with secretHttp and a verifiable signature', async () => {
     const rx = await startReceiver();
     const gw = await startTestGateway(DELIVERY_ENV);
+    const lock = await createDevice(gw, { id: '85' });
+    await createDevice(gw, { id: '86' });
+    const stranger = await createDevice(gw, { id: '99' });
     const sub = (
       await gw
         .http()
@@ -138,8 +142,6 @@ describe('a Bold subscription delivers its topics', () => {
         })
         .expect(200)
     ).body;
-    const lock = await createDevice(gw, { id: '85' });
-    const stranger = await createDevice(gw, { id: '99' });
     const s = await deviceClient(gw, stranger);
     await publish(s, 'devices/99/event/activation', '');
     const c = await deviceClient(gw, lock);

@@ -226,7 +226,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   /** The request of one attempt; a promise only while an OAuth2 token is being fetched. */
   private withHeaders(w: Webhook, messageId: string, r: RenderedRequest): OutboundRequest | Promise<OutboundRequest> {
     const headers: Record<string, string> = Object.assign({}, r.headers);
-    const pending = this.credentials.addHeaders(w, headers);
+    const pending = this.credentials.addHeaders(w, headers, r.body);
     return pending ? pending.then(() => this.signed(w, messageId, r, headers)) : this.signed(w, messageId, r, headers);
   }
 

@@ -5,6 +5,7 @@ import { EventBus } from '../events/event-bus.js';
 import type { ApiToken } from './api-token.model.js';
 import { API_TOKEN_REPOSITORY, type ApiTokenRepository } from './api-token.repository.js';
 import type { Organization } from './organization.model.js';
+import { OrganizationDirectory } from './organization-directory.js';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from './organization.repository.js';
 
 export interface AuthContext {
@@ -27,6 +28,7 @@ export class TenancyService implements OnModuleInit {
     @Inject(API_TOKEN_REPOSITORY) private readonly tokens: ApiTokenRepository,
     private readonly bus: EventBus,
     private readonly config: GatewayConfig,
+    private readonly directory: OrganizationDirectory,
   ) {}
 
   /** The admin token generated at this start (printed once by main), or null. */
@@ -42,6 +44,7 @@ export class TenancyService implements OnModuleInit {
     const given = this.config.GATEWAY_ADMIN_TOKEN;
     if ((await this.organizations.count()) === 0) {
       const org = await this.organizations.create('Default organization');
+      this.directory.add(org);
       const token = given ?? newToken('gw');
       await this.tokens.create({
         orgId: org.id,
@@ -69,16 +72,18 @@ export class TenancyService implements OnModuleInit {
   }
 
   findOrganization(id: number): Promise<Organization | null> {
-    return this.organizations.findById(id);
+    return this.directory.find(id);
   }
 
-  createOrganization(name: string): Promise<Organization> {
-    return this.organizations.create(name);
+  async createOrganization(name: string, parentId: number | null = null): Promise<Organization> {
+    const org = await this.organizations.create(name, parentId);
+    this.directory.add(org);
+    return org;
   }
 
   /** A sub-organization, with an admin token for it shown once; announced to the creating org's webhooks. */
   async createSubOrganization(parentOrgId: number, name: string): Promise<Organization & { adminToken: string }> {
-    const org = await this.createOrganization(name);
+    const org = await this.createOrganization(name, parentOrgId);
     const { token } = await this.createToken(org.id, 'admin', ['all.Organization']);
     this.bus.orgEvent(parentOrgId, 'organization.added', org);
     return { ...org, adminToken: token };

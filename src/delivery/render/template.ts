@@ -1,6 +1,10 @@
 // Blynk placeholders (`{device_id}`, `{device_pinValue[1]}`, ...) filled in and escaped for where they stand.
 
-/** A placeholder's value, or undefined when this event has none (the text is then left as written). */
+/**
+ * A placeholder's value, or undefined when this event has none. An unfilled placeholder never breaks the
+ * document: it is `null` where a JSON value stands and empty text everywhere else (inside a JSON string, a
+ * URL, a form field, a header, plain text).
+ */
 export type Resolve = (name: string) => unknown;
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?)\}/g;
@@ -10,17 +14,15 @@ const text = (v: unknown): string =>
 
 /** URL: every value percent-encoded, so it cannot add a path segment, a query parameter or a fragment. */
 export function renderUrl(template: string, resolve: Resolve): string {
-  return template.replace(PLACEHOLDER, (m, name: string) => {
-    const v = resolve(name);
-    return v === undefined ? m : encodeURIComponent(text(v));
+  return template.replace(PLACEHOLDER, (_m, name: string) => {
+    return encodeURIComponent(text(resolve(name)));
   });
 }
 
 /** Header values and plain text: CR, LF and other control characters removed from header values only. */
 export function renderText(template: string, resolve: Resolve, header = false): string {
-  return template.replace(PLACEHOLDER, (m, name: string) => {
+  return template.replace(PLACEHOLDER, (_m, name: string) => {
     const v = resolve(name);
-    if (v === undefined) return m;
     // eslint-disable-next-line no-control-regex -- removing control characters is the point
     return header ? text(v).replace(/[\x00-\x1f\x7f]/g, ' ') : text(v);
   });
@@ -50,7 +52,6 @@ export function renderJson(template: string, resolve: Resolve): string {
     const m = PLACEHOLDER.exec(template);
     if (!m || m.index !== i) continue;
     const v = resolve(m[1]);
-    if (v === undefined) continue;
     out += template.slice(last, i) + (inString ? JSON.stringify(text(v)).slice(1, -1) : JSON.stringify(v ?? null));
     i += m[0].length - 1;
     last = i + 1;
