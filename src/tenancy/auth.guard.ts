@@ -15,6 +15,14 @@ const BLYNK_PATH = /^\/api\/v1\/organization(\/|$)/;
 /** Bold's paths take "a bearer token or API key": the key alone is accepted too. */
 const BOLD_PATH = /^\/v2\//;
 
+/** `orgId` is the guard's: once it has chosen req.auth.orgId, no query DTO has to declare it. */
+function consumeOrgId(req: Request): void {
+  if (req.query.orgId === undefined) return;
+  const { orgId: _o, ...rest } = req.query;
+  // Express 5 parses req.query in a getter on every read; an own property shadows it for this request.
+  Object.defineProperty(req, 'query', { value: rest, writable: true, configurable: true, enumerable: true });
+}
+
 /**
  * Bearer API token → org and scopes, then Blynk's API rate per organization. `?orgId=` names the token's own
  * org, or on Blynk paths one of its sub-organizations when the token has all.Organization — never a parent or
@@ -49,6 +57,7 @@ export class ApiTokenGuard implements CanActivate {
       throw new ApiError(429, 'TooManyRequests', `organization over its API rate; retry after ${retryAfter} s`);
     }
     req.auth = { ...auth, orgId: await this.addressedOrg(req, auth) };
+    consumeOrgId(req);
     return true;
   }
 
