@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
 import { CreateAgentDto, CreateDeviceDto, ListDevicesQuery, UpdateDeviceDto } from './devices.dto.js';
-import { DevicesService, deviceView } from './devices.service.js';
+import { agentView, DevicesService, deviceView } from './devices.service.js';
 
 @ApiTags('devices')
 @ApiBearerAuth()
@@ -66,6 +66,12 @@ export class AgentsController {
   @RequireScope('agents.get')
   list(@Req() req: AuthedRequest) {
     return this.devices.listAgents(req.auth.orgId);
+  }
+
+  @Get(':id')
+  @RequireScope('agent.get')
+  get(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return agentView(this.devices.agentOf(req.auth.orgId, id));
   }
 
   @Delete(':id')
