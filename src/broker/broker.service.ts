@@ -76,6 +76,8 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
     if (!server) return;
     this.wss = new WebSocketServer({ server, path: this.config.MQTT_WS_PATH });
     this.wss.on('connection', (ws, req) => this.handle(createWebSocketStream(ws), req));
+    // ws re-emits the HTTP server's errors (a busy HTTP_PORT); listen() reports them to start-up.
+    this.wss.on('error', () => undefined);
   }
 
   /** Opens the TCP (and TLS) listeners. */

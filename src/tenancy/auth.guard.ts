@@ -1,8 +1,9 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
+import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import { OrganizationDirectory } from './organization-directory.js';
 import { OrgRateLimiter } from './org-rate-limiter.js';
 import { SCOPE_KEY, scopeAllows } from './scopes.js';
@@ -31,6 +32,7 @@ function consumeOrgId(req: Request): void {
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
   private readonly rate: OrgRateLimiter;
+  private readonly refusals = new RateLimitedLog(new Logger('http'));
 
   constructor(
     private readonly reflector: Reflector,
@@ -47,7 +49,10 @@ export class ApiTokenGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const bearer = this.credential(req);
     const auth = await this.tenancy.authenticate(bearer);
-    if (!auth) throw new ApiError(401, 'Unauthorized', 'invalid or revoked API token');
+    if (!auth) {
+      this.refusals.warn('api auth', `refused ${req.method} ${req.path} from ${req.ip}: invalid or revoked API token`);
+      throw new ApiError(401, 'Unauthorized', 'invalid or revoked API token');
+    }
     if (!scopeAllows(auth.scopes, required, req.method === 'GET')) {
       throw new ApiError(403, 'Forbidden', `token lacks scope ${required}`);
     }

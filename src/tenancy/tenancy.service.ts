@@ -53,7 +53,8 @@ export class TenancyService implements OnModuleInit {
         tokenHash: hashToken(token),
       });
       if (!given) {
-        this.logger.warn(`Admin API token of organization ${org.id} (shown once, store it now): ${token}`);
+        // main prints it once, in a block of its own, after the listeners
+        this.logger.debug(`generated the admin API token of organization ${org.id}`);
         this.generated = token;
       }
     } else if (given && !(await this.tokens.findByHash(hashToken(given)))) {
