@@ -32,9 +32,9 @@ export const SCHEMAS: Record<string, Schema> = {
     allOf: [ref('Organization'), obj({ adminToken: { ...str, description: 'shown once' } }, ['adminToken'])],
   },
   User: obj({ id: int, orgId: int, email: str, name: str, createdAt: ms }, ['id', 'email', 'name']),
-  UserList: { type: 'array', items: ref('User') },
-  ApiTokenList: { type: 'array', items: ref('ApiToken') },
-  AgentList: { type: 'array', items: ref('Agent') },
+  UserList: page('User'),
+  ApiTokenList: page('ApiToken'),
+  AgentList: page('Agent'),
   ApiToken: obj({ id: int, orgId: int, name: str, scopes: { type: 'array', items: str }, createdAt: ms }, ['id']),
   CreatedApiToken: { allOf: [ref('ApiToken'), obj({ token: { ...str, description: 'shown once' } }, ['token'])] },
   Template: obj({ id: str, orgId: int, name: str, description: str, createdAt: ms, lastModifiedTs: ms }, [

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway } from '../src/gateway.js';
+import { type Gateway, startGateway } from '../src/gateway.js';
 import { auth, connectMqtt, startTestGateway } from './support/harness.js';
 import { ensureBuilt, startGatewayProcess } from './support/gateway-process.js';
 import { DELIVERY_ENV, startReceiver } from './support/receiver.js';
@@ -45,7 +45,11 @@ describe('start-up output', () => {
   it('prints the listeners and, on a first start only, the admin token in a block; no route noise; JSON logs', async () => {
     const dir = tempDir();
     const first = await startGatewayProcess({ DATA_DIR: dir, LOG_LEVEL: 'info' });
-    const refused = connectMqtt(first, { username: 'nobody', password: 'wrong', clientId: 'x' });
+    const refused = connectMqtt({ mqttPort: first.mqttPort } as Gateway, {
+      username: 'nobody',
+      password: 'wrong',
+      clientId: 'x',
+    });
     await expect(refused).rejects.toThrow();
     const stdout = first.stdout();
     expect(stdout).toMatch(
@@ -153,6 +157,13 @@ describe('what is logged', () => {
     expect(got.body.token).toBeUndefined();
     expect(got.body.tokenHash).toBeUndefined();
     await gw.http().get('/api/v1/organization/agents/nope').set(auth()).expect(404);
+    // One list envelope for our own resources, 0-based pages.
+    for (const list of ['agents', 'users', 'tokens', 'devices', 'templates']) {
+      const res = await gw.http().get(`/api/v1/organization/${list}?page=0&size=1`).set(auth()).expect(200);
+      expect([list, Object.keys(res.body).sort()]).toEqual([list, ['items', 'page', 'size', 'total']]);
+    }
+    const agents = await gw.http().get('/api/v1/organization/agents').set(auth()).expect(200);
+    expect(agents.body).toMatchObject({ page: 0, size: 50, total: 1, items: [{ id: 'rig-1' }] });
     await gw.stop();
   });
 });

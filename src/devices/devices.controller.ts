@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { pageOf, PageQuery } from '../common/page.js';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
 import { CreateAgentDto, CreateDeviceDto, ListDevicesQuery, UpdateDeviceDto } from './devices.dto.js';
@@ -64,8 +65,8 @@ export class AgentsController {
 
   @Get()
   @RequireScope('agents.get')
-  list(@Req() req: AuthedRequest) {
-    return this.devices.listAgents(req.auth.orgId);
+  list(@Req() req: AuthedRequest, @Query() q: PageQuery) {
+    return pageOf(this.devices.listAgents(req.auth.orgId), q);
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../common/page.js';
 import { DEVICE_ID_PATTERN, DEVICE_ID_RULE } from '../devices/device.model.js';
 
 export class CreateTemplateDto {
@@ -18,20 +18,5 @@ export class CreateTemplateDto {
 
 export class UpdateTemplateDto extends PartialType(PickType(CreateTemplateDto, ['name', 'description'] as const)) {}
 
-/** Our list envelope: 0-based `page`, `size` per page. */
-export class ListTemplatesQuery {
-  @ApiPropertyOptional({ description: '0-based page', default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  page = 0;
-  @ApiPropertyOptional({ default: 50, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  size = 50;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() orgId?: number;
-}
+/** Our list envelope (common/page.ts). */
+export class ListTemplatesQuery extends PageQuery {}

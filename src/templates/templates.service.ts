@@ -2,18 +2,12 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../common/api-error.js';
 import { DuplicateKeyError } from '../common/duplicate-key.error.js';
+import { type Page, pageOf } from '../common/page.js';
 import { useNames } from '../delivery/render/placeholders.js';
 import { OrganizationDirectory } from '../tenancy/organization-directory.js';
 import type { CreateTemplateDto, ListTemplatesQuery, UpdateTemplateDto } from './template.dto.js';
 import type { Template } from './template.model.js';
 import { TEMPLATE_REPOSITORY, type TemplateRepository } from './template.repository.js';
-
-export interface Page<T> {
-  items: T[];
-  page: number;
-  size: number;
-  total: number;
-}
 
 /**
  * Device templates (Blynk's products), held in memory: `device_productName` is read on every rendered callback.
@@ -40,7 +34,7 @@ export class TemplatesService implements OnModuleInit {
     const all = [...this.byId.values()]
       .filter((t) => t.orgId === orgId)
       .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-    return { items: all.slice(q.page * q.size, (q.page + 1) * q.size), page: q.page, size: q.size, total: all.length };
+    return pageOf(all, q);
   }
 
   /** One of the org's templates, or one of an organization above it (read-only there). */

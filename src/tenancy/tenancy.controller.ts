@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { pageOf, PageQuery } from '../common/page.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
 import type { AuthedRequest } from './auth.guard.js';
@@ -33,8 +34,8 @@ export class TenancyController {
 
   @Get('users')
   @RequireScope('users.get')
-  listUsers(@Req() req: AuthedRequest) {
-    return this.users.list(req.auth.orgId);
+  async listUsers(@Req() req: AuthedRequest, @Query() q: PageQuery) {
+    return pageOf(await this.users.list(req.auth.orgId), q);
   }
 
   @Post('users')
@@ -64,8 +65,8 @@ export class TenancyController {
 
   @Get('tokens')
   @RequireScope('tokens.get')
-  tokens(@Req() req: AuthedRequest) {
-    return this.tenancy.listTokens(req.auth.orgId);
+  async tokens(@Req() req: AuthedRequest, @Query() q: PageQuery) {
+    return pageOf(await this.tenancy.listTokens(req.auth.orgId), q);
   }
 
   /** The token's clear text is in this response only. */
