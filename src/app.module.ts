@@ -12,6 +12,7 @@ import { IngestModule } from './ingest/ingest.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 import { TriggersModule } from './triggers/triggers.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         EventsModule,
         ObservabilityModule,
         TenancyModule,
+        TemplatesModule,
         DevicesModule,
         WebhooksModule,
         NotificationsModule,

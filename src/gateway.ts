@@ -7,6 +7,7 @@ import { BrokerTransport } from './broker/broker.transport.js';
 import { type GatewayConfig, loadConfig } from './config/gateway-config.js';
 import { setUpHttp } from './http-setup.js';
 import { PinoLogger } from './observability/pino-logger.js';
+import { checkDataDir, explainStartupFailure } from './startup-failure.js';
 import { TenancyService } from './tenancy/tenancy.service.js';
 
 export interface Gateway {
@@ -19,27 +20,39 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Builds and starts the gateway: every module initializes (its hooks), then MQTT, then HTTP listen. */
+/**
+ * Builds and starts the gateway: every module initializes (its hooks), then MQTT, then HTTP listen. A failure
+ * on the way closes what was opened and throws a StartupError naming the cause and the variable.
+ */
 export async function startGateway(
   env: Record<string, string | undefined>,
   logger?: LoggerService | false,
 ): Promise<Gateway> {
   const config = loadConfig(env);
-  const app = await NestFactory.create(AppModule.forRoot(config), {
-    logger: logger ?? new PinoLogger(config.LOG_LEVEL),
-    bodyParser: false,
-  });
-  setUpHttp(app);
-  app.connectMicroservice({ strategy: app.get(BrokerTransport) }, { inheritAppConfig: true });
-  await app.init();
-  await app.startAllMicroservices();
-  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  checkDataDir(config);
+  let app: INestApplication | undefined;
+  try {
+    app = await NestFactory.create(AppModule.forRoot(config), {
+      logger: logger ?? new PinoLogger(config.LOG_LEVEL, config.LOG_FORMAT),
+      bodyParser: false,
+      abortOnError: false, // throw to us (explained below), never process.abort()
+    });
+    setUpHttp(app);
+    app.connectMicroservice({ strategy: app.get(BrokerTransport) }, { inheritAppConfig: true });
+    await app.init();
+    await app.startAllMicroservices();
+    await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    throw explainStartupFailure(err, config);
+  }
+  const started = app;
   return {
-    app,
+    app: started,
     config,
-    httpPort: (app.getHttpServer().address() as AddressInfo).port,
-    mqttPort: app.get(BrokerService).tcpPort,
-    generatedAdminToken: app.get(TenancyService).generatedAdminToken,
-    close: () => app.close(),
+    httpPort: (started.getHttpServer().address() as AddressInfo).port,
+    mqttPort: started.get(BrokerService).tcpPort,
+    generatedAdminToken: started.get(TenancyService).generatedAdminToken,
+    close: () => started.close(),
   };
 }

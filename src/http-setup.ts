@@ -1,11 +1,58 @@
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { type ArgumentsHost, Catch, type INestApplication, ValidationPipe } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ApiErrorFilter } from './common/api-error.js';
-import { bodyParserErrors, jsonDepthExceeds, tooDeep } from './common/json-limits.js';
+import { ApiError, ApiErrorFilter, logServerError } from './common/api-error.js';
+import { jsonDepthExceeds, tooDeep } from './common/json-limits.js';
+import { losantError } from './inbound/losant-webhooks.controller.js';
+import { serveOpenApi } from './openapi.js';
+import { BOLD_HEADERS, boldError } from './webhooks/bold/bold-webhooks.controller.js';
 
-/** The HTTP edge every route shares: body parsers, DTO validation, one error shape, OpenAPI at /docs. */
+type ErrorShape = (exception: unknown) => { status: number; body: unknown };
+
+/** Each seed's path family answers errors in its own shape (Bold's, Losant's); every other path in ours. */
+const SHAPES: [RegExp, ErrorShape][] = [
+  [/^\/v2(\/|$)/, boldError],
+  [/^\/applications(\/|$)/, losantError],
+];
+const shapeOf = (path: string): ErrorShape | undefined => SHAPES.find(([re]) => re.test(path))?.[1];
+const BOLD_PATH = /^\/v2(\/|$)/;
+
+/** The global filter: errors no controller filter caught (unknown routes, guards) in their family's shape. */
+@Catch()
+class FamilyErrorFilter extends ApiErrorFilter {
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const shape = shapeOf(req.path);
+    if (!shape) return super.catch(exception, host);
+    logServerError(this.logger, exception);
+    const { status, body } = shape(exception);
+    host.switchToHttp().getResponse<Response>().status(status).json(body);
+  }
+}
+
+/** A body the parser refused (bad JSON, too deep, too large) as a 4xx in the path family's shape, never a 500. */
+function refuseBody(req: Request, res: Response, err: { status?: number; type?: string; message?: string }): void {
+  const error = err instanceof ApiError ? err : bodyError(err);
+  const status = error.getStatus();
+  const shape = shapeOf(req.path);
+  if (shape) {
+    const { body } = shape(error);
+    res.status(status).json(body);
+  } else res.status(status).json(error.getResponse());
+}
+
+function bodyError(err: { status?: number; type?: string; message?: string }): ApiError {
+  const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
+  const what = err.type === 'entity.parse.failed' ? 'request body is not valid JSON' : 'request body refused';
+  return new ApiError(status, status === 413 ? 'PayloadTooLarge' : 'InvalidBody', `${what}: ${err.message}`);
+}
+
+/** The HTTP edge every route shares: body parsers, DTO validation, one error shape per family, OpenAPI at /docs. */
 export function setUpHttp(app: INestApplication): void {
+  // Bold's security and CORS headers on every /v2 response, errors and unknown routes included.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (BOLD_PATH.test(req.path)) res.set(BOLD_HEADERS);
+    next();
+  });
   // JSON and forms everywhere except the inbound endpoint, which reads its own body (any type, its own limit).
   const inbound = (req: Request) => req.path.startsWith('/webhooks/');
   // JSON nesting is checked on the raw bytes before parsing (a 400, where deep values used to end in a 500).
@@ -15,18 +62,11 @@ export function setUpHttp(app: INestApplication): void {
     },
   });
   for (const parser of [json, express.urlencoded({ extended: true })]) {
-    app.use((req: Request, res: Response, next: NextFunction) => (inbound(req) ? next() : parser(req, res, next)));
+    app.use((req: Request, res: Response, next: NextFunction) =>
+      inbound(req) ? next() : parser(req, res, (err?: unknown) => (err ? refuseBody(req, res, err as never) : next())),
+    );
   }
-  app.use(bodyParserErrors);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.useGlobalFilters(new ApiErrorFilter());
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Device gateway').setVersion('1').addBearerAuth().build(),
-  );
-  // scarfSettings: swagger-ui's usage telemetry stays off.
-  SwaggerModule.setup('docs', app, doc, {
-    swaggerUiEnabled: true,
-    ...({ scarfSettings: { enabled: false } } as object),
-  } as never);
+  app.useGlobalFilters(new FamilyErrorFilter());
+  serveOpenApi(app);
 }

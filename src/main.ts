@@ -1,23 +1,47 @@
 import 'reflect-metadata';
-import { startGateway } from './gateway.js';
+import { type Gateway, startGateway } from './gateway.js';
+
+/** What a newcomer needs first: where everything listens, and (on a first start) the admin token, once. */
+function banner(gateway: Gateway): string {
+  const { config, httpPort, mqttPort } = gateway;
+  const host = (h: string) => (h === '0.0.0.0' || h === '::' ? 'localhost' : h);
+  const http = `http://${host(config.HTTP_HOST)}:${httpPort}`;
+  const lines = [
+    'Device gateway ready',
+    `  REST API        ${http}/api/v1/organization`,
+    `  API docs        ${http}/docs   (OpenAPI JSON: ${http}/docs-json)`,
+    `  health/metrics  ${http}/health  ${http}/metrics`,
+    `  MQTT            mqtt://${host(config.MQTT_HOST)}:${mqttPort}`,
+    `  MQTT over WS    ws://${host(config.HTTP_HOST)}:${httpPort}${config.MQTT_WS_PATH}`,
+    ...(config.MQTT_TLS_CERT ? [`  MQTT over TLS   mqtts://${host(config.MQTT_HOST)}:${config.MQTT_TLS_PORT}`] : []),
+    `  storage         ${config.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : `SQLite in ${config.DATA_DIR}`}`,
+  ];
+  if (gateway.generatedAdminToken) {
+    const rule = '='.repeat(72);
+    lines.push(
+      '',
+      rule,
+      '  Admin API token (all.Organization of organization 1) - shown ONCE, store it now:',
+      '',
+      `    ${gateway.generatedAdminToken}`,
+      '',
+      '  Use it as "Authorization: Bearer <token>". Set GATEWAY_ADMIN_TOKEN to choose your own.',
+      rule,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 async function main(): Promise<void> {
-  let gateway;
+  let gateway: Gateway;
   try {
     gateway = await startGateway(process.env);
   } catch (err) {
-    // A configuration error names the variable; print it plainly and stop.
+    // Configuration and start-up errors name their cause and the variable; print them plainly and stop.
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);
   }
-  const { config, httpPort, mqttPort } = gateway;
-  const storage = config.MONGODB_URI ? 'MongoDB' : `SQLite in ${config.DATA_DIR}`;
-  process.stdout.write(
-    `Device gateway ready: HTTP http://localhost:${httpPort} (docs /docs), MQTT mqtt://localhost:${mqttPort}, ` +
-      `MQTT over WebSocket ws://localhost:${httpPort}${config.MQTT_WS_PATH}, storage ${storage}\n`,
-  );
-  if (gateway.generatedAdminToken)
-    process.stdout.write(`Admin API token (shown once): ${gateway.generatedAdminToken}\n`);
+  process.stdout.write(banner(gateway));
   const stop = () => {
     gateway.close().then(
       () => process.exit(0),

@@ -128,6 +128,7 @@ describe('a Bold subscription delivers its topics', () => {
     const gw = await startTestGateway(DELIVERY_ENV);
     const lock = await createDevice(gw, { id: '85' });
     await createDevice(gw, { id: '86' });
+    const stranger = await createDevice(gw, { id: '99' });
     const sub = (
       await gw
         .http()
@@ -142,7 +143,6 @@ describe('a Bold subscription delivers its topics', () => {
         })
         .expect(200)
     ).body;
-    const stranger = await createDevice(gw, { id: '99' });
     const s = await deviceClient(gw, stranger);
     await publish(s, 'devices/99/event/activation', '');
     const c = await deviceClient(gw, lock);

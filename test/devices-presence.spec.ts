@@ -184,7 +184,7 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
       .set(auth())
       .send({ agentId: rig2.id })
       .expect(200);
-    const agents = (await gw.http().get('/api/v1/organization/agents').set(auth())).body as {
+    const agents = (await gw.http().get('/api/v1/organization/agents').set(auth())).body.items as {
       id: string;
       devices: string[];
     }[];

@@ -188,7 +188,7 @@ describe('inbound webhooks: HTTP → MQTT (Losant resource)', () => {
     expect(Object.keys(m.json).sort()).toEqual(['body', 'headers', 'method', 'path', 'query', 'time']);
     expect(m.json).toMatchObject({
       path: '/a/b',
-      method: 'POST',
+      method: 'post',
       query: { x: '1', y: 'two' },
       body: { open: true, seconds: 5 },
     });
@@ -216,7 +216,7 @@ describe('inbound webhooks: HTTP → MQTT (Losant resource)', () => {
     const topic = await create({ name: 'feed', target: { topic: 'alerts/door' } });
     const feed = nextMessage(service, 'orgs/1/alerts/door');
     await gw.http().post(`/webhooks/${topic.token}`).send({ alarm: 1 }).expect(200);
-    expect((await feed).json).toMatchObject({ method: 'POST', body: { alarm: 1 } });
+    expect((await feed).json).toMatchObject({ method: 'post', body: { alarm: 1 } });
     expect(
       (
         await gw
@@ -248,7 +248,7 @@ describe('inbound webhooks: HTTP → MQTT (Losant resource)', () => {
     });
     got = nextMessage(client, topic);
     await gw.http().put(`/webhooks/${w.token}`).set('Content-Type', 'text/plain').send('hello').expect(200);
-    expect((await got).json).toMatchObject({ method: 'PUT', body: 'hello' });
+    expect((await got).json).toMatchObject({ method: 'put', body: 'hello' });
     got = nextMessage(client, topic);
     await gw
       .http()

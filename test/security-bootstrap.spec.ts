@@ -35,7 +35,10 @@ describe('security: a revoked environment admin token stays revoked', () => {
       .post('/api/v1/organization/tokens')
       .set(auth())
       .send({ name: 'spare', scopes: ['all.Organization'] });
-    const tokens = (await http().get('/api/v1/organization/tokens').set(auth())).body as { id: number; name: string }[];
+    const tokens = (await http().get('/api/v1/organization/tokens').set(auth())).body.items as {
+      id: number;
+      name: string;
+    }[];
     const admin = tokens.find((t) => t.name === 'admin')!;
     expect((await http().delete(`/api/v1/organization/tokens/${admin.id}`).set(auth(spare.body.token))).status).toBe(
       204,

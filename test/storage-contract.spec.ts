@@ -50,6 +50,26 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       expect(await s.organizations.count()).toBeGreaterThanOrEqual(2);
     });
 
+    it("keeps each organization's parent and lists them all", async () => {
+      const top = await s.organizations.create('top');
+      const child = await s.organizations.create('child', top.id);
+      expect(await s.organizations.findById(child.id)).toMatchObject({ name: 'child', parentId: top.id });
+      expect(await s.organizations.findById(top.id)).toMatchObject({ parentId: null });
+      const all = await s.organizations.all();
+      expect(all.find((o) => o.id === child.id)).toMatchObject({ parentId: top.id });
+    });
+
+    it('keeps templates with globally unique ids, scoped to their org for changes', async () => {
+      const org = await s.organizations.create('t');
+      const t = { id: `TMPL${org.id}`, orgId: org.id, name: 'T', description: '', createdAt: 1, lastModifiedTs: 1 };
+      await s.templates.create(t);
+      await expect(s.templates.create({ ...t, orgId: 1 })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await s.templates.update({ ...t, name: 'T2' });
+      expect((await s.templates.all()).find((x) => x.id === t.id)).toMatchObject({ name: 'T2', orgId: org.id });
+      expect(await s.templates.delete(org.id + 1000, t.id)).toBe(false);
+      expect(await s.templates.delete(org.id, t.id)).toBe(true);
+    });
+
     it('scopes users to their org and keeps e-mail unique per org', async () => {
       const o1 = await s.organizations.create('u1');
       const o2 = await s.organizations.create('u2');

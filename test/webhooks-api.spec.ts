@@ -134,7 +134,7 @@ describe('webhook management API (Blynk resource)', () => {
     expect((await post({ ...minimal, name: 'Unique' }, other.token)).status).toBe(201);
   });
 
-  it('updates with PUT (full) and PATCH (partial); ignores DISABLED_DUE_TO_ERRORS; lists; deletes 204', async () => {
+  it('updates with PUT (Blynk: unlisted fields kept) and PATCH (partial); ignores DISABLED_DUE_TO_ERRORS; lists; deletes 204', async () => {
     const user = await gw
       .http()
       .post('/api/v1/organization/users')
@@ -166,9 +166,9 @@ describe('webhook management API (Blynk resource)', () => {
       .send({ name: 'Editable', trigger: 'DEVICE_ADDED', url: 'https://x.example/', status: 'DISABLED' });
     expect(put.body).toMatchObject({
       trigger: 'DEVICE_ADDED',
-      body: '',
-      failureLimit: 10,
-      failureReceivers: [],
+      body: '{"id":"{device_id}"}',
+      failureLimit: 3,
+      failureReceivers: [user.body.id],
       status: 'DISABLED',
     });
     const list = await gw.http().get(`${BASE}?orgId=1`).set(auth());

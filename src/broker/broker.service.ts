@@ -85,6 +85,8 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
       maxPayload: this.config.MQTT_MAX_PACKET_BYTES + 16,
     });
     this.wss.on('connection', (ws, req) => this.handle(createWebSocketStream(ws), req));
+    // ws re-emits the HTTP server's errors (a busy HTTP_PORT); listen() reports them to start-up.
+    this.wss.on('error', () => undefined);
   }
 
   /** Opens the TCP (and TLS) listeners. */

@@ -64,7 +64,7 @@ export function logServerError(logger: Logger, exception: unknown): void {
 /** Every error leaves in the same shape, whatever threw it. */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('http');
+  protected readonly logger = new Logger('http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();

@@ -30,25 +30,3 @@ export function jsonDepthExceeds(json: Buffer | string, max = MAX_JSON_DEPTH): b
 
 export const tooDeep = (max = MAX_JSON_DEPTH): ApiError =>
   ApiError.badRequest(`body: JSON nested deeper than ${max} levels`);
-
-/**
- * Express error middleware after the body parsers: their errors (bad JSON, too deep, too large) leave as 4xx
- * in the API's error shape instead of express's HTML page.
- */
-export function bodyParserErrors(
-  err: unknown,
-  _req: unknown,
-  res: { status(n: number): { json(b: unknown): void } },
-  next: (e?: unknown) => void,
-): void {
-  if (err instanceof ApiError) {
-    const { error } = err.getResponse() as { error: unknown };
-    return res.status(err.getStatus()).json({ error });
-  }
-  const e = err as { status?: number; type?: string; message?: string };
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const code = e.status === 413 ? 'PayloadTooLarge' : 'BadRequest';
-    return res.status(e.status).json({ error: { message: `body: ${e.message ?? 'unreadable'}`, code } });
-  }
-  next(err);
-}

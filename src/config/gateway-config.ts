@@ -95,7 +95,12 @@ export class GatewayConfig {
   @IsString() SMTP_FROM = 'Device gateway <gateway@localhost>';
   /** How long an inbound webhook with waitForReply (or a REST command) waits for the device's reply. */
   @int() @IsInt() @Min(100) @Max(300000) INBOUND_REPLY_TIMEOUT_MS = 30000;
+  /** Blynk's API rate: REST requests per organization per minute before 429 (0: no limit). */
+  @int() @IsInt() @Min(0) API_RATE_LIMIT_PER_MINUTE = 10000;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /** auto: readable lines on a terminal, JSON lines otherwise. */
+  @IsIn(['auto', 'json', 'pretty'], { message: 'LOG_FORMAT must be auto, json or pretty' }) LOG_FORMAT:
+    'auto' | 'json' | 'pretty' = 'auto';
 }
 
 /** Validates `process.env` (or any record) and returns typed config, or throws naming each bad variable. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import type { Delivery, DeliveryAttempt } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 
@@ -14,6 +15,7 @@ const COMMIT_WINDOW_MS = 10;
 @Injectable()
 export class DeliveryLog {
   private readonly logger = new Logger(DeliveryLog.name);
+  private readonly failures = new RateLimitedLog(new Logger('delivery'));
   private deliveries = new Set<Delivery>();
   private attempts: DeliveryAttempt[] = [];
   private scheduled = false;
@@ -25,6 +27,13 @@ export class DeliveryLog {
     d.updatedAt = Date.now();
     this.deliveries.add(d);
     if (attempt) this.attempts.push(attempt);
+    if (attempt && (attempt.error || (attempt.statusCode ?? 0) >= 300)) {
+      const why = attempt.error ?? `HTTP ${attempt.statusCode}`;
+      this.failures.warn(
+        `webhook ${d.webhookId}`,
+        `webhook ${d.webhookId}: delivery ${d.id} attempt ${attempt.n} failed: ${why}`,
+      );
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setTimeout(() => void this.flush(), COMMIT_WINDOW_MS);

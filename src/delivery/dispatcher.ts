@@ -229,7 +229,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     const opened = this.credentials.openFields(r);
     const headers: Record<string, string> = opened.headers;
     const url = opened.url;
-    const pending = this.credentials.addHeaders(w, headers);
+    const pending = this.credentials.addHeaders(w, headers, r.body);
     return pending
       ? pending.then(() => this.signed(w, messageId, r, headers, url))
       : this.signed(w, messageId, r, headers, url);

@@ -13,3 +13,7 @@ export function sign(keys: KeyObject[], messageId: string, timestampS: number, b
     .map((k) => `v1,${createHmac('sha256', k).update(`${messageId}.${timestampS}.${body}`).digest('base64')}`)
     .join(' ');
 }
+
+/** Bold's plain signature: hex HMAC-SHA256 of the raw body, keyed with the `secretHmac` text exactly as issued. */
+export const hmacHex = (secretHmac: string, body: string): string =>
+  createHmac('sha256', secretHmac).update(body).digest('hex');

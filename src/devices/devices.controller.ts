@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { pageOf, PageQuery } from '../common/page.js';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
 import { CreateAgentDto, CreateDeviceDto, ListDevicesQuery, UpdateDeviceDto } from './devices.dto.js';
-import { DevicesService, deviceView } from './devices.service.js';
+import { agentView, DevicesService, deviceView } from './devices.service.js';
 
 @ApiTags('devices')
 @ApiBearerAuth()
@@ -64,8 +65,14 @@ export class AgentsController {
 
   @Get()
   @RequireScope('agents.get')
-  list(@Req() req: AuthedRequest) {
-    return this.devices.listAgents(req.auth.orgId);
+  list(@Req() req: AuthedRequest, @Query() q: PageQuery) {
+    return pageOf(this.devices.listAgents(req.auth.orgId), q);
+  }
+
+  @Get(':id')
+  @RequireScope('agent.get')
+  get(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return agentView(this.devices.agentOf(req.auth.orgId, id));
   }
 
   @Delete(':id')

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiError } from '../common/api-error.js';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
@@ -43,6 +43,10 @@ export class EventStreamController {
       'an `event: reset` says some were lost. Bearer token in the Authorization header only.',
   })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'A stream of `id:` + `data:` records, one per event, and heartbeat comments',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiQuery({
     name: 'kind',
     required: false,

@@ -91,20 +91,22 @@ export class InboundCallService {
     const message = {
       time: new Date().toISOString(),
       path: `/${subPath}`,
-      method: req.method,
+      // Losant's data.method: delete, get, patch, post, put.
+      method: req.method.toLowerCase(),
       headers,
       query: req.query,
       body,
     };
-    const targets = this.downlink.topics(w.orgId, w.target);
-    const sent = await this.downlink.send(
-      targets,
-      (replyId) => JSON.stringify(replyId ? { ...message, replyId } : message),
-      { waitForReply: w.waitForReply },
-    );
+    const sent = w.target
+      ? await this.downlink.send(
+          this.downlink.topics(w.orgId, w.target),
+          (replyId) => JSON.stringify(replyId ? { ...message, replyId } : message),
+          { waitForReply: w.waitForReply },
+        )
+      : null; // no target: the call only raises inbound.received
     const inbound = { webhookId: w.id, name: w.name, method: req.method, path: message.path, query: req.query, body };
-    this.bus.orgEvent(w.orgId, 'inbound.received', inbound, w.target.deviceId);
-    const reply = await sent.reply();
+    this.bus.orgEvent(w.orgId, 'inbound.received', inbound, w.target?.deviceId);
+    const reply = await sent?.reply();
     return reply ? toResponse(reply) : { status: w.responseCode, headers: {}, body: { success: true } };
   }
 

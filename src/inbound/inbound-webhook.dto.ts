@@ -1,7 +1,7 @@
 import { TOPIC_PATH_PATTERN, TOPIC_PATH_RULE } from '../devices/device-topics.js';
 import { DEVICE_ID_PATTERN, DEVICE_ID_RULE } from '../devices/device.model.js';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -61,11 +61,27 @@ export class CreateInboundWebhookDto {
   @IsIn(['none'], { message: 'verificationType must be none (the only type implemented)' })
   verificationType?: 'none';
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32767) verificationCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 255) basicAuthUsername?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 255) basicAuthPassword?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'null clears basic auth' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  basicAuthUsername?: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'null clears basic auth' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  basicAuthPassword?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() waitForReply?: boolean;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiProperty({ type: InboundTargetDto }) @ValidateNested() @Type(() => InboundTargetDto) target!: InboundTargetDto;
+  @ApiPropertyOptional({
+    type: InboundTargetDto,
+    nullable: true,
+    description: 'none: calls only raise inbound.received',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InboundTargetDto)
+  target?: InboundTargetDto | null;
 }
 
 export class UpdateInboundWebhookDto extends PartialType(CreateInboundWebhookDto) {}
@@ -77,11 +93,23 @@ export class ListInboundWebhooksQuery {
     message: 'sortField must be one of name, id, creationDate, lastUpdated',
   })
   sortField = 'name';
-  @IsOptional() @IsIn(['asc', 'desc'], { message: 'sortDirection must be asc or desc' }) sortDirection: 'asc' | 'desc' =
-    'asc';
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @IsIn(['asc', 'desc'], { message: 'sortDirection must be asc or desc (any case)' })
+  sortDirection: 'asc' | 'desc' = 'asc';
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_PAGE) page = 0;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) perPage = 100;
   @IsOptional() @IsIn(['name'], { message: 'filterField must be name' }) filterField?: 'name';
   @IsOptional() @IsString() @MaxLength(255) filter?: string;
+  @IsOptional() orgId?: string;
+}
+
+/** Losant's DELETE query. */
+export class DeleteInboundWebhookQuery {
+  @ApiPropertyOptional({ description: 'true: also deletes the outbound webhooks this one triggers' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'includeWorkflows must be true or false' })
+  includeWorkflows?: boolean;
   @IsOptional() orgId?: string;
 }

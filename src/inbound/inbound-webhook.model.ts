@@ -25,7 +25,8 @@ export interface InboundWebhook {
   basicAuthPassword: string | null;
   waitForReply: boolean;
   enabled: boolean;
-  target: InboundTarget;
+  /** Null: as in Losant, calls only raise inbound.received (for outbound webhooks to fan out). */
+  target: InboundTarget | null;
   creationDate: string;
   lastUpdated: string;
 }

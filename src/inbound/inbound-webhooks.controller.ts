@@ -2,7 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
-import { CreateInboundWebhookDto, ListInboundWebhooksQuery, UpdateInboundWebhookDto } from './inbound-webhook.dto.js';
+import {
+  CreateInboundWebhookDto,
+  DeleteInboundWebhookQuery,
+  ListInboundWebhooksQuery,
+  UpdateInboundWebhookDto,
+} from './inbound-webhook.dto.js';
 import { InboundWebhooksService } from './inbound-webhooks.service.js';
 
 /** Losant's webhook resource (seed 003) at our REST paths; the token URL is /webhooks/{token}. */
@@ -39,7 +44,7 @@ export class InboundWebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScope('webhook.delete')
-  remove(@Req() req: AuthedRequest, @Param('id') id: string) {
-    return this.webhooks.remove(req.auth.orgId, id);
+  remove(@Req() req: AuthedRequest, @Param('id') id: string, @Query() q: DeleteInboundWebhookQuery) {
+    return this.webhooks.remove(req.auth.orgId, id, q.includeWorkflows);
   }
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../common/api-error.js';
 import { globMatch } from '../common/glob.js';
 import { SecretBox } from '../common/secret-box.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
 import type {
   CreateInboundWebhookDto,
   ListInboundWebhooksQuery,
@@ -24,6 +25,7 @@ export class InboundWebhooksService {
     @Inject(INBOUND_WEBHOOK_REPOSITORY) private readonly repository: InboundWebhookRepository,
     private readonly box: SecretBox,
     private readonly registry: DeviceRegistry,
+    private readonly outbound: WebhooksService,
   ) {}
 
   async list(orgId: number, q: ListInboundWebhooksQuery) {
@@ -72,7 +74,7 @@ export class InboundWebhooksService {
       basicAuthPassword: null,
       waitForReply: dto.waitForReply ?? false,
       enabled: dto.enabled ?? true,
-      target: this.checkTarget(orgId, dto.target),
+      target: this.checkTarget(orgId, dto.target ?? null),
       creationDate: now,
       lastUpdated: now,
     };
@@ -85,15 +87,20 @@ export class InboundWebhooksService {
     const w = await this.get(orgId, id);
     const { basicAuthUsername: _u, basicAuthPassword: _p, target, ...plain } = dto;
     Object.assign(w, Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined)));
-    if (target) w.target = this.checkTarget(orgId, target);
+    if (target !== undefined) w.target = this.checkTarget(orgId, target);
     this.applyBasicAuth(w, dto);
     w.lastUpdated = new Date().toISOString();
     await this.repository.update(w);
     return this.view(w);
   }
 
-  async remove(orgId: number, id: string): Promise<void> {
+  /** Losant's `includeWorkflows=true` also deletes the outbound webhooks this one triggers. */
+  async remove(orgId: number, id: string, includeWorkflows = false): Promise<void> {
     if (!(await this.repository.delete(orgId, id))) throw ApiError.notFound('Webhook');
+    if (!includeWorkflows) return;
+    for (const w of this.outbound.list(orgId).items)
+      if (w.trigger === 'INBOUND_WEBHOOK_RECEIVED' && w.dataTrigger?.inboundWebhookId === id)
+        await this.outbound.remove(orgId, w.id);
   }
 
   /** The clear basic-auth password, for checking a call. */
@@ -107,7 +114,8 @@ export class InboundWebhooksService {
   }
 
   /** One kind of target; a device must be one of this org's (another org's is refused like a missing one). */
-  private checkTarget(orgId: number, t: InboundTarget): InboundTarget {
+  private checkTarget(orgId: number, t: InboundTarget | null): InboundTarget | null {
+    if (t === null) return null;
     const kinds = (['deviceId', 'templateId', 'groupId', 'topic'] as const).filter((k) => t[k] !== undefined);
     if (kinds.length !== 1)
       throw ApiError.badRequest('target must name exactly one of deviceId, templateId, groupId, topic');
@@ -119,7 +127,13 @@ export class InboundWebhooksService {
     return { ...t };
   }
 
+  /** Either field null clears basic auth (both fields); a masked password sent back keeps the stored one. */
   private applyBasicAuth(w: InboundWebhook, dto: UpdateInboundWebhookDto): void {
+    if (dto.basicAuthUsername === null || dto.basicAuthPassword === null) {
+      w.basicAuthUsername = null;
+      w.basicAuthPassword = null;
+      return;
+    }
     if (dto.basicAuthUsername !== undefined) w.basicAuthUsername = dto.basicAuthUsername;
     if (dto.basicAuthPassword !== undefined && dto.basicAuthPassword !== '********')
       w.basicAuthPassword = this.box.seal(dto.basicAuthPassword);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BrokerModule } from '../broker/broker.module.js';
 import { DevicesModule } from '../devices/devices.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DeviceCommandsController } from './device-commands.controller.js';
 import { DownlinkService } from './downlink.service.js';
 import { InboundCallService } from './inbound-call.service.js';
@@ -11,7 +12,7 @@ import { LosantWebhooksController } from './losant-webhooks.controller.js';
 
 /** HTTP → MQTT: inbound webhooks (Losant's resource and its /webhooks/{token} endpoint) and device commands. */
 @Module({
-  imports: [BrokerModule, DevicesModule],
+  imports: [BrokerModule, DevicesModule, WebhooksModule],
   controllers: [
     InboundWebhooksController,
     LosantWebhooksController,

@@ -19,7 +19,12 @@ import type { Response } from 'express';
 import { ApiError, describeError, logServerError } from '../common/api-error.js';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
-import { CreateInboundWebhookDto, ListInboundWebhooksQuery, UpdateInboundWebhookDto } from './inbound-webhook.dto.js';
+import {
+  CreateInboundWebhookDto,
+  DeleteInboundWebhookQuery,
+  ListInboundWebhooksQuery,
+  UpdateInboundWebhookDto,
+} from './inbound-webhook.dto.js';
 import { InboundWebhooksService } from './inbound-webhooks.service.js';
 
 const LOSANT_TYPES: Record<number, string> = {
@@ -32,16 +37,17 @@ const LOSANT_TYPES: Record<number, string> = {
 };
 
 /** Losant's error body: `{type, message}`. */
+export function losantError(exception: unknown): { status: number; body: { type: string; message: string } } {
+  const { status, message } = describeError(exception);
+  return { status, body: { type: LOSANT_TYPES[status] ?? 'Error', message } };
+}
+
 @Catch()
 class LosantErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
-    const { status, message } = describeError(exception);
     logServerError(new Logger('http'), exception);
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(status)
-      .json({ type: LOSANT_TYPES[status] ?? 'Error', message });
+    const { status, body } = losantError(exception);
+    host.switchToHttp().getResponse<Response>().status(status).json(body);
   }
 }
 
@@ -84,8 +90,13 @@ export class LosantWebhooksController {
 
   @Delete(':webhookId')
   @RequireScope('webhook.delete')
-  async remove(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Param('webhookId') id: string) {
-    await this.webhooks.remove(orgOf(req, app), id);
+  async remove(
+    @Req() req: AuthedRequest,
+    @Param('applicationId') app: string,
+    @Param('webhookId') id: string,
+    @Query() q: DeleteInboundWebhookQuery,
+  ) {
+    await this.webhooks.remove(orgOf(req, app), id, q.includeWorkflows);
     return { success: true };
   }
 }

@@ -7,6 +7,7 @@ import type { StorageHealth } from '../observability/storage-health.js';
 import type { ApiTokenRepository } from '../tenancy/api-token.repository.js';
 import type { OrganizationRepository } from '../tenancy/organization.repository.js';
 import type { UserRepository } from '../tenancy/user.repository.js';
+import type { TemplateRepository } from '../templates/template.repository.js';
 import type { TriggerStateRepository } from '../triggers/trigger-state.repository.js';
 import type { WebhookRepository } from '../webhooks/webhook.repository.js';
 
@@ -26,6 +27,7 @@ export interface StorageDriver {
   readonly triggerStates: TriggerStateRepository;
   readonly notifications: NotificationRepository;
   readonly inboundWebhooks: InboundWebhookRepository;
+  readonly templates: TemplateRepository;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

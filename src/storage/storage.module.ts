@@ -17,6 +17,7 @@ import { STORAGE_HEALTH, type StorageHealth } from '../observability/storage-hea
 import { API_TOKEN_REPOSITORY } from '../tenancy/api-token.repository.js';
 import { ORGANIZATION_REPOSITORY } from '../tenancy/organization.repository.js';
 import { USER_REPOSITORY } from '../tenancy/user.repository.js';
+import { TEMPLATE_REPOSITORY } from '../templates/template.repository.js';
 import { TRIGGER_STATE_REPOSITORY } from '../triggers/trigger-state.repository.js';
 import { WEBHOOK_REPOSITORY } from '../webhooks/webhook.repository.js';
 import { openStorage } from './open-storage.js';
@@ -36,6 +37,7 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [TRIGGER_STATE_REPOSITORY, 'triggerStates'],
   [NOTIFICATION_REPOSITORY, 'notifications'],
   [INBOUND_WEBHOOK_REPOSITORY, 'inboundWebhooks'],
+  [TEMPLATE_REPOSITORY, 'templates'],
 ];
 
 /** Closes the driver last: the write-behinds of every feature flush in their own shutdown hooks first. */

@@ -1,35 +1,90 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { RateLimitedLog } from '../observability/rate-limited-log.js';
+import { OrganizationDirectory } from './organization-directory.js';
+import { OrgRateLimiter } from './org-rate-limiter.js';
 import { ANY_VALID_TOKEN, SCOPE_KEY, scopeAllows } from './scopes.js';
 import { type AuthContext, TenancyService } from './tenancy.service.js';
 
 export type AuthedRequest = Request & { auth: AuthContext };
 
-/** Bearer API token → org and scopes; an `orgId` query is honoured only when it is the token's own org. */
+/** Blynk's paths, where `?orgId=` may name a sub-organization of the token's own. */
+const BLYNK_PATH = /^\/api\/v1\/organization(\/|$)/;
+/** Bold's paths take "a bearer token or API key": the key alone is accepted too. */
+const BOLD_PATH = /^\/v2\//;
+
+/** `orgId` is the guard's: once it has chosen req.auth.orgId, no query DTO has to declare it. */
+function consumeOrgId(req: Request): void {
+  if (req.query.orgId === undefined) return;
+  const { orgId: _o, ...rest } = req.query;
+  // Express 5 parses req.query in a getter on every read; an own property shadows it for this request.
+  Object.defineProperty(req, 'query', { value: rest, writable: true, configurable: true, enumerable: true });
+}
+
+/**
+ * Bearer API token → org and scopes, then Blynk's API rate per organization. `?orgId=` names the token's own
+ * org, or on Blynk paths one of its sub-organizations when the token has all.Organization — never a parent or
+ * a sibling (those answer 404 like a missing org).
+ */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
+  private readonly rate: OrgRateLimiter;
+  private readonly refusals = new RateLimitedLog(new Logger('http'));
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tenancy: TenancyService,
-  ) {}
+    private readonly directory: OrganizationDirectory,
+    config: GatewayConfig,
+  ) {
+    this.rate = new OrgRateLimiter(config.API_RATE_LIMIT_PER_MINUTE);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const required = this.reflector.get<string | undefined>(SCOPE_KEY, ctx.getHandler());
     if (!required) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ApiError(401, 'Unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
-    const auth = await this.tenancy.authenticate(match[1]);
-    if (!auth) throw new ApiError(401, 'Unauthorized', 'invalid or revoked API token');
+    const bearer = this.credential(req);
+    const auth = await this.tenancy.authenticate(bearer);
+    if (!auth) {
+      this.refusals.warn('api auth', `refused ${req.method} ${req.path} from ${req.ip}: invalid or revoked API token`);
+      throw new ApiError(401, 'Unauthorized', 'invalid or revoked API token');
+    }
     if (required !== ANY_VALID_TOKEN && !scopeAllows(auth.scopes, required, req.method === 'GET')) {
       throw new ApiError(403, 'Forbidden', `token lacks scope ${required}`);
     }
-    const orgId = req.query.orgId;
-    if (orgId !== undefined && String(orgId) !== String(auth.orgId)) throw ApiError.notFound('Organization');
-    req.auth = auth;
+    const retryAfter = this.rate.take(auth.orgId);
+    if (retryAfter > 0) {
+      ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
+      throw new ApiError(429, 'TooManyRequests', `organization over its API rate; retry after ${retryAfter} s`);
+    }
+    req.auth = { ...auth, orgId: await this.addressedOrg(req, auth) };
+    consumeOrgId(req);
     return true;
+  }
+
+  private credential(req: Request): string {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (match) return match[1];
+    if (BOLD_PATH.test(req.path) && /^[A-Za-z0-9_-]{8,256}$/.test(header)) return header;
+    throw new ApiError(401, 'Unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
+  }
+
+  private async addressedOrg(req: Request, auth: AuthContext): Promise<number> {
+    const raw = req.query.orgId;
+    if (raw === undefined || String(raw) === String(auth.orgId)) return auth.orgId;
+    const orgId = Number(raw);
+    const sub =
+      BLYNK_PATH.test(req.path) &&
+      Number.isSafeInteger(orgId) &&
+      auth.scopes.includes('all.Organization') &&
+      (await this.directory.find(orgId)) !== null &&
+      this.directory.isWithin(orgId, auth.orgId);
+    if (!sub) throw ApiError.notFound('Organization');
+    return orgId;
   }
 }

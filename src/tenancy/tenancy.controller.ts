@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { pageOf, PageQuery } from '../common/page.js';
 import { ApiError } from '../common/api-error.js';
 import type { AuthedRequest } from './auth.guard.js';
 import { ANY_VALID_TOKEN, RequireScope } from './scopes.js';
@@ -33,8 +34,8 @@ export class TenancyController {
 
   @Get('users')
   @RequireScope('users.get')
-  listUsers(@Req() req: AuthedRequest) {
-    return this.users.list(req.auth.orgId);
+  async listUsers(@Req() req: AuthedRequest, @Query() q: PageQuery) {
+    return pageOf(await this.users.list(req.auth.orgId), q);
   }
 
   @Post('users')
@@ -64,14 +65,13 @@ export class TenancyController {
 
   @Get('tokens')
   @RequireScope('tokens.get')
-  tokens(@Req() req: AuthedRequest) {
-    return this.tenancy.listTokens(req.auth.orgId);
+  async tokens(@Req() req: AuthedRequest, @Query() q: PageQuery) {
+    return pageOf(await this.tenancy.listTokens(req.auth.orgId), q);
   }
 
   /** Who the presented token is, whatever its scopes: the console signs in with it. */
   @Get('tokens/current')
   @RequireScope(ANY_VALID_TOKEN)
-  @ApiOperation({ summary: 'The presented API token: {id, orgId, name, scopes}' })
   currentToken(@Req() req: AuthedRequest) {
     const { tokenId, orgId, name, scopes } = req.auth;
     return { id: tokenId, orgId, name, scopes };

@@ -23,7 +23,8 @@ export class CreateTokenDto {
   @ArrayMaxSize(50)
   @Matches(KNOWN_SCOPE, {
     each: true,
-    message: 'scopes must each be like all.Organization, all.Organization.read, devices.*, device.get',
+    message:
+      'scopes must each be like all.Organization, all.Organization.read, all.Application, all.User.read, devices.*, device.get',
   })
   scopes!: string[];
 }

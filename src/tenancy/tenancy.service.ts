@@ -7,6 +7,7 @@ import { Revocations } from '../events/revocations.js';
 import type { ApiToken } from './api-token.model.js';
 import { API_TOKEN_REPOSITORY, type ApiTokenRepository } from './api-token.repository.js';
 import type { Organization } from './organization.model.js';
+import { OrganizationDirectory } from './organization-directory.js';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from './organization.repository.js';
 import { scopeWithin } from './scopes.js';
 
@@ -32,6 +33,7 @@ export class TenancyService implements OnModuleInit {
     private readonly bus: EventBus,
     private readonly revocations: Revocations,
     private readonly config: GatewayConfig,
+    private readonly directory: OrganizationDirectory,
   ) {}
 
   /** The admin token generated at this start (printed once by main), or null. */
@@ -48,6 +50,7 @@ export class TenancyService implements OnModuleInit {
     const given = this.config.GATEWAY_ADMIN_TOKEN;
     if ((await this.organizations.count()) === 0) {
       const org = await this.organizations.create('Default organization');
+      this.directory.add(org);
       const token = given ?? newToken('gw');
       await this.tokens.create({
         orgId: org.id,
@@ -56,8 +59,8 @@ export class TenancyService implements OnModuleInit {
         tokenHash: hashToken(token),
       });
       if (!given) {
-        // The token itself goes to stdout once (main.ts), never into the structured log.
-        this.logger.warn(`generated an admin API token for organization ${org.id}; it is printed once on stdout`);
+        // main prints it once, in a block of its own, after the listeners
+        this.logger.debug(`generated the admin API token of organization ${org.id}`);
         this.generated = token;
       }
     } else if (given && !(await this.tokens.findByHash(hashToken(given)))) {
@@ -75,16 +78,18 @@ export class TenancyService implements OnModuleInit {
   }
 
   findOrganization(id: number): Promise<Organization | null> {
-    return this.organizations.findById(id);
+    return this.directory.find(id);
   }
 
-  createOrganization(name: string): Promise<Organization> {
-    return this.organizations.create(name);
+  async createOrganization(name: string, parentId: number | null = null): Promise<Organization> {
+    const org = await this.organizations.create(name, parentId);
+    this.directory.add(org);
+    return org;
   }
 
   /** A sub-organization, with an admin token for it shown once; announced to the creating org's webhooks. */
   async createSubOrganization(parentOrgId: number, name: string): Promise<Organization & { adminToken: string }> {
-    const org = await this.createOrganization(name);
+    const org = await this.createOrganization(name, parentOrgId);
     const { token } = await this.createToken(org.id, 'admin', ['all.Organization']);
     this.bus.orgEvent(parentOrgId, 'organization.added', org);
     return { ...org, adminToken: token };

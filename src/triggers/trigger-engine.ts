@@ -4,6 +4,7 @@ import { type Device, STATUS_EVENT_KIND } from '../devices/device.model.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import type { DeviceEvent } from '../events/device-event.js';
 import { EventBus } from '../events/event-bus.js';
+import { OrganizationDirectory } from '../tenancy/organization-directory.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { evaluate, holdElapsed, throttled } from './conditions.js';
@@ -19,7 +20,7 @@ const STATUS_KINDS = new Set<string>(Object.values(STATUS_EVENT_KIND));
  */
 @Injectable()
 export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
-  private readonly index = new TriggerIndex();
+  private readonly index: TriggerIndex;
   private readonly holds = new Map<TriggerState, NodeJS.Timeout>();
   private unsubscribe: (() => void) | null = null;
 
@@ -29,7 +30,10 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     private readonly registry: DeviceRegistry,
     private readonly states: TriggerStateStore,
     private readonly outbox: Outbox,
-  ) {}
+    organizations: OrganizationDirectory,
+  ) {
+    this.index = new TriggerIndex((org, ancestor) => organizations.isWithin(org, ancestor));
+  }
 
   /** Builds the index from the catalog, resumes pending forMs holds, and starts listening. */
   async onModuleInit(): Promise<void> {
@@ -58,6 +62,8 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     if (dt?.deviceIds?.length && !dt.deviceIds.includes(e.deviceId)) return false;
     if (dt?.deviceGroupIds?.length && !device?.groupIds.some((g) => dt.deviceGroupIds!.includes(g))) return false;
     if (STATUS_KINDS.has(e.kind) && device?.type === 'PUBLIC') return false;
+    if (dt?.inboundWebhookId && (e.value as { webhookId?: string } | undefined)?.webhookId !== dt.inboundWebhookId)
+      return false;
     return true;
   }
 

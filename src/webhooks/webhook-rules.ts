@@ -14,6 +14,7 @@ const RESERVED_HEADERS = new Set([
   'webhook-timestamp',
   'webhook-signature',
   'x-webhook-secret',
+  'x-webhook-hmac-sha256',
 ]);
 const THRESHOLD_OPS = new Set(['gt', 'gte', 'lt', 'lte', 'between', 'outside']);
 

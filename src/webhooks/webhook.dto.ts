@@ -95,6 +95,10 @@ export class DataTriggerDto {
   @Type(() => ConditionDto)
   condition?: ConditionDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(86_400_000) throttleMs?: number;
+  @ApiPropertyOptional({ description: 'INBOUND_WEBHOOK_RECEIVED: only calls to this inbound webhook' })
+  @IsOptional()
+  @Matches(/^[a-f0-9]{24}$/, { message: 'dataTrigger.inboundWebhookId must be an inbound webhook id (24 hex digits)' })
+  inboundWebhookId?: string;
 }
 
 export class OAuth2RequestDto {
@@ -164,3 +168,25 @@ export class CreateWebhookDto {
 }
 
 export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
+
+/** Blynk's list query: `orgId`, and paging (0-based `page`; the whole list by default, as Blynk answers it). */
+export class ListWebhooksQuery {
+  @ApiPropertyOptional({ type: 'integer', description: "a sub-organization's id (default: the token's org)" })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  orgId?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: '0-based page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  page = 0;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  size = 1000;
+}

@@ -53,6 +53,8 @@ export interface DataTrigger {
   deviceGroupIds?: string[];
   condition?: Condition;
   throttleMs?: number;
+  /** INBOUND_WEBHOOK_RECEIVED: only calls to this inbound webhook (Losant's workflow trigger names one). */
+  inboundWebhookId?: string;
 }
 
 export interface OAuth2Request {
@@ -97,6 +99,8 @@ export interface Webhook {
   createdAt: number;
   lastModifiedTs: number;
   lastTriggeredTs: number | null;
+  /** 'bold': created by Bold's POST /v2/webhooks — callbacks name the Bold topic and carry a plain HMAC. */
+  origin?: 'bold';
 }
 
 /** Triggers whose dataTrigger must name a datastream / an event code (Blynk: "required for datastream and log event triggers"). */

@@ -1,8 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
-import { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto.js';
+import { CreateWebhookDto, ListWebhooksQuery, UpdateWebhookDto } from './webhook.dto.js';
 import { WebhooksService } from './webhooks.service.js';
 
 /** Blynk's webhook resource (seed 000). */
@@ -14,8 +29,10 @@ export class WebhooksController {
 
   @Get()
   @RequireScope('webhooks.get')
-  list(@Req() req: AuthedRequest) {
-    return this.webhooks.list(req.auth.orgId);
+  list(@Req() req: AuthedRequest, @Query() q: ListWebhooksQuery, @Res({ passthrough: true }) res: Response) {
+    const { items, total } = this.webhooks.list(req.auth.orgId, q.page, q.size);
+    res.setHeader('X-Total-Count', String(total));
+    return items;
   }
 
   @Get(':id')

@@ -42,8 +42,10 @@ export class WebhooksService {
     this.allowHttp = config.WEBHOOK_ALLOW_HTTP;
   }
 
-  list(orgId: number): WebhookView[] {
-    return this.catalog.list(orgId).map((w) => this.view(w));
+  /** Blynk's list is an array; `page` (0-based) and `size` page it, the total goes in X-Total-Count. */
+  list(orgId: number, page = 0, size = Number.MAX_SAFE_INTEGER): { items: WebhookView[]; total: number } {
+    const all = this.catalog.list(orgId);
+    return { items: all.slice(page * size, (page + 1) * size).map((w) => this.view(w)), total: all.length };
   }
 
   /** The live webhook (read-only to callers: changes go through update). */
@@ -57,7 +59,7 @@ export class WebhooksService {
   async create(
     orgId: number,
     dto: CreateWebhookDto,
-    extra: Partial<Pick<Webhook, 'httpSecret'>> = {},
+    extra: Partial<Pick<Webhook, 'httpSecret' | 'origin'>> = {},
   ): Promise<WebhookView> {
     const now = Date.now();
     const secret = newSecret();
@@ -93,6 +95,7 @@ export class WebhooksService {
     };
     this.applyCredentials(w, dto);
     if (extra.httpSecret) w.httpSecret = this.box.seal(extra.httpSecret);
+    if (extra.origin) w.origin = extra.origin;
     await this.validate(w);
     sealCredentialFields(w, this.box, null);
     const saved = await this.unique(w.name, () => this.webhooks.create(w));
@@ -100,7 +103,10 @@ export class WebhooksService {
     return { ...this.view(saved), secret };
   }
 
-  /** PUT (`full`) replaces every field; PATCH changes only those given. */
+  /**
+   * PUT (`full`, Blynk's update) needs name, trigger and url; with PATCH, it changes only the fields given:
+   * a field the update body does not list (failureReceivers, body, ... in Blynk's own example) stays as it is.
+   */
   async update(orgId: number, id: number, dto: UpdateWebhookDto, full: boolean): Promise<WebhookView> {
     const stored = this.get(orgId, id);
     const w = structuredClone(stored);
@@ -110,18 +116,6 @@ export class WebhooksService {
     if (full) {
       for (const field of ['name', 'trigger', 'url'] as const)
         if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
-      Object.assign(w, {
-        description: '',
-        dataTrigger: null,
-        method: 'POST',
-        contentType: 'JSON',
-        authType: 'NONE',
-        body: '',
-        formBody: {},
-        headers: {},
-        failureReceivers: [],
-        failureLimit: 10,
-      });
     }
     const { status, basicAuth: _b, bearerToken: _t, oAuth2Request: _o, ...plain } = dto;
     Object.assign(w, Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined)));
@@ -163,6 +157,11 @@ export class WebhooksService {
     await this.webhooks.update(w);
     this.catalog.put(w, { status: true, failureCount: true });
     return { id, secret, previousSecretExpiresAt: w.previousSecretExpiresAt };
+  }
+
+  /** The URL rules alone (Bold checks them before the devices, as its insecure example shows). */
+  checkUrl(url: string): void {
+    checkUrl(url, this.allowHttp);
   }
 
   /** What the API shows: no signing secrets, credentials masked. */

@@ -32,6 +32,8 @@ export interface GatewayProcess {
   httpPort: number;
   mqttPort: number;
   exited: Promise<void>;
+  /** Everything the child printed on stdout so far. */
+  stdout(): string;
 }
 
 /** `node dist/main.js` as a child process; resolves once it prints where it listens. */
@@ -67,8 +69,8 @@ export function startGatewayProcess(env: Record<string, string>): Promise<Gatewa
     });
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /HTTP http:\/\/localhost:(\d+).*MQTT mqtt:\/\/localhost:(\d+)/.exec(out);
-      if (m) resolve({ child, httpPort: Number(m[1]), mqttPort: Number(m[2]), exited });
+      const m = /REST API\s+http:\/\/[^:]+:(\d+)[\s\S]*\n {2}MQTT\s+mqtt:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) resolve({ child, httpPort: Number(m[1]), mqttPort: Number(m[2]), exited, stdout: () => out });
     });
     child.once('exit', (code) => reject(new Error(`gateway exited (${code}) before listening:\n${out}\n${err}`)));
   });

@@ -127,8 +127,13 @@ export async function matchedEvents(gw: TestGateway, webhookId: number): Promise
   return n;
 }
 
-export async function deliveries(gw: TestGateway, webhookId: number, query = ''): Promise<Record<string, any>> {
-  const res = await gw.http().get(`${WEBHOOKS}/${webhookId}/deliveries${query}`).set(auth());
+export async function deliveries(
+  gw: TestGateway,
+  webhookId: number,
+  query = '',
+  token?: string,
+): Promise<Record<string, any>> {
+  const res = await gw.http().get(`${WEBHOOKS}/${webhookId}/deliveries${query}`).set(auth(token));
   if (res.status !== 200) throw new Error(`deliveries: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as Record<string, any>;
 }

@@ -1,6 +1,7 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { MeContext, useCan } from '../me';
+import type { PageOf } from '../types';
 import { Check, Field, FormError, inputValue, useFieldErrors } from '../ui/form';
 import { ConfirmButton, Notice, ShownOnce, when } from '../ui/widgets';
 
@@ -26,7 +27,11 @@ export function Tokens() {
   const me = useContext(MeContext);
   const [tokens, setTokens] = useState<Token[] | null>(null);
   const [error, setError] = useState('');
-  const load = () => api<Token[]>('tokens').then(setTokens, (e: Error) => setError(e.message));
+  const load = () =>
+    api<PageOf<Token>>('tokens?size=1000').then(
+      (p) => setTokens(p.items),
+      (e: Error) => setError(e.message),
+    );
   useEffect(() => void load(), []);
   return (
     <section aria-labelledby="tokens-h">

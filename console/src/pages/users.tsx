@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api';
 import { useCan } from '../me';
-import type { User } from '../types';
+import type { User, PageOf } from '../types';
 import { Field, FormError, inputValue, useFieldErrors } from '../ui/form';
 import { ConfirmButton, Notice, when } from '../ui/widgets';
 
@@ -18,7 +18,11 @@ export function Users() {
   const can = useCan();
   const [users, setUsers] = useState<User[] | null>(null);
   const [error, setError] = useState('');
-  const load = () => api<User[]>('users').then(setUsers, (e: Error) => setError(e.message));
+  const load = () =>
+    api<PageOf<User>>('users?size=1000').then(
+      (p) => setUsers(p.items),
+      (e: Error) => setError(e.message),
+    );
   useEffect(() => void load(), []);
   return (
     <section aria-labelledby="users-h">

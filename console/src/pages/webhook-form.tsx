@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useCan } from '../me';
 import { href } from '../router';
-import type { User, Webhook } from '../types';
+import type { User, Webhook, PageOf } from '../types';
 import { Check, Field, FormError, inputValue, useFieldErrors } from '../ui/form';
 import { ConfirmButton, Notice, ShownOnce } from '../ui/widgets';
 import { type Draft, draftOf, emptyDraft, payloadOf } from './webhook-draft';
@@ -59,7 +59,11 @@ export function WebhookForm(props: { id: number | null }) {
         (w) => setDraft(draftOf(w)),
         (e: Error) => setLoadError(e.message),
       );
-    if (can('users.get')) api<User[]>('users').then(setUsers, () => setUsers([]));
+    if (can('users.get'))
+      api<PageOf<User>>('users?size=1000').then(
+        (p) => setUsers(p.items),
+        () => setUsers([]),
+      );
   }, [props.id]);
 
   if (loadError) return <Notice kind="error">{loadError}</Notice>;

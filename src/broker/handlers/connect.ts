@@ -1,10 +1,17 @@
 import type { AuthenticateError, Client } from 'aedes';
 import type { ConnectPacket } from 'aedes';
+import { Logger } from '@nestjs/common';
+import { RateLimitedLog } from '../../observability/rate-limited-log.js';
 import { tokenMatches } from '../../common/secrets.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { GatewayClient, Identity } from '../identity.js';
 import { sessionId, throttleKeys } from './connect-rules.js';
+
+// Connections at info and refusals at warn, rate-limited: a reconnect storm must not flood the log.
+const log = new RateLimitedLog(new Logger('mqtt'));
+const peer = (client: Client) =>
+  (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress ?? 'an unknown address';
 
 const refuse = (returnCode: number, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -28,8 +35,16 @@ export function authenticate(ctx: BrokerContext) {
     client: Client,
     username: string | undefined,
     password: Buffer | undefined,
-    done: (err: AuthenticateError | null, ok: boolean | null) => void,
+    reply: (err: AuthenticateError | null, ok: boolean | null) => void,
   ): void {
+    const done = (err: AuthenticateError | null, ok: boolean | null) => {
+      if (err)
+        log.warn(
+          'mqtt refused',
+          `MQTT login refused for ${username ?? '(no user name)'} from ${peer(client)}: ${err.message}`,
+        );
+      reply(err, ok);
+    };
     const c = client as GatewayClient;
     if (c.rejectIdentifier) return done(refuse(2, 'identifier rejected'), false);
     if (!username && !password && ctx.config.MQTT_SANDBOX) {
@@ -78,6 +93,7 @@ function accept(
   client.identity = identity;
   client.id = sessionId(identity, client.id);
   ctx.metrics.connectionOpened(identity.kind);
+  log.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${peer(client)}`);
   // Sandbox clients are no device or agent: they have no presence.
   const present = identity.kind !== 'sandbox';
   // Presence counts the connection from here, before Aedes closes a taken-over session, so a takeover never
@@ -85,6 +101,7 @@ function accept(
   if (present) ctx.presence.connected(identity.id, client);
   client.conn.once('close', () => {
     ctx.metrics.connectionClosed(identity.kind);
+    log.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} disconnected`);
     if (present) ctx.presence.disconnected(identity.id, client);
   });
   done(null, true);

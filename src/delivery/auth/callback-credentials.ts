@@ -1,8 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import type { SecretBox } from '../../common/secret-box.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
-import { signingKey } from '../signing.js';
 import { openCredentialFields } from '../../webhooks/credential-fields.js';
+import { hmacHex, signingKey } from '../signing.js';
+
+/** Bold subscriptions: hex HMAC-SHA256 of the raw body, keyed with `secretHmac` (README, Bold). */
+export const BOLD_HMAC_HEADER = 'x-webhook-hmac-sha256';
 import type { OAuth2TokenCache } from './oauth2-token-cache.js';
 
 /** What one attempt adds to the rendered request: the auth header, Bold's secret and the signing keys. */
@@ -17,8 +20,9 @@ export class CallbackCredentials {
   ) {}
 
   /** Into `h`; a promise only when an OAuth2 token has to be awaited. */
-  addHeaders(w: Webhook, h: Record<string, string>): Promise<void> | void {
+  addHeaders(w: Webhook, h: Record<string, string>, body = ''): Promise<void> | void {
     if (w.httpSecret) h['x-webhook-secret'] = this.open(w.httpSecret);
+    if (w.origin === 'bold') h[BOLD_HMAC_HEADER] = hmacHex(this.open(w.secret), body);
     switch (w.authType) {
       case 'BASIC':
         h.authorization = `Basic ${Buffer.from(`${w.basicAuth!.username}:${this.open(w.basicAuth!.password)}`).toString('base64')}`;

@@ -11,6 +11,28 @@ export interface EventContext {
   webhook: Webhook;
 }
 
+/** Names that live outside the event: organizations' and templates' (held in memory by their features). */
+export interface NameLookup {
+  orgName(id: number): string | undefined;
+  templateName(id: string): string | undefined;
+}
+let names: NameLookup = { orgName: () => undefined, templateName: () => undefined };
+/** Registered once at start by the templates feature, which knows both directories. */
+export function useNames(lookup: NameLookup): void {
+  names = lookup;
+}
+
+/** Bold's topic for each event kind a Bold subscription receives (seed 002). */
+function boldTopic(e: DeviceEvent): string | undefined {
+  if (e.kind.startsWith('device.status.') || e.kind.startsWith('device.state.')) return 'DeviceStatusEvents';
+  if (e.kind !== 'log.event') return undefined;
+  return {
+    activation: 'DeviceActivationEvents',
+    deactivation: 'DeviceDeactivationEvents',
+    tamper: 'DeviceTamperEvents',
+  }[e.key];
+}
+
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : undefined);
 
 /** Kobiton's eventDescription: "Online", "Utilizing", "temp updated", ... */
@@ -68,8 +90,11 @@ export function placeholders(ctx: EventContext): Resolve {
         case 'name':
           return d?.name;
         case 'templateId':
-        case 'productName':
           return d?.templateId ?? '';
+        case 'productName':
+          return d?.templateId ? (names.templateName(d.templateId) ?? '') : '';
+        case 'orgName':
+          return names.orgName(e.orgId);
         case 'dataStreamId':
         case 'pin':
           return e.kind === 'datastream.update' ? e.key : undefined;
@@ -100,6 +125,8 @@ export function placeholders(ctx: EventContext): Resolve {
           return user.createdAt;
         case 'object':
           return user;
+        case 'orgName':
+          return names.orgName(user.orgId);
         default:
           return undefined;
       }
@@ -141,6 +168,7 @@ export function defaultPayload(ctx: EventContext): Record<string, unknown> {
     orgId: w.orgId,
     webhookId: w.id,
     webhookName: w.name,
+    ...(w.origin === 'bold' ? { topic: boldTopic(e) ?? null } : {}),
     data: { key: e.key || null, value: e.value ?? null, ts: e.ts, seq: e.seq, templateId: d?.templateId ?? null },
   };
 }

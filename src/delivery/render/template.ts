@@ -1,6 +1,10 @@
 // Blynk placeholders (`{device_id}`, `{device_pinValue[1]}`, ...) filled in and escaped for where they stand.
 
-/** A placeholder's value, or undefined when this event has none (the text is then left as written). */
+/**
+ * A placeholder's value, or undefined when this event has none. An unfilled placeholder never breaks the
+ * document: it is `null` where a JSON value stands and empty text everywhere else (inside a JSON string, a
+ * URL, a form field, a header, plain text).
+ */
 export type Resolve = (name: string) => unknown;
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?)\}/g;
@@ -14,10 +18,7 @@ const wellFormed = (s: string): string =>
 
 /** URL: every value percent-encoded, so it cannot add a path segment, a query parameter or a fragment. */
 export function renderUrl(template: string, resolve: Resolve): string {
-  return template.replace(PLACEHOLDER, (m, name: string) => {
-    const v = resolve(name);
-    return v === undefined ? m : encodeURIComponent(wellFormed(text(v)));
-  });
+  return template.replace(PLACEHOLDER, (_m, name: string) => encodeURIComponent(wellFormed(text(resolve(name)))));
 }
 
 /**
@@ -26,9 +27,8 @@ export function renderUrl(template: string, resolve: Resolve): string {
  * device-controlled value (a name such as "Pump €1") can make the request invalid.
  */
 export function renderText(template: string, resolve: Resolve, header = false): string {
-  return template.replace(PLACEHOLDER, (m, name: string) => {
+  return template.replace(PLACEHOLDER, (_m, name: string) => {
     const v = resolve(name);
-    if (v === undefined) return m;
     return header ? headerSafe(text(v)) : text(v);
   });
 }
@@ -66,7 +66,6 @@ export function renderJson(template: string, resolve: Resolve): string {
     const m = PLACEHOLDER.exec(template);
     if (!m || m.index !== i) continue;
     const v = resolve(m[1]);
-    if (v === undefined) continue;
     out += template.slice(last, i) + (inString ? JSON.stringify(text(v)).slice(1, -1) : JSON.stringify(v ?? null));
     i += m[0].length - 1;
     last = i + 1;

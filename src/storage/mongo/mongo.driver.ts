@@ -10,6 +10,7 @@ import type { AnyModel } from './model.js';
 import { MongoNotificationRepository } from './notification.repository.js';
 import { MongoOrganizationRepository } from './organization.repository.js';
 import * as schemas from './schemas.js';
+import { MongoTemplateRepository } from './template.repository.js';
 import { MongoTriggerStateRepository } from './trigger-state.repository.js';
 import { MongoUserRepository } from './user.repository.js';
 import { MongoWebhookRepository } from './webhook.repository.js';
@@ -36,6 +37,7 @@ export async function openMongo(uri: string): Promise<StorageDriver> {
     triggerStates: new MongoTriggerStateRepository(model('TriggerState', schemas.StateS, 'trigger_states')),
     notifications: new MongoNotificationRepository(model('Notification', schemas.NotificationS, 'notifications'), ids),
     inboundWebhooks: new MongoInboundWebhookRepository(model('InboundWebhook', schemas.InboundS, 'inbound_webhooks')),
+    templates: new MongoTemplateRepository(model('Template', schemas.Doc, 'templates')),
     async ping() {
       await conn.db!.admin().ping();
     },

@@ -3,7 +3,7 @@ import { Schema } from 'mongoose';
 // Thin by design: one collection per port, the domain object stored as is, `_id` hidden from callers.
 const opts = { versionKey: false, minimize: false } as const;
 export const Counter = new Schema({ _id: String, seq: Number }, opts);
-export const Org = new Schema({ _id: Number, name: String, createdAt: Number }, opts);
+export const Org = new Schema({ _id: Number, name: String, parentId: Number, createdAt: Number }, opts);
 export const UserS = new Schema(
   { _id: Number, orgId: { type: Number, index: true }, email: String, name: String, createdAt: Number },
   opts,

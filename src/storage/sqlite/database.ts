@@ -29,6 +29,10 @@ const MIGRATIONS: string[] = [
    CREATE INDEX notifications_user ON notifications (org_id, user_id, created_at);`,
   `CREATE TABLE inbound_webhooks (id TEXT PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id), token TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
    CREATE INDEX inbound_webhooks_org ON inbound_webhooks (org_id);`,
+  // Sub-organizations (Blynk's orgId) and device templates (Blynk's products).
+  `ALTER TABLE organizations ADD COLUMN parent_id INTEGER REFERENCES organizations(id);
+   CREATE TABLE templates (id TEXT PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id), doc TEXT NOT NULL);
+   CREATE INDEX templates_org ON templates (org_id);`,
 ];
 
 export function openDatabase(file: string): Database.Database {

@@ -8,6 +8,7 @@ import { SqliteDeviceRepository } from './device.repository.js';
 import { SqliteInboundWebhookRepository } from './inbound-webhook.repository.js';
 import { SqliteNotificationRepository } from './notification.repository.js';
 import { SqliteOrganizationRepository } from './organization.repository.js';
+import { SqliteTemplateRepository } from './template.repository.js';
 import { SqliteTriggerStateRepository } from './trigger-state.repository.js';
 import { SqliteUserRepository } from './user.repository.js';
 import { SqliteWebhookRepository } from './webhook.repository.js';
@@ -27,6 +28,7 @@ export function openSqlite(dataDir: string): StorageDriver {
     triggerStates: new SqliteTriggerStateRepository(db),
     notifications: new SqliteNotificationRepository(db),
     inboundWebhooks: new SqliteInboundWebhookRepository(db),
+    templates: new SqliteTemplateRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

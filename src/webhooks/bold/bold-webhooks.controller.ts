@@ -9,6 +9,7 @@ import {
   type ExecutionContext,
   HttpCode,
   type NestInterceptor,
+  Options,
   Post,
   Req,
   UseFilters,
@@ -21,11 +22,12 @@ import { ApiError, describeError, logServerError } from '../../common/api-error.
 import type { AuthedRequest } from '../../tenancy/auth.guard.js';
 import { RequireScope } from '../../tenancy/scopes.js';
 import { DEVICE_STATUSES } from '../../devices/device.model.js';
+import { DeviceRegistry } from '../../devices/device-registry.js';
 import { WebhooksService } from '../webhooks.service.js';
 import { CreateBoldWebhookDto } from './bold-webhooks.dto.js';
 
-/** The headers on every Bold response (seed 002), errors included. */
-const BOLD_HEADERS: Record<string, string> = {
+/** The headers on every Bold response (seed 002), errors included; http-setup sets them on every /v2 path. */
+export const BOLD_HEADERS: Record<string, string> = {
   'Access-Control-Expose-Headers': 'authorization, content-type',
   'Access-Control-Allow-Headers': 'authorization, content-type',
   'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS, PUT',
@@ -47,14 +49,18 @@ const BOLD_MESSAGES: Record<string, string> = {
 };
 
 /** Bold's error body: `{message, code, errorMessage, errorCode}`. */
+export function boldError(exception: unknown): { status: number; body: Record<string, string> } {
+  const { status, code, message: ours } = describeError(exception);
+  const message = BOLD_MESSAGES[code] ?? ours;
+  return { status, body: { message, code, errorMessage: message, errorCode: code } };
+}
+
 @Catch()
 class BoldErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    const { status, code, message: ours } = describeError(exception);
     logServerError(new Logger('http'), exception);
-    const message = BOLD_MESSAGES[code] ?? ours;
-    res.status(status).set(BOLD_HEADERS).json({ message, code, errorMessage: message, errorCode: code });
+    const { status, body } = boldError(exception);
+    host.switchToHttp().getResponse<Response>().status(status).set(BOLD_HEADERS).json(body);
   }
 }
 
@@ -69,8 +75,9 @@ class BoldHeaders implements NestInterceptor {
  * Bold's `POST /v2/webhooks`, accepted verbatim. One subscription is one webhook of trigger DEVICE_EVENTS:
  * DeviceStatusEvents ⇒ every device status (Kobiton's rules), DeviceTamperEvents ⇒ log event `tamper`,
  * DeviceActivationEvents / DeviceDeactivationEvents ⇒ log events `activation` / `deactivation`. Bold's numeric
- * device and group ids become our string ids; `secretHttp` is sent as X-Webhook-Secret on every callback and
- * `secretHmac` is the Standard Webhooks signing secret.
+ * device and group ids become our string ids (unknown device ids are refused, naming them); `secretHttp` is
+ * sent as X-Webhook-Secret on every callback, `secretHmac` is the Standard Webhooks signing secret and also
+ * keys the plain hex HMAC-SHA256 of the body in X-Webhook-HMAC-SHA256; callbacks name their Bold `topic`.
  */
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -78,7 +85,15 @@ class BoldHeaders implements NestInterceptor {
 @UseFilters(BoldErrorFilter)
 @UseInterceptors(BoldHeaders)
 export class BoldWebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly registry: DeviceRegistry,
+  ) {}
+
+  /** CORS preflight: the seed's headers, no body. */
+  @Options()
+  @HttpCode(204)
+  preflight(): void {}
 
   @Post()
   @HttpCode(200)
@@ -88,6 +103,12 @@ export class BoldWebhooksController {
     @Body() dto: CreateBoldWebhookDto,
   ): Promise<{ id: number; secretHmac: string }> {
     if (dto.organizationId !== req.auth.orgId) throw new ApiError(403, 'Forbidden', 'Insufficient rights');
+    this.webhooks.checkUrl(dto.webhookUrl);
+    const deviceIds = (dto.deviceIds ?? []).map(String);
+    if (!deviceIds.length && !dto.deviceGroupIds?.length)
+      throw ApiError.badRequest('deviceIds or deviceGroupIds must name at least one device or group');
+    const unknown = deviceIds.filter((id) => this.registry.device(id)?.orgId !== req.auth.orgId);
+    if (unknown.length) throw ApiError.badRequest(`deviceIds: unknown devices ${unknown.join(', ')}`, 'UnknownDevices');
     const codes = {
       DeviceActivationEvents: 'activation',
       DeviceDeactivationEvents: 'deactivation',
@@ -103,11 +124,11 @@ export class BoldWebhooksController {
         dataTrigger: {
           ...(dto.topics.includes('DeviceStatusEvents') ? { statuses: [...DEVICE_STATUSES] } : {}),
           ...(eventCodes.length ? { eventCodes: [...new Set(eventCodes)] } : {}),
-          ...(dto.deviceIds.length ? { deviceIds: dto.deviceIds.map(String) } : {}),
+          ...(deviceIds.length ? { deviceIds } : {}),
           ...(dto.deviceGroupIds?.length ? { deviceGroupIds: dto.deviceGroupIds.map(String) } : {}),
         },
       },
-      { httpSecret: dto.secretHttp },
+      { httpSecret: dto.secretHttp, origin: 'bold' },
     );
     return { id: created.id, secretHmac: created.secret! };
   }

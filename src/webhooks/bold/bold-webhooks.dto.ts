@@ -21,11 +21,12 @@ export const BOLD_TOPICS = [
 /** Bold's `POST /v2/webhooks` body (seed 002), field for field. */
 export class CreateBoldWebhookDto {
   @ApiProperty() @IsInt({ message: 'organizationId must be a number' }) organizationId!: number;
-  @ApiProperty({ type: [Number] })
+  @ApiPropertyOptional({ type: [Number], description: 'deviceIds, deviceGroupIds or both' })
+  @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsInt({ each: true, message: 'deviceIds must be numbers' })
-  deviceIds!: number[];
+  deviceIds?: number[];
   @ApiPropertyOptional({ type: [Number] })
   @IsOptional()
   @IsArray()

@@ -1,0 +1,38 @@
+import type { Logger } from '@nestjs/common';
+
+/**
+ * Lines that can come in floods (connections, refused logins, failed deliveries): at most `perMinute` per
+ * key each minute; the rest are counted and reported in one line when the next minute's first line is written.
+ */
+export class RateLimitedLog {
+  private readonly windows = new Map<string, { start: number; written: number; suppressed: number }>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly perMinute = 20,
+  ) {}
+
+  info(key: string, message: string): void {
+    if (this.allow(key)) this.logger.log(message);
+  }
+
+  warn(key: string, message: string): void {
+    if (this.allow(key)) this.logger.warn(message);
+  }
+
+  private allow(key: string): boolean {
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || now - w.start >= 60_000) {
+      if (w?.suppressed) this.logger.warn(`${w.suppressed} more "${key}" lines suppressed in the last minute`);
+      if (this.windows.size > 10_000) this.windows.clear();
+      this.windows.set(key, (w = { start: now, written: 0, suppressed: 0 }));
+    }
+    if (w.written >= this.perMinute) {
+      w.suppressed++;
+      return false;
+    }
+    w.written++;
+    return true;
+  }
+}

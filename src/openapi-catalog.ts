@@ -1,0 +1,314 @@
+// What the decorators cannot say for every route: a summary and a response schema per operation, the query
+// parameters of DTOs without Swagger decorators, the routes Nest does not describe (the inbound endpoint,
+// /metrics) and the resource schemas. openapi.ts applies it to the generated document.
+
+type Schema = Record<string, unknown>;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const int = { type: 'integer' };
+const ms = { type: 'integer', format: 'int64', description: 'milliseconds since the epoch' };
+const str = { type: 'string' };
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  ...(required.length ? { required } : {}),
+});
+const nullable = (s: Schema): Schema => ({ ...s, nullable: true });
+/** Our list envelope, for every resource of our own that no seed shapes. */
+const page = (item: string): Schema =>
+  obj({ items: { type: 'array', items: ref(item) }, page: { ...int, description: '0-based' }, size: int, total: int }, [
+    'items',
+    'page',
+    'size',
+    'total',
+  ]);
+
+export const SCHEMAS: Record<string, Schema> = {
+  Error: obj({ error: obj({ message: str, code: str }, ['message', 'code']) }, ['error']),
+  BoldError: obj({ message: str, code: str, errorMessage: str, errorCode: str }, ['message', 'code']),
+  LosantError: obj({ type: str, message: str }, ['type', 'message']),
+  Success: obj({ success: { type: 'boolean' } }, ['success']),
+  Organization: obj({ id: int, name: str, parentId: nullable(int), createdAt: ms }, ['id', 'name']),
+  CreatedOrganization: {
+    allOf: [ref('Organization'), obj({ adminToken: { ...str, description: 'shown once' } }, ['adminToken'])],
+  },
+  User: obj({ id: int, orgId: int, email: str, name: str, createdAt: ms }, ['id', 'email', 'name']),
+  UserList: page('User'),
+  ApiTokenList: page('ApiToken'),
+  AgentList: page('Agent'),
+  ApiToken: obj({ id: int, orgId: int, name: str, scopes: { type: 'array', items: str }, createdAt: ms }, ['id']),
+  CurrentToken: obj({ id: int, orgId: int, name: str, scopes: { type: 'array', items: str } }, [
+    'id',
+    'orgId',
+    'scopes',
+  ]),
+  CreatedApiToken: { allOf: [ref('ApiToken'), obj({ token: { ...str, description: 'shown once' } }, ['token'])] },
+  Template: obj({ id: str, orgId: int, name: str, description: str, createdAt: ms, lastModifiedTs: ms }, [
+    'id',
+    'name',
+  ]),
+  TemplatePage: page('Template'),
+  Device: obj(
+    {
+      id: str,
+      name: str,
+      type: { type: 'string', enum: ['PRIVATE', 'LOCAL', 'PUBLIC'] },
+      templateId: nullable(str),
+      groupIds: { type: 'array', items: str },
+      agentId: nullable(str),
+      metadata: { type: 'object', additionalProperties: true },
+      status: str,
+      lastSeen: nullable(ms),
+      values: { type: 'object', additionalProperties: true },
+    },
+    ['id', 'name', 'status'],
+  ),
+  CreatedDevice: { allOf: [ref('Device'), obj({ token: { ...str, description: 'MQTT password, shown once' } })] },
+  DevicePage: page('Device'),
+  Agent: obj({ id: str, name: str, createdAt: ms }, ['id']),
+  CreatedAgent: { allOf: [ref('Agent'), obj({ token: { ...str, description: 'shown once' } })] },
+  Webhook: obj(
+    {
+      id: int,
+      name: str,
+      description: str,
+      trigger: str,
+      dataTrigger: nullable({ type: 'object', additionalProperties: true }),
+      url: str,
+      method: str,
+      contentType: str,
+      authType: str,
+      body: str,
+      formBody: { type: 'object', additionalProperties: { type: 'string' } },
+      headers: { type: 'object', additionalProperties: { type: 'string' } },
+      failureReceivers: { type: 'array', items: { type: 'integer', format: 'int64' } },
+      failureLimit: int,
+      status: { type: 'string', enum: ['ENABLED', 'DISABLED', 'DISABLED_DUE_TO_ERRORS'] },
+      attemptCount: int,
+      createdAt: ms,
+      lastModifiedTs: ms,
+      lastTriggeredTs: nullable(ms),
+      secret: { ...str, description: 'whsec_… signing secret; in the create response only' },
+    },
+    ['id', 'name', 'trigger', 'url', 'status'],
+  ),
+  WebhookList: { type: 'array', items: ref('Webhook') },
+  SecretRotated: obj({ id: int, secret: str, previousSecretExpiresAt: ms }, ['id', 'secret']),
+  Delivery: obj(
+    {
+      id: int,
+      webhookId: int,
+      messageId: { ...str, description: 'the webhook-id header, the same across attempts and replays' },
+      event: str,
+      deviceId: str,
+      status: str,
+      attempts: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      createdAt: ms,
+    },
+    ['id', 'messageId', 'status'],
+  ),
+  DeliveryPage: page('Delivery'),
+  Accepted: { type: 'object', additionalProperties: true },
+  TestResult: { type: 'object', additionalProperties: true },
+  Notification: obj({ id: int, userId: int, createdAt: ms, webhookId: int, reason: str }),
+  NotificationList: { type: 'array', items: ref('Notification') },
+  InboundWebhook: obj(
+    {
+      id: { ...str, pattern: '^[A-Fa-f\\d]{24}$' },
+      applicationId: str,
+      name: str,
+      description: str,
+      token: str,
+      responseCode: int,
+      verificationType: str,
+      waitForReply: { type: 'boolean' },
+      enabled: { type: 'boolean' },
+      basicAuthUsername: nullable(str),
+      target: nullable({ type: 'object', additionalProperties: true }),
+      creationDate: { type: 'string', format: 'date-time' },
+      lastUpdated: { type: 'string', format: 'date-time' },
+    },
+    ['id', 'name', 'token'],
+  ),
+  InboundWebhookList: obj(
+    {
+      items: { type: 'array', items: ref('InboundWebhook') },
+      count: int,
+      totalCount: int,
+      perPage: int,
+      page: int,
+      sortField: str,
+      sortDirection: str,
+      filterField: str,
+      filter: str,
+      applicationId: str,
+    },
+    ['items', 'count', 'totalCount'],
+  ),
+  BoldCreated: obj({ id: int, secretHmac: str }, ['id', 'secretHmac']),
+  Health: obj({ status: str, storage: str, mqtt: obj({ connections: int }) }, ['status']),
+  InboundAnswer: { description: "{success: true}, or the device's reply" },
+  CommandSent: { type: 'object', additionalProperties: true },
+};
+
+/** Summary and success schema of each operation, by "METHOD /path" (null: no body). */
+export const OPERATIONS: Record<string, [string, string | null]> = {
+  'get /health': ['Liveness and readiness (storage answers)', 'Health'],
+  'get /metrics': ['Prometheus metrics', null],
+  'get /console': ['The web console (HTML; signs in with an API token)', null],
+  'get /console/assets/{file}': ["The console's bundled scripts and styles", null],
+  'get /api/v1/organization': ["The token's organization (or ?orgId= a sub-organization)", 'Organization'],
+  'post /api/v1/organization/organizations': ['Create a sub-organization with its admin token', 'CreatedOrganization'],
+  'get /api/v1/organization/users': ['List users', 'UserList'],
+  'post /api/v1/organization/users': ['Create a user', 'User'],
+  'get /api/v1/organization/users/{id}': ['Get a user', 'User'],
+  'patch /api/v1/organization/users/{id}': ['Update a user', 'User'],
+  'delete /api/v1/organization/users/{id}': ['Delete a user', null],
+  'get /api/v1/organization/users/{id}/notifications': ["A user's webhook-disabled notices", 'NotificationList'],
+  'get /api/v1/organization/tokens': ['List API tokens', 'ApiTokenList'],
+  'get /api/v1/organization/tokens/current': ['The presented API token: {id, orgId, name, scopes}', 'CurrentToken'],
+  'post /api/v1/organization/tokens': ['Create an API token (shown once)', 'CreatedApiToken'],
+  'delete /api/v1/organization/tokens/{id}': ['Revoke an API token', null],
+  'get /api/v1/organization/templates': ['List templates', 'TemplatePage'],
+  'post /api/v1/organization/templates': ['Create a template', 'Template'],
+  'get /api/v1/organization/templates/{id}': ['Get a template', 'Template'],
+  'patch /api/v1/organization/templates/{id}': ['Update a template', 'Template'],
+  'delete /api/v1/organization/templates/{id}': ['Delete a template', null],
+  'get /api/v1/organization/devices': ['List devices', 'DevicePage'],
+  'post /api/v1/organization/devices': ['Create a device (token shown once)', 'CreatedDevice'],
+  'get /api/v1/organization/devices/{id}': ['Get a device with its last values', 'Device'],
+  'patch /api/v1/organization/devices/{id}': ['Update a device', 'Device'],
+  'delete /api/v1/organization/devices/{id}': ['Delete a device', null],
+  'post /api/v1/organization/devices/{id}/token': ["Rotate a device's MQTT token", 'CreatedDevice'],
+  'post /api/v1/organization/devices/{id}/downlink/{path}': ['Send a command to a device', 'CommandSent'],
+  'get /api/v1/organization/agents': ['List fleet agents', 'AgentList'],
+  'post /api/v1/organization/agents': ['Create a fleet agent (token shown once)', 'CreatedAgent'],
+  'get /api/v1/organization/agents/{id}': ['Get a fleet agent', 'Agent'],
+  'delete /api/v1/organization/agents/{id}': ['Delete a fleet agent', null],
+  'post /api/v1/organization/agents/{id}/token': ["Rotate an agent's token", 'CreatedAgent'],
+  'get /api/v1/organization/webhooks': ['List webhooks (Blynk: an array)', 'WebhookList'],
+  'post /api/v1/organization/webhooks': ['Create a webhook (signing secret shown once)', 'Webhook'],
+  'get /api/v1/organization/webhooks/{id}': ['Get a webhook', 'Webhook'],
+  'put /api/v1/organization/webhooks/{id}': ["Update a webhook (Blynk's update; unlisted fields kept)", 'Webhook'],
+  'patch /api/v1/organization/webhooks/{id}': ['Update some fields of a webhook', 'Webhook'],
+  'delete /api/v1/organization/webhooks/{id}': ['Delete a webhook', null],
+  'post /api/v1/organization/webhooks/{id}/secret': ['Rotate the signing secret', 'SecretRotated'],
+  'post /api/v1/organization/webhooks/{id}/test': ["Send a synthetic event now (Blynk's Test)", 'TestResult'],
+  'get /api/v1/organization/webhooks/{id}/deliveries': ['The delivery log of a webhook', 'DeliveryPage'],
+  'get /api/v1/organization/webhooks/{id}/deliveries/{deliveryId}': ['One delivery with its attempts', 'Delivery'],
+  'post /api/v1/organization/webhooks/{id}/deliveries/{deliveryId}/replay': ['Replay one delivery', 'Accepted'],
+  'post /api/v1/organization/webhooks/{id}/replay': ['Replay failed and held deliveries since a time', 'Accepted'],
+  'get /api/v1/organization/inbound-webhooks': ['List inbound webhooks', 'InboundWebhookList'],
+  'post /api/v1/organization/inbound-webhooks': ['Create an inbound webhook', 'InboundWebhook'],
+  'get /api/v1/organization/inbound-webhooks/{id}': ['Get an inbound webhook', 'InboundWebhook'],
+  'patch /api/v1/organization/inbound-webhooks/{id}': ['Update an inbound webhook', 'InboundWebhook'],
+  'delete /api/v1/organization/inbound-webhooks/{id}': ['Delete an inbound webhook', null],
+  'get /applications/{applicationId}/webhooks': ["List webhooks (Losant's collection)", 'InboundWebhookList'],
+  'post /applications/{applicationId}/webhooks': ['Create a webhook (Losant)', 'InboundWebhook'],
+  'get /applications/{applicationId}/webhooks/{webhookId}': ['Get a webhook (Losant)', 'InboundWebhook'],
+  'patch /applications/{applicationId}/webhooks/{webhookId}': ['Update a webhook (Losant)', 'InboundWebhook'],
+  'delete /applications/{applicationId}/webhooks/{webhookId}': ['Delete a webhook (Losant)', 'Success'],
+  'options /v2/webhooks': ['CORS preflight (Bold)', null],
+  'post /v2/webhooks': ["Create a webhook subscription (Bold's request)", 'BoldCreated'],
+};
+
+const q = (name: string, schema: Schema, description?: string) => ({
+  name,
+  in: 'query',
+  required: false,
+  schema,
+  ...(description ? { description } : {}),
+});
+const paging = (size: number, max: number) => [
+  q('page', { type: 'integer', minimum: 0, default: 0 }, '0-based page'),
+  q('size', { type: 'integer', minimum: 1, maximum: max, default: size }),
+];
+const losantList = [
+  q('sortField', { type: 'string', enum: ['name', 'id', 'creationDate', 'lastUpdated'], default: 'name' }),
+  q('sortDirection', { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'asc' }, 'any case'),
+  q('page', { type: 'integer', minimum: 0, default: 0 }, '0-based page'),
+  q('perPage', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
+  q('filterField', { type: 'string', enum: ['name'] }),
+  q('filter', { type: 'string' }, 'glob: * any run of characters, ? one'),
+];
+
+/** Query parameters of DTOs that carry no Swagger decorators. */
+export const QUERY_PARAMS: Record<string, Schema[]> = {
+  'get /api/v1/organization/webhooks/{id}/deliveries': [
+    q('status', { type: 'string', enum: ['pending', 'delivered', 'failed', 'held', 'dropped'] }),
+    ...paging(20, 100),
+  ],
+  'post /api/v1/organization/webhooks/{id}/replay': [
+    { ...q('since', ms, 'replay failed and held deliveries created since then'), required: true },
+  ],
+  'post /api/v1/organization/devices/{id}/downlink/{path}': [
+    q('qos', { type: 'integer', enum: [0, 1], default: 1 }),
+    q('retain', { type: 'boolean', default: false }),
+    q('waitForReply', { type: 'boolean', default: false }),
+  ],
+  'get /api/v1/organization/devices': paging(50, 1000),
+  'get /api/v1/organization/templates': paging(50, 1000),
+  'get /api/v1/organization/inbound-webhooks': losantList,
+  'get /applications/{applicationId}/webhooks': losantList,
+};
+
+const anyBody = { content: { '*/*': { schema: {} } } };
+const inboundOperation = (summary: string) => ({
+  tags: ['inbound webhooks'],
+  summary,
+  security: [],
+  requestBody: { required: false, ...anyBody },
+  responses: {
+    '200': { description: "{success: true} with the webhook's responseCode, or the device's reply", ...anyBody },
+    '401': { description: 'basic authentication required', content: { 'application/json': { schema: ref('Error') } } },
+    '403': { description: 'webhook disabled', content: { 'application/json': { schema: ref('Error') } } },
+    '404': { description: 'no webhook with this token', content: { 'application/json': { schema: ref('Error') } } },
+    '429': { description: 'over 100 calls in 10 s', content: { 'application/json': { schema: ref('Error') } } },
+  },
+});
+const tokenParam = { name: 'token', in: 'path', required: true, schema: { type: 'string' } };
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+const inboundPath = (withSub: boolean) => ({
+  parameters: [
+    tokenParam,
+    ...(withSub
+      ? [{ name: 'path', in: 'path', required: true, schema: { type: 'string' }, description: 'sub-path' }]
+      : []),
+  ],
+  ...Object.fromEntries(
+    METHODS.map((m) => [m, inboundOperation(`Inbound call (${m.toUpperCase()}), published to the target`)]),
+  ),
+});
+
+/** Routes outside Nest's Swagger scan: the inbound endpoint (any method) and the Prometheus scrape. */
+export const EXTRA_PATHS: Record<string, Schema> = {
+  '/webhooks/{token}': inboundPath(false),
+  '/webhooks/{token}/{path}': inboundPath(true),
+  '/console': {
+    get: {
+      tags: ['console'],
+      summary: OPERATIONS['get /console'][0],
+      security: [],
+      responses: { '200': { description: 'index.html', content: { 'text/html': { schema: str } } } },
+    },
+  },
+  '/console/assets/{file}': {
+    get: {
+      tags: ['console'],
+      summary: OPERATIONS['get /console/assets/{file}'][0],
+      security: [],
+      parameters: [{ name: 'file', in: 'path', required: true, schema: str }],
+      responses: {
+        '200': { description: 'A hashed bundle file', content: { 'application/octet-stream': { schema: str } } },
+        '404': { description: 'No such asset' },
+      },
+    },
+  },
+  '/metrics': {
+    get: {
+      tags: ['observability'],
+      summary: OPERATIONS['get /metrics'][0],
+      security: [],
+      responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: str } } } },
+    },
+  },
+};

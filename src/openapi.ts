@@ -1,0 +1,84 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { EXTRA_PATHS, OPERATIONS, QUERY_PARAMS, SCHEMAS } from './openapi-catalog.js';
+
+type Operation = {
+  summary?: string;
+  security?: unknown[];
+  parameters?: Parameter[];
+  responses: Record<string, { description?: string; content?: Record<string, { schema: unknown }> }>;
+};
+type Parameter = { name: string; in: string; schema?: { type?: string } & Record<string, unknown> };
+
+const BLYNK = '/api/v1/organization';
+const ERRORS: Record<string, string> = {
+  '400': 'Bad request: the message names the field and the rule',
+  '401': 'Missing, unknown or revoked API token',
+  '403': 'The token lacks the scope',
+  '404': 'Not found or access denied (another organization answers the same)',
+  '429': "Over the organization's API rate (Retry-After says when to retry)",
+};
+const ORG_ID = {
+  name: 'orgId',
+  in: 'query',
+  required: false,
+  schema: { type: 'integer' },
+  description: "A sub-organization of the token's (needs all.Organization); default: the token's organization",
+};
+const errorSchemaOf = (path: string) =>
+  path.startsWith('/v2/') ? 'BoldError' : path.startsWith('/applications/') ? 'LosantError' : 'Error';
+
+/** The OpenAPI document: Nest's scan, completed from openapi-catalog.ts. Swagger UI at /docs, JSON at /docs-json. */
+export function buildOpenApi(app: INestApplication): OpenAPIObject {
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Device gateway')
+      .setVersion('1')
+      .setDescription('Blynk, Kobiton, Bold and Losant webhook APIs over an embedded MQTT broker.')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque API token' })
+      .build(),
+  );
+  Object.assign(doc.paths, EXTRA_PATHS);
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...SCHEMAS } as never };
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      if (method === 'parameters') continue;
+      complete(`${method} ${path}`, path, op);
+    }
+  }
+  return doc;
+}
+
+function complete(key: string, path: string, op: Operation): void {
+  const [summary, schema] = OPERATIONS[key] ?? [];
+  op.summary ??= summary;
+  const success = Object.keys(op.responses).find((s) => s.startsWith('2'));
+  if (success && schema && !op.responses[success].content)
+    op.responses[success].content = { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } };
+  const params = (op.parameters ??= []);
+  for (const p of params) {
+    // Nest types a ParseIntPipe id as "number"; ids and page numbers are integers.
+    if (
+      p.schema &&
+      (p.schema.type === 'number' || (p.in === 'query' && !p.schema.type && /^(page|size)$/.test(p.name)))
+    )
+      p.schema.type = 'integer';
+  }
+  for (const extra of QUERY_PARAMS[key] ?? [])
+    if (!params.some((p) => p.in === 'query' && p.name === extra.name)) params.push(extra as Parameter);
+  if (path.startsWith(BLYNK) && !params.some((p) => p.name === 'orgId')) params.push(ORG_ID);
+  if (key.startsWith('options ')) op.security = []; // a CORS preflight carries no token
+  if (op.security?.length === 0 || path === '/health') return; // public: no token, no scope errors
+  const ref = { $ref: `#/components/schemas/${errorSchemaOf(path)}` };
+  for (const [status, description] of Object.entries(ERRORS))
+    op.responses[status] ??= { description, content: { 'application/json': { schema: ref } } };
+}
+
+export function serveOpenApi(app: INestApplication): void {
+  // scarfSettings: swagger-ui's usage telemetry stays off.
+  SwaggerModule.setup('docs', app, buildOpenApi(app), {
+    swaggerUiEnabled: true,
+    ...({ scarfSettings: { enabled: false } } as object),
+  } as never);
+}
