@@ -97,6 +97,8 @@ export interface Webhook {
   createdAt: number;
   lastModifiedTs: number;
   lastTriggeredTs: number | null;
+  /** Callbacks per minute at most (Blynk's console offers 10/min); over it a delivery waits. Absent: no limit. */
+  rateLimitPerMinute?: number | null;
 }
 
 /** Triggers whose dataTrigger must name a datastream / an event code (Blynk: "required for datastream and log event triggers"). */

@@ -1,0 +1,98 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { auth, publish, waitFor } from './support/harness.js';
+import { createWebhook, deliveries, type DeliveryRig, startDeliveryRig, WEBHOOKS } from './support/receiver.js';
+
+/** A loopback port nothing listens on: connections to it are refused. */
+async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+// Everything but what is made per attempt: the signature and its timestamp.
+const fixedHeaders = (h: Record<string, unknown>) => {
+  const { 'webhook-timestamp': _t, 'webhook-signature': _s, ...rest } = h;
+  return rest;
+};
+
+describe('deliveries follow the webhook as it is now', () => {
+  let rig: DeliveryRig;
+  let twice = 0; // the first request to /twice fails, so the delivery is attempted a second time
+  beforeAll(async () => {
+    rig = await startDeliveryRig({
+      env: { WEBHOOK_RETRY_SCHEDULE_MS: '0,50,50,50' },
+      handler: (req) => (req.path === '/twice' && twice++ === 0 ? { status: 503 } : { status: 200, body: 'ok' }),
+    });
+  });
+  afterAll(() => rig.stop());
+  const fire = (code: string, description: string) =>
+    publish(rig.client, `devices/${rig.device.id}/event/${code}`, description);
+  const patch = (id: number, body: Record<string, unknown>) =>
+    rig.gw.http().patch(`${WEBHOOKS}/${id}`).set(auth()).send(body).expect(200);
+
+  it('sends held deliveries to the mended URL with their webhook-id, and a replay uses the mended webhook', async () => {
+    const { gw, rx, device } = rig;
+    const w = await createWebhook(gw, {
+      url: `http://127.0.0.1:${await deadPort()}/gone`,
+      trigger: 'DEVICE_LOG_EVENT',
+      dataTrigger: { deviceId: device.id, eventCode: 'mend' },
+      failureLimit: 2,
+    });
+    await fire('mend', 'one');
+    await fire('mend', 'two');
+    await waitFor(
+      () =>
+        gw
+          .http()
+          .get(`${WEBHOOKS}/${w.id}`)
+          .set(auth())
+          .then((r) => r.body),
+      (b) => b.status === 'DISABLED_DUE_TO_ERRORS',
+    );
+    const held = await waitFor(
+      () => deliveries(gw, w.id, '?status=held'),
+      (l) => l.total === 2,
+    );
+    const ids = held.items.map((d: any) => d.messageId).sort();
+
+    const mendedAt = Date.now();
+    await patch(w.id, { url: `${rx.url}/mended/{device_id}`, headers: { 'x-config': 'v2' }, status: 'ENABLED' });
+    const arrived = await rx.wait(2, `/mended/${device.id}`);
+    expect(arrived.map((r) => r.headers['webhook-id']).sort()).toEqual(ids);
+    expect(arrived.map((r) => r.headers['x-config'])).toEqual(['v2', 'v2']);
+    expect(arrived.map((r) => JSON.parse(r.body).eventDescription).sort()).toEqual(['one', 'two']);
+    // Kobiton's creationTime is when the callback is sent, not when the event matched.
+    for (const r of arrived) expect(Date.parse(JSON.parse(r.body).creationTime)).toBeGreaterThanOrEqual(mendedAt);
+
+    const done = await waitFor(
+      () => deliveries(gw, w.id, '?status=delivered'),
+      (l) => l.total === 2,
+    );
+    await patch(w.id, { url: `${rx.url}/replayed`, method: 'PUT' });
+    const one = done.items[0];
+    await gw.http().post(`${WEBHOOKS}/${w.id}/deliveries/${one.id}/replay`).set(auth()).expect(202);
+    const [replayed] = await rx.wait(1, '/replayed');
+    expect(replayed).toMatchObject({
+      method: 'PUT',
+      headers: expect.objectContaining({ 'webhook-id': one.messageId }),
+    });
+  });
+
+  it('sends the same bytes on every attempt while the webhook is unchanged', async () => {
+    const { gw, rx, device } = rig;
+    await createWebhook(gw, {
+      url: `${rx.url}/twice`,
+      trigger: 'DEVICE_LOG_EVENT',
+      dataTrigger: { deviceId: device.id, eventCode: 'twice' },
+      headers: { 'x-device': '{device_name}' },
+    });
+    await fire('twice', 'same bytes');
+    const [first, second] = await rx.wait(2, '/twice');
+    expect(second.body).toBe(first.body);
+    expect(fixedHeaders(second.headers)).toEqual(fixedHeaders(first.headers));
+    expect(first.headers['webhook-id']).toBe(second.headers['webhook-id']);
+  });
+});
