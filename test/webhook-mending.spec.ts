@@ -96,3 +96,45 @@ describe('deliveries follow the webhook as it is now', () => {
     expect(first.headers['webhook-id']).toBe(second.headers['webhook-id']);
   });
 });
+
+describe('per-webhook callback rate limit', () => {
+  let rig: DeliveryRig;
+  beforeAll(async () => {
+    rig = await startDeliveryRig();
+  });
+  afterAll(() => rig.stop());
+
+  it('refuses a limit below one per minute', async () => {
+    const res = await rig.gw
+      .http()
+      .post(WEBHOOKS)
+      .set(auth())
+      .send({ name: 'zero', url: `${rig.rx.url}/z`, trigger: 'DEVICE_ADDED', rateLimitPerMinute: 0 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/rateLimitPerMinute must be at least 1/);
+  });
+
+  it('makes deliveries over the limit wait for their slot, never dropping them', async () => {
+    const { gw, rx, device } = rig;
+    const w = await createWebhook(gw, {
+      url: `${rx.url}/limited`,
+      trigger: 'DEVICE_LOG_EVENT',
+      dataTrigger: { deviceId: device.id, eventCode: 'limited' },
+      rateLimitPerMinute: 60,
+    });
+    expect(w.rateLimitPerMinute).toBe(60);
+    for (const n of ['1', '2', '3']) await publish(rig.client, `devices/${device.id}/event/limited`, n);
+    const [first] = await rx.wait(1, '/limited');
+    // The two over the limit are pending, each given a slot one second after the one before.
+    const waiting = await waitFor(
+      () => deliveries(gw, w.id, '?status=pending'),
+      (l) => l.total === 2 && l.items.every((d: any) => d.nextAttemptAt > first.at),
+    );
+    const slots = waiting.items.map((d: any) => d.nextAttemptAt).sort();
+    expect(slots[1] - slots[0]).toBe(1000);
+    const all = await rx.wait(3, '/limited', 10_000);
+    expect(all[1].at - all[0].at).toBeGreaterThanOrEqual(900);
+    expect(all[2].at - all[1].at).toBeGreaterThanOrEqual(900);
+    expect(all.map((r) => JSON.parse(r.body).eventDescription)).toEqual(['1', '2', '3']);
+  });
+});

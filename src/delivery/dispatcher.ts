@@ -320,11 +320,24 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
       if (!q.paging) void this.dropBehind(q);
       return;
     }
+    if (current.rateLimitPerMinute !== previous?.rateLimitPerMinute) this.reslot(q);
     if (current.status === 'ENABLED' && q.held.length > 0) {
       const held = q.held.splice(0);
       for (const d of held) this.restart(d);
       this.pump();
     }
+  }
+
+  /** A changed rate limit: the slots given under the old one are given again. */
+  private reslot(q: EndpointQueue): void {
+    q.nextSlotAt = 0;
+    for (const d of [...q.slotted]) {
+      clearTimeout(q.waiting.get(d));
+      q.waiting.delete(d);
+      q.slotted.delete(d);
+      this.due(q, d);
+    }
+    this.pump();
   }
 
   /** The live copy of a stored delivery, taken out of the held list or its retry timer. */

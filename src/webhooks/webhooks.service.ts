@@ -84,6 +84,7 @@ export class WebhooksService {
       lastModifiedTs: now,
       lastTriggeredTs: null,
     };
+    if (dto.rateLimitPerMinute) w.rateLimitPerMinute = dto.rateLimitPerMinute;
     this.applyCredentials(w, dto);
     if (extra.httpSecret) w.httpSecret = this.box.seal(extra.httpSecret);
     await this.validate(w);
