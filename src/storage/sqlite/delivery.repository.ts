@@ -35,6 +35,30 @@ const toDelivery = (r: Row): Delivery => ({
   updatedAt: r.updated_at as number,
 });
 
+const PAGE_COLUMNS = `id, org_id, webhook_id, message_id, event, device_id, matched, request, rendered_at, rendered_for,
+  status, attempts, round_start, next_attempt_at, last_status_code, last_error, drop_reason, created_at, updated_at`;
+const fromColumns = (c: unknown[]): Delivery => ({
+  id: c[0] as number,
+  orgId: c[1] as number,
+  webhookId: c[2] as number,
+  messageId: c[3] as string,
+  event: c[4] as string,
+  deviceId: c[5] as string,
+  matched: c[6] ? (JSON.parse(c[6] as string) as Delivery['matched']) : null,
+  request: c[7] === 'null' ? null : (JSON.parse(c[7] as string) as Delivery['request']),
+  renderedAt: c[8] as number | null,
+  renderedFor: c[9] as number | null,
+  status: c[10] as Delivery['status'],
+  attempts: c[11] as number,
+  roundStart: c[12] as number,
+  nextAttemptAt: c[13] as number | null,
+  lastStatusCode: c[14] as number | null,
+  lastError: c[15] as string | null,
+  dropReason: c[16] as string | null,
+  createdAt: c[17] as number,
+  updatedAt: c[18] as number,
+});
+
 const toAttempt = (r: Row): DeliveryAttempt => ({
   deliveryId: r.delivery_id as number,
   n: r.n as number,
@@ -63,9 +87,13 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     const putAttempt =
       db.prepare(`INSERT OR REPLACE INTO delivery_attempts (delivery_id, n, ts, duration_ms, status_code, response, error, next_retry_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.page = db.prepare(
-      "SELECT * FROM deliveries WHERE webhook_id = ? AND id > ? AND status IN ('pending', 'held') ORDER BY id LIMIT ?",
-    );
+    // Rows as arrays (no per-row object keyed by column name): paging runs while the dispatcher is busy.
+    this.page = db
+      .prepare(
+        `SELECT ${PAGE_COLUMNS} FROM deliveries WHERE webhook_id = ? AND id > ? AND status IN ('pending', 'held')
+         ORDER BY id LIMIT ?`,
+      )
+      .raw(true);
     this.insertTx = db.transaction((rows: NewDelivery[]) =>
       rows.map((d) => {
         const r = insert.run(
@@ -143,7 +171,7 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
   }
 
   async unfinishedPage(webhookId: number, afterId: number, limit: number): Promise<Delivery[]> {
-    return (this.page.all(webhookId, afterId, limit) as Row[]).map(toDelivery);
+    return (this.page.all(webhookId, afterId, limit) as unknown[][]).map(fromColumns);
   }
 
   async find(orgId: number, webhookId: number, q: DeliveryQuery): Promise<{ items: Delivery[]; total: number }> {
