@@ -9,7 +9,8 @@ import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest } from 
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
-import { EndpointQueue, PAGE, WINDOW } from './endpoint-queue.js';
+import { DeliveryPager } from './delivery-pager.js';
+import { EndpointQueue } from './endpoint-queue.js';
 import type { WebhookHttpClient } from './http/webhook-http-client.js';
 import { renderDelivery } from './render/request-renderer.js';
 import { RetryPolicy } from './retry-policy.js';
@@ -33,6 +34,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly perEndpoint: number;
   private readonly globalMax: number;
   private readonly sender: CallbackSender;
+  private readonly pager: DeliveryPager;
   private inFlight = 0;
   private stopped = false;
 
@@ -50,6 +52,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
     this.sender = new CallbackSender(credentials, client, config.WEBHOOK_TIMEOUT_MS);
+    this.pager = new DeliveryPager(deliveries, log);
   }
 
   /**
@@ -77,7 +80,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   /** Replays a delivery (any status): a new round of the retry schedule, the same webhook-id. */
   replay(d: Delivery): void {
     const q = this.queue(d.webhookId);
-    const live = this.take(q, d);
+    const live = q.takeLive(d.id);
     if (live) {
       if (live.status === 'pending')
         this.due(q, live); // was waiting for a retry: now
@@ -269,44 +272,16 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     if (q?.resident.delete(d.id) && q.wantsPage) void this.pageIn(q);
   }
 
-  /**
-   * Reads the next rows behind the cursor while the window has room. The delivery log is flushed first, so
-   * a replay written behind the window is seen. Rows committed while a page was read may be missed by it:
-   * the cursor is only let go after a short page that nothing was skipped during.
-   */
   private async pageIn(q: EndpointQueue): Promise<void> {
-    q.paging = true;
+    const stopped = () => this.stopped;
     try {
-      while (q.cursor !== null && WINDOW - q.resident.size >= PAGE && !this.stopped) {
-        q.skipped = 0;
-        await this.log.flush();
-        const rows = await this.deliveries.unfinishedPage(q.webhookId, q.cursor, PAGE);
-        for (const d of rows) {
-          if (q.resident.has(d.id)) continue;
-          q.resident.add(d.id);
-          this.place(q, d);
-        }
-        if (rows.length > 0) q.cursor = rows[rows.length - 1].id;
-        if (rows.length < PAGE && q.skipped === 0) q.cursor = null;
-      }
+      await this.pager.fill(q, (d) => this.place(q, d), stopped);
+      if (!this.queues.has(q.webhookId)) await this.pager.drain(q, (d) => this.drop(d, 'webhook_deleted'), stopped);
     } catch (err) {
       this.logger.error(`paging in deliveries of webhook ${q.webhookId}: ${(err as Error).message}`);
       setTimeout(() => q.wantsPage && void this.pageIn(q), 1000).unref();
-    } finally {
-      q.paging = false;
     }
-    if (!this.queues.has(q.webhookId)) await this.dropBehind(q);
     this.pump();
-  }
-
-  /** A deleted webhook's rows still in storage are dropped too, page by page. */
-  private async dropBehind(q: EndpointQueue): Promise<void> {
-    while (q.cursor !== null && !this.stopped) {
-      const rows = await this.deliveries.unfinishedPage(q.webhookId, q.cursor, PAGE);
-      for (const d of rows) this.drop(d, 'webhook_deleted');
-      q.cursor = rows.length < PAGE ? null : rows[rows.length - 1].id;
-      await this.log.flush();
-    }
   }
 
   /** Re-enabled ⇒ held deliveries go out again; deleted ⇒ everything still queued is dropped. */
@@ -317,7 +292,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     if (!current) {
       this.queues.delete(id);
       for (const d of q.takeAll()) this.drop(d, 'webhook_deleted');
-      if (!q.paging) void this.dropBehind(q);
+      if (!q.paging) void this.pageIn(q); // drops what is still in storage
       return;
     }
     if (current.rateLimitPerMinute !== previous?.rateLimitPerMinute) this.reslot(q);
@@ -330,29 +305,8 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
 
   /** A changed rate limit: the slots given under the old one are given again. */
   private reslot(q: EndpointQueue): void {
-    q.nextSlotAt = 0;
-    for (const d of [...q.slotted]) {
-      clearTimeout(q.waiting.get(d));
-      q.waiting.delete(d);
-      q.slotted.delete(d);
-      this.due(q, d);
-    }
+    for (const d of q.unslot()) this.due(q, d);
     this.pump();
-  }
-
-  /** The live copy of a stored delivery, taken out of the held list or its retry timer. */
-  private take(q: EndpointQueue, d: Delivery): Delivery | undefined {
-    const i = q.held.findIndex((x) => x.id === d.id);
-    if (i >= 0) return q.held.splice(i, 1)[0];
-    for (const [x, t] of q.waiting) {
-      if (x.id === d.id) {
-        clearTimeout(t);
-        q.waiting.delete(x);
-        q.slotted.delete(x);
-        return x;
-      }
-    }
-    return undefined;
   }
 
   private queue(webhookId: number): EndpointQueue {

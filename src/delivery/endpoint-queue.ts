@@ -64,6 +64,32 @@ export class EndpointQueue {
     return this.ready.length - this.head;
   }
 
+  /** The in-memory copy of a delivery, taken out of the held list or its retry timer. */
+  takeLive(id: number): Delivery | undefined {
+    const i = this.held.findIndex((x) => x.id === id);
+    if (i >= 0) return this.held.splice(i, 1)[0];
+    for (const [x, t] of this.waiting) {
+      if (x.id !== id) continue;
+      clearTimeout(t);
+      this.waiting.delete(x);
+      this.slotted.delete(x);
+      return x;
+    }
+    return undefined;
+  }
+
+  /** The deliveries waiting for a rate-limit slot, taken off their timers, and the slots forgotten. */
+  unslot(): Delivery[] {
+    const all = [...this.slotted];
+    for (const d of all) {
+      clearTimeout(this.waiting.get(d));
+      this.waiting.delete(d);
+    }
+    this.slotted.clear();
+    this.nextSlotAt = 0;
+    return all;
+  }
+
   /** Everything not in flight: due, waiting for a retry, held. */
   takeAll(): Delivery[] {
     const all = [...this.ready.slice(this.head), ...this.waiting.keys(), ...this.held];
