@@ -90,8 +90,7 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     // Rows as arrays (no per-row object keyed by column name): paging runs while the dispatcher is busy.
     this.page = db
       .prepare(
-        `SELECT ${PAGE_COLUMNS} FROM deliveries WHERE webhook_id = ? AND id > ? AND status IN ('pending', 'held')
-         ORDER BY id LIMIT ?`,
+        `SELECT ${PAGE_COLUMNS} FROM deliveries WHERE webhook_id = ? AND status = ? AND id > ? ORDER BY id LIMIT ?`,
       )
       .raw(true);
     this.insertTx = db.transaction((rows: NewDelivery[]) =>
@@ -170,8 +169,13 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
       .all() as UnfinishedCount[];
   }
 
+  /** The first `limit` ids of both statuses: one index range each, merged. */
   async unfinishedPage(webhookId: number, afterId: number, limit: number): Promise<Delivery[]> {
-    return (this.page.all(webhookId, afterId, limit) as unknown[][]).map(fromColumns);
+    const pending = this.page.all(webhookId, 'pending', afterId, limit) as unknown[][];
+    const held = this.page.all(webhookId, 'held', afterId, limit) as unknown[][];
+    const rows =
+      held.length === 0 ? pending : [...pending, ...held].sort((a, b) => (a[0] as number) - (b[0] as number));
+    return rows.slice(0, limit).map(fromColumns);
   }
 
   async find(orgId: number, webhookId: number, q: DeliveryQuery): Promise<{ items: Delivery[]; total: number }> {
