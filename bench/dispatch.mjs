@@ -230,7 +230,7 @@ const progress = (what, v) => {
   process.stderr.write(`  ${what}: ${typeof v === 'number' ? v.toFixed(0) : JSON.stringify(v)}\n`);
   return v;
 };
-const ONLY = process.env.BENCH_ONLY; // 'throughput' for a quick look at the first figure
+const ONLY = process.env.BENCH_ONLY; // 'throughput', 'isolation' or 'latency': one figure only
 /** p99 at 1,000 msg/s, ROUNDS times: the median p99 and the spread. */
 async function latencyRounds() {
   const runs = [];
@@ -256,6 +256,11 @@ if (ONLY === 'latency') {
 progress('warm-up raw undici/s', await rawUndici());
 progress('warm-up gateway/s', await gatewayThroughput());
 for (let i = 0; i < ROUNDS; i++) {
+  if (ONLY === 'isolation') {
+    calm.push(progress('4 healthy/s', await isolation(false)));
+    stormy.push(progress('4 healthy + 1 hanging/s', await isolation(true)));
+    continue;
+  }
   if (ONLY === 'throughput') {
     raw.push(progress('raw undici/s', await rawUndici()));
     gwRates.push(progress('gateway (undici)/s', await gatewayThroughput()));
@@ -266,6 +271,12 @@ for (let i = 0; i < ROUNDS; i++) {
   axiosRates.push(progress('gateway (axios)/s', await gatewayThroughput('axios')));
   calm.push(progress('4 healthy/s', await isolation(false)));
   stormy.push(progress('4 healthy + 1 hanging/s', await isolation(true)));
+}
+if (ONLY === 'isolation') {
+  const r = stormy.map((x, i) => x / calm[i]).sort((a, b) => a - b);
+  console.log(`isolation: ratio ${r[r.length >> 1].toFixed(2)}x, spread ${r[0].toFixed(2)}-${r.at(-1).toFixed(2)}`);
+  receiverProc.kill();
+  process.exit(0);
 }
 if (ONLY === 'throughput') {
   console.log(

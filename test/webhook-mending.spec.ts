@@ -1,7 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { auth, publish, waitFor } from './support/harness.js';
-import { createWebhook, deliveries, type DeliveryRig, startDeliveryRig, WEBHOOKS } from './support/receiver.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqlite } from '../src/storage/sqlite/sqlite.driver.js';
+import { auth, publish, startTestGateway, waitFor } from './support/harness.js';
+import {
+  createWebhook,
+  DELIVERY_ENV,
+  deliveries,
+  type DeliveryRig,
+  startDeliveryRig,
+  startReceiver,
+  WEBHOOKS,
+} from './support/receiver.js';
 
 /** A loopback port nothing listens on: connections to it are refused. */
 async function deadPort(): Promise<number> {
@@ -136,5 +148,59 @@ describe('per-webhook callback rate limit', () => {
     expect(all[1].at - all[0].at).toBeGreaterThanOrEqual(900);
     expect(all[2].at - all[1].at).toBeGreaterThanOrEqual(900);
     expect(all.map((r) => JSON.parse(r.body).eventDescription)).toEqual(['1', '2', '3']);
+  });
+});
+
+describe('rows written before deliveries followed their webhook', () => {
+  it('keep their rendered body and go to the webhook as it is now', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-legacy-'));
+    const rx = await startReceiver();
+    let gw = await startTestGateway(DELIVERY_ENV, dir);
+    const w = await createWebhook(gw, { url: `${rx.url}/now`, trigger: 'DEVICE_ADDED', headers: { 'x-now': 'yes' } });
+    await gw.stop();
+    const storage = openSqlite(dir);
+    const now = Date.now();
+    await storage.deliveries.insertMany([
+      {
+        orgId: 1, // the admin token's organization
+        webhookId: w.id,
+        messageId: 'msg_legacy_1',
+        event: 'device.added',
+        deviceId: 'old-device',
+        matched: null,
+        request: {
+          method: 'POST',
+          url: 'http://127.0.0.1:9/then',
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+          body: 'rendered when it matched',
+        },
+        renderedAt: null,
+        renderedFor: null,
+        status: 'pending',
+        attempts: 0,
+        roundStart: 0,
+        nextAttemptAt: null,
+        lastStatusCode: null,
+        lastError: null,
+        dropReason: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    ]);
+    await storage.close();
+    gw = await startTestGateway(DELIVERY_ENV, dir);
+    try {
+      const [r] = await rx.wait(1, '/now');
+      expect(r).toMatchObject({ body: 'rendered when it matched' });
+      expect(r.headers).toMatchObject({
+        'webhook-id': 'msg_legacy_1',
+        'x-now': 'yes',
+        'content-type': 'text/plain; charset=utf-8',
+      });
+    } finally {
+      await gw.stop();
+      await rx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
