@@ -8,10 +8,11 @@ import type { Webhook } from '../webhooks/webhook.model.js';
 import type { Delivery, DeliveryQuery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { type AttemptResult, Dispatcher } from './dispatcher.js';
-import { renderRequest } from './render/request-renderer.js';
+import { renderDelivery, renderRequest } from './render/request-renderer.js';
 import { maskCredentialFields } from '../webhooks/credential-fields.js';
 
 const DAY_MS = 86_400_000;
+const REPLAY_PAGE = 500;
 
 /** The delivery log over REST, replays (Svix-style recovery), Blynk's Test, and retention. */
 @Injectable()
@@ -57,18 +58,23 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
     return { id: d.id, messageId: d.messageId, status: 'pending' };
   }
 
-  /** Replays every failed or held delivery created since `since` (ms). */
+  /**
+   * Replays every failed or held delivery created since `since` (ms). Keyset paging: replayed rows leave the
+   * status being walked while the walk goes on (the delivery log commits every 10 ms), which would make
+   * offset paging skip rows.
+   */
   async replaySince(orgId: number, webhookId: number, since: number) {
     this.webhook(orgId, webhookId);
     let replayed = 0;
     for (const status of ['failed', 'held'] as const) {
-      for (let page = 0; ; page++) {
-        const { items } = await this.deliveries.find(orgId, webhookId, { status, since, page, size: 500 });
+      for (let beforeId: number | null = null; ;) {
+        const items = await this.deliveries.findPage(orgId, webhookId, { status, since, beforeId, limit: REPLAY_PAGE });
         for (const d of items) {
           this.dispatcher.replay(d);
           replayed++;
         }
-        if (items.length < 500) break;
+        if (items.length < REPLAY_PAGE) break;
+        beforeId = items[items.length - 1].id;
       }
     }
     return { replayed, since };
@@ -92,7 +98,7 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
     const result = await this.dispatcher.send(
       w,
       `msg_test_${Date.now()}`,
-      renderRequest({ event, device, webhook: w }),
+      renderRequest({ event, device, webhook: w }, Date.now()),
     );
     w.attemptCount++;
     this.catalog.touch(w);
@@ -117,10 +123,16 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
     return d;
   }
 
+  /**
+   * A log entry: the row, its attempts, and the request as its webhook renders it now (what the next attempt
+   * sends), with credential-named header and query values masked.
+   */
   private async withAttempts(d: Delivery) {
+    const w = this.catalog.byIdAnyOrg(d.webhookId);
+    const request = w ? renderDelivery(d, w) : d.request;
     return {
       ...d,
-      request: maskCredentialFields(d.request), // credential-named header and query values never shown
+      request: request && maskCredentialFields(request),
       attempts: await this.deliveries.attempts(d.id),
       attemptCount: d.attempts,
     };

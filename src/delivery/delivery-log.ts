@@ -20,10 +20,13 @@ export class DeliveryLog {
   private attempts: DeliveryAttempt[] = [];
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
+  /** After shutdown: nothing more is recorded (rows still pending in storage are resumed at the next start). */
+  private closed = false;
 
   constructor(@Inject(DELIVERY_REPOSITORY) private readonly repository: DeliveryRepository) {}
 
   save(d: Delivery, attempt?: DeliveryAttempt): void {
+    if (this.closed) return;
     d.updatedAt = Date.now();
     this.deliveries.add(d);
     if (attempt) this.attempts.push(attempt);
@@ -40,6 +43,12 @@ export class DeliveryLog {
     }
   }
 
+  /** The last write, at shutdown; attempts finishing after it are not recorded (their rows stay pending). */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
   flush(): Promise<void> {
     this.scheduled = false;
     this.writing = this.writing.then(async () => {
@@ -54,7 +63,7 @@ export class DeliveryLog {
         for (const d of deliveries) this.deliveries.add(d);
         this.attempts.unshift(...attempts);
         this.logger.error(`delivery log write failed, will retry: ${(err as Error).message}`);
-        if (!this.scheduled) {
+        if (!this.scheduled && !this.closed) {
           this.scheduled = true;
           setTimeout(() => void this.flush(), 1000).unref();
         }

@@ -1,4 +1,7 @@
-// The outbox row (ARCHITECTURE §5): one matched event for one webhook, rendered once, signed per attempt.
+// The outbox row (ARCHITECTURE §5): one matched event for one webhook, rendered per attempt from the webhook's
+// current configuration, signed per attempt.
+import type { Device } from '../devices/device.model.js';
+import type { DeviceEvent } from '../events/device-event.js';
 
 /**
  * pending: waiting for its next attempt (first or retry). held: kept while its webhook is disabled.
@@ -7,12 +10,21 @@
 export const DELIVERY_STATUSES = ['pending', 'held', 'delivered', 'failed', 'dropped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** The request as rendered when the event matched; credentials and signatures are added per attempt. */
+/** An HTTP request before credentials and signatures are added. */
 export interface RenderedRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
   body: string;
+}
+
+/** The device as it was when the event matched (its credential left out): what placeholders read. */
+export type DeviceSnapshot = Omit<Device, 'tokenHash'>;
+
+/** What is fixed at match time: the event, and the device state the placeholders speak of. */
+export interface MatchedEvent {
+  event: DeviceEvent;
+  device: DeviceSnapshot | null;
 }
 
 export interface Delivery {
@@ -23,7 +35,14 @@ export interface Delivery {
   messageId: string;
   event: string;
   deviceId: string;
-  request: RenderedRequest;
+  /** The matched event; null only in rows written before deliveries followed their webhook (see `request`). */
+  matched: MatchedEvent | null;
+  /** Rows written before: the body rendered at match time (URL, method and headers follow the webhook). */
+  request: RenderedRequest | null;
+  /** Send time the current rendering uses (Kobiton's `creationTime`); set at the first attempt per config. */
+  renderedAt: number | null;
+  /** The webhook's `lastModifiedTs` that rendering was made for: a changed configuration renders afresh. */
+  renderedFor: number | null;
   status: DeliveryStatus;
   attempts: number;
   /** Attempts made before the current round (a replay or re-enable starts a new round of the retry schedule). */
@@ -56,4 +75,19 @@ export interface DeliveryQuery {
   since?: number;
   page: number;
   size: number;
+}
+
+/** Keyset paging, newest first: rows with id below `beforeId` (rows moving between pages are never skipped). */
+export interface DeliveryPageQuery {
+  status: DeliveryStatus;
+  since: number;
+  beforeId: number | null;
+  limit: number;
+}
+
+/** How many unfinished rows a webhook has in one status (metrics at start, without loading the rows). */
+export interface UnfinishedCount {
+  webhookId: number;
+  status: 'pending' | 'held';
+  n: number;
 }

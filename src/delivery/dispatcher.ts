@@ -4,37 +4,27 @@ import { FailureNotifier } from '../notifications/failure-notifier.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { CallbackCredentials } from './auth/callback-credentials.js';
+import { type AttemptResult, CallbackSender } from './callback-sender.js';
 import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
+import { DeliveryPager } from './delivery-pager.js';
 import { EndpointQueue } from './endpoint-queue.js';
-import {
-  describeFailure,
-  type OutboundRequest,
-  type OutboundResponse,
-  type WebhookHttpClient,
-} from './http/webhook-http-client.js';
+import type { WebhookHttpClient } from './http/webhook-http-client.js';
+import { renderDelivery } from './render/request-renderer.js';
 import { RetryPolicy } from './retry-policy.js';
-import { sign } from './signing.js';
 
+export type { AttemptResult } from './callback-sender.js';
 export const WEBHOOK_HTTP_CLIENT = Symbol('WebhookHttpClient');
 const STORED_RESPONSE_CHARS = 1024;
-const USER_AGENT = 'device-gateway-webhooks/1';
-
-/** The result of one HTTP attempt, whatever happened. */
-export interface AttemptResult {
-  statusCode: number | null;
-  durationMs: number;
-  response: string;
-  error: string | null;
-  headers: OutboundResponse['headers'];
-}
+const FINAL = new Set<DeliveryStatus>(['delivered', 'failed', 'dropped']);
 
 /**
  * Delivers the outbox (ARCHITECTURE §5): one queue per webhook with bounded concurrency, so a slow or dead
- * endpoint holds only its own slots; a global cap on top. Each attempt adds credentials and Standard Webhooks
- * headers to the rendered request, then the outcome decides: delivered, retry later, failed, or held.
+ * endpoint holds only its own slots; a global cap on top. Each attempt renders the stored event under the
+ * webhook's current configuration, adds credentials and Standard Webhooks headers, then the outcome decides:
+ * delivered, retry later, failed, or held. Only a window of each webhook's deliveries is in memory.
  */
 @Injectable()
 export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
@@ -43,7 +33,8 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly runnable = new Set<EndpointQueue>();
   private readonly perEndpoint: number;
   private readonly globalMax: number;
-  private readonly deadlineMs: number;
+  private readonly sender: CallbackSender;
+  private readonly pager: DeliveryPager;
   private inFlight = 0;
   private stopped = false;
 
@@ -52,41 +43,74 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     private readonly log: DeliveryLog,
     private readonly metrics: DeliveryMetrics,
     private readonly notifier: FailureNotifier,
-    private readonly credentials: CallbackCredentials,
+    credentials: CallbackCredentials,
     private readonly policy: RetryPolicy,
-    @Inject(WEBHOOK_HTTP_CLIENT) private readonly client: WebhookHttpClient,
+    @Inject(WEBHOOK_HTTP_CLIENT) client: WebhookHttpClient,
     @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     config: GatewayConfig,
   ) {
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
-    this.deadlineMs = config.WEBHOOK_TIMEOUT_MS;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
+    this.sender = new CallbackSender(credentials, client, config.WEBHOOK_TIMEOUT_MS);
+    this.pager = new DeliveryPager(deliveries, log);
   }
 
-  /** Resumes what a previous run left: pending rows at their next attempt time, held rows aside. */
+  /**
+   * Resumes what a previous run left: counted at once, paged in per webhook (pending rows at their next
+   * attempt time; held rows held while their webhook is disabled).
+   */
   async onModuleInit(): Promise<void> {
     this.catalog.onChange((current, previous) => this.webhookChanged(current, previous));
-    const unfinished = await this.deliveries.unfinished();
-    for (const d of unfinished) this.metrics.move(d.webhookId, null, d.status);
-    this.accept(unfinished);
+    for (const c of await this.deliveries.unfinishedCounts()) {
+      for (let i = 0; i < c.n; i++) this.metrics.move(c.webhookId, null, c.status);
+      this.queue(c.webhookId).cursor = 0;
+    }
+    await Promise.all([...this.queues.values()].map((q) => this.pageIn(q)));
   }
 
-  /** Committed deliveries, new or resumed. */
+  /** Committed deliveries, new or resumed: into memory while their webhook's window has room. */
   accept(deliveries: Delivery[]): void {
     for (const d of deliveries) {
-      if (d.status === 'held') this.queue(d.webhookId).held.push(d);
-      else this.schedule(d);
+      const q = this.queue(d.webhookId);
+      if (q.admit(d)) this.place(q, d);
     }
     this.pump();
   }
 
   /** Replays a delivery (any status): a new round of the retry schedule, the same webhook-id. */
   replay(d: Delivery): void {
-    const live = this.take(d) ?? d;
-    if (live.status === 'pending' && live !== d) return this.schedule(live); // already on its way
-    if (live.status === 'pending') return;
-    this.restart(live);
+    const q = this.queue(d.webhookId);
+    const live = q.takeLive(d.id);
+    if (live) {
+      if (live.status === 'pending')
+        this.due(q, live); // was waiting for a retry: now
+      else this.restart(live);
+    } else if (q.resident.has(d.id) || d.status === 'pending') {
+      return; // in flight or due now, or pending in storage and paged in in its turn
+    } else if (q.cursor !== null && d.id > q.cursor) {
+      this.setStatus(d, 'pending'); // behind the window: storage says pending, paging brings it in
+      d.roundStart = d.attempts;
+      d.nextAttemptAt = null;
+      this.log.save(d);
+      return;
+    } else {
+      q.resident.add(d.id);
+      this.restart(d);
+    }
     this.pump();
+  }
+
+  /** One HTTP attempt with credentials and signatures (also Blynk's Test). */
+  send(w: Webhook, messageId: string, request: RenderedRequest): Promise<AttemptResult> {
+    return this.sender.send(w, messageId, request);
+  }
+
+  /** A delivery newly in memory, from the outbox or a page. */
+  private place(q: EndpointQueue, d: Delivery): void {
+    if (d.status !== 'held') return this.schedule(q, d);
+    // Held while its webhook is disabled; a row paged in after a re-enable goes out again.
+    if (this.catalog.byIdAnyOrg(d.webhookId)?.status === 'ENABLED') this.restart(d);
+    else q.held.push(d);
   }
 
   private restart(d: Delivery): void {
@@ -94,25 +118,41 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     d.roundStart = d.attempts;
     d.nextAttemptAt = null;
     this.log.save(d);
-    this.schedule(d);
+    this.schedule(this.queue(d.webhookId), d);
   }
 
-  private schedule(d: Delivery): void {
-    const q = this.queue(d.webhookId);
+  private schedule(q: EndpointQueue, d: Delivery): void {
     const wait = (d.nextAttemptAt ?? 0) - Date.now();
-    if (wait <= 0) {
-      q.push(d);
-      this.runnable.add(q);
-      return;
-    }
+    if (wait <= 0) this.due(q, d);
+    else this.wait(q, d, wait);
+  }
+
+  private wait(q: EndpointQueue, d: Delivery, ms: number): void {
     const t = setTimeout(() => {
       q.waiting.delete(d);
-      q.push(d);
-      this.runnable.add(q);
+      this.due(q, d);
       this.pump();
-    }, wait);
+    }, ms);
     t.unref();
     q.waiting.set(d, t);
+  }
+
+  /** Due now; under a callback rate limit it is given the next free slot and waits for it (never dropped). */
+  private due(q: EndpointQueue, d: Delivery): void {
+    const limit = this.catalog.byIdAnyOrg(q.webhookId)?.rateLimitPerMinute;
+    if (limit && !q.slotted.delete(d)) {
+      const now = Date.now();
+      const slot = Math.max(now, q.nextSlotAt);
+      q.nextSlotAt = slot + 60_000 / limit;
+      if (slot > now) {
+        q.slotted.add(d);
+        d.nextAttemptAt = slot;
+        this.log.save(d); // the delivery log shows when it will go
+        return this.wait(q, d, slot - now);
+      }
+    }
+    q.push(d);
+    this.runnable.add(q);
   }
 
   private pump(): void {
@@ -132,7 +172,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
           if (q.due > 0) this.runnable.add(q);
           this.pump();
         };
-        this.attempt(d).then(settled, (err: Error) => {
+        this.attempt(q, d).then(settled, (err: Error) => {
           this.logger.error(`attempt of delivery ${d.id}: ${err.message}`);
           settled();
         });
@@ -140,11 +180,11 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async attempt(d: Delivery): Promise<void> {
+  private async attempt(q: EndpointQueue, d: Delivery): Promise<void> {
     const w = this.catalog.byIdAnyOrg(d.webhookId);
     if (!w) return this.drop(d, 'webhook_deleted');
-    if (w.status !== 'ENABLED') return this.hold(d);
-    const result = await this.send(w, d.messageId, d.request);
+    if (w.status !== 'ENABLED') return this.hold(q, d);
+    const result = await this.sender.send(w, d.messageId, this.render(d, w));
     const now = Date.now();
     d.attempts++;
     w.attemptCount++;
@@ -173,17 +213,17 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     } else if (outcome.kind === 'gone') {
       this.disable(w, `the endpoint answered 410 Gone`);
       this.setStatus(d, 'held');
-      this.queue(w.id).held.push(d);
+      q.held.push(d);
     } else if (++w.failureCount >= w.failureLimit) {
       this.disable(
         w,
         `${w.failureCount} consecutive failed attempts (failureLimit ${w.failureLimit}); last: ${result.error ?? `HTTP ${result.statusCode}`}`,
       );
       this.setStatus(d, 'held');
-      this.queue(w.id).held.push(d);
+      q.held.push(d);
     } else if (outcome.kind === 'retry') {
       d.nextAttemptAt = attempt.nextRetryAt = outcome.at;
-      this.schedule(d);
+      this.schedule(q, d);
     } else {
       this.setStatus(d, 'failed');
     }
@@ -191,64 +231,16 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     this.log.save(d, attempt);
   }
 
-  /** One HTTP attempt with credentials and signatures; an OAuth2 401 refreshes the token and tries once more. */
-  async send(w: Webhook, messageId: string, request: RenderedRequest): Promise<AttemptResult> {
-    const started = performance.now();
-    try {
-      const prepared = this.withHeaders(w, messageId, request);
-      let res = await this.client.send(prepared instanceof Promise ? await prepared : prepared);
-      if (res.status === 401 && w.authType === 'OAUTH2') {
-        this.credentials.oauth2.invalidate(this.credentials.clientCredentials(w));
-        res = await this.client.send(await this.withHeaders(w, messageId, request));
-      }
-      return {
-        statusCode: res.status,
-        durationMs: Math.round(performance.now() - started),
-        response: res.body,
-        error:
-          res.status >= 300 && res.status < 400
-            ? `redirect to ${String(res.headers.location ?? '?')} not followed`
-            : null,
-        headers: res.headers,
-      };
-    } catch (err) {
-      const e = describeFailure(err, this.deadlineMs);
-      return {
-        statusCode: null,
-        durationMs: Math.round(performance.now() - started),
-        response: '',
-        error: `${e.code}: ${e.message}`,
-        headers: {},
-      };
+  /**
+   * The webhook's current configuration applied to the stored event. The send time is fixed per configuration
+   * (`renderedFor`), so attempts under an unchanged webhook send the same bytes, across restarts too.
+   */
+  private render(d: Delivery, w: Webhook): RenderedRequest {
+    if (d.renderedFor !== w.lastModifiedTs || d.renderedAt === null) {
+      d.renderedAt = Date.now();
+      d.renderedFor = w.lastModifiedTs;
     }
-  }
-
-  /** The request of one attempt; a promise only while an OAuth2 token is being fetched. */
-  private withHeaders(w: Webhook, messageId: string, r: RenderedRequest): OutboundRequest | Promise<OutboundRequest> {
-    // Credential-named header and query values stay sealed in the rendered request (and the outbox row).
-    const opened = this.credentials.openFields(r);
-    const headers: Record<string, string> = opened.headers;
-    const url = opened.url;
-    const pending = this.credentials.addHeaders(w, headers, r.body);
-    return pending
-      ? pending.then(() => this.signed(w, messageId, r, headers, url))
-      : this.signed(w, messageId, r, headers, url);
-  }
-
-  private signed(
-    w: Webhook,
-    messageId: string,
-    r: RenderedRequest,
-    headers: Record<string, string>,
-    url = r.url,
-  ): OutboundRequest {
-    const now = Date.now();
-    const ts = Math.floor(now / 1000);
-    headers['user-agent'] = USER_AGENT;
-    headers['webhook-id'] = messageId;
-    headers['webhook-timestamp'] = String(ts);
-    headers['webhook-signature'] = sign(this.credentials.signingKeys(w, now), messageId, ts, r.body);
-    return { url, method: r.method, headers, body: r.body };
+    return renderDelivery(d, w);
   }
 
   private disable(w: Webhook, reason: string): void {
@@ -259,9 +251,9 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     void this.notifier.webhookDisabled(w, reason);
   }
 
-  private hold(d: Delivery): void {
+  private hold(q: EndpointQueue, d: Delivery): void {
     this.setStatus(d, 'held');
-    this.queue(d.webhookId).held.push(d);
+    q.held.push(d);
     this.log.save(d);
   }
 
@@ -275,6 +267,21 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private setStatus(d: Delivery, to: DeliveryStatus, reason = ''): void {
     this.metrics.move(d.webhookId, d.status, to, reason);
     d.status = to;
+    if (!FINAL.has(to)) return;
+    const q = this.queues.get(d.webhookId);
+    if (q?.resident.delete(d.id) && q.wantsPage) void this.pageIn(q);
+  }
+
+  private async pageIn(q: EndpointQueue): Promise<void> {
+    const stopped = () => this.stopped;
+    try {
+      await this.pager.fill(q, (d) => this.place(q, d), stopped);
+      if (!this.queues.has(q.webhookId)) await this.pager.drain(q, (d) => this.drop(d, 'webhook_deleted'), stopped);
+    } catch (err) {
+      this.logger.error(`paging in deliveries of webhook ${q.webhookId}: ${(err as Error).message}`);
+      setTimeout(() => q.wantsPage && void this.pageIn(q), 1000).unref();
+    }
+    this.pump();
   }
 
   /** Re-enabled ⇒ held deliveries go out again; deleted ⇒ everything still queued is dropped. */
@@ -283,10 +290,12 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     const q = this.queues.get(id);
     if (!q) return;
     if (!current) {
-      for (const d of q.takeAll()) this.drop(d, 'webhook_deleted');
       this.queues.delete(id);
+      for (const d of q.takeAll()) this.drop(d, 'webhook_deleted');
+      if (!q.paging) void this.pageIn(q); // drops what is still in storage
       return;
     }
+    if (current.rateLimitPerMinute !== previous?.rateLimitPerMinute) this.reslot(q);
     if (current.status === 'ENABLED' && q.held.length > 0) {
       const held = q.held.splice(0);
       for (const d of held) this.restart(d);
@@ -294,20 +303,10 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** The live copy of a stored delivery, taken out of the held list or its retry timer. */
-  private take(d: Delivery): Delivery | undefined {
-    const q = this.queues.get(d.webhookId);
-    if (!q) return undefined;
-    const i = q.held.findIndex((x) => x.id === d.id);
-    if (i >= 0) return q.held.splice(i, 1)[0];
-    for (const [x, t] of q.waiting) {
-      if (x.id === d.id) {
-        clearTimeout(t);
-        q.waiting.delete(x);
-        return x;
-      }
-    }
-    return undefined;
+  /** A changed rate limit: the slots given under the old one are given again. */
+  private reslot(q: EndpointQueue): void {
+    for (const d of q.unslot()) this.due(q, d);
+    this.pump();
   }
 
   private queue(webhookId: number): EndpointQueue {
@@ -319,7 +318,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     for (const q of this.queues.values()) for (const t of q.waiting.values()) clearTimeout(t);
-    await this.log.flush();
-    await this.client.close();
+    await this.log.close();
+    await this.sender.close();
   }
 }

@@ -1,14 +1,50 @@
 import type { Delivery } from './delivery.model.js';
 
-/** One webhook's deliveries: due ones in arrival order, held ones aside, and how many are in flight. */
+/** At most this many of one webhook's unfinished deliveries are in memory; the rest wait in storage. */
+export const WINDOW = 1000;
+/** Rows read from storage at a time, once the window has at least this much room. */
+export const PAGE = 250;
+
+/**
+ * One webhook's deliveries in memory: due ones in arrival order, retries waiting on their timers, held ones
+ * aside, and how many are in flight. While `cursor` is set, the webhook's unfinished rows with a greater id
+ * are in storage only, and are paged in, in id order, as the window empties (ARCHITECTURE §5: bounded memory
+ * in long outages).
+ */
 export class EndpointQueue {
   private ready: Delivery[] = [];
   private head = 0;
   readonly held: Delivery[] = [];
   readonly waiting = new Map<Delivery, NodeJS.Timeout>();
+  /** Ids of every delivery in memory: due, waiting, held or in flight. */
+  readonly resident = new Set<number>();
   inFlight = 0;
+  cursor: number | null = null;
+  paging = false;
+  /** Deliveries left in storage while a page was being read: the page may not have seen them. */
+  skipped = 0;
+  /** Callback rate limit: the next free slot, and the deliveries waiting for the slot they were given. */
+  nextSlotAt = 0;
+  readonly slotted = new Set<Delivery>();
 
   constructor(readonly webhookId: number) {}
+
+  /** Takes a committed delivery into memory, or leaves it in storage when the window is full or paging. */
+  admit(d: Delivery): boolean {
+    if (this.cursor === null && this.resident.size < WINDOW) {
+      this.resident.add(d.id);
+      return true;
+    }
+    // Ids grow with every commit, so everything from here on is behind the cursor, in order.
+    this.cursor ??= d.id - 1;
+    if (this.paging) this.skipped++;
+    return false;
+  }
+
+  /** Room for a page, and rows waiting in storage. */
+  get wantsPage(): boolean {
+    return this.cursor !== null && !this.paging && WINDOW - this.resident.size >= PAGE;
+  }
 
   push(d: Delivery): void {
     this.ready.push(d);
@@ -28,10 +64,37 @@ export class EndpointQueue {
     return this.ready.length - this.head;
   }
 
+  /** The in-memory copy of a delivery, taken out of the held list or its retry timer. */
+  takeLive(id: number): Delivery | undefined {
+    const i = this.held.findIndex((x) => x.id === id);
+    if (i >= 0) return this.held.splice(i, 1)[0];
+    for (const [x, t] of this.waiting) {
+      if (x.id !== id) continue;
+      clearTimeout(t);
+      this.waiting.delete(x);
+      this.slotted.delete(x);
+      return x;
+    }
+    return undefined;
+  }
+
+  /** The deliveries waiting for a rate-limit slot, taken off their timers, and the slots forgotten. */
+  unslot(): Delivery[] {
+    const all = [...this.slotted];
+    for (const d of all) {
+      clearTimeout(this.waiting.get(d));
+      this.waiting.delete(d);
+    }
+    this.slotted.clear();
+    this.nextSlotAt = 0;
+    return all;
+  }
+
   /** Everything not in flight: due, waiting for a retry, held. */
   takeAll(): Delivery[] {
     const all = [...this.ready.slice(this.head), ...this.waiting.keys(), ...this.held];
     for (const t of this.waiting.values()) clearTimeout(t);
+    this.slotted.clear();
     this.ready = [];
     this.head = 0;
     this.waiting.clear();

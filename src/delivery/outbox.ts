@@ -3,16 +3,24 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DeviceEvent } from '../events/device-event.js';
 import type { Device } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
-import type { Delivery, NewDelivery } from './delivery.model.js';
+import type { Delivery, DeviceSnapshot, NewDelivery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { Dispatcher } from './dispatcher.js';
-import { renderRequest } from './render/request-renderer.js';
 import { RetryPolicy } from './retry-policy.js';
 
 /**
- * The outbox (ARCHITECTURE §2): each match becomes a Delivery row, rendered at once so every retry sends the
- * same bytes. Rows added during one turn of the event loop are committed together (group commit); `durable()`
+ * The device as the event found it. Datastream values are replaced, never changed in place
+ * (IngestService), so copying the maps is enough to keep later updates out of this delivery.
+ */
+function snapshot(device: Device): DeviceSnapshot {
+  const { tokenHash: _credential, ...rest } = device;
+  return { ...rest, values: { ...device.values }, metadata: { ...device.metadata }, groupIds: [...device.groupIds] };
+}
+
+/**
+ * The outbox (ARCHITECTURE §2): each match becomes a Delivery row holding the event and the device as they
+ * were; the request is rendered at each attempt from the webhook as it is then (Dispatcher). Rows added during one turn of the event loop are committed together (group commit); `durable()`
  * is the promise a QoS 1/2 PUBLISH waits on before it is acknowledged.
  */
 @Injectable()
@@ -36,7 +44,10 @@ export class Outbox {
       messageId: `msg_${randomUUID()}`,
       event: event.kind,
       deviceId: event.deviceId,
-      request: renderRequest({ event, device, webhook: w }),
+      matched: { event, device: device ? snapshot(device) : null },
+      request: null,
+      renderedAt: null,
+      renderedFor: null,
       status: 'pending',
       attempts: 0,
       roundStart: 0,

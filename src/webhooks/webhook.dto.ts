@@ -165,6 +165,14 @@ export class CreateWebhookDto {
   @IsOptional()
   @oneOf('status', WEBHOOK_STATUSES)
   status?: (typeof WEBHOOK_STATUSES)[number];
+  @ApiPropertyOptional({
+    description: 'Callbacks per minute at most (Blynk: 10); over it a delivery waits. null: none',
+  })
+  @IsOptional()
+  @IsInt({ message: 'rateLimitPerMinute must be an integer (callbacks per minute)' })
+  @Min(1, { message: 'rateLimitPerMinute must be at least 1' })
+  @Max(60_000, { message: 'rateLimitPerMinute must be at most 60000' })
+  rateLimitPerMinute?: number | null;
 }
 
 export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}

@@ -101,6 +101,8 @@ export interface Webhook {
   lastTriggeredTs: number | null;
   /** 'bold': created by Bold's POST /v2/webhooks — callbacks name the Bold topic and carry a plain HMAC. */
   origin?: 'bold';
+  /** Callbacks per minute at most (Blynk's console offers 10/min); over it a delivery waits. Absent: no limit. */
+  rateLimitPerMinute?: number | null;
 }
 
 /** Triggers whose dataTrigger must name a datastream / an event code (Blynk: "required for datastream and log event triggers"). */

@@ -93,6 +93,7 @@ export class WebhooksService {
       lastModifiedTs: now,
       lastTriggeredTs: null,
     };
+    if (dto.rateLimitPerMinute) w.rateLimitPerMinute = dto.rateLimitPerMinute;
     this.applyCredentials(w, dto);
     if (extra.httpSecret) w.httpSecret = this.box.seal(extra.httpSecret);
     if (extra.origin) w.origin = extra.origin;

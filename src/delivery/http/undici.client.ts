@@ -8,6 +8,12 @@ import {
   type WebhookHttpClient,
 } from './webhook-http-client.js';
 
+interface Target {
+  origin: string;
+  path: string;
+}
+const TARGETS_CACHED = 10_000;
+
 /**
  * undici through its `dispatch` handler API — no response stream, no promise per chunk, one plain timer for
  * the whole attempt (connect + headers + body). Keep-alive connections per origin, with no limit on their
@@ -16,6 +22,8 @@ import {
  */
 export class UndiciWebhookClient implements WebhookHttpClient {
   private readonly agent: Agent;
+  /** URL → where it goes, checked by the guard: parsing and checking once per URL, not per attempt. */
+  private readonly targets = new Map<string, Target>();
 
   constructor(
     private readonly guard: TargetGuard,
@@ -27,10 +35,9 @@ export class UndiciWebhookClient implements WebhookHttpClient {
   send(req: OutboundRequest): Promise<OutboundResponse> {
     const { deadlineMs, maxResponseBytes: cap } = this.limits;
     return new Promise((resolve, reject) => {
-      let url: URL;
+      let url: Target;
       try {
-        url = new URL(req.url);
-        this.guard.assertHost(url.hostname);
+        url = this.target(req.url);
       } catch (err) {
         return reject(describeFailure(err, deadlineMs));
       }
@@ -64,7 +71,7 @@ export class UndiciWebhookClient implements WebhookHttpClient {
       this.agent.dispatch(
         {
           origin: url.origin,
-          path: url.pathname + url.search,
+          path: url.path,
           method: req.method as Dispatcher.HttpMethod,
           headers: req.headers,
           body: req.body || null,
@@ -99,6 +106,18 @@ export class UndiciWebhookClient implements WebhookHttpClient {
         },
       );
     });
+  }
+
+  /** A refused URL throws every time (it is not cached); the guard's rules do not change while running. */
+  private target(href: string): Target {
+    let t = this.targets.get(href);
+    if (t) return t;
+    const url = new URL(href);
+    this.guard.assertHost(url.hostname);
+    t = { origin: url.origin, path: url.pathname + url.search };
+    if (this.targets.size >= TARGETS_CACHED) this.targets.clear(); // URLs with placeholders vary per device
+    this.targets.set(href, t);
+    return t;
   }
 
   close(): Promise<void> {

@@ -1,18 +1,33 @@
-import type { Delivery, DeliveryAttempt, DeliveryQuery, NewDelivery } from '../../delivery/delivery.model.js';
+import type {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryPageQuery,
+  DeliveryQuery,
+  NewDelivery,
+  UnfinishedCount,
+} from '../../delivery/delivery.model.js';
 import type { DeliveryRepository } from '../../delivery/delivery.repository.js';
 import type { Ids } from './ids.js';
 import type { AnyModel } from './model.js';
 
 const FINISHED = ['delivered', 'failed', 'dropped'];
+const UNFINISHED = ['pending', 'held'];
+const PRUNE_BATCH = 1000;
 const row = (d: Delivery) => ({
   _id: d.id,
   orgId: d.orgId,
   webhookId: d.webhookId,
+  messageId: d.messageId,
   status: d.status,
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
   doc: d,
 });
+const toDelivery = (o: { doc: unknown }): Delivery => {
+  const d = o.doc as Delivery;
+  // Rows from before deliveries followed their webhook have neither field.
+  return { ...d, matched: d.matched ?? null, renderedAt: d.renderedAt ?? null, renderedFor: d.renderedFor ?? null };
+};
 
 export class MongoDeliveryRepository implements DeliveryRepository {
   constructor(
@@ -21,11 +36,22 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     private readonly ids: Ids,
   ) {}
 
+  /**
+   * All or nothing. FerretDB has no transactions (and a MongoDB transaction needs a replica set), so a batch
+   * that fails part way is compensated instead: the rows it did insert are deleted before the error is passed
+   * on. Nothing reads a row before this returns (the dispatcher gets them only on success), so no one sees
+   * the rows that are taken back.
+   */
   async insertMany(rows: NewDelivery[]): Promise<Delivery[]> {
     if (rows.length === 0) return [];
     const first = await this.ids.reserve('deliveries', rows.length);
     const saved = rows.map((r, i) => ({ ...r, id: first + i }));
-    await this.m.insertMany(saved.map(row), { ordered: true });
+    try {
+      await this.m.insertMany(saved.map(row), { ordered: true });
+    } catch (err) {
+      await this.m.deleteMany({ _id: { $gte: first, $lt: first + rows.length } });
+      throw err;
+    }
     return saved;
   }
 
@@ -50,13 +76,22 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     }
   }
 
-  async unfinished(): Promise<Delivery[]> {
+  async unfinishedCounts(): Promise<UnfinishedCount[]> {
+    const groups = await this.m.aggregate<{ _id: { webhookId: number; status: 'pending' | 'held' }; n: number }>([
+      { $match: { status: { $in: UNFINISHED } } },
+      { $group: { _id: { webhookId: '$webhookId', status: '$status' }, n: { $sum: 1 } } },
+    ]);
+    return groups.map((g) => ({ webhookId: g._id.webhookId, status: g._id.status, n: g.n }));
+  }
+
+  async unfinishedPage(webhookId: number, afterId: number, limit: number): Promise<Delivery[]> {
     return (
       await this.m
-        .find({ status: { $in: ['pending', 'held'] } })
+        .find({ webhookId, status: { $in: UNFINISHED }, _id: { $gt: afterId } })
         .sort({ _id: 1 })
+        .limit(limit)
         .lean()
-    ).map((o) => o.doc as Delivery);
+    ).map(toDelivery);
   }
 
   async find(orgId: number, webhookId: number, q: DeliveryQuery): Promise<{ items: Delivery[]; total: number }> {
@@ -72,22 +107,48 @@ export class MongoDeliveryRepository implements DeliveryRepository {
         .limit(q.size)
         .lean(),
     ]);
-    return { items: docs.map((o) => o.doc as Delivery), total };
+    return { items: docs.map(toDelivery), total };
+  }
+
+  async findPage(orgId: number, webhookId: number, q: DeliveryPageQuery): Promise<Delivery[]> {
+    const filter: Record<string, unknown> = { orgId, webhookId, status: q.status, createdAt: { $gte: q.since } };
+    if (q.beforeId !== null) filter._id = { $lt: q.beforeId };
+    return (await this.m.find(filter).sort({ _id: -1 }).limit(q.limit).lean()).map(toDelivery);
   }
 
   async findById(orgId: number, webhookId: number, id: number): Promise<Delivery | null> {
-    return ((await this.m.findOne({ _id: id, orgId, webhookId }).lean())?.doc as Delivery) ?? null;
+    const o = await this.m.findOne({ _id: id, orgId, webhookId }).lean();
+    return o ? toDelivery(o) : null;
   }
 
   async attempts(deliveryId: number): Promise<DeliveryAttempt[]> {
     return (await this.attemptsM.find({ deliveryId }).sort({ n: 1 }).lean()).map((o) => o.doc as DeliveryAttempt);
   }
 
+  /**
+   * Batches of PRUNE_BATCH ids (never one `$in` over every finished row: past ~1M ids it exceeds 16 MB). The
+   * delete itself re-checks status and age, so a row replayed since the batch was read stays; only the
+   * attempts of rows actually deleted go.
+   */
   async prune(ts: number): Promise<number> {
-    const filter = { status: { $in: FINISHED }, updatedAt: { $lt: ts } };
-    const ids = (await this.m.find(filter, { _id: 1 }).lean()).map((o) => o._id as number);
-    if (ids.length === 0) return 0;
-    await this.attemptsM.deleteMany({ deliveryId: { $in: ids } });
-    return (await this.m.deleteMany({ _id: { $in: ids } })).deletedCount;
+    const finished = { status: { $in: FINISHED }, updatedAt: { $lt: ts } };
+    let total = 0;
+    let after = -1;
+    for (;;) {
+      const batch = (
+        await this.m
+          .find({ ...finished, _id: { $gt: after } }, { _id: 1 })
+          .sort({ _id: 1 })
+          .limit(PRUNE_BATCH)
+          .lean()
+      ).map((o) => o._id as number);
+      if (batch.length === 0) return total;
+      after = batch[batch.length - 1];
+      total += (await this.m.deleteMany({ ...finished, _id: { $in: batch } })).deletedCount;
+      const kept = new Set((await this.m.find({ _id: { $in: batch } }, { _id: 1 }).lean()).map((o) => o._id as number));
+      const gone = batch.filter((id) => !kept.has(id));
+      if (gone.length > 0) await this.attemptsM.deleteMany({ deliveryId: { $in: gone } });
+      if (batch.length < PRUNE_BATCH) return total;
+    }
   }
 }

@@ -27,6 +27,7 @@ export const DeliveryS = new Schema(
     _id: Number,
     orgId: Number,
     webhookId: Number,
+    messageId: String,
     status: String,
     createdAt: Number,
     updatedAt: Number,
@@ -36,6 +37,10 @@ export const DeliveryS = new Schema(
 );
 DeliveryS.index({ webhookId: 1, status: 1, createdAt: 1 });
 DeliveryS.index({ status: 1, updatedAt: 1 });
+// The dispatcher pages one webhook's unfinished rows by id; a delivery's identity is its webhook-id.
+DeliveryS.index({ webhookId: 1, status: 1, _id: 1 });
+// Sparse: rows stored before the field existed do not carry it.
+DeliveryS.index({ messageId: 1 }, { unique: true, sparse: true });
 export const AttemptS = new Schema(
   { _id: String, deliveryId: { type: Number, index: true }, n: Number, doc: Schema.Types.Mixed },
   opts,

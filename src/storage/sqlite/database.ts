@@ -33,6 +33,15 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE organizations ADD COLUMN parent_id INTEGER REFERENCES organizations(id);
    CREATE TABLE templates (id TEXT PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id), doc TEXT NOT NULL);
    CREATE INDEX templates_org ON templates (org_id);`,
+  // Deliveries follow their webhook: the matched event is kept and rendered per attempt (`request` stays for
+  // rows written before, as 'null' in new ones). (webhook_id, status, id) serves the REST list by status,
+  // replay-since and the dispatcher's paging (one id range per status). Measured: a partial index on unfinished
+  // rows cost ~0.8 us per insert and per status change, a unique index on message_id ~10 us per insert.
+  `ALTER TABLE deliveries ADD COLUMN matched TEXT;
+   ALTER TABLE deliveries ADD COLUMN rendered_at INTEGER;
+   ALTER TABLE deliveries ADD COLUMN rendered_for INTEGER;
+   DROP INDEX deliveries_webhook;
+   CREATE INDEX deliveries_webhook ON deliveries (webhook_id, status, id);`,
 ];
 
 export function openDatabase(file: string): Database.Database {

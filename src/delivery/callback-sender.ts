@@ -1,0 +1,92 @@
+import type { Webhook } from '../webhooks/webhook.model.js';
+import type { CallbackCredentials } from './auth/callback-credentials.js';
+import type { RenderedRequest } from './delivery.model.js';
+import {
+  describeFailure,
+  type OutboundRequest,
+  type OutboundResponse,
+  type WebhookHttpClient,
+} from './http/webhook-http-client.js';
+import { sign } from './signing.js';
+
+const USER_AGENT = 'device-gateway-webhooks/1';
+
+/** The result of one HTTP attempt, whatever happened. */
+export interface AttemptResult {
+  statusCode: number | null;
+  durationMs: number;
+  response: string;
+  error: string | null;
+  headers: OutboundResponse['headers'];
+}
+
+/** One HTTP attempt: credentials and Standard Webhooks headers added to a rendered request, then sent. */
+export class CallbackSender {
+  constructor(
+    private readonly credentials: CallbackCredentials,
+    private readonly client: WebhookHttpClient,
+    private readonly deadlineMs: number,
+  ) {}
+
+  /** An OAuth2 401 refreshes the token and tries once more. */
+  async send(w: Webhook, messageId: string, request: RenderedRequest): Promise<AttemptResult> {
+    const started = performance.now();
+    try {
+      const prepared = this.withHeaders(w, messageId, request);
+      let res = await this.client.send(prepared instanceof Promise ? await prepared : prepared);
+      if (res.status === 401 && w.authType === 'OAUTH2') {
+        this.credentials.oauth2.invalidate(this.credentials.clientCredentials(w));
+        res = await this.client.send(await this.withHeaders(w, messageId, request));
+      }
+      return {
+        statusCode: res.status,
+        durationMs: Math.round(performance.now() - started),
+        response: res.body,
+        error:
+          res.status >= 300 && res.status < 400
+            ? `redirect to ${String(res.headers.location ?? '?')} not followed`
+            : null,
+        headers: res.headers,
+      };
+    } catch (err) {
+      const e = describeFailure(err, this.deadlineMs);
+      return {
+        statusCode: null,
+        durationMs: Math.round(performance.now() - started),
+        response: '',
+        error: `${e.code}: ${e.message}`,
+        headers: {},
+      };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  /** The request of one attempt; a promise only while an OAuth2 token is being fetched. */
+  private withHeaders(w: Webhook, messageId: string, r: RenderedRequest): OutboundRequest | Promise<OutboundRequest> {
+    // Credential-named header and query values stay sealed in the rendered request; opened here, per attempt.
+    const { headers, url } = this.credentials.openFields(r);
+    const pending = this.credentials.addHeaders(w, headers, r.body);
+    return pending
+      ? pending.then(() => this.signed(w, messageId, r, headers, url))
+      : this.signed(w, messageId, r, headers, url);
+  }
+
+  private signed(
+    w: Webhook,
+    messageId: string,
+    r: RenderedRequest,
+    headers: Record<string, string>,
+    url: string,
+  ): OutboundRequest {
+    const now = Date.now();
+    const ts = Math.floor(now / 1000);
+    headers['user-agent'] = USER_AGENT;
+    headers['webhook-id'] = messageId;
+    headers['webhook-timestamp'] = String(ts);
+    headers['webhook-signature'] = sign(this.credentials.signingKeys(w, now), messageId, ts, r.body);
+    return { url, method: r.method, headers, body: r.body };
+  }
+}

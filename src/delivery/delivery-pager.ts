@@ -1,0 +1,48 @@
+import type { Delivery } from './delivery.model.js';
+import type { DeliveryRepository } from './delivery.repository.js';
+import type { DeliveryLog } from './delivery-log.js';
+import { type EndpointQueue, PAGE, WINDOW } from './endpoint-queue.js';
+
+/**
+ * Brings a webhook's unfinished rows from storage into its window, in id order, while the window has room
+ * (EndpointQueue). The delivery log is flushed before each read, so a replay written behind the window is
+ * seen. Rows committed while a page was read may be missed by it: the cursor is only let go after a short
+ * page that nothing was skipped during.
+ */
+export class DeliveryPager {
+  constructor(
+    private readonly repository: DeliveryRepository,
+    private readonly log: DeliveryLog,
+  ) {}
+
+  /** Pages in until the window is full or storage has nothing behind the cursor; `place` takes each row. */
+  async fill(q: EndpointQueue, place: (d: Delivery) => void, stopped: () => boolean): Promise<void> {
+    q.paging = true;
+    try {
+      while (q.cursor !== null && WINDOW - q.resident.size >= PAGE && !stopped()) {
+        q.skipped = 0;
+        await this.log.flush();
+        const rows = await this.repository.unfinishedPage(q.webhookId, q.cursor, PAGE);
+        for (const d of rows) {
+          if (q.resident.has(d.id)) continue;
+          q.resident.add(d.id);
+          place(d);
+        }
+        if (rows.length > 0) q.cursor = rows[rows.length - 1].id;
+        if (rows.length < PAGE && q.skipped === 0) q.cursor = null;
+      }
+    } finally {
+      q.paging = false;
+    }
+  }
+
+  /** Every row still behind the cursor, page by page (a deleted webhook's rows are dropped this way). */
+  async drain(q: EndpointQueue, each: (d: Delivery) => void, stopped: () => boolean): Promise<void> {
+    while (q.cursor !== null && !stopped()) {
+      const rows = await this.repository.unfinishedPage(q.webhookId, q.cursor, PAGE);
+      for (const d of rows) each(d);
+      q.cursor = rows.length < PAGE ? null : rows[rows.length - 1].id;
+      await this.log.flush();
+    }
+  }
+}
