@@ -16,6 +16,7 @@ import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import type { BrokerContext } from './broker-context.js';
 import { FrameGuard } from './frame-guard.js';
+import { coalesceWrites } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
 import { authorizePublish } from './handlers/publish.js';
 import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
@@ -121,8 +122,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  /** Every connection passes the frame guard before Aedes' parser. */
+  /** Every connection passes the frame guard before Aedes' parser; its writes go out once per loop turn. */
   private handle(stream: Duplex | Socket, req?: IncomingMessage): void {
+    coalesceWrites(stream);
     const client = this.aedes.handle(stream, req) as Client & ParserHolder;
     const guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
     const parser = client._parser;
