@@ -13,6 +13,8 @@ const PER_PUBLISHER = Number(process.env.BENCH_E2E_MESSAGES ?? 10000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const EXTRA_WEBHOOKS = Number(process.env.BENCH_E2E_EXTRA_WEBHOOKS ?? 10000);
 const CONCURRENCY = 64;
+// BENCH_PROFILE=<dir>: the gateways run under --cpu-prof and write their profiles there on exit.
+const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
 const TOTAL = PUBLISHERS * PER_PUBLISHER;
 const { openSqlite } = await import(join(benchDir, '../dist/storage/sqlite/sqlite.driver.js'));
 
@@ -95,7 +97,7 @@ const GATEWAY_ENV = {
 
 /** A gateway with one device and one matching webhook per publisher, plus `extra` webhooks of other devices. */
 async function gatewayWith(extra) {
-  let gw = await startGateway(GATEWAY_ENV);
+  let gw = await startGateway(GATEWAY_ENV, { nodeArgs });
   const devices = [];
   for (let i = 0; i < PUBLISHERS; i++) {
     const d = await gw.api('POST', '/devices', { id: `e2e-${i}`, name: `e2e ${i}` });
@@ -118,7 +120,7 @@ async function gatewayWith(extra) {
       await storage.webhooks.create({ ...rest, name: `other ${i}`, dataTrigger });
     }
     await storage.close();
-    gw = await startGateway(GATEWAY_ENV, { dir: gw.dir });
+    gw = await startGateway(GATEWAY_ENV, { dir: gw.dir, nodeArgs });
   }
   const creds = devices.map((d) => ({ user: d.id, pass: d.token }));
   return { gw, creds, ids: devices.map((d) => d.id) };
@@ -126,9 +128,9 @@ async function gatewayWith(extra) {
 
 async function gatewayRound(g) {
   await rx.reset();
-  await publish(g.gw.mqttUrl, g.creds, g.ids);
+  const publishMs = await publish(g.gw.mqttUrl, g.creds, g.ids);
   const rate = await drained('/e2e', TOTAL);
-  return { rate, ...(await latencies()) };
+  return { rate, acked: (TOTAL / publishMs) * 1000, ...(await latencies()) };
 }
 
 const plain = await gatewayWith(0);
@@ -165,4 +167,5 @@ for (const [name, rs] of [
     `${`${name}:`.padEnd(25)} ${spread(rates(rs))} callbacks/s, ratio to the slower baseline ${spread(ratio(rs), 2)}x, ` +
       `publish → callback p50 ${p50} ms, p99 ${p99} ms`,
   );
+  console.log(`${''.padEnd(25)} (PUBACKs, each after its delivery's commit: ${spread(rs.map((r) => r.acked))} msg/s)`);
 }

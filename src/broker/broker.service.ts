@@ -37,6 +37,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
   private readonly ctx: BrokerContext;
   private readonly servers: NetServer[] = [];
   private wss: WebSocketServer | null = null;
+  private lastAcceptLog = 0;
   tcpPort = 0;
   tlsPort = 0;
 
@@ -142,8 +143,24 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
     this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.acceptFailed(err));
+        resolve((server.address() as AddressInfo).port);
+      });
     });
+  }
+
+  /**
+   * An accept that failed, e.g. EMFILE at the open-file limit: libuv has closed that connection already (the
+   * client sees a clean close) and the listener goes on. Without this handler the 'error' would end the process.
+   */
+  private acceptFailed(err: Error): void {
+    this.metrics.drops.inc({ reason: 'accept_failed' });
+    const now = Date.now();
+    if (now - this.lastAcceptLog < 1000) return;
+    this.lastAcceptLog = now;
+    this.logger.warn(`accepting an MQTT connection failed: ${err.message}`);
   }
 
   /** Closes the listeners and the broker: every client is disconnected. */
