@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { ADMIN, benchDir, sleep, start, startGateway, stopProcess } from './lib/procs.mjs';
 
 const N = Number(process.env.BENCH_CONNECTIONS ?? 19000);
@@ -67,21 +68,66 @@ async function onlineCount(gw) {
 async function waitOnline(gw, n) {
   for (;;) {
     if ((await onlineCount(gw)) === n) return Date.now();
-    await sleep(50);
+    await sleep(100);
   }
+}
+
+/** A full garbage collection in the gateway, through the inspector protocol (HeapProfiler.collectGarbage). */
+async function collectGarbage() {
+  const [target] = await (await fetch(`http://127.0.0.1:${INSPECT_PORT}/json/list`)).json();
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((r) => ws.once('open', r));
+  const call = (id, method) =>
+    new Promise((resolve) => {
+      ws.on('message', (m) => JSON.parse(m).id === id && resolve());
+      ws.send(JSON.stringify({ id, method }));
+    });
+  await call(1, 'HeapProfiler.enable');
+  await call(2, 'HeapProfiler.collectGarbage');
+  ws.close();
+  await sleep(500);
+}
+
+/** Heap used / heap total / external bytes from the gateway's /metrics (prom-client's default metrics). */
+async function memory(gw) {
+  const text = await (await fetch(`${gw.http}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
+  const num = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN) / 1024;
+  return {
+    heapUsed: num('nodejs_heap_size_used_bytes'),
+    heapTotal: num('nodejs_heap_size_total_bytes'),
+    external: num('nodejs_external_memory_bytes'),
+    handles: num('nodejs_active_handles_total') * 1024,
+    timers: num('nodejs_active_resources') * 1024,
+  };
 }
 
 const closeAll = (procs) => Promise.all(procs.map((p) => (p.stdin.end(), new Promise((r) => p.once('exit', r)))));
 
 const dir = await preload(N + OVERFLOW);
-const gw = await startGateway({}, { dir });
+// BENCH_PROFILE=<dir>: --cpu-prof of the gateway; BENCH_HEAPSNAPSHOT=1: a heap snapshot (cwd) once all are held.
+// The inspector (loopback only) lets the bench force a full GC before each memory reading.
+const INSPECT_PORT = 20000 + Math.floor(Math.random() * 20000);
+const nodeArgs = [
+  `--inspect=127.0.0.1:${INSPECT_PORT}`,
+  ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
+  ...(process.env.BENCH_HEAPSNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : []),
+];
+const gw = await startGateway({}, { dir, nodeArgs });
 const pid = gw.proc.pid;
 await sleep(2000);
+await collectGarbage();
 const idle = rssKiB(pid);
+const idleMem = await memory(gw);
 const held = await connectors(gw, 0, N, CLIENTS);
 const allOnline = await waitOnline(gw, held.ok);
 await sleep(2000);
+await collectGarbage();
 const full = rssKiB(pid);
+const fullMem = await memory(gw);
+if (process.env.BENCH_HEAPSNAPSHOT) {
+  process.kill(pid, 'SIGUSR2');
+  await sleep(15000);
+}
 const health = await (await fetch(`${gw.http}/health`)).json();
 
 const over = await connectors(gw, N, OVERFLOW, 1);
@@ -111,7 +157,12 @@ console.log(
   `connect rate ${(held.ok / seconds).toFixed(0)}/s (${seconds.toFixed(2)} s); REST shows all online ${allOnline - held.startMs} ms after the first connect`,
 );
 console.log(
-  `gateway RSS idle ${(idle / 1024).toFixed(0)} MiB, held ${(full / 1024).toFixed(0)} MiB, ${((full - idle) / held.ok).toFixed(2)} KiB per connection above idle`,
+  `gateway RSS idle ${(idle / 1024).toFixed(0)} MiB, held ${(full / 1024).toFixed(0)} MiB, ${((full - idle) / held.ok).toFixed(2)} KiB per connection above idle (both after a full GC)`,
+);
+const per = (k) => ((fullMem[k] - idleMem[k]) / held.ok).toFixed(2);
+console.log(
+  `  of which V8 heap used ${per('heapUsed')}, heap reserved ${per('heapTotal')}, external ${per('external')} KiB per connection; ` +
+    `active handles ${idleMem.handles} → ${fullMem.handles}`,
 );
 console.log(
   `past the limit: ${OVERFLOW} more → ${over.ok} accepted, ${over.refused} refused by CONNACK, ${over.closed} closed; gateway alive: ${alive}`,

@@ -22,7 +22,8 @@ import { authorizePublish } from './handlers/publish.js';
 import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
 import type { GatewayClient } from './identity.js';
 
-type ParserHolder = { _parser: { parse(buf: Buffer): unknown } };
+type GuardedParser = { parse(buf: Buffer): unknown; guard?: FrameGuard; client: Client };
+type ParserHolder = { _parser: GuardedParser };
 export type MessageHandler = (packet: AedesPublishPacket) => void;
 
 /**
@@ -38,6 +39,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
   private readonly servers: NetServer[] = [];
   private wss: WebSocketServer | null = null;
   private lastAcceptLog = 0;
+  private parserParse: GuardedParser['parse'] | null = null;
   tcpPort = 0;
   tlsPort = 0;
 
@@ -127,17 +129,22 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
   private handle(stream: Duplex | Socket, req?: IncomingMessage): void {
     coalesceWrites(stream);
     const client = this.aedes.handle(stream, req) as Client & ParserHolder;
-    const guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
     const parser = client._parser;
-    const parse = parser.parse.bind(parser);
-    parser.parse = (buf: Buffer) => {
-      if (guard.check(buf)) return parse(buf);
-      this.metrics.drops.inc({ reason: 'protocol_violation' });
-      this.logger.warn(`closing ${client.id ?? 'connection'}: ${guard.error}`);
-      client.close();
-      return 0;
-    };
+    this.parserParse ??= (Object.getPrototypeOf(parser) as GuardedParser).parse;
+    parser.guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
+    parser.parse = this.guardedParse;
   }
+
+  /** Shared by every connection's parser (`this`), so a connection costs no closure: guard first, then parse. */
+  private readonly guardedParse = ((service: BrokerService) =>
+    function guardedParse(this: GuardedParser, buf: Buffer): unknown {
+      const guard = this.guard!;
+      if (guard.check(buf)) return service.parserParse!.call(this, buf);
+      service.metrics.drops.inc({ reason: 'protocol_violation' });
+      service.logger.warn(`closing ${this.client.id ?? 'connection'}: ${guard.error}`);
+      this.client.close();
+      return 0;
+    })(this);
 
   private bind(server: NetServer, port: number, host: string): Promise<number> {
     this.servers.push(server);
