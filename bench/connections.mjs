@@ -73,8 +73,8 @@ async function waitOnline(gw, n) {
 }
 
 /** A full garbage collection in the gateway, through the inspector protocol (HeapProfiler.collectGarbage). */
-async function collectGarbage() {
-  const [target] = await (await fetch(`http://127.0.0.1:${INSPECT_PORT}/json/list`)).json();
+async function collectGarbage(port = INSPECT_PORT) {
+  const [target] = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((r) => ws.once('open', r));
   const call = (id, method) =>
@@ -112,6 +112,24 @@ const nodeArgs = [
   ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
   ...(process.env.BENCH_HEAPSNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : []),
 ];
+/** The baseline: bare Aedes (no hooks) holding the same connections, measured the same way. */
+async function bareAedes() {
+  const port = INSPECT_PORT + 1;
+  const proc = start('node', [`--inspect=127.0.0.1:${port}`, join(benchDir, 'servers/bare-aedes.mjs'), '0']);
+  const mqttPort = Number((await proc.waitFor(/^ready/)).split(' ')[1]);
+  await sleep(1000);
+  await collectGarbage(port);
+  const idle = rssKiB(proc.pid);
+  const held = await connectors({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}` }, 0, N, CLIENTS);
+  await sleep(1000);
+  await collectGarbage(port);
+  const full = rssKiB(proc.pid);
+  await closeAll(held.procs);
+  await stopProcess(proc);
+  return { held, perConnection: (full - idle) / held.ok, rate: held.ok / ((held.endMs - held.startMs) / 1000) };
+}
+
+const bare = await bareAedes();
 const gw = await startGateway({}, { dir, nodeArgs });
 const pid = gw.proc.pid;
 await sleep(2000);
@@ -158,6 +176,9 @@ console.log(
 );
 console.log(
   `gateway RSS idle ${(idle / 1024).toFixed(0)} MiB, held ${(full / 1024).toFixed(0)} MiB, ${((full - idle) / held.ok).toFixed(2)} KiB per connection above idle (both after a full GC)`,
+);
+console.log(
+  `bare Aedes baseline: held ${bare.held.ok}, ${bare.perConnection.toFixed(2)} KiB per connection, connect rate ${bare.rate.toFixed(0)}/s`,
 );
 const per = (k) => ((fullMem[k] - idleMem[k]) / held.ok).toFixed(2);
 console.log(
