@@ -9,9 +9,20 @@ export const ADMIN = 'bench-admin-token-0123456789abcdef';
 export const benchDir = new URL('..', import.meta.url).pathname;
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Children die with the bench, whether it ends normally or by an uncaught error.
+const children = new Set();
+const track = (child) => {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+};
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 /** A child process whose stdout lines can be awaited: `await child.waitFor(/^ready/)`. */
 export function start(cmd, args, env = {}) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = track(spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] }));
   const lines = [];
   const waiters = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -36,7 +47,7 @@ export const stopProcess = (proc, signal = 'SIGTERM') =>
 
 /** The webhook receiver (bench/servers/receiver.mjs) in its own process. */
 export async function startReceiver(env = {}) {
-  const proc = fork(join(benchDir, 'servers/receiver.mjs'), [], { env: { ...process.env, ...env } });
+  const proc = track(fork(join(benchDir, 'servers/receiver.mjs'), [], { env: { ...process.env, ...env } }));
   const { port } = await new Promise((r) => proc.once('message', r));
   const url = `http://127.0.0.1:${port}`;
   return {
