@@ -78,6 +78,10 @@ export class TriggerIndex {
     if (!bucket) return NONE;
     const byDevice = bucket.byDevice.get(deviceId);
     const byTemplate = templateId === null ? undefined : bucket.byTemplate.get(templateId);
+    // Only one list concerned (the common case): returned as is, no array built per event.
+    const any = bucket.anyDevice.length > 0;
+    if (!byTemplate && !any) return byDevice ?? NONE;
+    if (!byDevice && !any) return byTemplate!;
     if (!byDevice && !byTemplate) return bucket.anyDevice;
     return [...bucket.anyDevice, ...(byDevice ?? NONE), ...(byTemplate ?? NONE)];
   }
