@@ -52,6 +52,8 @@ async function metrics() {
     buckets[m[1]] = (buckets[m[1]] ?? 0) + Number(m[3]);
   return {
     heap: one('nodejs_heap_size_used_bytes'),
+    heapTotal: one('nodejs_heap_size_total_bytes'),
+    external: one('nodejs_external_memory_bytes'),
     rss: one('process_resident_memory_bytes'),
     loopP99: one('nodejs_eventloop_lag_p99_seconds') * 1000,
     buckets,
@@ -99,9 +101,10 @@ while (Date.now() - t0 < SECONDS * 1000) {
   await collectGarbage();
   await sleep(200); // the pause of the forced GC lands in the window this read discards
   const m = await metrics();
-  samples.push({ s: (Date.now() - t0) / 1000, heap: m.heap, rss: m.rss, loopP99 });
+  samples.push({ s: (Date.now() - t0) / 1000, ...m, loopP99 });
   process.stderr.write(
-    `  ${samples.at(-1).s.toFixed(0)} s: heap ${(m.heap / 2 ** 20).toFixed(1)} MiB, rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, loop p99 ${loopP99.toFixed(1)} ms\n`,
+    `  ${samples.at(-1).s.toFixed(0)} s: heap ${(m.heap / 2 ** 20).toFixed(1)} MiB (of ${(m.heapTotal / 2 ** 20).toFixed(1)}), ` +
+      `external ${(m.external / 2 ** 20).toFixed(1)} MiB, rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, loop p99 ${loopP99.toFixed(1)} ms\n`,
   );
 }
 load.stdin.write('stop\n');
@@ -140,6 +143,9 @@ console.log(
 console.log(
   `heap ${(samples[0].heap / 2 ** 20).toFixed(1)} → ${(samples.at(-1).heap / 2 ** 20).toFixed(1)} MiB, drift ${driftPerHour('heap').toFixed(1)} %/h after ${WARMUP_S} s warm-up; ` +
     `RSS ${(samples[0].rss / 2 ** 20).toFixed(0)} → ${(samples.at(-1).rss / 2 ** 20).toFixed(0)} MiB, drift ${driftPerHour('rss').toFixed(1)} %/h`,
+);
+console.log(
+  `  (drift of the V8 heap reserved ${driftPerHour('heapTotal').toFixed(1)} %/h, of external memory ${driftPerHour('external').toFixed(1)} %/h)`,
 );
 console.log(
   `event-loop delay p99 per ${SAMPLE_S} s window: median ${median(loop).toFixed(1)} ms, worst ${Math.max(...loop).toFixed(1)} ms`,
