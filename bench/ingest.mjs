@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { spread } from './lib/procs.mjs';
 
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 2);
 const QOS0_PER_PUBLISHER = Number(process.env.BENCH_QOS0 ?? 40000);
@@ -142,12 +143,13 @@ for (let round = 0; round < ROUNDS; round++) {
     if (t.dir) rmSync(t.dir, { recursive: true, force: true });
   }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`\ningest bench: ${PUBLISHERS} publisher processes, 100-byte payloads, ${ROUNDS} rounds (median)`);
+const paired = (qos) => results.gateway[qos].map((g, i) => g / results.bare[qos][i]);
+console.log(
+  `\ningest bench: ${PUBLISHERS} publisher processes, 100-byte payloads, ${ROUNDS} interleaved rounds: median (min–max)`,
+);
 for (const qos of [0, 1]) {
-  const bare = median(results.bare[qos]);
-  const gw = median(results.gateway[qos]);
   console.log(
-    `QoS${qos}: bare Aedes ${bare.toFixed(0)} msg/s, gateway ${gw.toFixed(0)} msg/s, ratio ${(gw / bare).toFixed(2)}x`,
+    `QoS${qos}: bare Aedes ${spread(results.bare[qos])} msg/s, gateway ${spread(results.gateway[qos])} msg/s, ` +
+      `ratio per round ${spread(paired(qos), 2)}x`,
   );
 }
