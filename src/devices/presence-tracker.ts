@@ -4,15 +4,15 @@ import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { type Device, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
 
+/** Two or more live connections of one owner (a session takeover in progress). */
+class Connections extends Set<object> {}
+
 /**
  * Presence state machine (ARCHITECTURE §3). A device is online while it holds at least one live connection
  * (counted per connection object, so a session takeover adds the new one before the old one goes and never
  * flips the state backwards). Agents report the status of their devices; an agent's last disconnect takes them
  * offline. Every transition gets the next per-device sequence number and emits one canonical event.
  */
-/** Two or more live connections of one owner (a session takeover in progress). */
-class Connections extends Set<object> {}
-
 @Injectable()
 export class PresenceTracker implements OnApplicationBootstrap {
   // One connection per owner is the rule: it is held as is; a Set only while a takeover overlaps two or more.
