@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { ADMIN, benchDir, sleep, start, startGateway, stopProcess } from './lib/procs.mjs';
 
@@ -101,6 +102,20 @@ async function memory(gw) {
   };
 }
 
+/** Waits until storage (the presence write-behind, read from a second connection) holds `n` devices online. */
+async function waitStored(dir, n) {
+  const db = new Database(join(dir, 'gateway.db'), { readonly: true });
+  const count = db.prepare(`SELECT count(*) AS n FROM devices WHERE json_extract(doc, '$.status') = 'online'`);
+  try {
+    for (;;) {
+      if (count.get().n === n) return Date.now();
+      await sleep(100);
+    }
+  } finally {
+    db.close();
+  }
+}
+
 const closeAll = (procs) => Promise.all(procs.map((p) => (p.stdin.end(), new Promise((r) => p.once('exit', r)))));
 
 const dir = await preload(N + OVERFLOW);
@@ -138,6 +153,7 @@ const idle = rssKiB(pid);
 const idleMem = await memory(gw);
 const held = await connectors(gw, 0, N, CLIENTS);
 const allOnline = await waitOnline(gw, held.ok);
+const allStored = await waitStored(dir, held.ok);
 await sleep(2000);
 await collectGarbage();
 const full = rssKiB(pid);
@@ -161,6 +177,9 @@ await closeAll(held.procs);
 const offlineAt = Date.now();
 await waitOnline(gw, 0);
 const offlineMs = Date.now() - offlineAt;
+await waitStored(dir, 0);
+const offlineStoredMs = Date.now() - offlineAt;
+const handlesAfter = (await memory(gw)).handles;
 await stopProcess(gw.proc);
 gw.remove();
 
@@ -172,7 +191,7 @@ console.log(
   `held ${held.ok}/${N} (refused ${held.refused}, closed ${held.closed}); /health counts ${health.mqtt.connections}`,
 );
 console.log(
-  `connect rate ${(held.ok / seconds).toFixed(0)}/s (${seconds.toFixed(2)} s); REST shows all online ${allOnline - held.startMs} ms after the first connect`,
+  `connect rate ${(held.ok / seconds).toFixed(0)}/s (${seconds.toFixed(2)} s); REST shows all online ${allOnline - held.startMs} ms after the first connect, storage ${allStored - held.startMs} ms`,
 );
 console.log(
   `gateway RSS idle ${(idle / 1024).toFixed(0)} MiB, held ${(full / 1024).toFixed(0)} MiB, ${((full - idle) / held.ok).toFixed(2)} KiB per connection above idle (both after a full GC)`,
@@ -188,4 +207,6 @@ console.log(
 console.log(
   `past the limit: ${OVERFLOW} more → ${over.ok} accepted, ${over.refused} refused by CONNACK, ${over.closed} closed; gateway alive: ${alive}`,
 );
-console.log(`all closed → REST shows none online after ${offlineMs} ms`);
+console.log(
+  `all closed → REST shows none online after ${offlineMs} ms, storage after ${offlineStoredMs} ms; active handles ${handlesAfter}`,
+);
