@@ -1,19 +1,21 @@
 // bench:connections — as many authenticated device connections as one gateway process may hold (open-file
 // limit 20,000 here: BENCH_CONNECTIONS defaults to 19,000), opened by several client processes from their own
 // loopback source addresses (127.0.0.2, 127.0.0.3, …). Prints the gateway's RSS and KiB per connection above
-// idle, the connect rate, the time until REST shows every device online; then tries 1,500 more past the
+// idle, the connect rate, the time until REST (and storage) shows every device online, in BENCH_ROUNDS rounds
+// interleaved with bare Aedes holding the same; in the last round it tries 1,500 more past the
 // open-file limit (each must get a CONNACK refusal or a close, and the gateway must live), and closes them all.
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
-import { ADMIN, benchDir, sleep, start, startGateway, stopProcess } from './lib/procs.mjs';
+import { ADMIN, benchDir, sleep, spread, start, startGateway, stopProcess } from './lib/procs.mjs';
 
 const N = Number(process.env.BENCH_CONNECTIONS ?? 19000);
 const CLIENTS = Number(process.env.BENCH_CONNECTION_CLIENTS ?? 4);
 const OVERFLOW = Number(process.env.BENCH_CONNECTION_OVERFLOW ?? 1500);
 const WINDOW = Number(process.env.BENCH_CONNECT_WINDOW ?? 100); // connects in flight per client process
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TOKEN = 'dev_bench-connections-token-0123456789';
 const { openSqlite } = await import(join(benchDir, '../dist/storage/sqlite/sqlite.driver.js'));
 const { hashToken } = await import(join(benchDir, '../dist/common/secrets.js'));
@@ -144,69 +146,96 @@ async function bareAedes() {
   return { held, perConnection: (full - idle) / held.ok, rate: held.ok / ((held.endMs - held.startMs) / 1000) };
 }
 
-const bare = await bareAedes();
-const gw = await startGateway({}, { dir, nodeArgs });
-const pid = gw.proc.pid;
-await sleep(2000);
-await collectGarbage();
-const idle = rssKiB(pid);
-const idleMem = await memory(gw);
-const held = await connectors(gw, 0, N, CLIENTS);
-const allOnline = await waitOnline(gw, held.ok);
-const allStored = await waitStored(dir, held.ok);
-await sleep(2000);
-await collectGarbage();
-const full = rssKiB(pid);
-const fullMem = await memory(gw);
-if (process.env.BENCH_HEAPSNAPSHOT) {
-  process.kill(pid, 'SIGUSR2');
-  await sleep(15000);
+/** One gateway round: hold N, memory and rates; in the last round also the overflow and the way back to none. */
+async function gatewayRound(last) {
+  const gw = await startGateway({}, { dir, nodeArgs });
+  const pid = gw.proc.pid;
+  await sleep(2000);
+  await collectGarbage();
+  const idle = rssKiB(pid);
+  const idleMem = await memory(gw);
+  const held = await connectors(gw, 0, N, CLIENTS);
+  const allOnline = await waitOnline(gw, held.ok);
+  const allStored = await waitStored(dir, held.ok);
+  await sleep(2000);
+  await collectGarbage();
+  const full = rssKiB(pid);
+  const fullMem = await memory(gw);
+  if (process.env.BENCH_HEAPSNAPSHOT) {
+    process.kill(pid, 'SIGUSR2');
+    await sleep(15000);
+  }
+  const health = await (await fetch(`${gw.http}/health`)).json();
+  const r = {
+    held,
+    health,
+    idle,
+    full,
+    perConnection: (full - idle) / held.ok,
+    rate: held.ok / ((held.endMs - held.startMs) / 1000),
+    onlineMs: allOnline - held.startMs,
+    storedMs: allStored - held.startMs,
+    per: (k) => ((fullMem[k] - idleMem[k]) / held.ok).toFixed(2),
+    handles: [idleMem.handles, fullMem.handles],
+  };
+  if (last) {
+    r.over = await connectors(gw, N, OVERFLOW, 1);
+    await closeAll(r.over.procs);
+    await sleep(500);
+    const ok = (res) => res.ok;
+    r.alive = gw.proc.exitCode === null && (await fetch(`${gw.http}/health`).then(ok, () => false));
+  }
+  await closeAll(held.procs);
+  const offlineAt = Date.now();
+  await waitOnline(gw, 0);
+  r.offlineMs = Date.now() - offlineAt;
+  await waitStored(dir, 0);
+  r.offlineStoredMs = Date.now() - offlineAt;
+  r.handles.push((await memory(gw)).handles);
+  await stopProcess(gw.proc);
+  return r;
 }
-const health = await (await fetch(`${gw.http}/health`)).json();
 
-const over = await connectors(gw, N, OVERFLOW, 1);
-await closeAll(over.procs);
-await sleep(500);
-const alive =
-  gw.proc.exitCode === null &&
-  (await fetch(`${gw.http}/health`).then(
-    (r) => r.ok,
-    () => false,
-  ));
-await closeAll(held.procs);
-const offlineAt = Date.now();
-await waitOnline(gw, 0);
-const offlineMs = Date.now() - offlineAt;
-await waitStored(dir, 0);
-const offlineStoredMs = Date.now() - offlineAt;
-const handlesAfter = (await memory(gw)).handles;
-await stopProcess(gw.proc);
-gw.remove();
+const bares = [];
+const gws = [];
+for (let round = 0; round < ROUNDS; round++) {
+  bares.push(await bareAedes());
+  gws.push(await gatewayRound(round === ROUNDS - 1));
+  process.stderr.write(
+    `  round ${round + 1}/${ROUNDS}: bare ${bares.at(-1).rate.toFixed(0)}/s, gateway ${gws.at(-1).rate.toFixed(0)}/s\n`,
+  );
+}
+rmSync(dir, { recursive: true, force: true });
 
-const seconds = (held.endMs - held.startMs) / 1000;
+const g = gws.at(-1);
+const col = (rs, k) => rs.map((x) => x[k]);
 console.log(
-  `\nconnections bench: ${CLIENTS} client processes, ${WINDOW} connects in flight each, open-file limit ${openFiles(process.pid)}`,
+  `\nconnections bench: ${N} connections, ${CLIENTS} client processes, ${WINDOW} connects in flight each, open-file limit ${openFiles(process.pid)}, ${ROUNDS} interleaved rounds: median (min–max)`,
 );
 console.log(
-  `held ${held.ok}/${N} (refused ${held.refused}, closed ${held.closed}); /health counts ${health.mqtt.connections}`,
+  `held ${spread(gws.map((x) => x.held.ok))} (last round: refused ${g.held.refused}, closed ${g.held.closed}; /health counts ${g.health.mqtt.connections})`,
 );
 console.log(
-  `connect rate ${(held.ok / seconds).toFixed(0)}/s (${seconds.toFixed(2)} s); REST shows all online ${allOnline - held.startMs} ms after the first connect, storage ${allStored - held.startMs} ms`,
+  `connect rate: gateway ${spread(col(gws, 'rate'))}/s, bare Aedes ${spread(col(bares, 'rate'))}/s, ratio per round ${spread(
+    gws.map((x, i) => x.rate / bares[i].rate),
+    2,
+  )}x`,
 );
 console.log(
-  `gateway RSS idle ${(idle / 1024).toFixed(0)} MiB, held ${(full / 1024).toFixed(0)} MiB, ${((full - idle) / held.ok).toFixed(2)} KiB per connection above idle (both after a full GC)`,
+  `REST shows all online ${spread(col(gws, 'onlineMs'))} ms after the first connect, storage ${spread(col(gws, 'storedMs'))} ms ` +
+    `(connecting took ${spread(gws.map((x) => x.held.endMs - x.held.startMs))} ms)`,
 );
 console.log(
-  `bare Aedes baseline: held ${bare.held.ok}, ${bare.perConnection.toFixed(2)} KiB per connection, connect rate ${bare.rate.toFixed(0)}/s`,
-);
-const per = (k) => ((fullMem[k] - idleMem[k]) / held.ok).toFixed(2);
-console.log(
-  `  of which V8 heap used ${per('heapUsed')}, heap reserved ${per('heapTotal')}, external ${per('external')} KiB per connection; ` +
-    `active handles ${idleMem.handles} → ${fullMem.handles}`,
+  `gateway RSS idle ${spread(gws.map((x) => x.idle / 1024))} MiB, held ${spread(gws.map((x) => x.full / 1024))} MiB; ` +
+    `KiB per connection above idle (after a full GC): gateway ${spread(col(gws, 'perConnection'), 2)}, bare Aedes ${spread(col(bares, 'perConnection'), 2)}`,
 );
 console.log(
-  `past the limit: ${OVERFLOW} more → ${over.ok} accepted, ${over.refused} refused by CONNACK, ${over.closed} closed; gateway alive: ${alive}`,
+  `  last round: V8 heap used ${g.per('heapUsed')}, heap reserved ${g.per('heapTotal')}, external ${g.per('external')} KiB per connection; ` +
+    `active handles idle ${g.handles[0]} → held ${g.handles[1]} → all closed ${g.handles[2]}`,
 );
 console.log(
-  `all closed → REST shows none online after ${offlineMs} ms, storage after ${offlineStoredMs} ms; active handles ${handlesAfter}`,
+  `past the limit: ${OVERFLOW} more → ${g.over.ok} accepted, ${g.over.refused} refused by CONNACK, ${g.over.closed} closed; gateway alive: ${g.alive}`,
+);
+console.log(
+  `all closed → REST shows none online after ${spread(col(gws, 'offlineMs'))} ms, storage after ${spread(col(gws, 'offlineStoredMs'))} ms`,
 );
