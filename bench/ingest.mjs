@@ -1,15 +1,24 @@
 // bench:ingest — bare Aedes, then the gateway, under the same load in the same run: mqtt.js publisher
 // processes (100-byte payloads, QoS 0 and QoS 1) and one subscriber process. Prints msg/s and ratios.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { spread } from './lib/procs.mjs';
 
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 2);
 const QOS0_PER_PUBLISHER = Number(process.env.BENCH_QOS0 ?? 40000);
 const QOS1_PER_PUBLISHER = Number(process.env.BENCH_QOS1 ?? 15000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+// BENCH_PROFILE=<dir>: the gateway runs under --cpu-prof and writes its profile there on exit.
+const PROFILE = process.env.BENCH_PROFILE;
+// BENCH_STRACE=<file>: both brokers run under `strace -f -c -e trace=writev,write` (system call counts per broker).
+const STRACE = process.env.BENCH_STRACE;
+const node = (name, args) =>
+  STRACE
+    ? ['strace', ['-f', '-c', '-e', 'trace=writev,write', '-o', `${STRACE}.${name}`, 'node', ...args]]
+    : ['node', args];
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 const here = new URL('.', import.meta.url).pathname;
 
@@ -31,7 +40,7 @@ function start(cmd, args, env = {}) {
 }
 
 async function startBare() {
-  const p = start('node', [join(here, 'servers/bare-aedes.mjs'), '0']);
+  const p = start(...node('bare', [join(here, 'servers/bare-aedes.mjs'), '0']));
   const port = Number((await p.waitFor(/^ready/)).split(' ')[1]);
   return {
     url: `mqtt://127.0.0.1:${port}`,
@@ -43,7 +52,8 @@ async function startBare() {
 
 async function startGateway() {
   const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
-  const p = start('node', [join(here, '../dist/main.js')], {
+  const flags = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : [];
+  const p = start(...node('gateway', [...flags, join(here, '../dist/main.js')]), {
     DATA_DIR: dir,
     HTTP_PORT: '0',
     MQTT_PORT: '0',
@@ -113,7 +123,12 @@ async function run(target, qos, perPublisher) {
 const stop = (t) =>
   new Promise((r) => {
     t.proc.once('exit', r);
-    t.proc.kill('SIGTERM');
+    // Under strace the broker is strace's child: it gets the signal, strace prints its counts when it exits.
+    const pid = STRACE
+      ? Number(readFileSync(`/proc/${t.proc.pid}/task/${t.proc.pid}/children`, 'utf8').split(' ')[0])
+      : 0;
+    if (pid) process.kill(pid, 'SIGTERM');
+    else t.proc.kill('SIGTERM');
   });
 const results = { bare: { 0: [], 1: [] }, gateway: { 0: [], 1: [] } };
 for (let round = 0; round < ROUNDS; round++) {
@@ -128,12 +143,13 @@ for (let round = 0; round < ROUNDS; round++) {
     if (t.dir) rmSync(t.dir, { recursive: true, force: true });
   }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`\ningest bench: ${PUBLISHERS} publisher processes, 100-byte payloads, ${ROUNDS} rounds (median)`);
+const paired = (qos) => results.gateway[qos].map((g, i) => g / results.bare[qos][i]);
+console.log(
+  `\ningest bench: ${PUBLISHERS} publisher processes, 100-byte payloads, ${ROUNDS} interleaved rounds: median (min–max)`,
+);
 for (const qos of [0, 1]) {
-  const bare = median(results.bare[qos]);
-  const gw = median(results.gateway[qos]);
   console.log(
-    `QoS${qos}: bare Aedes ${bare.toFixed(0)} msg/s, gateway ${gw.toFixed(0)} msg/s, ratio ${(gw / bare).toFixed(2)}x`,
+    `QoS${qos}: bare Aedes ${spread(results.bare[qos])} msg/s, gateway ${spread(results.gateway[qos])} msg/s, ` +
+      `ratio per round ${spread(paired(qos), 2)}x`,
   );
 }

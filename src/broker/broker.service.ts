@@ -17,13 +17,15 @@ import { TenancyService } from '../tenancy/tenancy.service.js';
 import { AuthThrottle } from '../tenancy/auth-throttle.js';
 import type { BrokerContext } from './broker-context.js';
 import { FrameGuard } from './frame-guard.js';
+import { coalesceWrites } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
 import { preConnectRules } from './handlers/connect-rules.js';
 import { authorizePublish } from './handlers/publish.js';
 import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
 import { SessionRevoker } from './session-revoker.js';
 
-type ParserHolder = { _parser: { parse(buf: Buffer): unknown } };
+type GuardedParser = { parse(buf: Buffer): unknown; guard?: FrameGuard; closing?: boolean; client: Client };
+type ParserHolder = { _parser: GuardedParser };
 export type MessageHandler = (packet: AedesPublishPacket) => void;
 
 /**
@@ -38,6 +40,8 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
   private readonly ctx: BrokerContext;
   private readonly servers: NetServer[] = [];
   private wss: WebSocketServer | null = null;
+  private lastAcceptLog = 0;
+  private parserParse: GuardedParser['parse'] | null = null;
   tcpPort = 0;
   tlsPort = 0;
 
@@ -123,35 +127,57 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
     );
   }
 
-  /** Every connection passes the frame guard before Aedes' parser. */
+  /** Every connection passes the frame guard before Aedes' parser; its writes go out once per loop turn. */
   private handle(stream: Duplex | Socket, req?: IncomingMessage): void {
     // TCP keepalive probes: a peer that vanished without a FIN is noticed even when MQTT keepalive is long.
     if ('setKeepAlive' in stream) stream.setKeepAlive(true, 60_000);
     else req?.socket.setKeepAlive(true, 60_000);
+    coalesceWrites(stream);
     const client = this.aedes.handle(stream, req) as Client & ParserHolder;
-    const guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
     const parser = client._parser;
-    const parse = parser.parse.bind(parser);
-    let closing = false;
-    parser.parse = (buf: Buffer) => {
-      if (guard.check(buf)) return parse(buf);
-      if (closing) return 0;
-      closing = true;
-      this.metrics.drops.inc({ reason: 'protocol_violation' });
-      this.logger.warn(`closing ${client.id ?? 'connection'}: ${guard.error}`);
+    this.parserParse ??= (Object.getPrototypeOf(parser) as GuardedParser).parse;
+    parser.guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
+    parser.parse = this.guardedParse;
+  }
+
+  /** Shared by every connection's parser (`this`), so a connection costs no closure: guard first, then parse. */
+  private readonly guardedParse = ((service: BrokerService) =>
+    function guardedParse(this: GuardedParser, buf: Buffer): unknown {
+      const guard = this.guard!;
+      if (guard.check(buf)) return service.parserParse!.call(this, buf);
+      if (this.closing) return 0; // the guard stays failed: one refusal per connection
+      this.closing = true;
+      service.metrics.drops.inc({ reason: 'protocol_violation' });
+      service.logger.warn(`closing ${this.client.id ?? 'connection'}: ${guard.error}`);
       // A refusal the spec requires (CONNACK 0x01 for an unserved protocol level) is written before the close.
-      if (guard.reply) stream.write(guard.reply, () => client.close());
+      const client = this.client;
+      if (guard.reply) client.conn.write(guard.reply, () => client.close());
       else client.close();
       return 0;
-    };
-  }
+    })(this);
 
   private bind(server: NetServer, port: number, host: string): Promise<number> {
     this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.acceptFailed(err));
+        resolve((server.address() as AddressInfo).port);
+      });
     });
+  }
+
+  /**
+   * An accept that failed, e.g. EMFILE at the open-file limit: libuv has closed that connection already (the
+   * client sees a clean close) and the listener goes on. Without this handler the 'error' would end the process.
+   */
+  private acceptFailed(err: Error): void {
+    this.metrics.drops.inc({ reason: 'accept_failed' });
+    const now = Date.now();
+    if (now - this.lastAcceptLog < 1000) return;
+    this.lastAcceptLog = now;
+    this.logger.warn(`accepting an MQTT connection failed: ${err.message}`);
   }
 
   /** Closes the listeners and the broker: every client is disconnected. */

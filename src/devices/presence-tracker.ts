@@ -4,6 +4,9 @@ import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { type Device, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
 
+/** Two or more live connections of one owner (a session takeover in progress). */
+class Connections extends Set<object> {}
+
 /**
  * Presence state machine (ARCHITECTURE §3). A device is online while it holds at least one live connection
  * (counted per connection object, so a session takeover adds the new one before the old one goes and never
@@ -12,7 +15,8 @@ import { DeviceRegistry } from './device-registry.js';
  */
 @Injectable()
 export class PresenceTracker implements OnApplicationBootstrap {
-  private readonly live = new Map<string, Set<object>>();
+  // One connection per owner is the rule: it is held as is; a Set only while a takeover overlaps two or more.
+  private readonly live = new Map<string, object | Connections>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -23,9 +27,10 @@ export class PresenceTracker implements OnApplicationBootstrap {
 
   /** A connection of `ownerId` (device or agent) was accepted. */
   connected(ownerId: string, connection: object): void {
-    let set = this.live.get(ownerId);
-    if (!set) this.live.set(ownerId, (set = new Set()));
-    set.add(connection);
+    const held = this.live.get(ownerId);
+    if (held === undefined) this.live.set(ownerId, connection);
+    else if (held instanceof Connections) held.add(connection);
+    else if (held !== connection) this.live.set(ownerId, new Connections([held, connection]));
     const timer = this.graceTimers.get(ownerId);
     if (timer) {
       clearTimeout(timer);
@@ -45,8 +50,10 @@ export class PresenceTracker implements OnApplicationBootstrap {
 
   /** A connection of `ownerId` closed, for whatever reason (clean, killed socket, keepalive, takeover). */
   disconnected(ownerId: string, connection: object): void {
-    const set = this.live.get(ownerId);
-    if (!set || !set.delete(connection) || set.size > 0) return;
+    const held = this.live.get(ownerId);
+    if (held instanceof Connections) {
+      if (!held.delete(connection) || held.size > 0) return;
+    } else if (held !== connection) return;
     this.live.delete(ownerId);
     const grace = this.config.PRESENCE_OFFLINE_GRACE_MS;
     if (grace > 0) {

@@ -32,6 +32,8 @@ describe('EventStreamService', () => {
     const service = new EventStreamService(bus);
     service.onModuleInit();
     const all = parseEventFilter({});
+    // Both orgs were watched a moment ago (a stream opened and closed): their events are buffered for resumption.
+    for (const orgId of [1, 2]) service.add({ orgId, filter: all, send: () => {}, close: () => {} })();
     const a = { id: 'a', orgId: 1, seq: 0 };
     for (let n = 1; n <= EVENTS_KEPT_PER_ORG + 10; n++) bus.deviceEvent(a, 'datastream.update', 'n', n, n);
     bus.deviceEvent({ id: 'b', orgId: 2, seq: 0 }, 'datastream.update', 'n', 1, 1);
@@ -41,6 +43,17 @@ describe('EventStreamService', () => {
     expect(fromStart.events[0].value).toBe(11);
     const orgB = service.resume(2, 1, all);
     expect(orgB).toEqual({ events: [expect.objectContaining({ orgId: 2, deviceId: 'b' })], gap: false });
+    service.onModuleDestroy();
+  });
+
+  it('buffers nothing of an organization nobody watches: the bus does not even build its events', () => {
+    const bus = new EventBus();
+    const service = new EventStreamService(bus);
+    service.onModuleInit();
+    const d = { id: 'd', orgId: 3, seq: 0 };
+    bus.deviceEvent(d, 'datastream.update', 'n', 1, 1);
+    expect(service.resume(3, 0, parseEventFilter({}))).toEqual({ events: [], gap: false });
+    expect(d.seq).toBe(1); // the device's sequence moves on all the same
     service.onModuleDestroy();
   });
 

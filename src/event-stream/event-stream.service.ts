@@ -6,6 +6,12 @@ import { type EventFilter, matches } from './event-filter.js';
 
 /** Events kept per organization for `Last-Event-ID` resumption. */
 export const EVENTS_KEPT_PER_ORG = 1000;
+/**
+ * How long an organization's events are still buffered after its last stream closed: the window a client has
+ * to reconnect with `Last-Event-ID`. Organizations nobody watches cost the MQTT path nothing (the bus does not
+ * even build events no listener wants).
+ */
+export const RESUME_WINDOW_MS = 10 * 60_000;
 
 export interface StreamSubscriber {
   orgId: number;
@@ -28,13 +34,18 @@ export interface Resumption {
 export class EventStreamService implements OnModuleInit, OnModuleDestroy {
   private readonly rings = new Map<number, EventRing>();
   private readonly subscribers = new Map<number, Set<StreamSubscriber>>();
+  /** Org → when its last stream closed (absent while one is open, or never watched). */
+  private readonly lastWatched = new Map<number, number>();
   private lastId = 0;
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly bus: EventBus) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.bus.subscribe((e) => this.accept(e));
+    this.unsubscribe = this.bus.subscribe(
+      (e) => this.accept(e),
+      (orgId) => this.watched(orgId),
+    );
   }
 
   /** Open streams would keep the HTTP server from closing: end them first. */
@@ -44,7 +55,19 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy {
     this.subscribers.clear();
   }
 
+  /** An org with an open stream, or one closed within the resume window. */
+  private watched(orgId: number): boolean {
+    if (this.subscribers.has(orgId)) return true;
+    const closed = this.lastWatched.get(orgId);
+    if (closed === undefined) return false;
+    if (Date.now() - closed < RESUME_WINDOW_MS) return true;
+    this.lastWatched.delete(orgId);
+    this.rings.delete(orgId);
+    return false;
+  }
+
   private accept(event: DeviceEvent): void {
+    if (!this.watched(event.orgId)) return; // org events come without the bus's interest check
     const streamed: StreamedEvent = { id: ++this.lastId, ...event };
     let ring = this.rings.get(event.orgId);
     if (!ring) this.rings.set(event.orgId, (ring = new EventRing(EVENTS_KEPT_PER_ORG)));
@@ -65,9 +88,12 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy {
     let set = this.subscribers.get(s.orgId);
     if (!set) this.subscribers.set(s.orgId, (set = new Set()));
     set.add(s);
+    this.lastWatched.delete(s.orgId);
     return () => {
       set.delete(s);
-      if (set.size === 0) this.subscribers.delete(s.orgId);
+      if (set.size > 0) return;
+      this.subscribers.delete(s.orgId);
+      this.lastWatched.set(s.orgId, Date.now());
     };
   }
 

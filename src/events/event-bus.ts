@@ -1,6 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { DeviceEvent, DeviceEventListener, EventKind } from './device-event.js';
 
+/** Whether a listener cares about device events of (org, kind, key); without one it gets every event. */
+export type EventInterest = (orgId: number, kind: EventKind, key: string) => boolean;
+const EVERYTHING: EventInterest = () => true;
+
 /** What a device event is about: a device (or anything that keeps a per-device sequence). */
 export interface EventSubject {
   readonly id: string;
@@ -17,17 +21,33 @@ export interface EventSubject {
 export class EventBus {
   private readonly logger = new Logger(EventBus.name);
   private listeners: DeviceEventListener[] = [];
+  private interests: EventInterest[] = [];
 
-  subscribe(listener: DeviceEventListener): () => void {
+  subscribe(listener: DeviceEventListener, interest: EventInterest = EVERYTHING): () => void {
     this.listeners = [...this.listeners, listener];
+    this.interests = [...this.interests, interest];
     return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
+      const i = this.listeners.indexOf(listener);
+      if (i < 0) return;
+      this.listeners = this.listeners.filter((_, j) => j !== i);
+      this.interests = this.interests.filter((_, j) => j !== i);
     };
   }
 
-  /** An event of one device; its sequence number orders the device's events. */
+  /**
+   * An event of one device; its sequence number orders the device's events. The number is taken even when no
+   * listener wants the event (most datastream values match no webhook), but the event is then never built.
+   */
   deviceEvent(device: EventSubject, kind: EventKind, key: string, value: unknown, ts: number): void {
-    this.emit({ orgId: device.orgId, deviceId: device.id, kind, key, value, ts, seq: ++device.seq });
+    const seq = ++device.seq;
+    if (!this.wanted(device.orgId, kind, key)) return;
+    this.emit({ orgId: device.orgId, deviceId: device.id, kind, key, value, ts, seq });
+  }
+
+  private wanted(orgId: number, kind: EventKind, key: string): boolean {
+    const interests = this.interests;
+    for (let i = 0; i < interests.length; i++) if (interests[i](orgId, kind, key)) return true;
+    return false;
   }
 
   /** An event of the organization (users, sub-organizations, inbound calls): no device sequence. */

@@ -40,7 +40,10 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     for (const w of this.catalog.all()) this.index.set(w.id, w);
     this.catalog.onChange((current, previous) => this.webhookChanged(current, previous));
     for (const s of await this.states.load()) if (s.holdingSince !== null) this.scheduleHold(s);
-    this.unsubscribe = this.bus.subscribe((e) => this.onEvent(e));
+    this.unsubscribe = this.bus.subscribe(
+      (e) => this.onEvent(e),
+      (orgId, kind, key) => this.index.listens(orgId, kind, key),
+    );
   }
 
   get indexedWebhooks(): number {

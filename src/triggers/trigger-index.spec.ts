@@ -32,4 +32,15 @@ describe('TriggerIndex', () => {
     index.set(w.id, null);
     expect(index.size).toBe(0);
   });
+
+  it('says whether anything listens to (org, kind, key), and forgets buckets emptied by deletes', () => {
+    const index = new TriggerIndex();
+    const w = hook({ trigger: 'DEVICE_DATASTREAM_UPDATE', dataTrigger: { deviceId: 'd', dataStream: 'temp' } });
+    index.set(w.id, w);
+    expect(index.listens(1, 'datastream.update', 'temp')).toBe(true);
+    expect(index.listens(1, 'datastream.update', 'humidity')).toBe(false);
+    expect(index.listens(2, 'datastream.update', 'temp')).toBe(false);
+    index.set(w.id, null);
+    expect(index.listens(1, 'datastream.update', 'temp')).toBe(false);
+  });
 });

@@ -15,7 +15,28 @@ class Bucket {
     if (dt?.templateId) return scoped(this.byTemplate, dt.templateId);
     return this.anyDevice;
   }
+
+  get empty(): boolean {
+    return this.anyDevice.length === 0 && this.byDevice.size === 0 && this.byTemplate.size === 0;
+  }
+
+  /** Takes webhook `id` out of every list; drops the scoped lists it leaves empty. */
+  delete(id: number): void {
+    const out = (list: Webhook[]) => {
+      const i = list.findIndex((w) => w.id === id);
+      if (i >= 0) list.splice(i, 1);
+    };
+    out(this.anyDevice);
+    for (const map of [this.byDevice, this.byTemplate])
+      for (const [k, list] of map) {
+        out(list);
+        if (list.length === 0) map.delete(k);
+      }
+  }
 }
+
+/** Where one listening of a webhook is filed: its org's bucket, or (GLOBAL_PRODUCT_*) a global list. */
+type Key = { orgId: number; kind: EventKind; key: string; global?: string };
 
 const NONE: readonly Webhook[] = [];
 /** True when `orgId` is `ancestorId` or one of its sub-organizations. */
@@ -30,9 +51,12 @@ const isGlobal = (w: Webhook) => w.trigger.startsWith('GLOBAL_PRODUCT_') && Bool
  * (kind, key, template) without the org, since they also see the template's devices in sub-organizations.
  */
 export class TriggerIndex {
-  private readonly buckets = new Map<string, Bucket>();
+  // org → kind → key → bucket: nested maps, so a lookup on the MQTT path builds no key string.
+  private readonly buckets = new Map<number, Map<string, Map<string, Bucket>>>();
+  private readonly keysOf = new Map<number, Key[]>();
+  /** `kind|key|template` → GLOBAL_PRODUCT_* webhooks; `kind|key` → how many such lists exist. */
   private readonly globals = new Map<string, Webhook[]>();
-  private readonly keysOf = new Map<number, string[]>();
+  private readonly globalKeys = new Map<string, number>();
 
   constructor(private readonly within: WithinOrg = sameOrg) {}
 
@@ -40,29 +64,36 @@ export class TriggerIndex {
   set(id: number, w: Webhook | null): void {
     this.remove(id);
     if (!w || w.status !== 'ENABLED') return;
-    const keys: string[] = [];
+    const keys: Key[] = [];
     for (const { kind, key } of listensTo(w)) {
       if (isGlobal(w)) {
-        const g = `${kind}|${key}|${w.dataTrigger!.templateId}`;
-        this.globals.set(g, [...(this.globals.get(g) ?? NONE), w]);
-        keys.push(`G|${g}`);
+        keys.push(this.addGlobal(w, kind, key));
         continue;
       }
-      const k = `${w.orgId}|${kind}|${key}`;
-      let bucket = this.buckets.get(k);
-      if (!bucket) this.buckets.set(k, (bucket = new Bucket()));
+      let byKind = this.buckets.get(w.orgId);
+      if (!byKind) this.buckets.set(w.orgId, (byKind = new Map()));
+      let byKey = byKind.get(kind);
+      if (!byKey) byKind.set(kind, (byKey = new Map()));
+      let bucket = byKey.get(key);
+      if (!bucket) byKey.set(key, (bucket = new Bucket()));
       bucket.listFor(w).push(w);
-      keys.push(k);
+      keys.push({ orgId: w.orgId, kind, key });
     }
     this.keysOf.set(id, keys);
   }
 
+  /** Whether any enabled webhook listens to (org, kind, key): events nobody wants need not be built. */
+  listens(orgId: number, kind: EventKind, key: string): boolean {
+    if (this.buckets.get(orgId)?.get(kind)?.get(key) !== undefined) return true;
+    return this.globals.size > 0 && this.globalKeys.has(`${kind}|${key}`);
+  }
+
   /** Candidates for one event; scope filters beyond device and template are the engine's. */
   lookup(orgId: number, kind: EventKind, key: string, deviceId: string, templateId: string | null): readonly Webhook[] {
-    const bucket = this.buckets.get(`${orgId}|${kind}|${key}`);
-    const global =
-      templateId === null || this.globals.size === 0 ? undefined : this.globals.get(`${kind}|${key}|${templateId}`);
+    const bucket = this.buckets.get(orgId)?.get(kind)?.get(key);
     const own = bucket ? this.inBucket(bucket, deviceId, templateId) : NONE;
+    if (templateId === null || this.globals.size === 0) return own;
+    const global = this.globals.get(`${kind}|${key}|${templateId}`);
     if (!global) return own;
     return [...own, ...global.filter((w) => this.within(orgId, w.orgId))];
   }
@@ -70,6 +101,10 @@ export class TriggerIndex {
   private inBucket(bucket: Bucket, deviceId: string, templateId: string | null): readonly Webhook[] {
     const byDevice = bucket.byDevice.get(deviceId);
     const byTemplate = templateId === null ? undefined : bucket.byTemplate.get(templateId);
+    // Only one list concerned (the common case): returned as is, no array built per event.
+    const any = bucket.anyDevice.length > 0;
+    if (!byTemplate && !any) return byDevice ?? NONE;
+    if (!byDevice && !any) return byTemplate!;
     if (!byDevice && !byTemplate) return bucket.anyDevice;
     return [...bucket.anyDevice, ...(byDevice ?? NONE), ...(byTemplate ?? NONE)];
   }
@@ -78,19 +113,42 @@ export class TriggerIndex {
     return this.keysOf.size;
   }
 
+  private addGlobal(w: Webhook, kind: EventKind, key: string): Key {
+    const global = `${kind}|${key}|${w.dataTrigger!.templateId}`;
+    const list = this.globals.get(global);
+    if (list) list.push(w);
+    else {
+      this.globals.set(global, [w]);
+      this.globalKeys.set(`${kind}|${key}`, (this.globalKeys.get(`${kind}|${key}`) ?? 0) + 1);
+    }
+    return { orgId: w.orgId, kind, key, global };
+  }
+
+  private removeGlobal(id: number, { kind, key, global }: Key): void {
+    const list = this.globals.get(global!)!.filter((w) => w.id !== id);
+    if (list.length > 0) return void this.globals.set(global!, list);
+    this.globals.delete(global!);
+    const n = this.globalKeys.get(`${kind}|${key}`)! - 1;
+    if (n > 0) this.globalKeys.set(`${kind}|${key}`, n);
+    else this.globalKeys.delete(`${kind}|${key}`);
+  }
+
   private remove(id: number): void {
     for (const k of this.keysOf.get(id) ?? []) {
-      if (k.startsWith('G|')) {
-        const list = (this.globals.get(k.slice(2)) ?? NONE).filter((w) => w.id !== id);
-        if (list.length) this.globals.set(k.slice(2), list);
-        else this.globals.delete(k.slice(2));
+      if (k.global) {
+        this.removeGlobal(id, k);
         continue;
       }
-      const bucket = this.buckets.get(k)!;
-      for (const list of [bucket.anyDevice, ...bucket.byDevice.values(), ...bucket.byTemplate.values()]) {
-        const i = list.findIndex((w) => w.id === id);
-        if (i >= 0) list.splice(i, 1);
-      }
+      const { orgId, kind, key } = k;
+      const byKind = this.buckets.get(orgId)!;
+      const byKey = byKind.get(kind)!;
+      const bucket = byKey.get(key)!;
+      bucket.delete(id);
+      // Empty buckets go, so `listens` stays exact.
+      if (!bucket.empty) continue;
+      byKey.delete(key);
+      if (byKey.size === 0) byKind.delete(kind);
+      if (byKind.size === 0) this.buckets.delete(orgId);
     }
     this.keysOf.delete(id);
   }

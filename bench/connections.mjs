@@ -1,0 +1,241 @@
+// bench:connections — as many authenticated device connections as one gateway process may hold (open-file
+// limit 20,000 here: BENCH_CONNECTIONS defaults to 19,000), opened by several client processes from their own
+// loopback source addresses (127.0.0.2, 127.0.0.3, …). Prints the gateway's RSS and KiB per connection above
+// idle, the connect rate, the time until REST (and storage) shows every device online, in BENCH_ROUNDS rounds
+// interleaved with bare Aedes holding the same; in the last round it tries 1,500 more past the
+// open-file limit (each must get a CONNACK refusal or a close, and the gateway must live), and closes them all.
+import 'reflect-metadata';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import WebSocket from 'ws';
+import { ADMIN, benchDir, sleep, spread, start, startGateway, stopProcess } from './lib/procs.mjs';
+
+const N = Number(process.env.BENCH_CONNECTIONS ?? 19000);
+const CLIENTS = Number(process.env.BENCH_CONNECTION_CLIENTS ?? 4);
+const OVERFLOW = Number(process.env.BENCH_CONNECTION_OVERFLOW ?? 1500);
+const WINDOW = Number(process.env.BENCH_CONNECT_WINDOW ?? 100); // connects in flight per client process
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const TOKEN = 'dev_bench-connections-token-0123456789';
+const { openSqlite } = await import(join(benchDir, '../dist/storage/sqlite/sqlite.driver.js'));
+const { hashToken } = await import(join(benchDir, '../dist/common/secrets.js'));
+
+const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+const openFiles = (pid) => Number(readFileSync(`/proc/${pid}/limits`, 'utf8').match(/Max open files\s+(\d+)/)[1]);
+
+/** A data directory holding `count` devices conn-0… sharing one token (the gateway hashes it per CONNECT). */
+async function preload(count) {
+  const gw = await startGateway(); // creates the organization and the admin token
+  await gw.stop();
+  const storage = openSqlite(gw.dir);
+  const now = Date.now();
+  const tokenHash = hashToken(TOKEN);
+  for (let i = 0; i < count; i++) {
+    await storage.devices.create({
+      ...{ id: `conn-${i}`, orgId: 1, name: `conn ${i}`, type: 'PRIVATE', templateId: null, groupIds: [] },
+      ...{ agentId: null, metadata: {}, tokenHash, status: 'offline', seq: 0, lastSeen: null },
+      ...{ firstConnectedAt: null, values: {}, lastEvent: null, createdAt: now, updatedAt: now },
+    });
+  }
+  await storage.close();
+  return gw.dir;
+}
+
+async function connectors(gw, from, count, processes) {
+  const port = new URL(gw.mqttUrl).port;
+  const per = Math.ceil(count / processes);
+  const procs = [];
+  for (let i = 0; i < processes; i++) {
+    const n = Math.min(per, count - i * per);
+    const args = ['127.0.0.1', port, `127.0.0.${2 + i}`, String(from + i * per), String(n), String(WINDOW), TOKEN];
+    const p = start('node', [join(benchDir, 'load/connector.mjs'), ...args]);
+    await p.waitFor(/^ready/);
+    procs.push(p);
+  }
+  for (const p of procs) p.stdin.write('go\n');
+  const lines = await Promise.all(procs.map((p) => p.waitFor(/^connected/)));
+  const r = lines.map((l) => l.split(' ').slice(1).map(Number));
+  const sum = (k) => r.reduce((s, x) => s + x[k], 0);
+  const startMs = Math.min(...r.map((x) => x[3]));
+  const endMs = Math.max(...r.map((x) => x[4]));
+  return { procs, ok: sum(0), refused: sum(1), closed: sum(2), startMs, endMs };
+}
+
+async function onlineCount(gw) {
+  const res = await fetch(`${gw.http}/api/v1/organization/devices?status=online&size=1`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
+  return (await res.json()).total;
+}
+
+async function waitOnline(gw, n) {
+  for (;;) {
+    if ((await onlineCount(gw)) === n) return Date.now();
+    await sleep(100);
+  }
+}
+
+/** A full garbage collection in the gateway, through the inspector protocol (HeapProfiler.collectGarbage). */
+async function collectGarbage(port = INSPECT_PORT) {
+  const [target] = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((r) => ws.once('open', r));
+  const call = (id, method) =>
+    new Promise((resolve) => {
+      ws.on('message', (m) => JSON.parse(m).id === id && resolve());
+      ws.send(JSON.stringify({ id, method }));
+    });
+  await call(1, 'HeapProfiler.enable');
+  await call(2, 'HeapProfiler.collectGarbage');
+  ws.close();
+  await sleep(500);
+}
+
+/** Heap used / heap total / external bytes from the gateway's /metrics (prom-client's default metrics). */
+async function memory(gw) {
+  const text = await (await fetch(`${gw.http}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
+  const num = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN) / 1024;
+  return {
+    heapUsed: num('nodejs_heap_size_used_bytes'),
+    heapTotal: num('nodejs_heap_size_total_bytes'),
+    external: num('nodejs_external_memory_bytes'),
+    handles: num('nodejs_active_handles_total') * 1024,
+    timers: num('nodejs_active_resources') * 1024,
+  };
+}
+
+/** Waits until storage (the presence write-behind, read from a second connection) holds `n` devices online. */
+async function waitStored(dir, n) {
+  const db = new Database(join(dir, 'gateway.db'), { readonly: true });
+  const count = db.prepare(`SELECT count(*) AS n FROM devices WHERE json_extract(doc, '$.status') = 'online'`);
+  try {
+    for (;;) {
+      if (count.get().n === n) return Date.now();
+      await sleep(100);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+const closeAll = (procs) => Promise.all(procs.map((p) => (p.stdin.end(), new Promise((r) => p.once('exit', r)))));
+
+const dir = await preload(N + OVERFLOW);
+// BENCH_PROFILE=<dir>: --cpu-prof of the gateway; BENCH_HEAPSNAPSHOT=1: a heap snapshot (cwd) once all are held.
+// The inspector (loopback only) lets the bench force a full GC before each memory reading.
+const INSPECT_PORT = 20000 + Math.floor(Math.random() * 20000);
+const nodeArgs = [
+  `--inspect=127.0.0.1:${INSPECT_PORT}`,
+  ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
+  ...(process.env.BENCH_HEAPSNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : []),
+];
+/** The baseline: bare Aedes (no hooks) holding the same connections, measured the same way. */
+async function bareAedes() {
+  const port = INSPECT_PORT + 1;
+  const proc = start('node', [`--inspect=127.0.0.1:${port}`, join(benchDir, 'servers/bare-aedes.mjs'), '0']);
+  const mqttPort = Number((await proc.waitFor(/^ready/)).split(' ')[1]);
+  await sleep(1000);
+  await collectGarbage(port);
+  const idle = rssKiB(proc.pid);
+  const held = await connectors({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}` }, 0, N, CLIENTS);
+  await sleep(1000);
+  await collectGarbage(port);
+  const full = rssKiB(proc.pid);
+  await closeAll(held.procs);
+  await stopProcess(proc);
+  return { held, perConnection: (full - idle) / held.ok, rate: held.ok / ((held.endMs - held.startMs) / 1000) };
+}
+
+/** One gateway round: hold N, memory and rates; in the last round also the overflow and the way back to none. */
+async function gatewayRound(last) {
+  const gw = await startGateway({}, { dir, nodeArgs });
+  const pid = gw.proc.pid;
+  await sleep(2000);
+  await collectGarbage();
+  const idle = rssKiB(pid);
+  const idleMem = await memory(gw);
+  const held = await connectors(gw, 0, N, CLIENTS);
+  const allOnline = await waitOnline(gw, held.ok);
+  const allStored = await waitStored(dir, held.ok);
+  await sleep(2000);
+  await collectGarbage();
+  const full = rssKiB(pid);
+  const fullMem = await memory(gw);
+  if (process.env.BENCH_HEAPSNAPSHOT) {
+    process.kill(pid, 'SIGUSR2');
+    await sleep(15000);
+  }
+  const health = await (await fetch(`${gw.http}/health`)).json();
+  const r = {
+    held,
+    health,
+    idle,
+    full,
+    perConnection: (full - idle) / held.ok,
+    rate: held.ok / ((held.endMs - held.startMs) / 1000),
+    onlineMs: allOnline - held.startMs,
+    storedMs: allStored - held.startMs,
+    per: (k) => ((fullMem[k] - idleMem[k]) / held.ok).toFixed(2),
+    handles: [idleMem.handles, fullMem.handles],
+  };
+  if (last) {
+    r.over = await connectors(gw, N, OVERFLOW, 1);
+    await closeAll(r.over.procs);
+    await sleep(500);
+    const ok = (res) => res.ok;
+    r.alive = gw.proc.exitCode === null && (await fetch(`${gw.http}/health`).then(ok, () => false));
+  }
+  await closeAll(held.procs);
+  const offlineAt = Date.now();
+  await waitOnline(gw, 0);
+  r.offlineMs = Date.now() - offlineAt;
+  await waitStored(dir, 0);
+  r.offlineStoredMs = Date.now() - offlineAt;
+  r.handles.push((await memory(gw)).handles);
+  await stopProcess(gw.proc);
+  return r;
+}
+
+const bares = [];
+const gws = [];
+for (let round = 0; round < ROUNDS; round++) {
+  bares.push(await bareAedes());
+  gws.push(await gatewayRound(round === ROUNDS - 1));
+  process.stderr.write(
+    `  round ${round + 1}/${ROUNDS}: bare ${bares.at(-1).rate.toFixed(0)}/s, gateway ${gws.at(-1).rate.toFixed(0)}/s\n`,
+  );
+}
+rmSync(dir, { recursive: true, force: true });
+
+const g = gws.at(-1);
+const col = (rs, k) => rs.map((x) => x[k]);
+console.log(
+  `\nconnections bench: ${N} connections, ${CLIENTS} client processes, ${WINDOW} connects in flight each, open-file limit ${openFiles(process.pid)}, ${ROUNDS} interleaved rounds: median (min–max)`,
+);
+console.log(
+  `held ${spread(gws.map((x) => x.held.ok))} (last round: refused ${g.held.refused}, closed ${g.held.closed}; /health counts ${g.health.mqtt.connections})`,
+);
+console.log(
+  `connect rate: gateway ${spread(col(gws, 'rate'))}/s, bare Aedes ${spread(col(bares, 'rate'))}/s, ratio per round ${spread(
+    gws.map((x, i) => x.rate / bares[i].rate),
+    2,
+  )}x`,
+);
+console.log(
+  `REST shows all online ${spread(col(gws, 'onlineMs'))} ms after the first connect, storage ${spread(col(gws, 'storedMs'))} ms ` +
+    `(connecting took ${spread(gws.map((x) => x.held.endMs - x.held.startMs))} ms)`,
+);
+console.log(
+  `gateway RSS idle ${spread(gws.map((x) => x.idle / 1024))} MiB, held ${spread(gws.map((x) => x.full / 1024))} MiB; ` +
+    `KiB per connection above idle (after a full GC): gateway ${spread(col(gws, 'perConnection'), 2)}, bare Aedes ${spread(col(bares, 'perConnection'), 2)}`,
+);
+console.log(
+  `  last round: V8 heap used ${g.per('heapUsed')}, heap reserved ${g.per('heapTotal')}, external ${g.per('external')} KiB per connection; ` +
+    `active handles idle ${g.handles[0]} → held ${g.handles[1]} → all closed ${g.handles[2]}`,
+);
+console.log(
+  `past the limit: ${OVERFLOW} more → ${g.over.ok} accepted, ${g.over.refused} refused by CONNACK, ${g.over.closed} closed; gateway alive: ${g.alive}`,
+);
+console.log(
+  `all closed → REST shows none online after ${spread(col(gws, 'offlineMs'))} ms, storage after ${spread(col(gws, 'offlineStoredMs'))} ms`,
+);
