@@ -32,7 +32,8 @@ describe('security: a generated admin token is printed once, on stdout only', ()
         out += d.toString();
         // The banner comes after every start-up log line; the token stands alone on its line in the block.
         const m = /shown ONCE, store it now:\n\n\s+(\S+)\n/.exec(out);
-        if (m) resolve(m[1]);
+        // pino writes asynchronously: wait for the tenancy's structured line about the token as well.
+        if (m && /^\{.*admin API token/im.test(out)) resolve(m[1]);
       });
       child.once('exit', (code) => reject(new Error(`exited ${code}:\n${out}\n${err}`)));
     });
