@@ -6,6 +6,8 @@ import type { Device } from '../src/devices/device.model.js';
 import { openMongo } from '../src/storage/mongo/mongo.driver.js';
 import { openSqlite } from '../src/storage/sqlite/sqlite.driver.js';
 import type { StorageDriver } from '../src/storage/storage-driver.js';
+import { clusterContract } from './support/cluster-contract.js';
+import { mongoDriverSuite } from './support/mongo-driver-suite.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
 
 /** One contract, every driver: nothing a service relies on may work on one adapter only. */
@@ -321,6 +323,8 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       expect(await s.inboundWebhooks.findByToken(`tok-${o.id}`)).toBeNull();
     });
 
+    clusterContract(() => s);
+
     it('stores agents', async () => {
       const o = await s.organizations.create('a');
       const a = { id: `agent-${o.id}`, orgId: o.id, name: 'rig', tokenHash: 'h', createdAt: 1, updatedAt: 1 };
@@ -347,6 +351,7 @@ if (mongoUri) {
     () => openMongo(mongoUri),
     () => dropDatabase(mongoUri),
   );
+  mongoDriverSuite(mongoUri);
 } else if (process.env.CI === 'true') {
   it('storage contract: mongo runs in CI', () => {
     throw new Error('no MongoDB server for the mongo storage contract: scripts/ferretdb.sh build (or MONGODB_URI)');

@@ -1,0 +1,47 @@
+import type { StorageDriver } from '../../src/storage/storage-driver.js';
+import { webhookFixture } from './contract-fixtures.js';
+
+/** What an object looks like after a JSON round trip: `undefined` fields are absent, not null. */
+const asJson = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
+
+/**
+ * Contract cases added for MongoDB in production and several instances on one database (issue 10); run by
+ * test/storage-contract.spec.ts inside each driver's describe.
+ */
+export function clusterContract(driver: () => StorageDriver): void {
+  it('keeps an undefined field absent after a reload (not null), on create and on update', async () => {
+    const s = driver();
+    const o = await s.organizations.create('undef');
+    const w = await s.webhooks.create({
+      ...webhookFixture(o.id, 'u'),
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { dataStream: 't', deviceId: undefined, condition: { op: 'eq', value: 1, hysteresis: undefined } },
+    });
+    expect(await s.webhooks.findById(o.id, w.id)).toStrictEqual(asJson(w));
+    const patched = { ...w, dataTrigger: { dataStream: 't', condition: { op: 'changed' as const, forMs: undefined } } };
+    await s.webhooks.update(patched);
+    expect(await s.webhooks.findById(o.id, w.id)).toStrictEqual(asJson(patched));
+    const iw = {
+      id: `iu${o.id}`,
+      orgId: o.id,
+      name: 'n',
+      description: '',
+      token: `tok-u-${o.id}`,
+      responseCode: 200,
+      verificationType: 'none' as const,
+      verificationCode: '',
+      basicAuthUsername: null,
+      basicAuthPassword: null,
+      waitForReply: false,
+      enabled: true,
+      target: { deviceId: 'd1', path: undefined, topic: undefined },
+      creationDate: '2026-01-01T00:00:00.000Z',
+      lastUpdated: '2026-01-01T00:00:00.000Z',
+    };
+    await s.inboundWebhooks.create(iw);
+    expect(await s.inboundWebhooks.findById(o.id, iw.id)).toStrictEqual(asJson(iw));
+    const retargeted = { ...iw, target: { topic: 'a/b', deviceId: undefined } };
+    await s.inboundWebhooks.update(retargeted);
+    expect(await s.inboundWebhooks.findByToken(iw.token)).toStrictEqual(asJson(retargeted));
+  });
+}

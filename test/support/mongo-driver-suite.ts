@@ -1,0 +1,77 @@
+import { ID_BLOCK } from '../../src/storage/mongo/ids.js';
+import { type MongoStorageDriver, openMongo } from '../../src/storage/mongo/mongo.driver.js';
+import { dropDatabase, mongoTestUri } from './mongo.js';
+
+/** Every query shape the mongo repositories run, by collection: an index must start with these keys. */
+const QUERY_INDEXES: Record<string, Record<string, number>[]> = {
+  users: [
+    { orgId: 1, email: 1 },
+    { orgId: 1, _id: 1 },
+  ],
+  api_tokens: [{ tokenHash: 1 }, { orgId: 1, _id: 1 }],
+  webhooks: [
+    { orgId: 1, name: 1 },
+    { orgId: 1, _id: 1 },
+  ],
+  deliveries: [
+    { webhookId: 1, _id: -1 },
+    { webhookId: 1, status: 1, _id: -1 },
+    { status: 1, _id: 1 },
+    { status: 1, updatedAt: 1 },
+  ],
+  delivery_attempts: [{ deliveryId: 1, n: 1 }],
+  trigger_states: [{ webhookId: 1 }],
+  notifications: [{ orgId: 1, userId: 1, createdAt: -1, _id: -1 }],
+  inbound_webhooks: [{ orgId: 1 }, { token: 1 }],
+};
+
+/** What only the mongo driver has to show: its write concern, id blocks, and the indexes it leaves alone. */
+export function mongoDriverSuite(baseLabel: string): void {
+  describe('mongo driver', () => {
+    const uri = mongoTestUri(`${baseLabel}_drv`)!;
+    let a: MongoStorageDriver;
+    let b: MongoStorageDriver;
+    beforeAll(async () => {
+      a = await openMongo(uri);
+      b = await openMongo(uri);
+    });
+    afterAll(async () => {
+      await a.close();
+      await b.close();
+      await dropDatabase(uri);
+    });
+
+    it('acknowledges writes once journaled on a majority', () => {
+      expect(a.connection.getClient().writeConcern).toMatchObject({ w: 'majority', journal: true });
+    });
+
+    it('reserves ids in blocks: one counter round trip per block, never the same id on two instances', async () => {
+      const counters = a.connection.db!.collection<{ _id: string; seq: number }>('counters');
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        ids.push((await a.organizations.create(`a${i}`)).id, (await b.organizations.create(`b${i}`)).id);
+      }
+      expect(new Set(ids).size).toBe(ids.length);
+      expect((await counters.findOne({ _id: 'organizations' }))?.seq).toBe(2 * ID_BLOCK);
+      const many = await Promise.all(Array.from({ length: 50 }, (_, i) => a.organizations.create(`c${i}`)));
+      expect(new Set(many.map((o) => o.id)).size).toBe(50);
+      expect((await counters.findOne({ _id: 'organizations' }))?.seq).toBe(2 * ID_BLOCK);
+    });
+
+    it('has an index for every query the repositories make', async () => {
+      for (const [collection, wanted] of Object.entries(QUERY_INDEXES)) {
+        const keys = (await a.connection.db!.collection(collection).indexes()).map((i) => JSON.stringify(i.key));
+        for (const k of wanted)
+          expect({ collection, index: keys.includes(JSON.stringify(k)) }).toEqual({ collection, index: true });
+      }
+    });
+
+    it('keeps an index an operator added (createIndexes, not syncIndexes)', async () => {
+      const devices = a.connection.db!.collection('devices');
+      await devices.createIndex({ 'doc.name': 1 }, { name: 'operator_by_name' });
+      const again = await openMongo(uri);
+      await again.close();
+      expect((await devices.indexes()).map((i) => i.name)).toContain('operator_by_name');
+    });
+  });
+}
