@@ -144,13 +144,16 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       await s.webhooks.create({ ...base, orgId: o2.id, name: 'A' });
       expect(await s.webhooks.findById(o2.id, a.id)).toBeNull();
       expect(await s.webhooks.findById(o1.id, a.id)).toEqual(a);
-      await updateRefusedAsDuplicate(s.webhooks.update({ ...b, name: 'A' }));
-      await s.webhooks.update({ ...a, status: 'DISABLED', attemptCount: 3 });
+      const all = { status: true, failureCount: true };
+      await updateRefusedAsDuplicate(s.webhooks.update({ ...b, name: 'A' }, all));
+      await s.webhooks.update({ ...a, status: 'DISABLED', attemptCount: 3 }, all);
       expect((await s.webhooks.list(o1.id)).map((w) => [w.name, w.status])).toEqual([
         ['A', 'DISABLED'],
         ['a', 'ENABLED'],
       ]);
-      await s.webhooks.saveMany([{ ...b, attemptCount: 7, failureCount: 2, lastTriggeredTs: 99 }]);
+      await s.webhooks.increment([
+        { id: b.id, attemptCount: 7, failureCount: 2, resetFailures: false, lastTriggeredTs: 99 },
+      ]);
       expect((await s.webhooks.all()).find((w) => w.id === b.id)).toMatchObject({
         attemptCount: 7,
         failureCount: 2,

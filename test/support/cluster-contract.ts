@@ -19,7 +19,7 @@ export function clusterContract(driver: () => StorageDriver): void {
     });
     expect(await s.webhooks.findById(o.id, w.id)).toStrictEqual(asJson(w));
     const patched = { ...w, dataTrigger: { dataStream: 't', condition: { op: 'changed' as const, forMs: undefined } } };
-    await s.webhooks.update(patched);
+    await s.webhooks.update(patched, { status: true, failureCount: true });
     expect(await s.webhooks.findById(o.id, w.id)).toStrictEqual(asJson(patched));
     const iw = {
       id: `iu${o.id}`,
@@ -43,5 +43,46 @@ export function clusterContract(driver: () => StorageDriver): void {
     const retargeted = { ...iw, target: { topic: 'a/b', deviceId: undefined } };
     await s.inboundWebhooks.update(retargeted);
     expect(await s.inboundWebhooks.findByToken(iw.token)).toStrictEqual(asJson(retargeted));
+  });
+
+  it('adds counters up from several writers (increments, not whole documents) and changes a status only from the expected one', async () => {
+    const s = driver();
+    const o = await s.organizations.create('inc');
+    const w = await s.webhooks.create(webhookFixture(o.id, 'c'));
+    const delta = (attemptCount: number, failureCount: number, resetFailures = false, lastTriggeredTs = 0) => ({
+      id: w.id,
+      attemptCount,
+      failureCount,
+      resetFailures,
+      lastTriggeredTs: lastTriggeredTs || null,
+    });
+    // Two instances' write-behinds, one after the other (each from its own stale copy). Concurrent writes to
+    // one document are atomic on MongoDB only: FerretDB v1.24 (SQLite) loses some (see src/storage/mongo/ids.ts).
+    await s.webhooks.increment([delta(3, 1, false, 50)]);
+    await s.webhooks.increment([delta(4, 2, false, 40)]);
+    expect(await s.webhooks.findById(o.id, w.id)).toMatchObject({
+      attemptCount: 7,
+      failureCount: 3,
+      lastTriggeredTs: 50,
+    });
+    await s.webhooks.increment([delta(1, 1, true)]);
+    expect(await s.webhooks.findById(o.id, w.id)).toMatchObject({
+      attemptCount: 8,
+      failureCount: 1,
+      lastTriggeredTs: 50,
+    });
+    // a REST update made from a stale copy writes neither the counters nor, unless asked, the status
+    await s.webhooks.update({ ...w, description: 'new', status: 'DISABLED' }, { status: false, failureCount: false });
+    expect(await s.webhooks.findById(o.id, w.id)).toMatchObject({
+      description: 'new',
+      status: 'ENABLED',
+      attemptCount: 8,
+      failureCount: 1,
+    });
+    expect(await s.webhooks.setStatusIf(w.id, 'ENABLED', 'DISABLED_DUE_TO_ERRORS')).toBe(true);
+    expect(await s.webhooks.setStatusIf(w.id, 'ENABLED', 'DISABLED_DUE_TO_ERRORS')).toBe(false);
+    await s.webhooks.update({ ...w, status: 'DISABLED' }, { status: true, failureCount: false });
+    expect(await s.webhooks.setStatusIf(w.id, 'ENABLED', 'DISABLED_DUE_TO_ERRORS')).toBe(false);
+    expect((await s.webhooks.findById(o.id, w.id))?.status).toBe('DISABLED');
   });
 }

@@ -20,10 +20,21 @@ const QUERY_INDEXES: Record<string, Record<string, number>[]> = {
     { status: 1, updatedAt: 1 },
   ],
   delivery_attempts: [{ deliveryId: 1, n: 1 }],
+  id_blocks: [{ name: 1, block: -1 }],
   trigger_states: [{ webhookId: 1 }],
   notifications: [{ orgId: 1, userId: 1, createdAt: -1, _id: -1 }],
   inbound_webhooks: [{ orgId: 1 }, { token: 1 }],
 };
+
+const note = (i: number) => ({
+  orgId: 1,
+  userId: 1,
+  kind: 'webhook.disabled',
+  title: `t${i}`,
+  message: 'm',
+  webhookId: 1,
+  createdAt: i,
+});
 
 /** What only the mongo driver has to show: its write concern, id blocks, and the indexes it leaves alone. */
 export function mongoDriverSuite(baseLabel: string): void {
@@ -45,17 +56,22 @@ export function mongoDriverSuite(baseLabel: string): void {
       expect(a.connection.getClient().writeConcern).toMatchObject({ w: 'majority', journal: true });
     });
 
-    it('reserves ids in blocks: one counter round trip per block, never the same id on two instances', async () => {
-      const counters = a.connection.db!.collection<{ _id: string; seq: number }>('counters');
+    it('reserves ids in blocks: one round trip per block, never the same id on two instances', async () => {
+      const blocks = a.connection.db!.collection('id_blocks');
       const ids: number[] = [];
       for (let i = 0; i < 5; i++) {
         ids.push((await a.organizations.create(`a${i}`)).id, (await b.organizations.create(`b${i}`)).id);
       }
-      expect(new Set(ids).size).toBe(ids.length);
-      expect((await counters.findOne({ _id: 'organizations' }))?.seq).toBe(2 * ID_BLOCK);
-      const many = await Promise.all(Array.from({ length: 50 }, (_, i) => a.organizations.create(`c${i}`)));
-      expect(new Set(many.map((o) => o.id)).size).toBe(50);
-      expect((await counters.findOne({ _id: 'organizations' }))?.seq).toBe(2 * ID_BLOCK);
+      expect(await blocks.countDocuments({ name: 'organizations' })).toBe(2);
+      const many = await Promise.all([
+        ...Array.from({ length: 50 }, (_, i) => a.organizations.create(`c${i}`)),
+        ...Array.from({ length: 50 }, (_, i) => b.organizations.create(`d${i}`)),
+      ]);
+      expect(new Set([...ids, ...many.map((o) => o.id)]).size).toBe(110);
+      expect(await blocks.countDocuments({ name: 'organizations' })).toBe(2);
+      // two instances racing for their first block of a name: one insert wins, the other takes the next block
+      const [x, y] = await Promise.all([a.notifications.create(note(1)), b.notifications.create(note(2))]);
+      expect(Math.floor((x.id - 1) / ID_BLOCK)).not.toBe(Math.floor((y.id - 1) / ID_BLOCK));
     });
 
     it('has an index for every query the repositories make', async () => {

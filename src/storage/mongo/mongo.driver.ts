@@ -41,7 +41,7 @@ export async function openMongo(uri: string): Promise<MongoStorageDriver> {
   const conn = await mongoose.createConnection(uri, MONGO_CONNECTION_OPTIONS).asPromise();
   const model = (name: string, schema: Schema, collection: string) =>
     conn.model(name, schema, collection) as unknown as AnyModel;
-  const ids = new Ids(model('Counter', schemas.Counter, 'counters'));
+  const ids = new Ids(model('IdBlock', schemas.IdBlock, 'id_blocks'), model('Counter', schemas.Counter, 'counters'));
   const driver: MongoStorageDriver = {
     name: 'mongo',
     connection: conn,

@@ -5,6 +5,8 @@ import { Schema } from 'mongoose';
 // sort); test/storage-contract.spec.ts lists them.
 const opts = { versionKey: false, minimize: false } as const;
 export const Counter = new Schema({ _id: String, seq: Number }, opts);
+export const IdBlock = new Schema({ _id: String, name: String, block: Number }, opts);
+IdBlock.index({ name: 1, block: -1 });
 export const Org = new Schema({ _id: Number, name: String, createdAt: Number }, opts);
 export const UserS = new Schema({ _id: Number, orgId: Number, email: String, name: String, createdAt: Number }, opts);
 UserS.index({ orgId: 1, email: 1 }, { unique: true });

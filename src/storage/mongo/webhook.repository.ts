@@ -1,7 +1,23 @@
-import type { Webhook } from '../../webhooks/webhook.model.js';
-import type { WebhookRepository } from '../../webhooks/webhook.repository.js';
+import type { Webhook, WebhookStatus } from '../../webhooks/webhook.model.js';
+import {
+  restFields,
+  type RestWrites,
+  type WebhookCounterDelta,
+  type WebhookRepository,
+} from '../../webhooks/webhook.repository.js';
 import type { Ids } from './ids.js';
 import { type AnyModel, unique } from './model.js';
+
+/**
+ * `{ $set: { 'doc.a': 1 }, $unset: { 'doc.b': '' } }`: fields of the stored document written one by one, the
+ * others left as they are; an undefined field is removed (as JSON.stringify leaves it out on SQLite).
+ */
+function inDoc(fields: object): { $set: Record<string, unknown>; $unset?: Record<string, ''> } {
+  const entries = Object.entries(fields);
+  const $set = Object.fromEntries(entries.filter(([, v]) => v !== undefined).map(([k, v]) => [`doc.${k}`, v]));
+  const unset = entries.filter(([, v]) => v === undefined).map(([k]) => [`doc.${k}`, ''] as const);
+  return unset.length > 0 ? { $set, $unset: Object.fromEntries(unset) } : { $set };
+}
 
 export class MongoWebhookRepository implements WebhookRepository {
   constructor(
@@ -23,8 +39,10 @@ export class MongoWebhookRepository implements WebhookRepository {
     return (await this.m.find({ orgId }).sort({ _id: 1 }).lean()).map((o) => o.doc as Webhook);
   }
 
-  async update(w: Webhook): Promise<void> {
-    await unique('name', () => this.m.updateOne({ _id: w.id, orgId: w.orgId }, { $set: { name: w.name, doc: w } }));
+  async update(w: Webhook, writes: RestWrites): Promise<void> {
+    const update = inDoc(restFields(w, writes));
+    update.$set.name = w.name;
+    await unique('name', () => this.m.updateOne({ _id: w.id, orgId: w.orgId }, update));
   }
 
   async delete(orgId: number, id: number) {
@@ -35,11 +53,24 @@ export class MongoWebhookRepository implements WebhookRepository {
     return (await this.m.find().sort({ _id: 1 }).lean()).map((o) => o.doc as Webhook);
   }
 
-  async saveMany(webhooks: Webhook[]): Promise<void> {
-    if (webhooks.length === 0) return;
+  async increment(deltas: WebhookCounterDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
     await this.m.bulkWrite(
-      webhooks.map((w) => ({ updateOne: { filter: { _id: w.id }, update: { $set: { doc: w } } } })),
+      deltas.map((d) => {
+        const update: Record<string, Record<string, number>> = {
+          $inc: { 'doc.attemptCount': d.attemptCount },
+        };
+        if (d.resetFailures) update.$set = { 'doc.failureCount': d.failureCount };
+        else update.$inc['doc.failureCount'] = d.failureCount;
+        if (d.lastTriggeredTs !== null) update.$max = { 'doc.lastTriggeredTs': d.lastTriggeredTs };
+        return { updateOne: { filter: { _id: d.id }, update } };
+      }),
       { ordered: false },
     );
+  }
+
+  async setStatusIf(id: number, from: WebhookStatus, to: WebhookStatus): Promise<boolean> {
+    const r = await this.m.updateOne({ _id: id, 'doc.status': from }, { $set: { 'doc.status': to } });
+    return r.modifiedCount > 0;
   }
 }
