@@ -1,3 +1,4 @@
+import type { DeliveryClaimRepository } from '../delivery/delivery-claim.repository.js';
 import type { DeliveryRepository } from '../delivery/delivery.repository.js';
 import type { AgentRepository } from '../devices/agent.repository.js';
 import type { DeviceRepository } from '../devices/device.repository.js';
@@ -23,6 +24,7 @@ export interface StorageDriver {
   readonly agents: AgentRepository;
   readonly webhooks: WebhookRepository;
   readonly deliveries: DeliveryRepository;
+  readonly deliveryClaims: DeliveryClaimRepository;
   readonly triggerStates: TriggerStateRepository;
   readonly notifications: NotificationRepository;
   readonly inboundWebhooks: InboundWebhookRepository;

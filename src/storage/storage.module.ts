@@ -8,6 +8,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
+import { DELIVERY_CLAIM_REPOSITORY } from '../delivery/delivery-claim.repository.js';
 import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
 import { AGENT_REPOSITORY } from '../devices/agent.repository.js';
 import { DEVICE_REPOSITORY } from '../devices/device.repository.js';
@@ -33,6 +34,7 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [AGENT_REPOSITORY, 'agents'],
   [WEBHOOK_REPOSITORY, 'webhooks'],
   [DELIVERY_REPOSITORY, 'deliveries'],
+  [DELIVERY_CLAIM_REPOSITORY, 'deliveryClaims'],
   [TRIGGER_STATE_REPOSITORY, 'triggerStates'],
   [NOTIFICATION_REPOSITORY, 'notifications'],
   [INBOUND_WEBHOOK_REPOSITORY, 'inboundWebhooks'],

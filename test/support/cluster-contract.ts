@@ -85,4 +85,35 @@ export function clusterContract(driver: () => StorageDriver): void {
     expect(await s.webhooks.setStatusIf(w.id, 'ENABLED', 'DISABLED_DUE_TO_ERRORS')).toBe(false);
     expect((await s.webhooks.findById(o.id, w.id))?.status).toBe('DISABLED');
   });
+
+  it('keeps delivery claims: one winner per (delivery, fence), leases extended per owner, expired ones found', async () => {
+    const s = driver();
+    const base = 7_000_000 + Math.floor(Math.random() * 1_000_000);
+    const claim = (n: number, fence: number, owner: string, expiresAt: number) => ({
+      deliveryId: base + n,
+      fence,
+      orgId: 1,
+      webhookId: 2,
+      owner,
+      expiresAt,
+    });
+    expect(await s.deliveryClaims.insert([claim(1, 1, 'a', 100), claim(2, 1, 'a', 100)])).toHaveLength(2);
+    const got = await s.deliveryClaims.insert([claim(1, 1, 'b', 200), claim(3, 1, 'b', 200), claim(2, 2, 'b', 200)]);
+    expect(got.map((c) => [c.deliveryId - base, c.fence])).toEqual([
+      [3, 1],
+      [2, 2],
+    ]);
+    expect((await s.deliveryClaims.ownedBy('a')).map((c) => c.deliveryId - base).sort()).toEqual([1, 2]);
+    expect((await s.deliveryClaims.expiredBefore(150, 100)).filter((c) => c.deliveryId >= base)).toHaveLength(2);
+    await s.deliveryClaims.extend('a', 300);
+    expect((await s.deliveryClaims.expiredBefore(150, 100)).filter((c) => c.deliveryId >= base)).toEqual([]);
+    await s.deliveryClaims.remove([{ deliveryId: base + 2, fence: 1 }]);
+    expect(await s.deliveryClaims.ofDeliveries([base + 2])).toEqual([claim(2, 2, 'b', 200)]);
+    await s.deliveryClaims.remove([
+      { deliveryId: base + 1, fence: 1 },
+      { deliveryId: base + 2, fence: 2 },
+      { deliveryId: base + 3, fence: 1 },
+    ]);
+    expect(await s.deliveryClaims.ofDeliveries([base + 1, base + 2, base + 3])).toEqual([]);
+  });
 }

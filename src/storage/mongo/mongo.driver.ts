@@ -2,6 +2,7 @@ import mongoose, { type Connection, type Schema } from 'mongoose';
 import type { StorageDriver } from '../storage-driver.js';
 import { MongoAgentRepository } from './agent.repository.js';
 import { MongoApiTokenRepository } from './api-token.repository.js';
+import { MongoDeliveryClaimRepository } from './delivery-claim.repository.js';
 import { MongoDeliveryRepository } from './delivery.repository.js';
 import { MongoDeviceRepository } from './device.repository.js';
 import { Ids } from './ids.js';
@@ -56,6 +57,7 @@ export async function openMongo(uri: string): Promise<MongoStorageDriver> {
       model('DeliveryAttempt', schemas.AttemptS, 'delivery_attempts'),
       ids,
     ),
+    deliveryClaims: new MongoDeliveryClaimRepository(model('DeliveryClaim', schemas.ClaimS, 'delivery_claims')),
     triggerStates: new MongoTriggerStateRepository(model('TriggerState', schemas.StateS, 'trigger_states')),
     notifications: new MongoNotificationRepository(model('Notification', schemas.NotificationS, 'notifications'), ids),
     inboundWebhooks: new MongoInboundWebhookRepository(model('InboundWebhook', schemas.InboundS, 'inbound_webhooks')),

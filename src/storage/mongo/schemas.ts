@@ -58,3 +58,18 @@ export const InboundS = new Schema(
   opts,
 );
 export const Doc = new Schema({ _id: String, orgId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
+export const ClaimS = new Schema(
+  {
+    _id: String,
+    deliveryId: Number,
+    fence: Number,
+    orgId: Number,
+    webhookId: Number,
+    owner: String,
+    expiresAt: Number,
+  },
+  opts,
+);
+ClaimS.index({ deliveryId: 1, fence: 1 }); // ofDeliveries(), remove()
+ClaimS.index({ expiresAt: 1 }); // expiredBefore()
+ClaimS.index({ owner: 1 }); // ownedBy(), extend()
