@@ -80,6 +80,10 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
         scopes: ['devices.*', 'mqtt.*'],
       });
       expect(await s.tokens.findByHash('nope')).toBeNull();
+      // a second instance bootstrapping the same admin token at the same moment gets DuplicateKeyError
+      await expect(
+        s.tokens.create({ orgId: o.id, name: 'again', scopes: [], tokenHash: `hash-${o.id}` }),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
       expect(await s.tokens.list(o.id)).toHaveLength(1);
       expect(await s.tokens.delete(o.id, t.id)).toBe(true);
       expect(await s.tokens.findByHash(`hash-${o.id}`)).toBeNull();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { FailureNotifier } from '../notifications/failure-notifier.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
@@ -8,6 +8,7 @@ import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest } from 
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
+import { DELIVERY_OWNERSHIP, type DeliveryOwnership } from './delivery-ownership.js';
 import { EndpointQueue } from './endpoint-queue.js';
 import {
   describeFailure,
@@ -57,6 +58,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     @Inject(WEBHOOK_HTTP_CLIENT) private readonly client: WebhookHttpClient,
     @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     config: GatewayConfig,
+    @Optional() @Inject(DELIVERY_OWNERSHIP) private readonly ownership: DeliveryOwnership | null = null,
   ) {
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
     this.deadlineMs = config.WEBHOOK_TIMEOUT_MS;
@@ -66,9 +68,13 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   /** Resumes what a previous run left: pending rows at their next attempt time, held rows aside. */
   async onModuleInit(): Promise<void> {
     this.catalog.onChange((current, previous) => this.webhookChanged(current, previous));
-    const unfinished = await this.deliveries.unfinished();
-    for (const d of unfinished) this.metrics.move(d.webhookId, null, d.status);
-    this.accept(unfinished);
+    const stored = await this.deliveries.unfinished();
+    const resume = (rows: Delivery[]) => {
+      for (const d of rows) this.metrics.move(d.webhookId, null, d.status);
+      this.accept(rows);
+    };
+    // Several instances on one database: only what this one claims (delivery-claims.ts); the rest later if taken over.
+    resume(this.ownership ? await this.ownership.resume(stored, resume) : stored);
   }
 
   /** Committed deliveries, new or resumed. */
@@ -141,6 +147,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async attempt(d: Delivery): Promise<void> {
+    if (this.ownership && !this.ownership.mayAttempt(d, (x) => this.accept([x]))) return;
     const w = this.catalog.byIdAnyOrg(d.webhookId);
     if (!w) return this.drop(d, 'webhook_deleted');
     if (w.status !== 'ENABLED') return this.hold(d);
@@ -264,6 +271,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private setStatus(d: Delivery, to: DeliveryStatus, reason = ''): void {
     this.metrics.move(d.webhookId, d.status, to, reason);
     d.status = to;
+    if (this.ownership && to !== 'pending' && to !== 'held') this.ownership.finished(d);
   }
 
   /** Re-enabled ⇒ held deliveries go out again; deleted ⇒ everything still queued is dropped. */

@@ -1,3 +1,4 @@
+import { DuplicateKeyError } from '../common/duplicate-key.error.js';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { hashToken, newToken } from '../common/secrets.js';
@@ -43,23 +44,22 @@ export class TenancyService implements OnModuleInit {
     if ((await this.organizations.count()) === 0) {
       const org = await this.organizations.create('Default organization');
       const token = given ?? newToken('gw');
-      await this.tokens.create({
-        orgId: org.id,
-        name: 'admin',
-        scopes: ['all.Organization'],
-        tokenHash: hashToken(token),
-      });
+      await this.createAdminToken(org.id, token);
       if (!given) {
         this.logger.warn(`Admin API token of organization ${org.id} (shown once, store it now): ${token}`);
         this.generated = token;
       }
     } else if (given && !(await this.tokens.findByHash(hashToken(given)))) {
-      await this.tokens.create({
-        orgId: 1,
-        name: 'admin',
-        scopes: ['all.Organization'],
-        tokenHash: hashToken(given),
-      });
+      await this.createAdminToken(1, given);
+    }
+  }
+
+  /** Another instance starting at the same moment may have stored the same token first: that is success. */
+  private async createAdminToken(orgId: number, token: string): Promise<void> {
+    try {
+      await this.tokens.create({ orgId, name: 'admin', scopes: ['all.Organization'], tokenHash: hashToken(token) });
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
     }
   }
 
