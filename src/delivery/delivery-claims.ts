@@ -1,44 +1,47 @@
-import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { GatewayConfig } from '../config/gateway-config.js';
-import {
-  DELIVERY_CLAIM_REPOSITORY,
-  type DeliveryClaim,
-  type DeliveryClaimRepository,
-} from './delivery-claim.repository.js';
+import type { DeliveryClaim, DeliveryClaimRepository } from './delivery-claim.repository.js';
 import type { Delivery } from './delivery.model.js';
-import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
+import type { DeliveryRepository } from './delivery.repository.js';
 import type { DeliveryOwnership } from './delivery-ownership.js';
 
 /** Rows are claimed in batches gathered over this long (claims are not on the PUBACK path). */
 const CLAIM_WINDOW_MS = 5;
-const TAKEOVER_BATCH = 500;
+const TAKEOVER_BATCH = 2000;
+/** Unfinished rows nobody claimed (their instance died between commit and claim) are looked for this rarely. */
+const SWEEP_EVERY_BEATS = 6;
 
-type Waiting = { d: Delivery; retry: (d: Delivery) => void };
+type Waiting = { d: Delivery; retry: ((d: Delivery) => void) | null };
 
 /**
- * Outbox claims with leases and fencing tokens (Convoy's design), for several instances on one database:
- * a delivery is attempted only by the instance holding its highest-fence claim while its lease runs. Leases are
- * renewed by heartbeat (a third of the lease); an instance that cannot renew stops attempting once its lease
- * could have ended; claims whose lease ended are taken over (next fence) by whichever instance inserts the next
- * fence first, and their deliveries resumed there — at least once, with the same webhook-id.
+ * Outbox claims with leases and fencing tokens (Convoy's design), for several instances on one database: a
+ * delivery is attempted only by the instance holding its highest-fence claim while that instance's lease runs.
+ * The lease is renewed by heartbeat (a third of DELIVERY_CLAIM_LEASE_MS); an instance that cannot renew stops
+ * attempting once its lease could have ended. The claims of an instance whose lease ended are taken over (next
+ * fence) by whichever instance inserts that fence first, and resumed there: at least once, same webhook-id.
  */
 export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryClaims.name);
   private readonly held = new Map<number, DeliveryClaim>();
+  /** Deliveries this instance's dispatcher has (claimed or not yet): never adopted twice. */
+  private readonly local = new Set<number>();
+  /** Claims being inserted, with the attempt that waits for each. */
+  private readonly claiming = new Map<number, Waiting>();
+  private readonly parked = new Map<number, { d: Delivery; retry: (d: Delivery) => void }>();
   private readonly owner: string;
   private readonly leaseMs: number;
-  /** This instance may attempt until then: the last successful renewal plus the lease, less a safety margin. */
+  /** Attempts stop then unless a renewal succeeds: the last renewal's start plus the lease, less a margin. */
   private validUntil = 0;
   private toClaim: Waiting[] = [];
-  private parked = new Map<number, Waiting>();
   private released: Pick<DeliveryClaim, 'deliveryId' | 'fence'>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private beat: Promise<void> = Promise.resolve();
+  private beats = 0;
   private adopt: (taken: Delivery[]) => void = () => {};
 
   constructor(
-    @Inject(DELIVERY_CLAIM_REPOSITORY) private readonly claims: DeliveryClaimRepository,
-    @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
+    private readonly claims: DeliveryClaimRepository,
+    private readonly deliveries: DeliveryRepository,
     config: GatewayConfig,
   ) {
     this.owner = config.GATEWAY_INSTANCE_ID;
@@ -47,13 +50,18 @@ export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown 
 
   async resume(unfinished: Delivery[], adopt: (taken: Delivery[]) => void): Promise<Delivery[]> {
     this.adopt = adopt;
-    const started = Date.now();
-    await this.claims.extend(this.owner, started + this.leaseMs); // an earlier run under this id
-    this.validUntil = started + this.leaseMs * 0.8;
+    await this.renewLease();
     const mine = await this.acquire(unfinished);
-    this.timer = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.timer = setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.timer.unref();
     return unfinished.filter((d) => mine.has(d.id));
+  }
+
+  admit(deliveries: Delivery[]): void {
+    for (const d of deliveries) {
+      this.local.add(d.id);
+      if (!this.held.has(d.id) && !this.claiming.has(d.id)) this.queueClaim({ d, retry: null });
+    }
   }
 
   mayAttempt(d: Delivery, retry: (d: Delivery) => void): boolean {
@@ -62,16 +70,24 @@ export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown 
       this.parked.set(d.id, { d, retry }); // renewal is late: wait for it rather than risk a double send
       return false;
     }
-    if (this.toClaim.length === 0) setTimeout(() => void this.claimWaiting(), CLAIM_WINDOW_MS);
-    this.toClaim.push({ d, retry });
+    const waiting = this.claiming.get(d.id);
+    if (waiting) waiting.retry = retry;
+    else this.queueClaim({ d, retry });
     return false;
   }
 
   finished(d: Delivery): void {
+    this.local.delete(d.id);
     const c = this.held.get(d.id);
     if (!c) return;
     this.held.delete(d.id);
     this.released.push({ deliveryId: c.deliveryId, fence: c.fence });
+  }
+
+  private queueClaim(w: Waiting): void {
+    if (this.toClaim.length === 0) setTimeout(() => void this.claimWaiting(), CLAIM_WINDOW_MS);
+    this.toClaim.push(w);
+    this.claiming.set(w.d.id, w);
   }
 
   /** New rows (and replays): fence 1 when never claimed; otherwise the general path. */
@@ -85,27 +101,37 @@ export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown 
       if (rest.length > 0) await this.acquire(rest);
     } catch (err) {
       this.logger.error(`claiming ${waiting.length} deliveries failed: ${(err as Error).message}`);
-      setTimeout(() => waiting.forEach((w) => this.mayAttempt(w.d, w.retry)), 1000).unref();
+      for (const w of waiting) this.claiming.delete(w.d.id);
+      setTimeout(() => waiting.forEach((w) => this.queueClaim(w)), 1000).unref();
       return;
     }
-    for (const w of waiting) if (this.held.has(w.d.id)) w.retry(w.d);
+    for (const w of waiting) {
+      this.claiming.delete(w.d.id);
+      if (!this.held.has(w.d.id))
+        this.local.delete(w.d.id); // another instance holds it and sends it
+      else if (w.retry) w.retry(w.d);
+    }
   }
 
-  /** Claims what nobody holds, takes over expired claims, keeps its own; returns the ids it now holds. */
+  /** Claims what nobody holds, takes over claims of instances whose lease ended, keeps its own. */
   private async acquire(rows: Delivery[]): Promise<Set<number>> {
-    const top = highestFence(await this.claims.ofDeliveries(rows.map((d) => d.id)));
+    if (rows.length === 0) return new Set();
+    const [records, leases] = await Promise.all([
+      this.claims.ofDeliveries(rows.map((d) => d.id)),
+      this.claims.leases(),
+    ]);
+    const top = highestFence(records);
     const now = Date.now();
     const wanted: DeliveryClaim[] = [];
     for (const d of rows) {
       const c = top.get(d.id);
       if (c?.owner === this.owner) this.held.set(d.id, c);
       else if (!c) wanted.push(this.claimOf(d, 1));
-      else if (c.expiresAt < now) wanted.push(this.claimOf(d, c.fence + 1));
+      else if ((leases.get(c.owner) ?? 0) < now) wanted.push(this.claimOf(d, c.fence + 1));
     }
     const won = await this.claims.insert(wanted);
     for (const c of won) this.held.set(c.deliveryId, c);
-    const superseded = won.filter((c) => c.fence > 1).map((c) => ({ deliveryId: c.deliveryId, fence: c.fence - 1 }));
-    await this.claims.remove(superseded);
+    await this.claims.remove(won.filter((c) => c.fence > 1).map((c) => ({ ...c, fence: c.fence - 1 })));
     return new Set(rows.filter((d) => this.held.has(d.id)).map((d) => d.id));
   }
 
@@ -114,6 +140,7 @@ export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown 
       try {
         await this.renew();
         await this.takeOver();
+        if (++this.beats % SWEEP_EVERY_BEATS === 0) await this.sweep();
       } catch (err) {
         this.logger.error(`delivery claims heartbeat failed: ${(err as Error).message}`);
       }
@@ -121,51 +148,73 @@ export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown 
     return this.beat;
   }
 
-  /** Extends every lease; a claim another instance took over meanwhile (its lease had run out) is dropped. */
-  private async renew(): Promise<void> {
+  private async renewLease(): Promise<void> {
     const started = Date.now();
-    const released = this.released.splice(0);
-    await this.claims.remove(released);
-    await this.claims.extend(this.owner, started + this.leaseMs);
+    await this.claims.renewLease(this.owner, started + this.leaseMs);
     this.validUntil = started + this.leaseMs * 0.8;
-    const mine = new Set((await this.claims.ownedBy(this.owner)).map((c) => c.deliveryId));
-    const lost = [...this.held.keys()].filter((id) => !mine.has(id));
-    for (const id of lost) this.held.delete(id);
-    if (lost.length > 0) this.logger.warn(`${lost.length} delivery claims were taken over by other instances`);
+  }
+
+  /** Renews the lease; claims another instance took over meanwhile (this one's lease had ended) are dropped. */
+  private async renew(): Promise<void> {
+    await this.claims.remove(this.released.splice(0));
+    const lapsed = Date.now() >= this.validUntil;
+    await this.renewLease();
+    if (lapsed) {
+      const mine = new Set((await this.claims.ownedBy([this.owner], Number.MAX_SAFE_INTEGER)).map((c) => c.deliveryId));
+      const lost = [...this.held.keys()].filter((id) => !mine.has(id));
+      for (const id of lost) (this.held.delete(id), this.local.delete(id));
+      if (lost.length > 0) this.logger.warn(`${lost.length} delivery claims were taken over by other instances`);
+    }
     const parked = [...this.parked.values()];
     this.parked.clear();
     for (const p of parked) if (this.held.has(p.d.id)) p.retry(p.d);
   }
 
-  /** Deliveries of instances whose leases ran out, resumed here. */
+  /** Deliveries of instances whose lease ended, resumed here. */
   private async takeOver(): Promise<void> {
-    const expired = await this.claims.expiredBefore(Date.now(), TAKEOVER_BATCH);
-    const candidates = expired.filter((c) => c.owner !== this.owner && !this.held.has(c.deliveryId));
+    const now = Date.now();
+    const dead = [...(await this.claims.leases())].filter(([o, t]) => o !== this.owner && t < now).map(([o]) => o);
+    const candidates = (await this.claims.ownedBy(dead, TAKEOVER_BATCH)).filter((c) => !this.local.has(c.deliveryId));
     if (candidates.length === 0) return;
+    // One read of the unfinished rows rather than one per claim (the delivery port has no batched lookup).
+    const unfinished = new Map((await this.deliveries.unfinished()).map((d) => [d.id, d]));
     const rows: Delivery[] = [];
     for (const c of candidates) {
-      const d = await this.deliveries.findById(c.orgId, c.webhookId, c.deliveryId);
-      if (d && (d.status === 'pending' || d.status === 'held')) rows.push(d);
-      else this.released.push({ deliveryId: c.deliveryId, fence: c.fence }); // finished, or deleted: the claim is stale
+      const d = unfinished.get(c.deliveryId);
+      if (d) rows.push(d);
+      else this.released.push({ deliveryId: c.deliveryId, fence: c.fence }); // finished or deleted: stale claim
     }
+    await this.resumeHere(rows, 'took over', 'of instances whose lease ended');
+  }
+
+  /**
+   * Unfinished rows without a claim, committed a lease ago or more: their instance died before claiming them.
+   * A full read of the unfinished rows (no join across collections on FerretDB: no $lookup), hence rare.
+   */
+  private async sweep(): Promise<void> {
+    const before = Date.now() - this.leaseMs;
+    const rows = (await this.deliveries.unfinished()).filter((d) => d.createdAt < before && !this.local.has(d.id));
+    await this.resumeHere(rows, 'resumed', 'nobody had claimed');
+  }
+
+  private async resumeHere(rows: Delivery[], verb: string, which: string): Promise<void> {
     const mine = await this.acquire(rows);
     const taken = rows.filter((d) => mine.has(d.id));
     if (taken.length === 0) return;
-    this.logger.warn(`took over ${taken.length} deliveries of instances whose claims expired`);
+    this.logger.warn(`${verb} ${taken.length} deliveries ${which}`);
     this.adopt(taken);
   }
 
   private claimOf(d: Delivery, fence: number): DeliveryClaim {
-    const { id: deliveryId, orgId, webhookId } = d;
-    return { deliveryId, fence, orgId, webhookId, owner: this.owner, expiresAt: Date.now() + this.leaseMs };
+    return { deliveryId: d.id, fence, orgId: d.orgId, webhookId: d.webhookId, owner: this.owner };
   }
 
-  /** At a clean stop the leases end at once, so the other instances take over without waiting. */
+  /** At a clean stop the lease ends at once, so the other instances take over without waiting for it. */
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.beat;
     await this.claims.remove(this.released.splice(0));
-    await this.claims.extend(this.owner, 0);
+    await this.claims.renewLease(this.owner, 0);
   }
 }
 

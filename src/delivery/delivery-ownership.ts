@@ -12,6 +12,8 @@ export interface DeliveryOwnership {
    * expired claims); `adopt` later receives the deliveries it takes over from dead instances.
    */
   resume(unfinished: Delivery[], adopt: (taken: Delivery[]) => void): Promise<Delivery[]>;
+  /** Deliveries the dispatcher now has (committed, resumed, adopted): claimed at once, before their first attempt. */
+  admit(deliveries: Delivery[]): void;
   /** True when this instance holds a live claim on `d`; else false, and `retry(d)` follows if it gets one. */
   mayAttempt(d: Delivery, retry: (d: Delivery) => void): boolean;
   /** `d` reached a final status: its claim is released. */

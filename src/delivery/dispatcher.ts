@@ -79,6 +79,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
 
   /** Committed deliveries, new or resumed. */
   accept(deliveries: Delivery[]): void {
+    this.ownership?.admit(deliveries);
     for (const d of deliveries) {
       if (d.status === 'held') this.queue(d.webhookId).held.push(d);
       else this.schedule(d);

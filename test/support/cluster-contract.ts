@@ -86,34 +86,34 @@ export function clusterContract(driver: () => StorageDriver): void {
     expect((await s.webhooks.findById(o.id, w.id))?.status).toBe('DISABLED');
   });
 
-  it('keeps delivery claims: one winner per (delivery, fence), leases extended per owner, expired ones found', async () => {
+  it('keeps delivery claims (one winner per delivery and fence) and one lease per instance', async () => {
     const s = driver();
     const base = 7_000_000 + Math.floor(Math.random() * 1_000_000);
-    const claim = (n: number, fence: number, owner: string, expiresAt: number) => ({
+    const claim = (n: number, fence: number, owner: string) => ({
       deliveryId: base + n,
       fence,
       orgId: 1,
       webhookId: 2,
-      owner,
-      expiresAt,
+      owner: `${owner}-${base}`,
     });
-    expect(await s.deliveryClaims.insert([claim(1, 1, 'a', 100), claim(2, 1, 'a', 100)])).toHaveLength(2);
-    const got = await s.deliveryClaims.insert([claim(1, 1, 'b', 200), claim(3, 1, 'b', 200), claim(2, 2, 'b', 200)]);
-    expect(got.map((c) => [c.deliveryId - base, c.fence])).toEqual([
-      [3, 1],
-      [2, 2],
-    ]);
-    expect((await s.deliveryClaims.ownedBy('a')).map((c) => c.deliveryId - base).sort()).toEqual([1, 2]);
-    expect((await s.deliveryClaims.expiredBefore(150, 100)).filter((c) => c.deliveryId >= base)).toHaveLength(2);
-    await s.deliveryClaims.extend('a', 300);
-    expect((await s.deliveryClaims.expiredBefore(150, 100)).filter((c) => c.deliveryId >= base)).toEqual([]);
+    expect(await s.deliveryClaims.insert([claim(1, 1, 'a'), claim(2, 1, 'a')])).toHaveLength(2);
+    const got = await s.deliveryClaims.insert([claim(1, 1, 'b'), claim(3, 1, 'b'), claim(2, 2, 'b')]);
+    expect(got).toEqual([claim(3, 1, 'b'), claim(2, 2, 'b')]);
+    const owned = await s.deliveryClaims.ownedBy([`a-${base}`], 10);
+    expect(owned.map((c) => c.deliveryId - base).sort()).toEqual([1, 2]);
+    expect(await s.deliveryClaims.ownedBy([`a-${base}`, `b-${base}`], 3)).toHaveLength(3);
     await s.deliveryClaims.remove([{ deliveryId: base + 2, fence: 1 }]);
-    expect(await s.deliveryClaims.ofDeliveries([base + 2])).toEqual([claim(2, 2, 'b', 200)]);
+    expect(await s.deliveryClaims.ofDeliveries([base + 2])).toEqual([claim(2, 2, 'b')]);
     await s.deliveryClaims.remove([
       { deliveryId: base + 1, fence: 1 },
       { deliveryId: base + 2, fence: 2 },
       { deliveryId: base + 3, fence: 1 },
     ]);
     expect(await s.deliveryClaims.ofDeliveries([base + 1, base + 2, base + 3])).toEqual([]);
+    await s.deliveryClaims.renewLease(`a-${base}`, 100);
+    await s.deliveryClaims.renewLease(`b-${base}`, 200);
+    await s.deliveryClaims.renewLease(`a-${base}`, 300);
+    const leases = await s.deliveryClaims.leases();
+    expect([leases.get(`a-${base}`), leases.get(`b-${base}`)]).toEqual([300, 200]);
   });
 }

@@ -20,7 +20,7 @@ const QUERY_INDEXES: Record<string, Record<string, number>[]> = {
     { status: 1, updatedAt: 1 },
   ],
   delivery_attempts: [{ deliveryId: 1, n: 1 }],
-  delivery_claims: [{ deliveryId: 1, fence: 1 }, { expiresAt: 1 }, { owner: 1 }],
+  delivery_claims: [{ deliveryId: 1, fence: 1 }, { owner: 1 }],
   id_blocks: [{ name: 1, block: -1 }],
   trigger_states: [{ webhookId: 1 }],
   notifications: [{ orgId: 1, userId: 1, createdAt: -1, _id: -1 }],

@@ -57,7 +57,10 @@ export async function openMongo(uri: string): Promise<MongoStorageDriver> {
       model('DeliveryAttempt', schemas.AttemptS, 'delivery_attempts'),
       ids,
     ),
-    deliveryClaims: new MongoDeliveryClaimRepository(model('DeliveryClaim', schemas.ClaimS, 'delivery_claims')),
+    deliveryClaims: new MongoDeliveryClaimRepository(
+      model('DeliveryClaim', schemas.ClaimS, 'delivery_claims'),
+      model('InstanceLease', schemas.LeaseS, 'instance_leases'),
+    ),
     triggerStates: new MongoTriggerStateRepository(model('TriggerState', schemas.StateS, 'trigger_states')),
     notifications: new MongoNotificationRepository(model('Notification', schemas.NotificationS, 'notifications'), ids),
     inboundWebhooks: new MongoInboundWebhookRepository(model('InboundWebhook', schemas.InboundS, 'inbound_webhooks')),

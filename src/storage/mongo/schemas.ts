@@ -59,17 +59,9 @@ export const InboundS = new Schema(
 );
 export const Doc = new Schema({ _id: String, orgId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
 export const ClaimS = new Schema(
-  {
-    _id: String,
-    deliveryId: Number,
-    fence: Number,
-    orgId: Number,
-    webhookId: Number,
-    owner: String,
-    expiresAt: Number,
-  },
+  { _id: String, deliveryId: Number, fence: Number, orgId: Number, webhookId: Number, owner: String },
   opts,
 );
 ClaimS.index({ deliveryId: 1, fence: 1 }); // ofDeliveries(), remove()
-ClaimS.index({ expiresAt: 1 }); // expiredBefore()
-ClaimS.index({ owner: 1 }); // ownedBy(), extend()
+ClaimS.index({ owner: 1 }); // ownedBy()
+export const LeaseS = new Schema({ _id: String, expiresAt: Number }, opts);
