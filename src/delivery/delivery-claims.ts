@@ -162,7 +162,10 @@ export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown 
     if (lapsed) {
       const mine = new Set((await this.claims.ownedBy([this.owner], Number.MAX_SAFE_INTEGER)).map((c) => c.deliveryId));
       const lost = [...this.held.keys()].filter((id) => !mine.has(id));
-      for (const id of lost) (this.held.delete(id), this.local.delete(id));
+      for (const id of lost) {
+        this.held.delete(id);
+        this.local.delete(id);
+      }
       if (lost.length > 0) this.logger.warn(`${lost.length} delivery claims were taken over by other instances`);
     }
     const parked = [...this.parked.values()];
