@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BrokerModule } from './broker/broker.module.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
@@ -38,6 +39,8 @@ export class AppModule {
         IngestModule,
         BrokerModule,
         InboundModule,
+        // Several instances can share a MongoDB database: follow the changes the others make.
+        ...(config.MONGODB_URI ? [ClusterModule] : []),
       ],
     };
   }

@@ -1,3 +1,4 @@
+import type { ChangeLogRepository } from '../cluster/change-log.repository.js';
 import type { DeliveryClaimRepository } from '../delivery/delivery-claim.repository.js';
 import type { DeliveryRepository } from '../delivery/delivery.repository.js';
 import type { AgentRepository } from '../devices/agent.repository.js';
@@ -28,6 +29,8 @@ export interface StorageDriver {
   readonly triggerStates: TriggerStateRepository;
   readonly notifications: NotificationRepository;
   readonly inboundWebhooks: InboundWebhookRepository;
+  /** Only where several instances can share the database (mongo): what REST changed, for the others. */
+  readonly changeLog?: ChangeLogRepository;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { ID_BLOCK } from '../../src/storage/mongo/ids.js';
 import { type MongoStorageDriver, openMongo } from '../../src/storage/mongo/mongo.driver.js';
+import { deviceFixture, webhookFixture } from './contract-fixtures.js';
 import { dropDatabase, mongoTestUri } from './mongo.js';
 
 /** Every query shape the mongo repositories run, by collection: an index must start with these keys. */
@@ -44,8 +45,8 @@ export function mongoDriverSuite(baseLabel: string): void {
     let a: MongoStorageDriver;
     let b: MongoStorageDriver;
     beforeAll(async () => {
-      a = await openMongo(uri);
-      b = await openMongo(uri);
+      a = await openMongo(uri, 'a');
+      b = await openMongo(uri, 'b');
     });
     afterAll(async () => {
       await a.close();
@@ -81,6 +82,26 @@ export function mongoDriverSuite(baseLabel: string): void {
         for (const k of wanted)
           expect({ collection, index: keys.includes(JSON.stringify(k)) }).toEqual({ collection, index: true });
       }
+    });
+
+    it('logs every REST write of webhooks and devices, in a dense order, from every instance', async () => {
+      const log = a.changeLog!;
+      const from = await log.seqBefore(Date.now());
+      const o = await a.organizations.create('log');
+      const w = await a.webhooks.create(webhookFixture(o.id, 'logged'));
+      await Promise.all([
+        b.webhooks.update({ ...w, description: 'b' }, { status: false, failureCount: false }),
+        a.devices.create(deviceFixture(`log-${o.id}`, o.id)),
+        b.devices.create(deviceFixture(`log2-${o.id}`, o.id)),
+      ]);
+      await b.webhooks.delete(o.id, w.id);
+      const records = await b.changeLog!.since(from, 100);
+      expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => from + i + 1));
+      expect(records.map((r) => `${r.kind}:${r.key}`).sort()).toEqual(
+        [`webhook:${w.id}`, `webhook:${w.id}`, `webhook:${w.id}`, `device:log-${o.id}`, `device:log2-${o.id}`].sort(),
+      );
+      expect(records.at(-1)).toMatchObject({ kind: 'webhook', origin: 'b' });
+      expect(records[0]).toMatchObject({ kind: 'webhook', origin: 'a', orgId: o.id });
     });
 
     it('keeps an index an operator added (createIndexes, not syncIndexes)', async () => {

@@ -2,6 +2,7 @@ import mongoose, { type Connection, type Schema } from 'mongoose';
 import type { StorageDriver } from '../storage-driver.js';
 import { MongoAgentRepository } from './agent.repository.js';
 import { MongoApiTokenRepository } from './api-token.repository.js';
+import { MongoChangeLog } from './change-log.js';
 import { MongoDeliveryClaimRepository } from './delivery-claim.repository.js';
 import { MongoDeliveryRepository } from './delivery.repository.js';
 import { MongoDeviceRepository } from './device.repository.js';
@@ -38,10 +39,11 @@ export interface MongoStorageDriver extends StorageDriver {
 }
 
 /** MONGODB_URI: one collection per repository, the domain object stored as is, `_id` hidden from callers. */
-export async function openMongo(uri: string): Promise<MongoStorageDriver> {
+export async function openMongo(uri: string, instanceId = 'single'): Promise<MongoStorageDriver> {
   const conn = await mongoose.createConnection(uri, MONGO_CONNECTION_OPTIONS).asPromise();
   const model = (name: string, schema: Schema, collection: string) =>
     conn.model(name, schema, collection) as unknown as AnyModel;
+  const changes = new MongoChangeLog(model('Change', schemas.ChangeS, 'changes'), instanceId);
   const ids = new Ids(model('IdBlock', schemas.IdBlock, 'id_blocks'), model('Counter', schemas.Counter, 'counters'));
   const driver: MongoStorageDriver = {
     name: 'mongo',
@@ -49,9 +51,10 @@ export async function openMongo(uri: string): Promise<MongoStorageDriver> {
     organizations: new MongoOrganizationRepository(model('Organization', schemas.Org, 'organizations'), ids),
     users: new MongoUserRepository(model('User', schemas.UserS, 'users'), ids),
     tokens: new MongoApiTokenRepository(model('ApiToken', schemas.Token, 'api_tokens'), ids),
-    devices: new MongoDeviceRepository(model('Device', schemas.Doc, 'devices')),
-    agents: new MongoAgentRepository(model('Agent', schemas.Doc, 'agents')),
-    webhooks: new MongoWebhookRepository(model('Webhook', schemas.WebhookS, 'webhooks'), ids),
+    devices: new MongoDeviceRepository(model('Device', schemas.Doc, 'devices'), changes, 'device'),
+    agents: new MongoAgentRepository(model('Agent', schemas.Doc, 'agents'), changes, 'agent'),
+    webhooks: new MongoWebhookRepository(model('Webhook', schemas.WebhookS, 'webhooks'), ids, changes),
+    changeLog: changes,
     deliveries: new MongoDeliveryRepository(
       model('Delivery', schemas.DeliveryS, 'deliveries'),
       model('DeliveryAttempt', schemas.AttemptS, 'delivery_attempts'),

@@ -64,4 +64,8 @@ export const ClaimS = new Schema(
 );
 ClaimS.index({ deliveryId: 1, fence: 1 }); // ofDeliveries(), remove()
 ClaimS.index({ owner: 1 }); // ownedBy()
+export const ChangeS = new Schema(
+  { _id: Number, kind: String, orgId: Number, key: String, origin: String, at: Number },
+  opts,
+);
 export const LeaseS = new Schema({ _id: String, expiresAt: Number }, opts);

@@ -5,6 +5,7 @@ import {
   type WebhookCounterDelta,
   type WebhookRepository,
 } from '../../webhooks/webhook.repository.js';
+import type { MongoChangeLog } from './change-log.js';
 import type { Ids } from './ids.js';
 import { type AnyModel, unique } from './model.js';
 
@@ -23,11 +24,13 @@ export class MongoWebhookRepository implements WebhookRepository {
   constructor(
     private readonly m: AnyModel,
     private readonly ids: Ids,
+    private readonly changes: MongoChangeLog,
   ) {}
 
   async create(w: Omit<Webhook, 'id'>): Promise<Webhook> {
     const webhook = { ...w, id: await this.ids.next('webhooks') };
     await unique('name', () => this.m.create({ _id: webhook.id, orgId: w.orgId, name: w.name, doc: webhook }));
+    await this.changes.append('webhook', w.orgId, webhook.id);
     return webhook;
   }
 
@@ -43,10 +46,13 @@ export class MongoWebhookRepository implements WebhookRepository {
     const update = inDoc(restFields(w, writes));
     update.$set.name = w.name;
     await unique('name', () => this.m.updateOne({ _id: w.id, orgId: w.orgId }, update));
+    await this.changes.append('webhook', w.orgId, w.id);
   }
 
   async delete(orgId: number, id: number) {
-    return (await this.m.deleteOne({ _id: id, orgId })).deletedCount > 0;
+    const deleted = (await this.m.deleteOne({ _id: id, orgId })).deletedCount > 0;
+    if (deleted) await this.changes.append('webhook', orgId, id);
+    return deleted;
   }
 
   async all() {
@@ -71,6 +77,10 @@ export class MongoWebhookRepository implements WebhookRepository {
 
   async setStatusIf(id: number, from: WebhookStatus, to: WebhookStatus): Promise<boolean> {
     const r = await this.m.updateOne({ _id: id, 'doc.status': from }, { $set: { 'doc.status': to } });
-    return r.modifiedCount > 0;
+    if (r.modifiedCount === 0) return false;
+    // Other instances must stop sending too: a status the system set is announced like a REST write.
+    const w = await this.m.findById(id, { orgId: 1 }).lean();
+    if (w) await this.changes.append('webhook', w.orgId as number, id);
+    return true;
   }
 }
