@@ -15,6 +15,7 @@ import { IngestRouter } from '../ingest/ingest-router.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import type { BrokerContext } from './broker-context.js';
+import { clusterEmitter } from './cluster-emitter.js';
 import { FrameGuard } from './frame-guard.js';
 import { authenticate, preConnect } from './handlers/connect.js';
 import { authorizePublish } from './handlers/publish.js';
@@ -64,6 +65,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
       authorizePublish: authorizePublish(this.ctx),
       authorizeSubscribe: authorizeSubscribe(this.ctx),
       authorizeForward: authorizeForward(this.ctx) as never,
+      ...(c.REDIS_URL ? { mq: clusterEmitter(c.REDIS_URL) } : {}), // several instances: one message bus
     });
     this.aedes.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
     this.aedes.on('connectionError', (_client, err) => this.logger.debug(`connection: ${err.message}`));

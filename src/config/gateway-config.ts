@@ -103,6 +103,10 @@ export class GatewayConfig {
     .slice(0, 40)}-${randomBytes(4).toString('hex')}`;
   /** With MONGODB_URI: a delivery claim's lease; a dead instance's deliveries are taken over after it. */
   @int() @IsInt() @Min(500) @Max(600000) DELIVERY_CLAIM_LEASE_MS = 10000;
+  /** Several instances: the Redis server (redis://host:port) whose pub/sub carries MQTT messages between them. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string = undefined;
   /** With MONGODB_URI: how often each instance polls the change log of REST writes made through the others. */
   @int() @IsInt() @Min(20) @Max(10000) CLUSTER_POLL_MS = 250;
 }
