@@ -160,17 +160,16 @@ export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown 
     const lapsed = Date.now() >= this.validUntil;
     await this.renewLease();
     if (lapsed) {
+      // Claims not found under this owner any more were taken over; the next attempt asks again (acquire
+      // decides: a claim inserted while this read ran is still ours).
       const mine = new Set((await this.claims.ownedBy([this.owner], Number.MAX_SAFE_INTEGER)).map((c) => c.deliveryId));
       const lost = [...this.held.keys()].filter((id) => !mine.has(id));
-      for (const id of lost) {
-        this.held.delete(id);
-        this.local.delete(id);
-      }
+      for (const id of lost) this.held.delete(id);
       if (lost.length > 0) this.logger.warn(`${lost.length} delivery claims were taken over by other instances`);
     }
     const parked = [...this.parked.values()];
     this.parked.clear();
-    for (const p of parked) if (this.held.has(p.d.id)) p.retry(p.d);
+    for (const p of parked) if (this.mayAttempt(p.d, p.retry)) p.retry(p.d);
   }
 
   /** Deliveries of instances whose lease ended, resumed here. */
