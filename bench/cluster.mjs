@@ -43,6 +43,10 @@ function start(cmd, args, env = {}, readyRe = /./) {
     }
   };
   child.ready = child.waitFor(readyRe);
+  child.printWarnings = async () => {
+    await sleep(100);
+    for (const l of lines.filter((x) => /"level":(40|50|60)/.test(x)).slice(0, 20)) process.stderr.write(`  ${l}\n`);
+  };
   return child;
 }
 const stop = async (c) => {
@@ -165,6 +169,7 @@ async function round(env, instances, rx) {
     if (Date.now() > drainDeadline) {
       stuck = total - got; // reported, not hidden: the figure below then counts only what arrived
       process.stderr.write(`  ${stuck} deliveries did not arrive within the drain deadline\n`);
+      for (const g of gws) await g.p.printWarnings();
       break;
     }
     if (process.env.BENCH_VERBOSE) {
