@@ -53,7 +53,12 @@ const stop = async (c) => {
   if (c.exitCode !== null || c.signalCode !== null) return;
   const exited = new Promise((r) => c.once('exit', r));
   c.kill('SIGTERM');
+  const t = setTimeout(() => {
+    process.stderr.write(`  pid ${c.pid} did not stop within 10 s of SIGTERM: killed\n`);
+    c.kill('SIGKILL');
+  }, 10_000);
   await exited;
+  clearTimeout(t);
 };
 
 async function ferretDb() {
@@ -90,6 +95,7 @@ async function redis() {
 }
 
 async function gateway(env, id) {
+  process.stderr.write(`  starting ${id}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
   const p = start(
     'node',
@@ -105,6 +111,8 @@ async function gateway(env, id) {
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
       GATEWAY_INSTANCE_ID: id,
+      // the same key everywhere: each instance decrypts the webhook secrets another one stored
+      GATEWAY_SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS0zMi1ieXRlcy1sb25nISE=',
       ...env,
     },
     /^Device gateway ready/,
@@ -209,6 +217,7 @@ const configs = [
 const results = configs.map(() => ({ ingest: [], deliveries: [] }));
 for (let r = 0; r < ROUNDS; r++) {
   for (const [i, [name, n, env]] of configs.entries()) {
+    if (process.env.BENCH_ONLY && !process.env.BENCH_ONLY.split(',').includes(String(i))) continue;
     const x = await round(env(r), n, rx);
     results[i].ingest.push(x.ingest);
     results[i].deliveries.push(x.deliveries);

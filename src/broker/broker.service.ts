@@ -65,7 +65,8 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
       authorizePublish: authorizePublish(this.ctx),
       authorizeSubscribe: authorizeSubscribe(this.ctx),
       authorizeForward: authorizeForward(this.ctx) as never,
-      ...(c.REDIS_URL ? { mq: clusterEmitter(c.REDIS_URL) } : {}), // several instances: one message bus
+      // several instances: one message bus
+      ...(c.REDIS_URL ? { mq: clusterEmitter(c.REDIS_URL, (e) => this.logger.error(`redis: ${e.message}`)) } : {}),
     });
     this.aedes.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
     this.aedes.on('connectionError', (_client, err) => this.logger.debug(`connection: ${err.message}`));

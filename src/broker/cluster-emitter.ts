@@ -7,6 +7,10 @@ import mqemitterRedis from 'mqemitter-redis';
  * does not run on FerretDB v1.24 (it asks for noCursorTimeout, which FerretDB rejects; its tailable cursor
  * closes; and creating the capped collection races between instances).
  */
-export function clusterEmitter(redisUrl: string): ReturnType<typeof mqemitterRedis> {
-  return mqemitterRedis({ connectionString: redisUrl });
+export function clusterEmitter(redisUrl: string, onError: (err: Error) => void): ReturnType<typeof mqemitterRedis> {
+  const mq = mqemitterRedis({ connectionString: redisUrl });
+  // Redis gone for a while is an outage of cross-instance MQTT, not a crash: ioredis reconnects by itself, and
+  // mqemitter-redis reports each failure on `state` (an unhandled 'error' there would end the process).
+  (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', onError);
+  return mq;
 }

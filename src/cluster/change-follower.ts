@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { AGENT_REPOSITORY, type AgentRepository } from '../devices/agent.repository.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from '../devices/device.repository.js';
@@ -19,7 +25,7 @@ const PRUNE_EVERY_MS = 600_000;
  * changed record from the database. With the default 250 ms, a change is seen everywhere well within 1 s.
  */
 @Injectable()
-export class ChangeFollower implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ChangeFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ChangeFollower.name);
   private last = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -78,7 +84,8 @@ export class ChangeFollower implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the storage driver closes (in its shutdown hook): a poll in flight finishes first. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.polling;
   }

@@ -1,4 +1,4 @@
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { DeliveryClaim, DeliveryClaimRepository } from './delivery-claim.repository.js';
 import type { Delivery } from './delivery.model.js';
@@ -20,7 +20,7 @@ type Waiting = { d: Delivery; retry: ((d: Delivery) => void) | null };
  * attempting once its lease could have ended. The claims of an instance whose lease ended are taken over (next
  * fence) by whichever instance inserts that fence first, and resumed there: at least once, same webhook-id.
  */
-export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown {
+export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryClaims.name);
   private readonly held = new Map<number, DeliveryClaim>();
   /** Deliveries this instance's dispatcher has (claimed or not yet): never adopted twice. */
@@ -211,8 +211,11 @@ export class DeliveryClaims implements DeliveryOwnership, OnApplicationShutdown 
     return { deliveryId: d.id, fence, orgId: d.orgId, webhookId: d.webhookId, owner: this.owner };
   }
 
-  /** At a clean stop the lease ends at once, so the other instances take over without waiting for it. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * At a clean stop the lease ends at once, so the other instances take over without waiting for it. Before
+   * the shutdown hooks: the storage driver closes in its own, and mongoose would hold these writes forever.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.beat;
     await this.claims.remove(this.released.splice(0));
