@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BrokerModule } from './broker/broker.module.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { GatewayConfig } from './config/gateway-config.js';
@@ -44,6 +45,8 @@ export class AppModule {
         InboundModule,
         EventStreamModule,
         ConsoleModule,
+        // Several instances can share a MongoDB database: follow the changes the others make.
+        ...(config.MONGODB_URI ? [ClusterModule] : []),
       ],
     };
   }

@@ -7,6 +7,8 @@ import type { Device } from '../src/devices/device.model.js';
 import { openMongo } from '../src/storage/mongo/mongo.driver.js';
 import { openSqlite } from '../src/storage/sqlite/sqlite.driver.js';
 import type { StorageDriver } from '../src/storage/storage-driver.js';
+import { clusterContract } from './support/cluster-contract.js';
+import { mongoDriverSuite } from './support/mongo-driver-suite.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
 
 /** One contract, every driver: nothing a service relies on may work on one adapter only. */
@@ -99,6 +101,10 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
         scopes: ['devices.*', 'mqtt.*'],
       });
       expect(await s.tokens.findByHash('nope')).toBeNull();
+      // a second instance bootstrapping the same admin token at the same moment gets DuplicateKeyError
+      await expect(
+        s.tokens.create({ orgId: o.id, name: 'again', scopes: [], tokenHash: `hash-${o.id}` }),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
       expect(await s.tokens.list(o.id)).toHaveLength(1);
       expect(await s.tokens.delete(o.id, t.id)).toBe(true);
       expect(await s.tokens.findByHash(`hash-${o.id}`)).toBeNull();
@@ -163,13 +169,16 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       await s.webhooks.create({ ...base, orgId: o2.id, name: 'A' });
       expect(await s.webhooks.findById(o2.id, a.id)).toBeNull();
       expect(await s.webhooks.findById(o1.id, a.id)).toEqual(a);
-      await updateRefusedAsDuplicate(s.webhooks.update({ ...b, name: 'A' }));
-      await s.webhooks.update({ ...a, status: 'DISABLED', attemptCount: 3 });
+      const all = { status: true, failureCount: true };
+      await updateRefusedAsDuplicate(s.webhooks.update({ ...b, name: 'A' }, all));
+      await s.webhooks.update({ ...a, status: 'DISABLED', attemptCount: 3 }, all);
       expect((await s.webhooks.list(o1.id)).map((w) => [w.name, w.status])).toEqual([
         ['A', 'DISABLED'],
         ['a', 'ENABLED'],
       ]);
-      await s.webhooks.saveMany([{ ...b, attemptCount: 7, failureCount: 2, lastTriggeredTs: 99 }]);
+      await s.webhooks.increment([
+        { id: b.id, attemptCount: 7, failureCount: 2, resetFailures: false, lastTriggeredTs: 99 },
+      ]);
       expect((await s.webhooks.all()).find((w) => w.id === b.id)).toMatchObject({
         attemptCount: 7,
         failureCount: 2,
@@ -428,6 +437,8 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       expect(await s.inboundWebhooks.findByToken(`tok-${o.id}`)).toBeNull();
     });
 
+    clusterContract(() => s);
+
     it('stores agents', async () => {
       const o = await s.organizations.create('a');
       const a = { id: `agent-${o.id}`, orgId: o.id, name: 'rig', tokenHash: 'h', createdAt: 1, updatedAt: 1 };
@@ -454,6 +465,7 @@ if (mongoUri) {
     () => openMongo(mongoUri),
     () => dropDatabase(mongoUri),
   );
+  mongoDriverSuite(mongoUri);
 } else if (process.env.CI === 'true') {
   it('storage contract: mongo runs in CI', () => {
     throw new Error('no MongoDB server for the mongo storage contract: scripts/ferretdb.sh build (or MONGODB_URI)');

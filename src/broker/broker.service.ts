@@ -16,6 +16,7 @@ import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import { AuthThrottle } from '../tenancy/auth-throttle.js';
 import type { BrokerContext } from './broker-context.js';
+import { clusterEmitter } from './cluster-emitter.js';
 import { FrameGuard } from './frame-guard.js';
 import { coalesceWrites } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
@@ -70,6 +71,10 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
       authorizePublish: authorizePublish(this.ctx),
       authorizeSubscribe: authorizeSubscribe(this.ctx),
       authorizeForward: authorizeForward(this.ctx) as never,
+      // several instances: one message bus
+      ...(c.REDIS_URL
+        ? { mq: await clusterEmitter(c.REDIS_URL, (e) => this.logger.error(`redis: ${e.message}`)) }
+        : {}),
     });
     const sessions = new SessionRevoker(this.aedes);
     this.aedes.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));

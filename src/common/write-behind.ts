@@ -27,6 +27,9 @@ export class WriteBehind<T> {
   mark(record: T): void {
     this.dirty.add(record);
   }
+  has(record: T): boolean {
+    return this.dirty.has(record);
+  }
   forget(record: T): void {
     this.dirty.delete(record);
   }

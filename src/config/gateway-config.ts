@@ -1,4 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   ArrayMinSize,
   IsBoolean,
@@ -101,6 +103,22 @@ export class GatewayConfig {
   /** auto: readable lines on a terminal, JSON lines otherwise. */
   @IsIn(['auto', 'json', 'pretty'], { message: 'LOG_FORMAT must be auto, json or pretty' }) LOG_FORMAT:
     'auto' | 'json' | 'pretty' = 'auto';
+  /**
+   * This instance's name among several on one database (MONGODB_URI): owner of its delivery claims. Keep it
+   * stable across restarts (a restart then resumes its own claims at once); two live instances must differ.
+   */
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'GATEWAY_INSTANCE_ID must be 1-64 characters of [A-Za-z0-9._:-]' })
+  GATEWAY_INSTANCE_ID = `${hostname()
+    .replace(/[^A-Za-z0-9._:-]/g, '-')
+    .slice(0, 40)}-${randomBytes(4).toString('hex')}`;
+  /** With MONGODB_URI: a delivery claim's lease; a dead instance's deliveries are taken over after it. */
+  @int() @IsInt() @Min(500) @Max(600000) DELIVERY_CLAIM_LEASE_MS = 10000;
+  /** Several instances: the Redis server (redis://host:port) whose pub/sub carries MQTT messages between them. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string = undefined;
+  /** With MONGODB_URI: how often each instance polls the change log of REST writes made through the others. */
+  @int() @IsInt() @Min(20) @Max(10000) CLUSTER_POLL_MS = 250;
 }
 
 /** Validates `process.env` (or any record) and returns typed config, or throws naming each bad variable. */

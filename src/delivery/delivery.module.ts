@@ -9,7 +9,11 @@ import { CallbackCredentials } from './auth/callback-credentials.js';
 import { OAuth2TokenCache } from './auth/oauth2-token-cache.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { DeliveryLog } from './delivery-log.js';
+import { DELIVERY_CLAIM_REPOSITORY, type DeliveryClaimRepository } from './delivery-claim.repository.js';
+import { DeliveryClaims } from './delivery-claims.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
+import { DELIVERY_OWNERSHIP } from './delivery-ownership.js';
+import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { Dispatcher, WEBHOOK_HTTP_CLIENT } from './dispatcher.js';
 import { AxiosWebhookClient } from './http/axios.client.js';
 import { TargetGuard } from '../common/target-guard.js';
@@ -38,6 +42,13 @@ const providers: Provider[] = [
     useFactory: (box: SecretBox, guard: TargetGuard, c: GatewayConfig) =>
       new CallbackCredentials(box, new OAuth2TokenCache(guard, c.WEBHOOK_TIMEOUT_MS)),
     inject: [SecretBox, TargetGuard, GatewayConfig],
+  },
+  {
+    // Claims only where several instances can share the database (MongoDB); SQLite serves one instance.
+    provide: DELIVERY_OWNERSHIP,
+    useFactory: (c: GatewayConfig, claims: DeliveryClaimRepository, deliveries: DeliveryRepository) =>
+      c.MONGODB_URI ? new DeliveryClaims(claims, deliveries, c) : null,
+    inject: [GatewayConfig, DELIVERY_CLAIM_REPOSITORY, DELIVERY_REPOSITORY],
   },
   DeliveryMetrics,
   DeliveryLog,

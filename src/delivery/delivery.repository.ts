@@ -19,6 +19,8 @@ export interface DeliveryRepository {
   unfinishedCounts(): Promise<UnfinishedCount[]>;
   /** One webhook's pending and held rows with id above `afterId`, oldest first: the dispatcher pages them in. */
   unfinishedPage(webhookId: number, afterId: number, limit: number): Promise<Delivery[]>;
+  /** Every pending and held row, oldest first: a full read, for the rare takeover of a dead instance's claims. */
+  unfinished(): Promise<Delivery[]>;
   find(orgId: number, webhookId: number, q: DeliveryQuery): Promise<{ items: Delivery[]; total: number }>;
   /** Keyset page (id < beforeId, newest first) for walks that must see every row, such as replay-since. */
   findPage(orgId: number, webhookId: number, q: DeliveryPageQuery): Promise<Delivery[]>;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { FailureNotifier } from '../notifications/failure-notifier.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
@@ -10,6 +10,7 @@ import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.reposit
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { DeliveryPager } from './delivery-pager.js';
+import { DELIVERY_OWNERSHIP, type DeliveryOwnership } from './delivery-ownership.js';
 import { EndpointQueue } from './endpoint-queue.js';
 import type { WebhookHttpClient } from './http/webhook-http-client.js';
 import { renderDelivery } from './render/request-renderer.js';
@@ -48,6 +49,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     @Inject(WEBHOOK_HTTP_CLIENT) client: WebhookHttpClient,
     @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     config: GatewayConfig,
+    @Optional() @Inject(DELIVERY_OWNERSHIP) private readonly ownership: DeliveryOwnership | null = null,
   ) {
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
@@ -65,11 +67,15 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
       for (let i = 0; i < c.n; i++) this.metrics.move(c.webhookId, null, c.status);
       this.queue(c.webhookId).cursor = 0;
     }
+    // Several instances on one database (delivery-claims.ts): the lease starts now; every attempt asks for its
+    // claim first, and deliveries taken over from dead instances come back through accept().
+    if (this.ownership) await this.ownership.resume([], (taken) => this.accept(taken));
     await Promise.all([...this.queues.values()].map((q) => this.pageIn(q)));
   }
 
   /** Committed deliveries, new or resumed: into memory while their webhook's window has room. */
   accept(deliveries: Delivery[]): void {
+    this.ownership?.admit(deliveries);
     for (const d of deliveries) {
       const q = this.queue(d.webhookId);
       if (q.admit(d)) this.place(q, d);
@@ -181,6 +187,10 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async attempt(q: EndpointQueue, d: Delivery): Promise<void> {
+    if (this.ownership && !this.ownership.mayAttempt(d, (x) => this.accept([x]))) {
+      q.resident.delete(d.id); // another instance's, or not yet claimed: back through accept() if it becomes ours
+      return;
+    }
     const w = this.catalog.byIdAnyOrg(d.webhookId);
     if (!w) return this.drop(d, 'webhook_deleted');
     if (w.status !== 'ENABLED') return this.hold(q, d);
@@ -267,6 +277,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private setStatus(d: Delivery, to: DeliveryStatus, reason = ''): void {
     this.metrics.move(d.webhookId, d.status, to, reason);
     d.status = to;
+    if (this.ownership && to !== 'pending' && to !== 'held') this.ownership.finished(d);
     if (!FINAL.has(to)) return;
     const q = this.queues.get(d.webhookId);
     if (q?.resident.delete(d.id) && q.wantsPage) void this.pageIn(q);

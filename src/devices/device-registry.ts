@@ -105,6 +105,43 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     await this.revocations.revoke({ kind: 'agent', id: agent.id, ended: true });
   }
 
+  /**
+   * A device as another instance stored it (cluster/): its configuration replaces ours in place (sessions keep
+   * their record); the runtime state this instance owns (presence, values, sequence) is kept. Deleted or given
+   * a new token elsewhere ⇒ its sessions here are closed.
+   */
+  reloadDevice(id: string, stored: Device | null): void {
+    const local = this.devices.get(id);
+    if (!stored) {
+      if (!local) return;
+      this.devices.delete(id);
+      this.dirty.forget(local);
+      this.unindex(local);
+      void this.revocations.revoke({ kind: 'device', id, ended: true, retainedUnder: deviceTopicRoot(id) });
+      return;
+    }
+    if (!local) {
+      this.devices.set(id, stored);
+      this.reindex(stored);
+      return;
+    }
+    const tokenChanged = local.tokenHash !== stored.tokenHash;
+    const { name, type, templateId, groupIds, agentId, metadata, tokenHash, updatedAt } = stored;
+    Object.assign(local, { name, type, templateId, groupIds, agentId, metadata, tokenHash, updatedAt });
+    this.reindex(local);
+    if (tokenChanged) void this.revocations.revoke({ kind: 'device', id, ended: false });
+  }
+
+  reloadAgent(id: string, stored: Agent | null): void {
+    if (stored) {
+      const local = this.agents.get(id);
+      if (local) Object.assign(local, stored);
+      else this.agents.set(id, stored);
+      return;
+    }
+    if (this.agents.delete(id)) void this.revocations.revoke({ kind: 'agent', id, ended: true });
+  }
+
   /** Keeps the agent → devices index in step with `device.agentId` after a REST change. */
   private reindex(device: Device): void {
     if (this.indexedAgent.get(device) === (device.agentId ?? undefined)) return;

@@ -7,6 +7,7 @@ export interface DeviceRepository {
   create(device: Device): Promise<Device>;
   /** Every device, for the in-memory registry loaded at start. */
   all(): Promise<Device[]>;
+  findById(id: string): Promise<Device | null>;
   update(device: Device): Promise<void>;
   delete(id: string): Promise<boolean>;
   /** Write-behind of presence and last values: many devices, one commit. */

@@ -1,3 +1,5 @@
+import type { ChangeLogRepository } from '../cluster/change-log.repository.js';
+import type { DeliveryClaimRepository } from '../delivery/delivery-claim.repository.js';
 import type { DeliveryRepository } from '../delivery/delivery.repository.js';
 import type { AgentRepository } from '../devices/agent.repository.js';
 import type { DeviceRepository } from '../devices/device.repository.js';
@@ -24,10 +26,13 @@ export interface StorageDriver {
   readonly agents: AgentRepository;
   readonly webhooks: WebhookRepository;
   readonly deliveries: DeliveryRepository;
+  readonly deliveryClaims: DeliveryClaimRepository;
   readonly triggerStates: TriggerStateRepository;
   readonly notifications: NotificationRepository;
   readonly inboundWebhooks: InboundWebhookRepository;
   readonly templates: TemplateRepository;
+  /** Only where several instances can share the database (mongo): what REST changed, for the others. */
+  readonly changeLog?: ChangeLogRepository;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

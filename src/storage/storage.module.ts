@@ -7,7 +7,9 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
+import { CHANGE_LOG_REPOSITORY } from '../cluster/change-log.repository.js';
 import { GatewayConfig } from '../config/gateway-config.js';
+import { DELIVERY_CLAIM_REPOSITORY } from '../delivery/delivery-claim.repository.js';
 import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
 import { AGENT_REPOSITORY } from '../devices/agent.repository.js';
 import { DEVICE_REPOSITORY } from '../devices/device.repository.js';
@@ -34,6 +36,7 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [AGENT_REPOSITORY, 'agents'],
   [WEBHOOK_REPOSITORY, 'webhooks'],
   [DELIVERY_REPOSITORY, 'deliveries'],
+  [DELIVERY_CLAIM_REPOSITORY, 'deliveryClaims'],
   [TRIGGER_STATE_REPOSITORY, 'triggerStates'],
   [NOTIFICATION_REPOSITORY, 'notifications'],
   [INBOUND_WEBHOOK_REPOSITORY, 'inboundWebhooks'],
@@ -66,12 +69,17 @@ export class StorageModule {
         useFactory: (d: StorageDriver): StorageHealth => ({ driver: d.name, ping: () => d.ping() }),
         inject: [STORAGE_DRIVER],
       },
+      {
+        provide: CHANGE_LOG_REPOSITORY,
+        useFactory: (d: StorageDriver) => d.changeLog ?? null,
+        inject: [STORAGE_DRIVER],
+      },
       StorageLifecycle,
     ];
     return {
       module: StorageModule,
       providers,
-      exports: [...REPOSITORIES.map(([token]) => token), STORAGE_HEALTH],
+      exports: [...REPOSITORIES.map(([token]) => token), STORAGE_HEALTH, CHANGE_LOG_REPOSITORY],
     };
   }
 }

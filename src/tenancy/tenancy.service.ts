@@ -1,3 +1,4 @@
+import { DuplicateKeyError } from '../common/duplicate-key.error.js';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
@@ -52,12 +53,7 @@ export class TenancyService implements OnModuleInit {
       const org = await this.organizations.create('Default organization');
       this.directory.add(org);
       const token = given ?? newToken('gw');
-      await this.tokens.create({
-        orgId: org.id,
-        name: 'admin',
-        scopes: ['all.Organization'],
-        tokenHash: hashToken(token),
-      });
+      await this.createAdminToken(org.id, token);
       if (!given) {
         // main prints it once, in a block of its own, after the listeners
         this.logger.debug(`generated the admin API token of organization ${org.id}`);
@@ -69,6 +65,15 @@ export class TenancyService implements OnModuleInit {
         'GATEWAY_ADMIN_TOKEN is not a token of this store (revoked, or never created here): it is ignored; ' +
           'the environment token is created only on an empty store',
       );
+    }
+  }
+
+  /** Another instance starting at the same moment may have stored the same token first: that is success. */
+  private async createAdminToken(orgId: number, token: string): Promise<void> {
+    try {
+      await this.tokens.create({ orgId, name: 'admin', scopes: ['all.Organization'], tokenHash: hashToken(token) });
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
     }
   }
 

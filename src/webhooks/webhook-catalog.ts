@@ -1,20 +1,33 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { Webhook } from './webhook.model.js';
-import { WEBHOOK_REPOSITORY, type WebhookRepository } from './webhook.repository.js';
+import type { Webhook, WebhookStatus } from './webhook.model.js';
+import { WEBHOOK_REPOSITORY, type WebhookCounterDelta, type WebhookRepository } from './webhook.repository.js';
+
+/** The counters as this instance last wrote (or read) them: the write-behind stores the difference. */
+type Counters = Pick<Webhook, 'attemptCount' | 'failureCount' | 'lastTriggeredTs'>;
+const countersOf = (w: Webhook): Counters => ({
+  attemptCount: w.attemptCount,
+  failureCount: w.failureCount,
+  lastTriggeredTs: w.lastTriggeredTs,
+});
 
 export type WebhookChange = (current: Webhook | null, previous: Webhook | null) => void;
 
 /**
  * Every webhook of every org, in memory: the trigger engine and the dispatcher read it on every event and
  * attempt without touching storage. REST changes are written through (then announced to the listeners: the
- * trigger index, the dispatcher); runtime counters are written behind in one batch per flush interval.
+ * trigger index, the dispatcher); runtime counters are written behind in one batch per flush interval, as
+ * increments (so instances sharing a database add up instead of overwriting each other), and a status the
+ * system sets (disabled after failures) as a compare-and-set from ENABLED (so no instance re-enables a webhook
+ * another one disabled).
  */
 @Injectable()
 export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
   private readonly byId = new Map<number, Webhook>();
   private readonly dirty: WriteBehind<Webhook>;
+  private readonly written = new Map<number, Counters>();
+  private readonly statusSet = new Map<number, { from: WebhookStatus; to: WebhookStatus }>();
   private listeners: WebhookChange[] = [];
 
   constructor(
@@ -23,13 +36,13 @@ export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.dirty = new WriteBehind(
       'webhook counters',
-      (batch) => repository.saveMany(batch),
+      (batch) => this.write(batch),
       (w) => this.byId.get(w.id) === w,
     );
   }
 
   async onModuleInit(): Promise<void> {
-    for (const w of await this.repository.all()) this.byId.set(w.id, w);
+    for (const w of await this.repository.all()) this.set(w);
     this.dirty.start(this.config.WRITE_BEHIND_FLUSH_MS);
   }
 
@@ -57,27 +70,59 @@ export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
   /** Create or replace after a REST write; counters changed meanwhile by the dispatcher are kept. */
   put(next: Webhook, keep: { status: boolean; failureCount: boolean }): void {
     const previous = this.byId.get(next.id) ?? null;
-    if (previous) {
-      next.attemptCount = Math.max(next.attemptCount, previous.attemptCount);
-      next.lastTriggeredTs = previous.lastTriggeredTs;
-      if (keep.status) next.status = previous.status;
-      if (keep.failureCount) next.failureCount = previous.failureCount;
-      this.dirty.forget(previous);
+    if (!previous) {
+      this.set(next);
+      return this.announce(next, null);
     }
+    next.attemptCount = Math.max(next.attemptCount, previous.attemptCount);
+    next.lastTriggeredTs = previous.lastTriggeredTs;
+    if (keep.status) next.status = previous.status;
+    else this.statusSet.delete(next.id); // the request decided the status: no older system change on top
+    if (keep.failureCount) next.failureCount = previous.failureCount;
+    else this.written.get(next.id)!.failureCount = next.failureCount; // the update wrote it
+    if (this.dirty.has(previous)) this.dirty.mark(next);
+    this.dirty.forget(previous);
     this.byId.set(next.id, next);
     this.announce(next, previous);
   }
 
+  /**
+   * The stored webhook, as another instance changed it (cluster/): its configuration and status replace ours,
+   * the counters this instance has not written yet are kept on top of the stored ones.
+   */
+  reload(stored: Webhook | null, id: number): void {
+    const previous = this.byId.get(id) ?? null;
+    if (!stored) {
+      if (previous) this.remove(previous);
+      return;
+    }
+    const base = this.written.get(id);
+    this.written.set(id, countersOf(stored));
+    if (previous && base) {
+      stored.attemptCount += previous.attemptCount - base.attemptCount;
+      if ((previous.lastTriggeredTs ?? 0) > (stored.lastTriggeredTs ?? 0))
+        stored.lastTriggeredTs = previous.lastTriggeredTs;
+    }
+    this.byId.set(id, stored);
+    if (previous && this.dirty.has(previous)) this.dirty.mark(stored);
+    if (previous) this.dirty.forget(previous);
+    this.announce(stored, previous);
+  }
+
   remove(w: Webhook): void {
     this.byId.delete(w.id);
+    this.written.delete(w.id);
+    this.statusSet.delete(w.id);
     this.dirty.forget(w);
     this.announce(null, w);
   }
 
-  /** A runtime change (counters, or a status set by the system): written at the next flush. */
+  /** A runtime change (counters, or a status set by the system, always from ENABLED): written at the next flush. */
   touch(w: Webhook, statusChanged = false): void {
     this.dirty.mark(w);
-    if (statusChanged) this.announce(w, { ...w, status: 'ENABLED' });
+    if (!statusChanged) return;
+    this.statusSet.set(w.id, { from: 'ENABLED', to: w.status });
+    this.announce(w, { ...w, status: 'ENABLED' });
   }
 
   flush(): Promise<void> {
@@ -86,6 +131,38 @@ export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
 
   onApplicationShutdown(): Promise<void> {
     return this.dirty.stop();
+  }
+
+  private set(w: Webhook): void {
+    this.byId.set(w.id, w);
+    this.written.set(w.id, countersOf(w));
+  }
+
+  /** The differences since the last write, as increments; the system's status changes as compare-and-set. */
+  private async write(batch: Webhook[]): Promise<void> {
+    const deltas = batch.map((w): [Webhook, WebhookCounterDelta] => {
+      const base = this.written.get(w.id) ?? countersOf(w);
+      // A failure count below the written one means a success reset it (the dispatcher sets 0 on success).
+      const reset = w.failureCount < base.failureCount;
+      return [
+        w,
+        {
+          id: w.id,
+          attemptCount: w.attemptCount - base.attemptCount,
+          resetFailures: reset,
+          failureCount: reset ? w.failureCount : w.failureCount - base.failureCount,
+          lastTriggeredTs: w.lastTriggeredTs !== base.lastTriggeredTs ? w.lastTriggeredTs : null,
+        },
+      ];
+    });
+    await this.repository.increment(deltas.map(([, d]) => d));
+    for (const [w] of deltas) this.written.set(w.id, countersOf(w));
+    for (const w of batch) {
+      const change = this.statusSet.get(w.id);
+      if (!change) continue;
+      this.statusSet.delete(w.id);
+      await this.repository.setStatusIf(w.id, change.from, change.to);
+    }
   }
 
   private announce(current: Webhook | null, previous: Webhook | null): void {

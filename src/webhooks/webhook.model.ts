@@ -30,6 +30,7 @@ export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const CONTENT_TYPES = ['JSON', 'PLAIN_TEXT', 'URL_ENCODED_FORM'] as const;
 export const AUTH_TYPES = ['NONE', 'BASIC', 'BEARER', 'OAUTH2'] as const;
 export const WEBHOOK_STATUSES = ['ENABLED', 'DISABLED', 'DISABLED_DUE_TO_ERRORS'] as const;
+export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 export const CONDITION_OPS = ['any', 'changed', 'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'outside'] as const;
 
 export interface Condition {
@@ -90,7 +91,7 @@ export interface Webhook {
   httpSecret: string | null;
   failureReceivers: number[];
   failureLimit: number;
-  status: (typeof WEBHOOK_STATUSES)[number];
+  status: WebhookStatus;
   attemptCount: number;
   failureCount: number;
   secret: string;

@@ -130,11 +130,14 @@ export class WebhooksService {
     await this.validate(w, before);
     sealCredentialFields(w, this.box, stored);
     w.lastModifiedTs = Date.now();
-    await this.unique(w.name, () => this.webhooks.update(w));
-    this.catalog.put(w, {
+    const keep = {
       status: status === undefined || status === 'DISABLED_DUE_TO_ERRORS',
       failureCount: status !== 'ENABLED',
-    });
+    };
+    await this.unique(w.name, () =>
+      this.webhooks.update(w, { status: !keep.status, failureCount: !keep.failureCount }),
+    );
+    this.catalog.put(w, keep);
     return this.view(w);
   }
 
@@ -155,7 +158,7 @@ export class WebhooksService {
     w.previousSecretExpiresAt = Date.now() + PREVIOUS_SECRET_GRACE_MS;
     w.secret = this.box.seal(secret);
     w.lastModifiedTs = Date.now();
-    await this.webhooks.update(w);
+    await this.webhooks.update(w, { status: false, failureCount: false });
     this.catalog.put(w, { status: true, failureCount: true });
     return { id, secret, previousSecretExpiresAt: w.previousSecretExpiresAt };
   }

@@ -64,7 +64,7 @@ export async function getDevice(gw: TestGateway, id: string, token = ADMIN_TOKEN
 }
 
 /** Connects a real mqtt.js client; resolves once CONNACK accepted, rejects with the refusal otherwise. */
-export function connectMqtt(gw: Gateway, opts: IClientOptions): Promise<MqttClient> {
+export function connectMqtt(gw: Pick<Gateway, 'mqttPort'>, opts: IClientOptions): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`, {
       reconnectPeriod: 0,

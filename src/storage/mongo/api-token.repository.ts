@@ -1,7 +1,7 @@
 import type { ApiToken } from '../../tenancy/api-token.model.js';
 import type { ApiTokenRepository } from '../../tenancy/api-token.repository.js';
 import type { Ids } from './ids.js';
-import { type AnyModel, strip } from './model.js';
+import { type AnyModel, strip, unique } from './model.js';
 
 export class MongoApiTokenRepository implements ApiTokenRepository {
   constructor(
@@ -11,7 +11,7 @@ export class MongoApiTokenRepository implements ApiTokenRepository {
 
   async create(t: Omit<ApiToken, 'id' | 'createdAt'>): Promise<ApiToken> {
     const o = { _id: await this.ids.next('api_tokens'), ...t, createdAt: Date.now() };
-    await this.m.create(o);
+    await unique('tokenHash', () => this.m.create(o));
     return strip<ApiToken>(o)!;
   }
 

@@ -94,6 +94,15 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     ).map(toDelivery);
   }
 
+  async unfinished(): Promise<Delivery[]> {
+    return (
+      await this.m
+        .find({ status: { $in: UNFINISHED } })
+        .sort({ _id: 1 })
+        .lean()
+    ).map(toDelivery);
+  }
+
   async find(orgId: number, webhookId: number, q: DeliveryQuery): Promise<{ items: Delivery[]; total: number }> {
     const filter: Record<string, unknown> = { orgId, webhookId };
     if (q.status) filter.status = q.status;

@@ -1,7 +1,9 @@
-import mongoose, { type Schema } from 'mongoose';
+import mongoose, { type Connection, type Schema } from 'mongoose';
 import type { StorageDriver } from '../storage-driver.js';
 import { MongoAgentRepository } from './agent.repository.js';
 import { MongoApiTokenRepository } from './api-token.repository.js';
+import { MongoChangeLog } from './change-log.js';
+import { MongoDeliveryClaimRepository } from './delivery-claim.repository.js';
 import { MongoDeliveryRepository } from './delivery.repository.js';
 import { MongoDeviceRepository } from './device.repository.js';
 import { Ids } from './ids.js';
@@ -15,24 +17,53 @@ import { MongoTriggerStateRepository } from './trigger-state.repository.js';
 import { MongoUserRepository } from './user.repository.js';
 import { MongoWebhookRepository } from './webhook.repository.js';
 
+/**
+ * How every write is acknowledged and encoded:
+ * - `{w: 'majority', j: true}`: a write is acknowledged once it is journaled on a majority, so a PUBACK sent
+ *   after the outbox commit follows a durable write (on a single node too: MongoDB's default `j` follows
+ *   `writeConcernMajorityJournalDefault`, which a standalone ignores). FerretDB accepts and ignores it (its
+ *   SQLite backend commits each write before answering).
+ * - `ignoreUndefined`: an `undefined` field is left out, as JSON.stringify does for SQLite, instead of becoming
+ *   `null` (which turned an absent optional field into a present one after a restart).
+ * - `autoIndex: false`: indexes are created once, below, by createIndexes.
+ */
+export const MONGO_CONNECTION_OPTIONS = {
+  serverSelectionTimeoutMS: 5000,
+  writeConcern: { w: 'majority' as const, j: true },
+  ignoreUndefined: true,
+  autoIndex: false,
+};
+
+/** The mongo driver, with its connection for the cluster features (change log, claims) built on it. */
+export interface MongoStorageDriver extends StorageDriver {
+  readonly connection: Connection;
+}
+
 /** MONGODB_URI: one collection per repository, the domain object stored as is, `_id` hidden from callers. */
-export async function openMongo(uri: string): Promise<StorageDriver> {
-  const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 }).asPromise();
+export async function openMongo(uri: string, instanceId = 'single'): Promise<MongoStorageDriver> {
+  const conn = await mongoose.createConnection(uri, MONGO_CONNECTION_OPTIONS).asPromise();
   const model = (name: string, schema: Schema, collection: string) =>
     conn.model(name, schema, collection) as unknown as AnyModel;
-  const ids = new Ids(model('Counter', schemas.Counter, 'counters'));
-  const driver: StorageDriver = {
+  const changes = new MongoChangeLog(model('Change', schemas.ChangeS, 'changes'), instanceId);
+  const ids = new Ids(model('IdBlock', schemas.IdBlock, 'id_blocks'), model('Counter', schemas.Counter, 'counters'));
+  const driver: MongoStorageDriver = {
     name: 'mongo',
+    connection: conn,
     organizations: new MongoOrganizationRepository(model('Organization', schemas.Org, 'organizations'), ids),
     users: new MongoUserRepository(model('User', schemas.UserS, 'users'), ids),
     tokens: new MongoApiTokenRepository(model('ApiToken', schemas.Token, 'api_tokens'), ids),
-    devices: new MongoDeviceRepository(model('Device', schemas.Doc, 'devices')),
-    agents: new MongoAgentRepository(model('Agent', schemas.Doc, 'agents')),
-    webhooks: new MongoWebhookRepository(model('Webhook', schemas.WebhookS, 'webhooks'), ids),
+    devices: new MongoDeviceRepository(model('Device', schemas.Doc, 'devices'), changes, 'device'),
+    agents: new MongoAgentRepository(model('Agent', schemas.Doc, 'agents'), changes, 'agent'),
+    webhooks: new MongoWebhookRepository(model('Webhook', schemas.WebhookS, 'webhooks'), ids, changes),
+    changeLog: changes,
     deliveries: new MongoDeliveryRepository(
       model('Delivery', schemas.DeliveryS, 'deliveries'),
       model('DeliveryAttempt', schemas.AttemptS, 'delivery_attempts'),
       ids,
+    ),
+    deliveryClaims: new MongoDeliveryClaimRepository(
+      model('DeliveryClaim', schemas.ClaimS, 'delivery_claims'),
+      model('InstanceLease', schemas.LeaseS, 'instance_leases'),
     ),
     triggerStates: new MongoTriggerStateRepository(model('TriggerState', schemas.StateS, 'trigger_states')),
     notifications: new MongoNotificationRepository(model('Notification', schemas.NotificationS, 'notifications'), ids),
@@ -45,6 +76,8 @@ export async function openMongo(uri: string): Promise<StorageDriver> {
       await conn.close();
     },
   };
-  await Promise.all(Object.values(conn.models).map((m) => m.syncIndexes()));
+  // createIndexes, not syncIndexes: an index an operator added by hand is kept (syncIndexes drops every index
+  // the schema does not declare, at every start).
+  await Promise.all(Object.values(conn.models).map((m) => m.createIndexes()));
   return driver;
 }

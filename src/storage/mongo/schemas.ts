@@ -1,18 +1,20 @@
 import { Schema } from 'mongoose';
 
 // Thin by design: one collection per port, the domain object stored as is, `_id` hidden from callers.
+// Every query a repository makes has an index with its equality fields first and its sort last (no in-memory
+// sort); test/storage-contract.spec.ts lists them.
 const opts = { versionKey: false, minimize: false } as const;
 export const Counter = new Schema({ _id: String, seq: Number }, opts);
+export const IdBlock = new Schema({ _id: String, name: String, block: Number }, opts);
+IdBlock.index({ name: 1, block: -1 });
 export const Org = new Schema({ _id: Number, name: String, parentId: Number, createdAt: Number }, opts);
-export const UserS = new Schema(
-  { _id: Number, orgId: { type: Number, index: true }, email: String, name: String, createdAt: Number },
-  opts,
-);
+export const UserS = new Schema({ _id: Number, orgId: Number, email: String, name: String, createdAt: Number }, opts);
 UserS.index({ orgId: 1, email: 1 }, { unique: true });
+UserS.index({ orgId: 1, _id: 1 });
 export const Token = new Schema(
   {
     _id: Number,
-    orgId: { type: Number, index: true },
+    orgId: Number,
     name: String,
     scopes: [String],
     tokenHash: { type: String, unique: true },
@@ -20,8 +22,10 @@ export const Token = new Schema(
   },
   opts,
 );
+Token.index({ orgId: 1, _id: 1 });
 export const WebhookS = new Schema({ _id: Number, orgId: Number, name: String, doc: Schema.Types.Mixed }, opts);
 WebhookS.index({ orgId: 1, name: 1 }, { unique: true });
+WebhookS.index({ orgId: 1, _id: 1 });
 export const DeliveryS = new Schema(
   {
     _id: Number,
@@ -35,16 +39,14 @@ export const DeliveryS = new Schema(
   },
   opts,
 );
-DeliveryS.index({ webhookId: 1, status: 1, createdAt: 1 });
-DeliveryS.index({ status: 1, updatedAt: 1 });
-// The dispatcher pages one webhook's unfinished rows by id; a delivery's identity is its webhook-id.
-DeliveryS.index({ webhookId: 1, status: 1, _id: 1 });
-// Sparse: rows stored before the field existed do not carry it.
+DeliveryS.index({ webhookId: 1, _id: -1 }); // find(), newest first
+DeliveryS.index({ webhookId: 1, status: 1, _id: -1 }); // find() by status
+DeliveryS.index({ status: 1, _id: 1 }); // unfinished()
+DeliveryS.index({ status: 1, updatedAt: 1 }); // prune()
+// A delivery's identity is its webhook-id. Sparse: rows stored before the field existed do not carry it.
 DeliveryS.index({ messageId: 1 }, { unique: true, sparse: true });
-export const AttemptS = new Schema(
-  { _id: String, deliveryId: { type: Number, index: true }, n: Number, doc: Schema.Types.Mixed },
-  opts,
-);
+export const AttemptS = new Schema({ _id: String, deliveryId: Number, n: Number, doc: Schema.Types.Mixed }, opts);
+AttemptS.index({ deliveryId: 1, n: 1 });
 export const StateS = new Schema(
   { _id: String, webhookId: { type: Number, index: true }, doc: Schema.Types.Mixed },
   opts,
@@ -53,9 +55,20 @@ export const NotificationS = new Schema(
   { _id: Number, orgId: Number, userId: Number, createdAt: Number, doc: Schema.Types.Mixed },
   opts,
 );
-NotificationS.index({ orgId: 1, userId: 1, createdAt: -1 });
+NotificationS.index({ orgId: 1, userId: 1, createdAt: -1, _id: -1 });
 export const InboundS = new Schema(
   { _id: String, orgId: { type: Number, index: true }, token: { type: String, unique: true }, doc: Schema.Types.Mixed },
   opts,
 );
 export const Doc = new Schema({ _id: String, orgId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
+export const ClaimS = new Schema(
+  { _id: String, deliveryId: Number, fence: Number, orgId: Number, webhookId: Number, owner: String },
+  opts,
+);
+ClaimS.index({ deliveryId: 1, fence: 1 }); // ofDeliveries(), remove()
+ClaimS.index({ owner: 1 }); // ownedBy()
+export const ChangeS = new Schema(
+  { _id: Number, kind: String, orgId: Number, key: String, origin: String, at: Number },
+  opts,
+);
+export const LeaseS = new Schema({ _id: String, expiresAt: Number }, opts);

@@ -25,7 +25,9 @@ export class MongoUserRepository implements UserRepository {
 
   async update(orgId: number, id: number, patch: Partial<Pick<User, 'email' | 'name'>>) {
     return strip<User>(
-      await unique('email', () => this.m.findOneAndUpdate({ _id: id, orgId }, { $set: patch }, { new: true }).lean()),
+      await unique('email', () =>
+        this.m.findOneAndUpdate({ _id: id, orgId }, { $set: patch }, { returnDocument: 'after' }).lean(),
+      ),
     );
   }
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ApiToken } from '../../tenancy/api-token.model.js';
 import type { ApiTokenRepository } from '../../tenancy/api-token.repository.js';
-import type { Row } from './unique.js';
+import { type Row, unique } from './unique.js';
 
 const toToken = (r: Row): ApiToken => ({
   id: r.id as number,
@@ -17,9 +17,11 @@ export class SqliteApiTokenRepository implements ApiTokenRepository {
 
   async create(t: Omit<ApiToken, 'id' | 'createdAt'>): Promise<ApiToken> {
     const createdAt = Date.now();
-    const r = this.db
-      .prepare('INSERT INTO api_tokens (org_id, name, scopes, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(t.orgId, t.name, JSON.stringify(t.scopes), t.tokenHash, createdAt);
+    const r = unique('tokenHash', () =>
+      this.db
+        .prepare('INSERT INTO api_tokens (org_id, name, scopes, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(t.orgId, t.name, JSON.stringify(t.scopes), t.tokenHash, createdAt),
+    );
     return { ...t, id: Number(r.lastInsertRowid), createdAt };
   }
 

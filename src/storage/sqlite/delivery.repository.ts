@@ -178,6 +178,14 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     return rows.slice(0, limit).map(fromColumns);
   }
 
+  async unfinished(): Promise<Delivery[]> {
+    const rows = this.db
+      .prepare(`SELECT ${PAGE_COLUMNS} FROM deliveries WHERE status IN ('pending', 'held') ORDER BY id`)
+      .raw(true)
+      .all() as unknown[][];
+    return rows.map(fromColumns);
+  }
+
   async find(orgId: number, webhookId: number, q: DeliveryQuery): Promise<{ items: Delivery[]; total: number }> {
     const where = ['org_id = ?', 'webhook_id = ?'];
     const args: unknown[] = [orgId, webhookId];

@@ -21,6 +21,10 @@ export class SqliteDocumentTable<T extends { id: string; orgId: number }> {
     return parseDocs<T>(this.db.prepare(`SELECT doc FROM ${this.table}`).all());
   }
 
+  async findById(id: string): Promise<T | null> {
+    return parseDocs<T>(this.db.prepare(`SELECT doc FROM ${this.table} WHERE id = ?`).all(id))[0] ?? null;
+  }
+
   async update(doc: T): Promise<void> {
     this.db.prepare(`UPDATE ${this.table} SET doc = ? WHERE id = ?`).run(JSON.stringify(doc), doc.id);
   }

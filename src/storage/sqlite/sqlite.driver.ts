@@ -3,6 +3,7 @@ import type { StorageDriver } from '../storage-driver.js';
 import { SqliteAgentRepository } from './agent.repository.js';
 import { SqliteApiTokenRepository } from './api-token.repository.js';
 import { openDatabase } from './database.js';
+import { SqliteDeliveryClaimRepository } from './delivery-claim.repository.js';
 import { SqliteDeliveryRepository } from './delivery.repository.js';
 import { SqliteDeviceRepository } from './device.repository.js';
 import { SqliteInboundWebhookRepository } from './inbound-webhook.repository.js';
@@ -25,6 +26,7 @@ export function openSqlite(dataDir: string): StorageDriver {
     agents: new SqliteAgentRepository(db),
     webhooks: new SqliteWebhookRepository(db),
     deliveries: new SqliteDeliveryRepository(db),
+    deliveryClaims: new SqliteDeliveryClaimRepository(db),
     triggerStates: new SqliteTriggerStateRepository(db),
     notifications: new SqliteNotificationRepository(db),
     inboundWebhooks: new SqliteInboundWebhookRepository(db),

@@ -1,15 +1,34 @@
 import type Database from 'better-sqlite3';
-import type { Webhook } from '../../webhooks/webhook.model.js';
-import type { WebhookRepository } from '../../webhooks/webhook.repository.js';
+import type { Webhook, WebhookStatus } from '../../webhooks/webhook.model.js';
+import {
+  restFields,
+  type RestWrites,
+  type WebhookCounterDelta,
+  type WebhookRepository,
+} from '../../webhooks/webhook.repository.js';
 import { parseDocs, unique } from './unique.js';
 
 export class SqliteWebhookRepository implements WebhookRepository {
-  private readonly saveTx: (webhooks: Webhook[]) => void;
+  private readonly incrementTx: (deltas: WebhookCounterDelta[]) => void;
 
   constructor(private readonly db: Database.Database) {
-    const put = db.prepare('UPDATE webhooks SET doc = ? WHERE id = ?');
-    this.saveTx = db.transaction((webhooks: Webhook[]) => {
-      for (const w of webhooks) put.run(JSON.stringify(w), w.id);
+    // One statement per delta: the counters change inside SQLite (json_set), not read-modify-write in JS.
+    const inc = db.prepare(`UPDATE webhooks SET doc = json_set(doc,
+        '$.attemptCount', json_extract(doc, '$.attemptCount') + @attempts,
+        '$.failureCount', CASE WHEN @reset THEN 0 ELSE json_extract(doc, '$.failureCount') END + @failures,
+        '$.lastTriggeredTs', CASE WHEN @ts IS NOT NULL AND (json_extract(doc, '$.lastTriggeredTs') IS NULL
+          OR json_extract(doc, '$.lastTriggeredTs') < @ts) THEN @ts ELSE json_extract(doc, '$.lastTriggeredTs') END)
+      WHERE id = @id`);
+    this.incrementTx = db.transaction((deltas: WebhookCounterDelta[]) => {
+      for (const d of deltas) {
+        inc.run({
+          id: d.id,
+          attempts: d.attemptCount,
+          reset: d.resetFailures ? 1 : 0,
+          failures: d.failureCount,
+          ts: d.lastTriggeredTs,
+        });
+      }
     });
   }
 
@@ -37,11 +56,16 @@ export class SqliteWebhookRepository implements WebhookRepository {
     return parseDocs(this.db.prepare('SELECT doc FROM webhooks WHERE org_id = ? ORDER BY id').all(orgId));
   }
 
-  async update(w: Webhook): Promise<void> {
+  async update(w: Webhook, writes: RestWrites): Promise<void> {
+    // Read and write in one transaction (not json_patch: a merge patch deletes the fields set to null).
     unique('name', () =>
-      this.db
-        .prepare('UPDATE webhooks SET name = ?, doc = ? WHERE org_id = ? AND id = ?')
-        .run(w.name, JSON.stringify(w), w.orgId, w.id),
+      this.db.transaction(() => {
+        const row = this.db.prepare('SELECT doc FROM webhooks WHERE org_id = ? AND id = ?').get(w.orgId, w.id) as
+          { doc: string } | undefined;
+        if (!row) return;
+        const doc = { ...(JSON.parse(row.doc) as Webhook), ...restFields(w, writes) };
+        this.db.prepare('UPDATE webhooks SET name = ?, doc = ? WHERE id = ?').run(w.name, JSON.stringify(doc), w.id);
+      })(),
     );
   }
 
@@ -53,7 +77,17 @@ export class SqliteWebhookRepository implements WebhookRepository {
     return parseDocs(this.db.prepare('SELECT doc FROM webhooks ORDER BY id').all());
   }
 
-  async saveMany(webhooks: Webhook[]): Promise<void> {
-    this.saveTx(webhooks);
+  async increment(deltas: WebhookCounterDelta[]): Promise<void> {
+    this.incrementTx(deltas);
+  }
+
+  async setStatusIf(id: number, from: WebhookStatus, to: WebhookStatus): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE webhooks SET doc = json_set(doc, '$.status', ?) WHERE id = ? AND json_extract(doc, '$.status') = ?`,
+        )
+        .run(to, id, from).changes > 0
+    );
   }
 }

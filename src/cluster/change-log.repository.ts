@@ -1,0 +1,30 @@
+export const CHANGE_LOG_REPOSITORY = Symbol('ChangeLogRepository');
+
+/** What a REST write changed: the follower of every other instance reloads it. */
+export const CHANGE_KINDS = ['webhook', 'device', 'agent'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export interface ChangeRecord {
+  /** Dense and increasing: each record is inserted only after the one before it exists. */
+  seq: number;
+  kind: ChangeKind;
+  orgId: number;
+  /** The id of what changed (webhook ids as decimal strings). */
+  key: string;
+  /** The instance that made the change (it does not reload its own). */
+  origin: string;
+  at: number;
+}
+
+/**
+ * The change log several instances on one database follow in place of change streams (which FerretDB v1.24
+ * does not implement): the mongo driver appends a record on every create, REST update and delete of the
+ * cached entities; each instance polls for records after the last one it applied.
+ */
+export interface ChangeLogRepository {
+  since(seq: number, limit: number): Promise<ChangeRecord[]>;
+  /** The seq before the first record written at or after `ts` (where a follower starting now begins). */
+  seqBefore(ts: number): Promise<number>;
+  /** Drops records older than `ts`. */
+  prune(ts: number): Promise<void>;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { DevicesModule } from '../devices/devices.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { ChangeFollower } from './change-follower.js';
+
+/**
+ * Several instances on one database (MONGODB_URI only: SQLite serves one instance). Delivery claims live in
+ * delivery/ (delivery-claims.ts); this module keeps the caches of this instance following the others.
+ */
+@Module({
+  imports: [DevicesModule, WebhooksModule],
+  providers: [ChangeFollower],
+})
+export class ClusterModule {}

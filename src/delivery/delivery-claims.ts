@@ -1,0 +1,230 @@
+import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { DeliveryClaim, DeliveryClaimRepository } from './delivery-claim.repository.js';
+import type { Delivery } from './delivery.model.js';
+import type { DeliveryRepository } from './delivery.repository.js';
+import type { DeliveryOwnership } from './delivery-ownership.js';
+
+/** Rows are claimed in batches gathered over this long (claims are not on the PUBACK path). */
+const CLAIM_WINDOW_MS = 5;
+const TAKEOVER_BATCH = 2000;
+/** Unfinished rows nobody claimed (their instance died between commit and claim) are looked for this rarely. */
+const SWEEP_EVERY_BEATS = 6;
+
+type Waiting = { d: Delivery; retry: ((d: Delivery) => void) | null };
+
+/**
+ * Outbox claims with leases and fencing tokens (Convoy's design), for several instances on one database: a
+ * delivery is attempted only by the instance holding its highest-fence claim while that instance's lease runs.
+ * The lease is renewed by heartbeat (a third of DELIVERY_CLAIM_LEASE_MS); an instance that cannot renew stops
+ * attempting once its lease could have ended. The claims of an instance whose lease ended are taken over (next
+ * fence) by whichever instance inserts that fence first, and resumed there: at least once, same webhook-id.
+ */
+export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryClaims.name);
+  private readonly held = new Map<number, DeliveryClaim>();
+  /** Deliveries this instance's dispatcher has (claimed or not yet): never adopted twice. */
+  private readonly local = new Set<number>();
+  /** Claims being inserted, with the attempt that waits for each. */
+  private readonly claiming = new Map<number, Waiting>();
+  private readonly parked = new Map<number, { d: Delivery; retry: (d: Delivery) => void }>();
+  private readonly owner: string;
+  private readonly leaseMs: number;
+  /** Attempts stop then unless a renewal succeeds: the last renewal's start plus the lease, less a margin. */
+  private validUntil = 0;
+  private toClaim: Waiting[] = [];
+  private released: Pick<DeliveryClaim, 'deliveryId' | 'fence'>[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private beat: Promise<void> = Promise.resolve();
+  private beats = 0;
+  private adopt: (taken: Delivery[]) => void = () => {};
+
+  constructor(
+    private readonly claims: DeliveryClaimRepository,
+    private readonly deliveries: DeliveryRepository,
+    config: GatewayConfig,
+  ) {
+    this.owner = config.GATEWAY_INSTANCE_ID;
+    this.leaseMs = config.DELIVERY_CLAIM_LEASE_MS;
+  }
+
+  async resume(unfinished: Delivery[], adopt: (taken: Delivery[]) => void): Promise<Delivery[]> {
+    this.adopt = adopt;
+    await this.renewLease();
+    const mine = await this.acquire(unfinished);
+    this.timer = setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.timer.unref();
+    return unfinished.filter((d) => mine.has(d.id));
+  }
+
+  admit(deliveries: Delivery[]): void {
+    for (const d of deliveries) {
+      this.local.add(d.id);
+      if (!this.held.has(d.id) && !this.claiming.has(d.id)) this.queueClaim({ d, retry: null });
+    }
+  }
+
+  mayAttempt(d: Delivery, retry: (d: Delivery) => void): boolean {
+    if (this.held.has(d.id)) {
+      if (Date.now() < this.validUntil) return true;
+      this.parked.set(d.id, { d, retry }); // renewal is late: wait for it rather than risk a double send
+      return false;
+    }
+    const waiting = this.claiming.get(d.id);
+    if (waiting) waiting.retry = retry;
+    else this.queueClaim({ d, retry });
+    return false;
+  }
+
+  finished(d: Delivery): void {
+    this.local.delete(d.id);
+    const c = this.held.get(d.id);
+    if (!c) return;
+    this.held.delete(d.id);
+    this.released.push({ deliveryId: c.deliveryId, fence: c.fence });
+  }
+
+  private queueClaim(w: Waiting): void {
+    if (this.toClaim.length === 0) setTimeout(() => void this.claimWaiting(), CLAIM_WINDOW_MS);
+    this.toClaim.push(w);
+    this.claiming.set(w.d.id, w);
+  }
+
+  /** New rows (and replays): fence 1 when never claimed; otherwise the general path. */
+  private async claimWaiting(): Promise<void> {
+    const waiting = this.toClaim;
+    this.toClaim = [];
+    try {
+      const inserted = await this.claims.insert(waiting.map((w) => this.claimOf(w.d, 1)));
+      for (const c of inserted) this.held.set(c.deliveryId, c);
+      const rest = waiting.filter((w) => !this.held.has(w.d.id)).map((w) => w.d);
+      if (rest.length > 0) await this.acquire(rest);
+    } catch (err) {
+      this.logger.error(`claiming ${waiting.length} deliveries failed: ${(err as Error).message}`);
+      for (const w of waiting) this.claiming.delete(w.d.id);
+      setTimeout(() => waiting.forEach((w) => this.queueClaim(w)), 1000).unref();
+      return;
+    }
+    for (const w of waiting) {
+      this.claiming.delete(w.d.id);
+      if (!this.held.has(w.d.id))
+        this.local.delete(w.d.id); // another instance holds it and sends it
+      else if (w.retry) w.retry(w.d);
+    }
+  }
+
+  /** Claims what nobody holds, takes over claims of instances whose lease ended, keeps its own. */
+  private async acquire(rows: Delivery[]): Promise<Set<number>> {
+    if (rows.length === 0) return new Set();
+    const [records, leases] = await Promise.all([
+      this.claims.ofDeliveries(rows.map((d) => d.id)),
+      this.claims.leases(),
+    ]);
+    const top = highestFence(records);
+    const now = Date.now();
+    const wanted: DeliveryClaim[] = [];
+    for (const d of rows) {
+      const c = top.get(d.id);
+      if (c?.owner === this.owner) this.held.set(d.id, c);
+      else if (!c) wanted.push(this.claimOf(d, 1));
+      else if ((leases.get(c.owner) ?? 0) < now) wanted.push(this.claimOf(d, c.fence + 1));
+    }
+    const won = await this.claims.insert(wanted);
+    for (const c of won) this.held.set(c.deliveryId, c);
+    await this.claims.remove(won.filter((c) => c.fence > 1).map((c) => ({ ...c, fence: c.fence - 1 })));
+    return new Set(rows.filter((d) => this.held.has(d.id)).map((d) => d.id));
+  }
+
+  private heartbeat(): Promise<void> {
+    this.beat = this.beat.then(async () => {
+      try {
+        await this.renew();
+        await this.takeOver();
+        if (++this.beats % SWEEP_EVERY_BEATS === 0) await this.sweep();
+      } catch (err) {
+        this.logger.error(`delivery claims heartbeat failed: ${(err as Error).message}`);
+      }
+    });
+    return this.beat;
+  }
+
+  private async renewLease(): Promise<void> {
+    const started = Date.now();
+    await this.claims.renewLease(this.owner, started + this.leaseMs);
+    this.validUntil = started + this.leaseMs * 0.8;
+  }
+
+  /** Renews the lease; claims another instance took over meanwhile (this one's lease had ended) are dropped. */
+  private async renew(): Promise<void> {
+    await this.claims.remove(this.released.splice(0));
+    const lapsed = Date.now() >= this.validUntil;
+    await this.renewLease();
+    if (lapsed) {
+      // Claims not found under this owner any more were taken over; the next attempt asks again (acquire
+      // decides: a claim inserted while this read ran is still ours).
+      const mine = new Set((await this.claims.ownedBy([this.owner], Number.MAX_SAFE_INTEGER)).map((c) => c.deliveryId));
+      const lost = [...this.held.keys()].filter((id) => !mine.has(id));
+      for (const id of lost) this.held.delete(id);
+      if (lost.length > 0) this.logger.warn(`${lost.length} delivery claims were taken over by other instances`);
+    }
+    const parked = [...this.parked.values()];
+    this.parked.clear();
+    for (const p of parked) if (this.mayAttempt(p.d, p.retry)) p.retry(p.d);
+  }
+
+  /** Deliveries of instances whose lease ended, resumed here. */
+  private async takeOver(): Promise<void> {
+    const now = Date.now();
+    const dead = [...(await this.claims.leases())].filter(([o, t]) => o !== this.owner && t < now).map(([o]) => o);
+    const candidates = (await this.claims.ownedBy(dead, TAKEOVER_BATCH)).filter((c) => !this.local.has(c.deliveryId));
+    if (candidates.length === 0) return;
+    // One read of the unfinished rows rather than one per claim (the delivery port has no batched lookup).
+    const unfinished = new Map((await this.deliveries.unfinished()).map((d) => [d.id, d]));
+    const rows: Delivery[] = [];
+    for (const c of candidates) {
+      const d = unfinished.get(c.deliveryId);
+      if (d) rows.push(d);
+      else this.released.push({ deliveryId: c.deliveryId, fence: c.fence }); // finished or deleted: stale claim
+    }
+    await this.resumeHere(rows, 'took over', 'of instances whose lease ended');
+  }
+
+  /**
+   * Unfinished rows without a claim, committed a lease ago or more: their instance died before claiming them.
+   * A full read of the unfinished rows (no join across collections on FerretDB: no $lookup), hence rare.
+   */
+  private async sweep(): Promise<void> {
+    const before = Date.now() - this.leaseMs;
+    const rows = (await this.deliveries.unfinished()).filter((d) => d.createdAt < before && !this.local.has(d.id));
+    await this.resumeHere(rows, 'resumed', 'nobody had claimed');
+  }
+
+  private async resumeHere(rows: Delivery[], verb: string, which: string): Promise<void> {
+    const mine = await this.acquire(rows);
+    const taken = rows.filter((d) => mine.has(d.id));
+    if (taken.length === 0) return;
+    this.logger.warn(`${verb} ${taken.length} deliveries ${which}`);
+    this.adopt(taken);
+  }
+
+  private claimOf(d: Delivery, fence: number): DeliveryClaim {
+    return { deliveryId: d.id, fence, orgId: d.orgId, webhookId: d.webhookId, owner: this.owner };
+  }
+
+  /**
+   * At a clean stop the lease ends at once, so the other instances take over without waiting for it. Before
+   * the shutdown hooks: the storage driver closes in its own, and mongoose would hold these writes forever.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.beat;
+    await this.claims.remove(this.released.splice(0));
+    await this.claims.renewLease(this.owner, 0);
+  }
+}
+
+function highestFence(claims: DeliveryClaim[]): Map<number, DeliveryClaim> {
+  const top = new Map<number, DeliveryClaim>();
+  for (const c of claims) if ((top.get(c.deliveryId)?.fence ?? 0) < c.fence) top.set(c.deliveryId, c);
+  return top;
+}

@@ -1,0 +1,21 @@
+import type { Delivery } from './delivery.model.js';
+
+export const DELIVERY_OWNERSHIP = Symbol('DeliveryOwnership');
+
+/**
+ * Which deliveries this instance may attempt, when several share one database (DeliveryClaims); absent with
+ * SQLite, where the one instance owns every delivery. The dispatcher asks before each attempt.
+ */
+export interface DeliveryOwnership {
+  /**
+   * At start: the stored unfinished rows this instance resumes (its own earlier claims, unclaimed rows and
+   * expired claims); `adopt` later receives the deliveries it takes over from dead instances.
+   */
+  resume(unfinished: Delivery[], adopt: (taken: Delivery[]) => void): Promise<Delivery[]>;
+  /** Deliveries the dispatcher now has (committed, resumed, adopted): claimed at once, before their first attempt. */
+  admit(deliveries: Delivery[]): void;
+  /** True when this instance holds a live claim on `d`; else false, and `retry(d)` follows if it gets one. */
+  mayAttempt(d: Delivery, retry: (d: Delivery) => void): boolean;
+  /** `d` reached a final status: its claim is released. */
+  finished(d: Delivery): void;
+}

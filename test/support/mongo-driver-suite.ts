@@ -1,0 +1,115 @@
+import { ID_BLOCK } from '../../src/storage/mongo/ids.js';
+import { type MongoStorageDriver, openMongo } from '../../src/storage/mongo/mongo.driver.js';
+import { deviceFixture, webhookFixture } from './contract-fixtures.js';
+import { dropDatabase, mongoTestUri } from './mongo.js';
+
+/** Every query shape the mongo repositories run, by collection: an index must start with these keys. */
+const QUERY_INDEXES: Record<string, Record<string, number>[]> = {
+  users: [
+    { orgId: 1, email: 1 },
+    { orgId: 1, _id: 1 },
+  ],
+  api_tokens: [{ tokenHash: 1 }, { orgId: 1, _id: 1 }],
+  webhooks: [
+    { orgId: 1, name: 1 },
+    { orgId: 1, _id: 1 },
+  ],
+  deliveries: [
+    { webhookId: 1, _id: -1 },
+    { webhookId: 1, status: 1, _id: -1 },
+    { status: 1, _id: 1 },
+    { status: 1, updatedAt: 1 },
+  ],
+  delivery_attempts: [{ deliveryId: 1, n: 1 }],
+  delivery_claims: [{ deliveryId: 1, fence: 1 }, { owner: 1 }],
+  id_blocks: [{ name: 1, block: -1 }],
+  trigger_states: [{ webhookId: 1 }],
+  notifications: [{ orgId: 1, userId: 1, createdAt: -1, _id: -1 }],
+  inbound_webhooks: [{ orgId: 1 }, { token: 1 }],
+};
+
+const note = (i: number) => ({
+  orgId: 1,
+  userId: 1,
+  kind: 'webhook.disabled',
+  title: `t${i}`,
+  message: 'm',
+  webhookId: 1,
+  createdAt: i,
+});
+
+/** What only the mongo driver has to show: its write concern, id blocks, and the indexes it leaves alone. */
+export function mongoDriverSuite(baseLabel: string): void {
+  describe('mongo driver', () => {
+    const uri = mongoTestUri(`${baseLabel}_drv`)!;
+    let a: MongoStorageDriver;
+    let b: MongoStorageDriver;
+    beforeAll(async () => {
+      a = await openMongo(uri, 'a');
+      b = await openMongo(uri, 'b');
+    });
+    afterAll(async () => {
+      await a.close();
+      await b.close();
+      await dropDatabase(uri);
+    });
+
+    it('acknowledges writes once journaled on a majority', () => {
+      expect(a.connection.getClient().writeConcern).toMatchObject({ w: 'majority', journal: true });
+    });
+
+    it('reserves ids in blocks: one round trip per block, never the same id on two instances', async () => {
+      const blocks = a.connection.db!.collection('id_blocks');
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        ids.push((await a.organizations.create(`a${i}`)).id, (await b.organizations.create(`b${i}`)).id);
+      }
+      expect(await blocks.countDocuments({ name: 'organizations' })).toBe(2);
+      const many = await Promise.all([
+        ...Array.from({ length: 50 }, (_, i) => a.organizations.create(`c${i}`)),
+        ...Array.from({ length: 50 }, (_, i) => b.organizations.create(`d${i}`)),
+      ]);
+      expect(new Set([...ids, ...many.map((o) => o.id)]).size).toBe(110);
+      expect(await blocks.countDocuments({ name: 'organizations' })).toBe(2);
+      // two instances racing for their first block of a name: one insert wins, the other takes the next block
+      const [x, y] = await Promise.all([a.notifications.create(note(1)), b.notifications.create(note(2))]);
+      expect(Math.floor((x.id - 1) / ID_BLOCK)).not.toBe(Math.floor((y.id - 1) / ID_BLOCK));
+    });
+
+    it('has an index for every query the repositories make', async () => {
+      for (const [collection, wanted] of Object.entries(QUERY_INDEXES)) {
+        const keys = (await a.connection.db!.collection(collection).indexes()).map((i) => JSON.stringify(i.key));
+        for (const k of wanted)
+          expect({ collection, index: keys.includes(JSON.stringify(k)) }).toEqual({ collection, index: true });
+      }
+    });
+
+    it('logs every REST write of webhooks and devices, in a dense order, from every instance', async () => {
+      const log = a.changeLog!;
+      const from = await log.seqBefore(Date.now());
+      const o = await a.organizations.create('log');
+      const w = await a.webhooks.create(webhookFixture(o.id, 'logged'));
+      await Promise.all([
+        b.webhooks.update({ ...w, description: 'b' }, { status: false, failureCount: false }),
+        a.devices.create(deviceFixture(`log-${o.id}`, o.id)),
+        b.devices.create(deviceFixture(`log2-${o.id}`, o.id)),
+      ]);
+      await b.webhooks.delete(o.id, w.id);
+      const records = await b.changeLog!.since(from, 100);
+      expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => from + i + 1));
+      expect(records.map((r) => `${r.kind}:${r.key}`).sort()).toEqual(
+        [`webhook:${w.id}`, `webhook:${w.id}`, `webhook:${w.id}`, `device:log-${o.id}`, `device:log2-${o.id}`].sort(),
+      );
+      expect(records.at(-1)).toMatchObject({ kind: 'webhook', origin: 'b' });
+      expect(records[0]).toMatchObject({ kind: 'webhook', origin: 'a', orgId: o.id });
+    });
+
+    it('keeps an index an operator added (createIndexes, not syncIndexes)', async () => {
+      const devices = a.connection.db!.collection('devices');
+      await devices.createIndex({ 'doc.name': 1 }, { name: 'operator_by_name' });
+      const again = await openMongo(uri);
+      await again.close();
+      expect((await devices.indexes()).map((i) => i.name)).toContain('operator_by_name');
+    });
+  });
+}
