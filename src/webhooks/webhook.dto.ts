@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { PageQuery } from '../common/page.js';
 import {
   ArrayMaxSize,
   IsArray,
@@ -178,23 +179,12 @@ export class CreateWebhookDto {
 export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
 
 /** Blynk's list query: `orgId`, and paging (0-based `page`; the whole list by default, as Blynk answers it). */
-export class ListWebhooksQuery {
+export class ListWebhooksQuery extends PageQuery {
   @ApiPropertyOptional({ type: 'integer', description: "a sub-organization's id (default: the token's org)" })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   orgId?: number;
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: '0-based page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  page = 0;
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  size = 1000;
+  override size = 1000;
 }
