@@ -17,6 +17,7 @@ const ADMIN = 'bench-admin-token-0123456789abcdef';
 const here = new URL('.', import.meta.url).pathname;
 const { startGateway } = await import(join(here, '../dist/gateway.js'));
 const { openSqlite } = await import(join(here, '../dist/storage/sqlite/sqlite.driver.js'));
+const { newDelivery } = await import(join(here, '../dist/delivery/delivery.model.js'));
 
 const receiverProc = fork(join(here, 'servers/receiver.mjs'));
 const { port } = await new Promise((r) => receiverProc.once('message', r));
@@ -112,30 +113,31 @@ async function preloaded(paths, perPath, extra) {
   const now = Date.now();
   for (const w of hooks) {
     await storage.deliveries.insertMany(
-      Array.from({ length: perPath }, (_, i) => ({
-        orgId: 1,
-        webhookId: w.id,
-        messageId: `msg_${w.id}_${i}`,
-        event: 'device.added',
-        deviceId: 'bench-device',
-        // What the outbox writes: the event and the device as they were; rendered at each attempt.
-        matched: {
-          event: { orgId: 1, deviceId: 'bench-device', kind: 'device.added', key: '', value: null, ts: now, seq: i },
-          device: null,
-        },
-        request: null,
-        renderedAt: null,
-        renderedFor: null,
-        status: 'pending',
-        attempts: 0,
-        roundStart: 0,
-        nextAttemptAt: null,
-        lastStatusCode: null,
-        lastError: null,
-        dropReason: null,
-        createdAt: now,
-        updatedAt: now,
-      })),
+      Array.from({ length: perPath }, (_, i) =>
+        newDelivery(
+          {
+            orgId: 1,
+            webhookId: w.id,
+            messageId: `msg_${w.id}_${i}`,
+            event: 'device.added',
+            deviceId: 'bench-device',
+            // What the outbox writes: the event and the device as they were; rendered at each attempt.
+            matched: {
+              event: {
+                orgId: 1,
+                deviceId: 'bench-device',
+                kind: 'device.added',
+                key: '',
+                value: null,
+                ts: now,
+                seq: i,
+              },
+              device: null,
+            },
+          },
+          now,
+        ),
+      ),
     );
   }
   await storage.close();

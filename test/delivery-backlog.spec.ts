@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { NewDelivery } from '../src/delivery/delivery.model.js';
+import { type NewDelivery, newDelivery } from '../src/delivery/delivery.model.js';
 import { openSqlite } from '../src/storage/sqlite/sqlite.driver.js';
 import { ADMIN_TOKEN, auth, startTestGateway, waitFor } from './support/harness.js';
 import { ensureBuilt, type GatewayProcess, startGatewayProcess } from './support/gateway-process.js';
@@ -58,26 +58,17 @@ function backlogRow(webhookId: number, i: number, now: number): NewDelivery {
     createdAt: now,
     updatedAt: now,
   };
-  return {
-    orgId: 1,
-    webhookId,
-    messageId: `msg_backlog_${i}`,
-    event: event.kind,
-    deviceId: event.deviceId,
-    matched: { event, device },
-    request: null,
-    renderedAt: null,
-    renderedFor: null,
-    status: 'pending',
-    attempts: 0,
-    roundStart: 0,
-    nextAttemptAt: null,
-    lastStatusCode: null,
-    lastError: null,
-    dropReason: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  return newDelivery(
+    {
+      orgId: 1,
+      webhookId,
+      messageId: `msg_backlog_${i}`,
+      event: event.kind,
+      deviceId: event.deviceId,
+      matched: { event, device },
+    },
+    now,
+  );
 }
 
 describe('a long outage', () => {

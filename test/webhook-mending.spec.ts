@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newDelivery } from '../src/delivery/delivery.model.js';
 import { openSqlite } from '../src/storage/sqlite/sqlite.driver.js';
 import { auth, publish, startTestGateway, waitFor } from './support/harness.js';
 import {
@@ -161,31 +162,23 @@ describe('rows written before deliveries followed their webhook', () => {
     const storage = openSqlite(dir);
     const now = Date.now();
     await storage.deliveries.insertMany([
-      {
-        orgId: 1, // the admin token's organization
-        webhookId: w.id,
-        messageId: 'msg_legacy_1',
-        event: 'device.added',
-        deviceId: 'old-device',
-        matched: null,
-        request: {
-          method: 'POST',
-          url: 'http://127.0.0.1:9/then',
-          headers: { 'content-type': 'text/plain; charset=utf-8' },
-          body: 'rendered when it matched',
+      newDelivery(
+        {
+          orgId: 1, // the admin token's organization
+          webhookId: w.id,
+          messageId: 'msg_legacy_1',
+          event: 'device.added',
+          deviceId: 'old-device',
+          matched: null,
+          request: {
+            method: 'POST',
+            url: 'http://127.0.0.1:9/then',
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+            body: 'rendered when it matched',
+          },
         },
-        renderedAt: null,
-        renderedFor: null,
-        status: 'pending',
-        attempts: 0,
-        roundStart: 0,
-        nextAttemptAt: null,
-        lastStatusCode: null,
-        lastError: null,
-        dropReason: null,
-        createdAt: now,
-        updatedAt: now,
-      },
+        now,
+      ),
     ]);
     await storage.close();
     gw = await startTestGateway(DELIVERY_ENV, dir);

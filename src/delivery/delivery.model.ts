@@ -57,6 +57,29 @@ export interface Delivery {
 
 export type NewDelivery = Omit<Delivery, 'id'>;
 
+/** A delivery as the outbox commits it: pending, never attempted; `init` says what it carries and for whom. */
+export function newDelivery(
+  init: Pick<NewDelivery, 'orgId' | 'webhookId' | 'messageId' | 'event' | 'deviceId' | 'matched'> &
+    Partial<NewDelivery>,
+  now = Date.now(),
+): NewDelivery {
+  return {
+    request: null,
+    renderedAt: null,
+    renderedFor: null,
+    status: 'pending',
+    attempts: 0,
+    roundStart: 0,
+    nextAttemptAt: null,
+    lastStatusCode: null,
+    lastError: null,
+    dropReason: null,
+    createdAt: now,
+    updatedAt: now,
+    ...init,
+  };
+}
+
 /** One HTTP attempt, as the delivery log shows it. */
 export interface DeliveryAttempt {
   deliveryId: number;

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DeviceEvent } from '../events/device-event.js';
 import type { Device } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
-import type { Delivery, DeviceSnapshot, NewDelivery } from './delivery.model.js';
+import { type Delivery, type DeviceSnapshot, type NewDelivery, newDelivery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { Dispatcher } from './dispatcher.js';
@@ -38,26 +38,20 @@ export class Outbox {
 
   add(w: Webhook, event: DeviceEvent, device: Device | undefined): void {
     const now = Date.now();
-    this.rows.push({
-      orgId: w.orgId,
-      webhookId: w.id,
-      messageId: `msg_${randomUUID()}`,
-      event: event.kind,
-      deviceId: event.deviceId,
-      matched: { event, device: device ? snapshot(device) : null },
-      request: null,
-      renderedAt: null,
-      renderedFor: null,
-      status: 'pending',
-      attempts: 0,
-      roundStart: 0,
-      nextAttemptAt: this.policy.firstAttemptAt(now),
-      lastStatusCode: null,
-      lastError: null,
-      dropReason: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    this.rows.push(
+      newDelivery(
+        {
+          orgId: w.orgId,
+          webhookId: w.id,
+          messageId: `msg_${randomUUID()}`,
+          event: event.kind,
+          deviceId: event.deviceId,
+          matched: { event, device: device ? snapshot(device) : null },
+          nextAttemptAt: this.policy.firstAttemptAt(now),
+        },
+        now,
+      ),
+    );
     this.commit ??= new Promise<void>((resolve, reject) => setImmediate(() => this.flush().then(resolve, reject)));
   }
 
