@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuplicateKeyError } from '../src/common/duplicate-key.error.js';
 import type { DeliveryStatus } from '../src/delivery/delivery.model.js';
-import type { Device } from '../src/devices/device.model.js';
+import { type Device, newDevice } from '../src/devices/device.model.js';
 import { openMongo } from '../src/storage/mongo/mongo.driver.js';
 import { openSqlite } from '../src/storage/sqlite/sqlite.driver.js';
 import type { StorageDriver } from '../src/storage/storage-driver.js';
@@ -24,25 +24,8 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       await cleanup();
     });
 
-    const device = (id: string, orgId: number): Device => ({
-      id,
-      orgId,
-      name: id,
-      type: 'PRIVATE',
-      templateId: null,
-      groupIds: ['g1'],
-      agentId: null,
-      metadata: { a: { b: 1 } },
-      tokenHash: 'h',
-      status: 'offline',
-      seq: 0,
-      lastSeen: null,
-      firstConnectedAt: null,
-      values: {},
-      lastEvent: null,
-      createdAt: 1,
-      updatedAt: 1,
-    });
+    const device = (id: string, orgId: number): Device =>
+      newDevice({ id, orgId, name: id, tokenHash: 'h', groupIds: ['g1'], metadata: { a: { b: 1 } } }, 1);
 
     it('issues increasing integer org ids and counts them', async () => {
       const a = await s.organizations.create('a');

@@ -1,25 +1,8 @@
-import type { Device } from '../../src/devices/device.model.js';
+import { type Device, newDevice } from '../../src/devices/device.model.js';
 import type { Webhook } from '../../src/webhooks/webhook.model.js';
 
-export const deviceFixture = (id: string, orgId: number): Device => ({
-  id,
-  orgId,
-  name: id,
-  type: 'PRIVATE',
-  templateId: null,
-  groupIds: [],
-  agentId: null,
-  metadata: {},
-  tokenHash: 'h',
-  status: 'offline',
-  seq: 0,
-  lastSeen: null,
-  firstConnectedAt: null,
-  values: {},
-  lastEvent: null,
-  createdAt: 1,
-  updatedAt: 1,
-});
+export const deviceFixture = (id: string, orgId: number): Device =>
+  newDevice({ id, orgId, name: id, tokenHash: 'h' }, 1);
 
 /** A webhook as the REST layer builds it, for storage tests. */
 export const webhookFixture = (orgId: number, name: string): Omit<Webhook, 'id'> => ({
