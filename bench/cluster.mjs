@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { gatewayAddresses } from './lib/procs.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PER_DEVICE = Number(process.env.BENCH_MESSAGES ?? 3000);
@@ -117,9 +118,8 @@ async function gateway(env, id) {
     },
     /^Device gateway ready/,
   );
-  const ready = await p.ready;
-  const http = /HTTP (http:\/\/[^\s,]+)/.exec(ready)[1];
-  const mqtt = /MQTT (mqtt:\/\/[^\s,]+)/.exec(ready)[1].replace('localhost', '127.0.0.1');
+  await p.ready;
+  const { http, mqtt } = await gatewayAddresses(p);
   return { p, http, mqtt, dir };
 }
 

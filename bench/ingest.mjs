@@ -1,11 +1,9 @@
 // bench:ingest — bare Aedes, then the gateway, under the same load in the same run: mqtt.js publisher
 // processes (100-byte payloads, QoS 0 and QoS 1) and one subscriber process. Prints msg/s and ratios.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { spread } from './lib/procs.mjs';
+import { ADMIN, gatewayAddresses, spread, start } from './lib/procs.mjs';
 
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 2);
 const QOS0_PER_PUBLISHER = Number(process.env.BENCH_QOS0 ?? 40000);
@@ -19,25 +17,7 @@ const node = (name, args) =>
   STRACE
     ? ['strace', ['-f', '-c', '-e', 'trace=writev,write', '-o', `${STRACE}.${name}`, 'node', ...args]]
     : ['node', args];
-const ADMIN = 'bench-admin-token-0123456789abcdef';
 const here = new URL('.', import.meta.url).pathname;
-
-function start(cmd, args, env = {}) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = [];
-  const waiters = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const w = waiters.findIndex((x) => x.test(line));
-    if (w >= 0) waiters.splice(w, 1)[0].resolve(line);
-    else lines.push(line);
-  });
-  child.waitFor = (re) => {
-    const i = lines.findIndex((l) => re.test(l));
-    if (i >= 0) return Promise.resolve(lines.splice(i, 1)[0]);
-    return new Promise((resolve) => waiters.push({ test: (l) => re.test(l), resolve }));
-  };
-  return child;
-}
 
 async function startBare() {
   const p = start(...node('bare', [join(here, 'servers/bare-aedes.mjs'), '0']));
@@ -62,9 +42,7 @@ async function startGateway() {
     GATEWAY_ADMIN_TOKEN: ADMIN,
     LOG_LEVEL: 'warn',
   });
-  const ready = await p.waitFor(/^Device gateway ready/);
-  const http = /HTTP (http:\/\/[^\s,]+)/.exec(ready)[1];
-  const mqttUrl = /MQTT (mqtt:\/\/[^\s,]+)/.exec(ready)[1].replace('localhost', '127.0.0.1');
+  const { http, mqtt: mqttUrl } = await gatewayAddresses(p);
   const devices = [];
   for (let i = 0; i < PUBLISHERS; i++) {
     const res = await fetch(`${http}/api/v1/organization/devices`, {

@@ -20,6 +20,19 @@ process.once('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
 
+/**
+ * Where a gateway child listens, read from its start-up banner (src/main.ts: one line per listener, after
+ * "Device gateway ready"). `proc.waitFor(re)` resolves with the first stdout line matching `re`.
+ */
+export async function gatewayAddresses(proc) {
+  const rest = await proc.waitFor(/^\s+REST API\s+http:\/\//);
+  const mqtt = await proc.waitFor(/^\s+MQTT\s+mqtt:\/\//);
+  return {
+    http: /(http:\/\/[^/\s]+)/.exec(rest)[1].replace('localhost', '127.0.0.1'),
+    mqtt: /(mqtt:\/\/\S+)/.exec(mqtt)[1].replace('localhost', '127.0.0.1'),
+  };
+}
+
 /** A child process whose stdout lines can be awaited: `await child.waitFor(/^ready/)`. */
 export function start(cmd, args, env = {}) {
   const child = track(spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] }));
@@ -71,9 +84,7 @@ export async function startGateway(extraEnv = {}, { dir, nodeArgs = [] } = {}) {
     LOG_LEVEL: 'warn',
     ...extraEnv,
   });
-  const ready = await proc.waitFor(/^Device gateway ready/);
-  const http = /HTTP (http:\/\/[^\s,]+)/.exec(ready)[1].replace('localhost', '127.0.0.1');
-  const mqttUrl = /MQTT (mqtt:\/\/[^\s,]+)/.exec(ready)[1].replace('localhost', '127.0.0.1');
+  const { http, mqtt: mqttUrl } = await gatewayAddresses(proc);
   const api = async (method, path, body) => {
     const res = await fetch(`${http}/api/v1/organization${path}`, {
       method,
