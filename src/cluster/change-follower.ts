@@ -9,6 +9,7 @@ import { GatewayConfig } from '../config/gateway-config.js';
 import { AGENT_REPOSITORY, type AgentRepository } from '../devices/agent.repository.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from '../devices/device.repository.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
+import { PresenceTracker } from '../devices/presence-tracker.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from '../webhooks/webhook.repository.js';
 import { CHANGE_LOG_REPOSITORY, type ChangeLogRepository, type ChangeRecord } from './change-log.repository.js';
@@ -40,6 +41,7 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
     @Inject(AGENT_REPOSITORY) private readonly agents: AgentRepository,
     private readonly catalog: WebhookCatalog,
     private readonly registry: DeviceRegistry,
+    private readonly presence: PresenceTracker,
     private readonly config: GatewayConfig,
   ) {}
 
@@ -77,6 +79,9 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
     if (r.kind === 'webhook') {
       const id = Number(r.key);
       this.catalog.reload(await this.webhooks.findById(r.orgId, id), id);
+    } else if (r.kind === 'presence') {
+      const stored = await this.devices.findById(r.key);
+      if (stored) this.presence.adopt(stored, r.status);
     } else if (r.kind === 'device') {
       this.registry.reloadDevice(r.key, await this.devices.findById(r.key));
     } else {

@@ -1,7 +1,8 @@
 export const CHANGE_LOG_REPOSITORY = Symbol('ChangeLogRepository');
 
 /** What a REST write changed: the follower of every other instance reloads it. */
-export const CHANGE_KINDS = ['webhook', 'device', 'agent'] as const;
+/** `presence`: a device's status changed on the instance holding its connection (not a REST write). */
+export const CHANGE_KINDS = ['webhook', 'device', 'agent', 'presence'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export interface ChangeRecord {
@@ -11,6 +12,8 @@ export interface ChangeRecord {
   orgId: number;
   /** The id of what changed (webhook ids as decimal strings). */
   key: string;
+  /** `presence` only: the status the instance announced (the stored one may be newer). */
+  status?: string;
   /** The instance that made the change (it does not reload its own). */
   origin: string;
   at: number;

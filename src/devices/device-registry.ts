@@ -71,7 +71,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
 
   async saveDevice(device: Device): Promise<void> {
     device.updatedAt = Date.now();
-    this.dirty.forget(device);
+    // Still dirty if it was: the REST write stores configuration, the write-behind the runtime state.
     this.reindex(device);
     await this.deviceRepo.update(device);
   }

@@ -1,8 +1,11 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { type Device, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
+import { ClusterPresence, type SweepActions } from './cluster-presence.js';
 import { DeviceRegistry } from './device-registry.js';
+
+const NOBODY: ReadonlySet<string> = new Set();
 
 /** Two or more live connections of one owner (a session takeover in progress). */
 class Connections extends Set<object> {}
@@ -23,13 +26,17 @@ export class PresenceTracker implements OnApplicationBootstrap {
     private readonly registry: DeviceRegistry,
     private readonly metrics: GatewayMetrics,
     private readonly config: GatewayConfig,
+    // Several instances on one database (MONGODB_URI): presence is shared through the connection ledger.
+    @Optional() @Inject(ClusterPresence) private readonly cluster: ClusterPresence | null = null,
   ) {}
 
   /** A connection of `ownerId` (device or agent) was accepted. */
   connected(ownerId: string, connection: object): void {
     const held = this.live.get(ownerId);
-    if (held === undefined) this.live.set(ownerId, connection);
-    else if (held instanceof Connections) held.add(connection);
+    if (held === undefined) {
+      this.live.set(ownerId, connection);
+      this.cluster?.held(ownerId);
+    } else if (held instanceof Connections) held.add(connection);
     else if (held !== connection) this.live.set(ownerId, new Connections([held, connection]));
     const timer = this.graceTimers.get(ownerId);
     if (timer) {
@@ -55,6 +62,7 @@ export class PresenceTracker implements OnApplicationBootstrap {
       if (!held.delete(connection) || held.size > 0) return;
     } else if (held !== connection) return;
     this.live.delete(ownerId);
+    this.cluster?.released(ownerId);
     const grace = this.config.PRESENCE_OFFLINE_GRACE_MS;
     if (grace > 0) {
       this.graceTimers.set(
@@ -81,22 +89,62 @@ export class PresenceTracker implements OnApplicationBootstrap {
   }
 
   /**
-   * At start no connection survives: whatever storage says is online is offline now. After every module's
-   * init, so the trigger engine already listens and these offline events are matched like any other.
+   * At start no connection survives: whatever storage says is online is offline now (with several instances:
+   * only what no live instance holds). After every module's init, so the trigger engine already listens and
+   * these offline events are matched like any other.
    */
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.cluster) return this.cluster.start(this.sweepActions);
     const now = Date.now();
     for (const d of this.registry.allDevices())
       if (d.status !== 'offline' && !this.live.has(d.id)) this.transition(d, 'offline', now);
   }
 
+  /**
+   * Presence another instance announced (cluster/change-follower.ts): the stored state is the latest, taken as
+   * is unless a connection is held here (this instance's state is then the truth; a device announced offline
+   * elsewhere while connected here, their close having raced our connect, is online again).
+   */
+  adopt(stored: Device, announced: string = stored.status): Device | undefined {
+    const device = this.registry.device(stored.id);
+    if (!device) return undefined;
+    if (device.seq < stored.seq) device.seq = stored.seq;
+    if (this.live.has(device.id)) {
+      if (announced === 'offline' && device.status === 'online') {
+        device.status = 'offline';
+        this.transition(device, 'online', Date.now());
+      }
+      return device;
+    }
+    const { status, lastSeen, firstConnectedAt } = stored;
+    Object.assign(device, { status, lastSeen, firstConnectedAt });
+    return device;
+  }
+
+  private readonly sweepActions: SweepActions = {
+    adopt: (stored) => this.adopt(stored),
+    offline: (device) => this.transition(device, 'offline', Date.now()),
+    holdsHere: (ownerId) => this.live.has(ownerId),
+  };
+
   private goOffline(ownerId: string): void {
-    const now = Date.now();
     const agent = this.registry.agent(ownerId);
     const devices = agent ? this.registry.devicesOfAgent(agent.id) : [this.registry.device(ownerId)];
+    if (!this.cluster) return this.settleOffline(devices, NOBODY);
+    // Another instance may hold the device (it moved) or the agent: then it stays as it is.
+    const ids = agent ? [ownerId, ...devices.map((d) => d!.id)] : [ownerId];
+    void this.cluster.heldElsewhere(ids).then(
+      (elsewhere) => (elsewhere.has(ownerId) ? undefined : this.settleOffline(devices, elsewhere)),
+      () => this.settleOffline(devices, NOBODY), // the database is unreachable: as on one instance
+    );
+  }
+
+  private settleOffline(devices: (Device | undefined)[], elsewhere: ReadonlySet<string>): void {
+    const now = Date.now();
     for (const d of devices) {
       // A device with a direct connection of its own stays as it is when its agent goes.
-      if (d && d.status !== 'offline' && !this.live.has(d.id)) this.transition(d, 'offline', now);
+      if (d && d.status !== 'offline' && !this.live.has(d.id) && !elsewhere.has(d.id))
+        this.transition(d, 'offline', now);
     }
   }
 
@@ -104,6 +152,7 @@ export class PresenceTracker implements OnApplicationBootstrap {
     const from = device.status;
     device.status = to;
     this.metrics.transitions.inc({ to });
+    this.cluster?.changed(device);
     // Kobiton's rule: a device back online after being utilized is not reported as "online".
     if (to === 'online' && from === 'utilizing') {
       device.seq++;

@@ -2,6 +2,7 @@ import type { ChangeLogRepository } from '../cluster/change-log.repository.js';
 import type { DeliveryClaimRepository } from '../delivery/delivery-claim.repository.js';
 import type { DeliveryRepository } from '../delivery/delivery.repository.js';
 import type { AgentRepository } from '../devices/agent.repository.js';
+import type { ConnectionLedgerRepository } from '../devices/connection-ledger.repository.js';
 import type { DeviceRepository } from '../devices/device.repository.js';
 import type { InboundWebhookRepository } from '../inbound/inbound-webhook.repository.js';
 import type { NotificationRepository } from '../notifications/notification.repository.js';
@@ -33,6 +34,8 @@ export interface StorageDriver {
   readonly templates: TemplateRepository;
   /** Only where several instances can share the database (mongo): what REST changed, for the others. */
   readonly changeLog?: ChangeLogRepository;
+  /** Likewise: which instance holds which device's connections (presence across instances). */
+  readonly connections?: ConnectionLedgerRepository;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { GatewayConfig } from '../config/gateway-config.js';
 import { DELIVERY_CLAIM_REPOSITORY } from '../delivery/delivery-claim.repository.js';
 import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
 import { AGENT_REPOSITORY } from '../devices/agent.repository.js';
+import { CONNECTION_LEDGER_REPOSITORY } from '../devices/connection-ledger.repository.js';
 import { DEVICE_REPOSITORY } from '../devices/device.repository.js';
 import { INBOUND_WEBHOOK_REPOSITORY } from '../inbound/inbound-webhook.repository.js';
 import { NOTIFICATION_REPOSITORY } from '../notifications/notification.repository.js';
@@ -74,12 +75,22 @@ export class StorageModule {
         useFactory: (d: StorageDriver) => d.changeLog ?? null,
         inject: [STORAGE_DRIVER],
       },
+      {
+        provide: CONNECTION_LEDGER_REPOSITORY,
+        useFactory: (d: StorageDriver) => d.connections ?? null,
+        inject: [STORAGE_DRIVER],
+      },
       StorageLifecycle,
     ];
     return {
       module: StorageModule,
       providers,
-      exports: [...REPOSITORIES.map(([token]) => token), STORAGE_HEALTH, CHANGE_LOG_REPOSITORY],
+      exports: [
+        ...REPOSITORIES.map(([token]) => token),
+        STORAGE_HEALTH,
+        CHANGE_LOG_REPOSITORY,
+        CONNECTION_LEDGER_REPOSITORY,
+      ],
     };
   }
 }

@@ -8,6 +8,7 @@ const recordOf = (o: Record<string, unknown>): ChangeRecord => ({
   key: o.key as string,
   origin: o.origin as string,
   at: o.at as number,
+  ...(o.status === undefined ? {} : { status: o.status as string }),
 });
 
 /**
@@ -41,6 +42,39 @@ export class MongoChangeLog implements ChangeLogRepository {
       } catch (e) {
         if ((e as { code?: number }).code !== 11000) throw e;
         this.last = Math.max(seq, await this.latest());
+      }
+    }
+  }
+
+  /** Records of several keys, in one insert per round (a lost race retries the rest after the winner's). */
+  async appendMany(kind: ChangeKind, entries: { orgId: number; key: string; status?: string }[]): Promise<void> {
+    let rest = entries;
+    while (rest.length > 0) {
+      const base = this.last + 1;
+      const at = Date.now();
+      const docs = rest.map((e, i) => ({
+        _id: (base + i) as never,
+        kind,
+        orgId: e.orgId,
+        key: e.key,
+        status: e.status,
+        origin: this.origin,
+        at,
+      }));
+      try {
+        // ordered: records stop at the first taken seq, so they stay dense and in order
+        await this.m.collection.insertMany(docs, { ordered: true });
+        this.last = base + rest.length - 1;
+        return;
+      } catch (e) {
+        // ordered: true stops at the first duplicate; its index is how many went in (MongoDB and FerretDB)
+        const first = ([] as { index: number; code: number }[]).concat(
+          (e as { writeErrors?: [] }).writeErrors ?? [],
+        )[0];
+        if ((first?.code ?? (e as { code?: number }).code) !== 11000) throw e;
+        const inserted = first?.index ?? 0;
+        rest = rest.slice(inserted);
+        this.last = Math.max(base + inserted - 1, await this.latest());
       }
     }
   }

@@ -25,7 +25,12 @@ export class MongoDocumentCollection<T extends { id: string; orgId: number }> {
   }
 
   async update(doc: T): Promise<void> {
-    await this.m.updateOne({ _id: doc.id }, { $set: { doc } });
+    await this.write(doc, { $set: { doc } });
+  }
+
+  /** A REST write: the stored document changes, then the other instances are told. */
+  protected async write(doc: T, update: Record<string, unknown>): Promise<void> {
+    await this.m.updateOne({ _id: doc.id }, update);
     await this.changes.append(this.kind, doc.orgId, doc.id);
   }
 

@@ -3,6 +3,7 @@ import type { StorageDriver } from '../storage-driver.js';
 import { MongoAgentRepository } from './agent.repository.js';
 import { MongoApiTokenRepository } from './api-token.repository.js';
 import { MongoChangeLog } from './change-log.js';
+import { MongoConnectionLedgerRepository } from './connection-ledger.repository.js';
 import { MongoDeliveryClaimRepository } from './delivery-claim.repository.js';
 import { MongoDeliveryRepository } from './delivery.repository.js';
 import { MongoDeviceRepository } from './device.repository.js';
@@ -45,6 +46,8 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
   const model = (name: string, schema: Schema, collection: string) =>
     conn.model(name, schema, collection) as unknown as AnyModel;
   const changes = new MongoChangeLog(model('Change', schemas.ChangeS, 'changes'), instanceId);
+  const leases = model('InstanceLease', schemas.LeaseS, 'instance_leases');
+  const devices = model('Device', schemas.Doc, 'devices');
   const ids = new Ids(model('IdBlock', schemas.IdBlock, 'id_blocks'), model('Counter', schemas.Counter, 'counters'));
   const driver: MongoStorageDriver = {
     name: 'mongo',
@@ -52,7 +55,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
     organizations: new MongoOrganizationRepository(model('Organization', schemas.Org, 'organizations'), ids),
     users: new MongoUserRepository(model('User', schemas.UserS, 'users'), ids),
     tokens: new MongoApiTokenRepository(model('ApiToken', schemas.Token, 'api_tokens'), ids),
-    devices: new MongoDeviceRepository(model('Device', schemas.Doc, 'devices'), changes, 'device'),
+    devices: new MongoDeviceRepository(devices, changes, 'device'),
     agents: new MongoAgentRepository(model('Agent', schemas.Doc, 'agents'), changes, 'agent'),
     webhooks: new MongoWebhookRepository(model('Webhook', schemas.WebhookS, 'webhooks'), ids, changes),
     changeLog: changes,
@@ -61,9 +64,13 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
       model('DeliveryAttempt', schemas.AttemptS, 'delivery_attempts'),
       ids,
     ),
-    deliveryClaims: new MongoDeliveryClaimRepository(
-      model('DeliveryClaim', schemas.ClaimS, 'delivery_claims'),
-      model('InstanceLease', schemas.LeaseS, 'instance_leases'),
+    deliveryClaims: new MongoDeliveryClaimRepository(model('DeliveryClaim', schemas.ClaimS, 'delivery_claims'), leases),
+    connections: new MongoConnectionLedgerRepository(
+      model('Connection', schemas.ConnectionS, 'connections'),
+      leases,
+      model('PresenceTransition', schemas.TransitionS, 'presence_transitions'),
+      devices,
+      changes,
     ),
     triggerStates: new MongoTriggerStateRepository(model('TriggerState', schemas.StateS, 'trigger_states')),
     notifications: new MongoNotificationRepository(model('Notification', schemas.NotificationS, 'notifications'), ids),

@@ -68,7 +68,12 @@ export const ClaimS = new Schema(
 ClaimS.index({ deliveryId: 1, fence: 1 }); // ofDeliveries(), remove()
 ClaimS.index({ owner: 1 }); // ownedBy()
 export const ChangeS = new Schema(
-  { _id: Number, kind: String, orgId: Number, key: String, origin: String, at: Number },
+  { _id: Number, kind: String, orgId: Number, key: String, status: String, origin: String, at: Number },
   opts,
 );
 export const LeaseS = new Schema({ _id: String, expiresAt: Number }, opts);
+export const ConnectionS = new Schema({ _id: String, ownerId: String, instance: String, at: Number }, opts);
+ConnectionS.index({ ownerId: 1 }); // holders()
+ConnectionS.index({ instance: 1 }); // heldOutside()
+export const TransitionS = new Schema({ _id: String, at: Number }, opts);
+TransitionS.index({ at: 1 }); // prune()

@@ -1,0 +1,191 @@
+import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { ConnectionLedgerRepository } from './connection-ledger.repository.js';
+import type { Device } from './device.model.js';
+import type { DeviceRepository } from './device.repository.js';
+import type { DeviceRegistry } from './device-registry.js';
+
+/** Holds, releases and announcements are written in batches gathered over this long. */
+const WRITE_WINDOW_MS = 20;
+/** Devices online without any live holder (an entry lost with a crash) are looked for every this many beats. */
+const ORPHAN_EVERY_BEATS = 6;
+const KEEP_TRANSITIONS_MS = 3_600_000;
+
+/** What the sweep asks the tracker to do (the tracker owns transitions). */
+export interface SweepActions {
+  /** A device another instance held, as stored now: take it into this instance's copy. */
+  adopt(stored: Device): Device | undefined;
+  /** `device` has no live connection anywhere: offline, on this instance's behalf. */
+  offline(device: Device): void;
+  /** Whether this instance holds a live connection of `ownerId`. */
+  holdsHere(ownerId: string): boolean;
+}
+
+/**
+ * Presence across several instances on one database (MONGODB_URI). Each instance records the owners whose
+ * connections it holds (the connection ledger) and announces each transition it makes (stored presence fields
+ * plus a change-log record, which the other instances' followers adopt: cluster/change-follower.ts). An
+ * instance whose last connection of a device closes takes it offline only if no other live instance holds
+ * one (a device that moved is not flapped). Every third of DELIVERY_CLAIM_LEASE_MS each instance sweeps: the
+ * devices held only by instances whose lease ended go offline, each transition won by one instance (unique
+ * insert of device:seq). So a dead instance's devices are offline within the lease plus one beat.
+ */
+export class ClusterPresence implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(ClusterPresence.name);
+  private readonly me: string;
+  private readonly leaseMs: number;
+  private toHold = new Set<string>();
+  private toRelease = new Set<string>();
+  private toAnnounce = new Set<Device>();
+  private writeTimer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private beatTimer: NodeJS.Timeout | null = null;
+  private beat: Promise<void> = Promise.resolve();
+  private beats = 0;
+
+  constructor(
+    private readonly ledger: ConnectionLedgerRepository,
+    private readonly devices: DeviceRepository,
+    private readonly registry: DeviceRegistry,
+    config: GatewayConfig,
+  ) {
+    this.me = config.GATEWAY_INSTANCE_ID;
+    this.leaseMs = config.DELIVERY_CLAIM_LEASE_MS;
+  }
+
+  held(ownerId: string): void {
+    this.toRelease.delete(ownerId);
+    this.toHold.add(ownerId);
+    this.schedule();
+  }
+
+  released(ownerId: string): void {
+    this.toHold.delete(ownerId);
+    this.toRelease.add(ownerId);
+    this.schedule();
+  }
+
+  /** A transition made here, for the other instances. */
+  changed(device: Device): void {
+    this.toAnnounce.add(device);
+    this.schedule();
+  }
+
+  /** Which of `ownerIds` a live instance other than this one holds (this one's releases are written first). */
+  async heldElsewhere(ownerIds: string[]): Promise<Set<string>> {
+    await this.write();
+    const [entries, live] = await Promise.all([this.ledger.holders(ownerIds), this.ledger.liveInstances(Date.now())]);
+    return new Set(entries.filter((e) => e.instance !== this.me && live.has(e.instance)).map((e) => e.ownerId));
+  }
+
+  /**
+   * At start: what this instance held before it restarted, and devices online with no live holder, go offline
+   * (never the devices other live instances hold). Then the sweep runs on every beat.
+   */
+  async start(actions: SweepActions): Promise<void> {
+    await this.sweep(actions, true, true);
+    this.beatTimer = setInterval(() => void this.sweepInTurn(actions), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.beatTimer.unref();
+  }
+
+  private schedule(): void {
+    if (this.writeTimer) return;
+    this.writeTimer = setTimeout(() => void this.write(), WRITE_WINDOW_MS);
+  }
+
+  /** Writes what is pending, after any write in flight; a failure is logged and retried with the next batch. */
+  private write(): Promise<void> {
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    const hold = [...this.toHold];
+    const release = [...this.toRelease];
+    const announce = [...this.toAnnounce];
+    this.toHold.clear();
+    this.toRelease.clear();
+    this.toAnnounce.clear();
+    this.writing = this.writing.then(async () => {
+      try {
+        const [seqs] = await Promise.all([this.ledger.hold(this.me, hold), this.ledger.release(this.me, release)]);
+        for (const [id, seq] of seqs) {
+          const d = this.registry.device(id);
+          if (d && d.seq < seq) d.seq = seq;
+        }
+        await this.ledger.announce(announce);
+      } catch (err) {
+        this.logger.error(`writing presence failed, will retry: ${(err as Error).message}`);
+        hold.forEach((o) => this.toHold.add(o));
+        release.forEach((o) => this.toRelease.add(o));
+        announce.forEach((d) => this.toAnnounce.add(d));
+        setTimeout(() => this.schedule(), 1000).unref();
+      }
+    });
+    return this.writing;
+  }
+
+  private sweepInTurn(actions: SweepActions): Promise<void> {
+    this.beat = this.beat.then(() =>
+      this.sweep(actions, false, ++this.beats % ORPHAN_EVERY_BEATS === 0).catch((err: Error) =>
+        this.logger.error(`presence sweep failed, will retry: ${err.message}`),
+      ),
+    );
+    return this.beat;
+  }
+
+  /**
+   * Entries of instances whose lease ended (and, at start, this instance's own from before it restarted: it
+   * holds no connection yet, the broker listens after start-up) are gone; their devices go offline unless a
+   * live instance holds them or their agent.
+   */
+  private async sweep(actions: SweepActions, first: boolean, withOrphans: boolean): Promise<void> {
+    const now = Date.now();
+    const live = await this.ledger.liveInstances(now);
+    if (first) live.delete(this.me);
+    else live.add(this.me);
+    const stale = await this.ledger.heldOutside([...live]);
+    const owners = new Set(stale.map((e) => e.ownerId));
+    // Alone at start, whatever storage says is online is offline now (as with one instance on SQLite).
+    const silentSince = first && live.size === 0 ? Infinity : now - this.leaseMs;
+    if (withOrphans || first) for (const d of this.orphans(silentSince, actions)) owners.add(d.id);
+    const devices = this.devicesOf(owners);
+    if (devices.length > 0) {
+      const ids = new Set(devices.flatMap((d) => (d.agentId ? [d.id, d.agentId] : [d.id])));
+      const elsewhere = await this.heldElsewhere([...ids]);
+      const heldLive = (id: string | null) => id !== null && (elsewhere.has(id) || actions.holdsHere(id));
+      for (const d of devices) if (!heldLive(d.id) && !heldLive(d.agentId)) await this.takeOffline(d.id, actions);
+    }
+    await this.ledger.forget(stale);
+    if (this.beats % 1000 === 1) await this.ledger.prune(now - KEEP_TRANSITIONS_MS);
+  }
+
+  /** The devices of these owners: a device itself, or every device of an agent. */
+  private devicesOf(owners: Set<string>): Device[] {
+    const out = new Set<Device>();
+    for (const id of owners) {
+      const device = this.registry.device(id);
+      if (device) out.add(device);
+      else for (const d of this.registry.devicesOfAgent(id)) out.add(d);
+    }
+    return [...out];
+  }
+
+  /** Not offline here and silent for a lease: a holder's entry may have been lost (a crash before writing it). */
+  private *orphans(silentSince: number, actions: SweepActions): Iterable<Device> {
+    for (const d of this.registry.allDevices())
+      if (d.status !== 'offline' && (d.lastSeen ?? 0) < silentSince && !actions.holdsHere(d.id)) yield d;
+  }
+
+  /** As stored now (another instance may have just changed it); one instance wins each (device, seq). */
+  private async takeOffline(id: string, actions: SweepActions): Promise<void> {
+    const stored = await this.devices.findById(id);
+    if (!stored || stored.status === 'offline') return;
+    const device = actions.adopt(stored);
+    if (device && (await this.ledger.claimTransition(id, stored.seq))) actions.offline(device);
+  }
+
+  /** After the last transitions of a clean stop and before the storage driver closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    await this.beat;
+    await this.write();
+  }
+}

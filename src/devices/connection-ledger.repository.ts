@@ -1,0 +1,44 @@
+import type { Device } from './device.model.js';
+
+export const CONNECTION_LEDGER_REPOSITORY = Symbol('ConnectionLedgerRepository');
+
+/** One instance holds at least one live MQTT connection of one owner (device or agent). */
+export interface HeldConnection {
+  ownerId: string;
+  instance: string;
+}
+
+/**
+ * Presence across several instances on one database (MONGODB_URI only; SQLite serves one instance): which
+ * instance holds each owner's connections, which instances are alive, and the presence state each instance
+ * announces to the others. Every entry is written by its own instance only, so no two writers race one
+ * document (FerretDB v1.24 does not apply concurrent updates atomically: see src/storage/mongo/ids.ts).
+ */
+export interface ConnectionLedgerRepository {
+  /**
+   * Records the holds and returns the stored seq of each of these owners that is a device: a device that moved
+   * here continues after the events its last holder gave it.
+   */
+  hold(instance: string, ownerIds: string[]): Promise<Map<string, number>>;
+  release(instance: string, ownerIds: string[]): Promise<void>;
+  /** Every entry of these owners, whichever instance holds them. */
+  holders(ownerIds: string[]): Promise<HeldConnection[]>;
+  /** Every entry of an instance not among these (dead ones, or this one's before it restarted). */
+  heldOutside(instances: string[]): Promise<HeldConnection[]>;
+  /** Entries of a dead instance, removed by whichever instance swept it (by id: idempotent). */
+  forget(entries: HeldConnection[]): Promise<void>;
+  /** Instances whose lease runs at `now` (the leases the delivery claims heartbeat renews). */
+  liveInstances(now: number): Promise<Set<string>>;
+  /**
+   * Arbitrates a transition made on behalf of a dead instance: true for exactly one caller per (device, seq),
+   * by a unique insert (atomic on MongoDB and FerretDB alike, unlike a compare-and-set update).
+   */
+  claimTransition(deviceId: string, seq: number): Promise<boolean>;
+  /**
+   * Stores these devices' presence (status, last seen; seq never lowered) and tells the other instances
+   * (change log).
+   */
+  announce(devices: Device[]): Promise<void>;
+  /** Drops arbitration records older than `ts`. */
+  prune(ts: number): Promise<void>;
+}

@@ -1,0 +1,102 @@
+import type { ConnectionLedgerRepository, HeldConnection } from '../../devices/connection-ledger.repository.js';
+import type { Device } from '../../devices/device.model.js';
+import type { MongoChangeLog } from './change-log.js';
+import type { AnyModel } from './model.js';
+
+const entryId = (instance: string, ownerId: string) => `${ownerId}@${instance}`;
+const entryOf = (o: Record<string, unknown>): HeldConnection => ({
+  ownerId: o.ownerId as string,
+  instance: o.instance as string,
+});
+
+/**
+ * `connections` (one document per owner and instance, `_id` "owner@instance"), read beside `instance_leases`
+ * (written by the delivery claims heartbeat) and `presence_transitions` (arbitration records).
+ */
+export class MongoConnectionLedgerRepository implements ConnectionLedgerRepository {
+  constructor(
+    private readonly m: AnyModel,
+    private readonly leases: AnyModel,
+    private readonly transitions: AnyModel,
+    private readonly devices: AnyModel,
+    private readonly changes: MongoChangeLog,
+  ) {}
+
+  async hold(instance: string, ownerIds: string[]): Promise<Map<string, number>> {
+    if (ownerIds.length === 0) return new Map();
+    const at = Date.now();
+    await this.m.bulkWrite(
+      ownerIds.map((ownerId) => ({
+        updateOne: {
+          filter: { _id: entryId(instance, ownerId) },
+          update: { $set: { ownerId, instance, at } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+    const stored: { _id: string; doc?: { seq?: number } }[] = await this.devices
+      .find({ _id: { $in: ownerIds } }, { 'doc.seq': 1 })
+      .lean();
+    return new Map(stored.map((o) => [o._id, o.doc?.seq ?? 0]));
+  }
+
+  async release(instance: string, ownerIds: string[]): Promise<void> {
+    if (ownerIds.length === 0) return;
+    await this.m.deleteMany({ _id: { $in: ownerIds.map((o) => entryId(instance, o)) } });
+  }
+
+  async holders(ownerIds: string[]): Promise<HeldConnection[]> {
+    if (ownerIds.length === 0) return [];
+    return (await this.m.find({ ownerId: { $in: ownerIds } }).lean()).map(entryOf);
+  }
+
+  async heldOutside(instances: string[]): Promise<HeldConnection[]> {
+    return (await this.m.find({ instance: { $nin: instances } }).lean()).map(entryOf);
+  }
+
+  async forget(entries: HeldConnection[]): Promise<void> {
+    if (entries.length === 0) return;
+    // By _id: FerretDB v1.24 scans the collection for any other delete filter (see delivery-claim.repository.ts)
+    await this.m.deleteMany({ _id: { $in: entries.map((e) => entryId(e.instance, e.ownerId)) } });
+  }
+
+  async liveInstances(now: number): Promise<Set<string>> {
+    return new Set((await this.leases.find({ expiresAt: { $gte: now } }).lean()).map((o) => o._id as string));
+  }
+
+  async claimTransition(deviceId: string, seq: number): Promise<boolean> {
+    try {
+      await this.transitions.collection.insertOne({ _id: `${deviceId}:${seq}` as never, at: Date.now() });
+      return true;
+    } catch (e) {
+      if ((e as { code?: number }).code === 11000) return false;
+      throw e;
+    }
+  }
+
+  async announce(devices: Device[]): Promise<void> {
+    if (devices.length === 0) return;
+    // Presence fields only: a whole-document write would undo a REST change another instance just made.
+    await this.devices.bulkWrite(
+      devices.map((d) => ({
+        updateOne: {
+          filter: { _id: d.id },
+          update: {
+            $set: { 'doc.status': d.status, 'doc.lastSeen': d.lastSeen, 'doc.firstConnectedAt': d.firstConnectedAt },
+            $max: { 'doc.seq': d.seq },
+          },
+        },
+      })),
+      { ordered: false },
+    );
+    await this.changes.appendMany(
+      'presence',
+      devices.map((d) => ({ orgId: d.orgId, key: d.id, status: d.status })),
+    );
+  }
+
+  async prune(ts: number): Promise<void> {
+    await this.transitions.deleteMany({ at: { $lt: ts } });
+  }
+}
