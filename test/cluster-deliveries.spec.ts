@@ -14,7 +14,8 @@ const suite = uri ? describe : describe.skip;
 /**
  * Two gateway processes on one database (FerretDB in the test run): outbox claims with leases. A kill -9 of the
  * instance a device publishes to, under QoS 1 load, loses no acknowledged message: the other instance takes
- * over the dead one's claims once their lease ends, and resends with the same webhook-id.
+ * over the dead one's claims once their lease ends, and resends with the same webhook-id; the dead one's device
+ * goes offline.
  */
 suite('cluster: outbox claims across instances', () => {
   let rx: Receiver;
@@ -66,11 +67,21 @@ suite('cluster: outbox claims across instances', () => {
       }
     }, 2);
     await until('500 acknowledged messages', () => acked.size >= 500, 60_000);
+    const statusOnB = async () =>
+      (await b.http().get(`/api/v1/organization/devices/${device.id}`).set(auth())).body.status as string;
+    await until('the device online through b', async () => (await statusOnB()) === 'online', 5000);
     await a.kill();
     const killedAt = Date.now();
     clearInterval(pump);
     client.end(true);
     const beforeKill = rx.received.length;
+    // Its device goes offline for the survivor within the lease (1.5 s here) plus one sweep beat, and slack.
+    await until(
+      'the killed instance’s device offline through b',
+      async () =>
+        (await b.http().get(`/api/v1/organization/devices/${device.id}`).set(auth())).body.status === 'offline',
+      5000,
+    );
 
     const seen = () => new Set(rx.received.map((r) => JSON.parse(r.body).n as number));
     const missing = () => {

@@ -26,6 +26,8 @@ const QUERY_INDEXES: Record<string, Record<string, number>[]> = {
   trigger_states: [{ webhookId: 1 }],
   notifications: [{ orgId: 1, userId: 1, createdAt: -1, _id: -1 }],
   inbound_webhooks: [{ orgId: 1 }, { token: 1 }],
+  connections: [{ ownerId: 1 }, { instance: 1 }],
+  presence_transitions: [{ at: 1 }],
 };
 
 const note = (i: number) => ({
@@ -102,6 +104,59 @@ export function mongoDriverSuite(baseLabel: string): void {
       );
       expect(records.at(-1)).toMatchObject({ kind: 'webhook', origin: 'b' });
       expect(records[0]).toMatchObject({ kind: 'webhook', origin: 'a', orgId: o.id });
+    });
+
+    it('keeps a REST write and a runtime write of one device from undoing each other, and never lowers its seq', async () => {
+      const o = await a.organizations.create('fields');
+      const d = deviceFixture(`f-${o.id}`, o.id);
+      await a.devices.create(d);
+      // Instance a holds the device (runtime state); instance b renames it over REST from its older copy.
+      await a.devices.saveMany([{ ...d, status: 'online', seq: 7, values: { t: { value: 1, ts: 1 } } }]);
+      await b.devices.update({ ...d, name: 'renamed', updatedAt: 2 });
+      await a.devices.saveMany([{ ...d, status: 'online', seq: 5 }]); // a stale holder: seq stays 7
+      expect(await b.devices.findById(d.id)).toMatchObject({ name: 'renamed', status: 'online', seq: 7, values: {} });
+    });
+
+    it('records which instance holds which owner, and tells presence to the other instances', async () => {
+      const o = await a.organizations.create('ledger');
+      const d = deviceFixture(`l-${o.id}`, o.id);
+      await a.devices.create(d);
+      await a.devices.saveMany([{ ...d, seq: 9 }]);
+      const [la, lb] = [a.connections!, b.connections!];
+      expect(await la.hold('ia', [d.id, 'agent-x'])).toEqual(new Map([[d.id, 9]]));
+      await lb.hold('ib', [d.id]);
+      const holders = async () => (await la.holders([d.id, 'agent-x'])).map((e) => `${e.ownerId}@${e.instance}`).sort();
+      expect(await holders()).toEqual([`agent-x@ia`, `${d.id}@ia`, `${d.id}@ib`].sort());
+      await la.release('ia', [d.id]);
+      expect(await holders()).toEqual([`agent-x@ia`, `${d.id}@ib`]);
+      // leases: the delivery claims heartbeat writes them; the ledger reads which are running
+      await a.deliveryClaims.renewLease('ia', Date.now() + 60_000);
+      await b.deliveryClaims.renewLease('ib', Date.now() - 1);
+      const live = await lb.liveInstances(Date.now());
+      expect([live.has('ia'), live.has('ib')]).toEqual([true, false]);
+      const outside = (await lb.heldOutside(['ia'])).filter((e) => e.ownerId === d.id);
+      expect(outside).toEqual([{ ownerId: d.id, instance: 'ib' }]);
+      await la.forget(outside);
+      expect(await holders()).toEqual([`agent-x@ia`]);
+
+      // a transition on behalf of a dead instance: one winner among instances racing for it
+      const wins = await Promise.all([la, lb, la, lb].map((l) => l.claimTransition(d.id, 9)));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      expect(await la.claimTransition(d.id, 10)).toBe(true);
+
+      const from = await a.changeLog!.seqBefore(Date.now());
+      await Promise.all([
+        la.announce([{ ...d, status: 'online', seq: 12, lastSeen: 3 }]),
+        lb.announce([{ ...d, status: 'offline', seq: 11, lastSeen: 4 }]),
+      ]);
+      const records = (await b.changeLog!.since(from, 10)).filter((r) => r.key === d.id);
+      expect(records.map((r) => r.seq)).toEqual([records[0].seq, records[0].seq + 1]); // dense, both there
+      expect(records.map((r) => `${r.kind}:${r.status}`).sort()).toEqual(['presence:offline', 'presence:online']);
+      // One after the other (concurrent writes to one document are atomic on MongoDB only, see ids.ts): the
+      // lower seq of a stale announcement does not win.
+      await la.announce([{ ...d, status: 'online', seq: 14 }]);
+      await lb.announce([{ ...d, status: 'offline', seq: 13 }]);
+      expect(await a.devices.findById(d.id)).toMatchObject({ status: 'offline', seq: 14 });
     });
 
     it('keeps an index an operator added (createIndexes, not syncIndexes)', async () => {
