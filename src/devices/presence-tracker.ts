@@ -111,6 +111,7 @@ export class PresenceTracker implements OnApplicationBootstrap {
     if (device.seq < stored.seq) device.seq = stored.seq;
     if (this.live.has(device.id)) {
       if (announced === 'offline' && device.status === 'online') {
+        this.cluster?.held(device.id); // the sweep that took it offline (our lease lapsed) forgot our entry
         device.status = 'offline';
         this.transition(device, 'online', Date.now());
       }
