@@ -108,6 +108,8 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       const all = (await s.devices.all()).filter((d) => d.orgId === o.id);
       expect(all.find((d) => d.id === d1.id)).toEqual(d1);
       expect(all.find((d) => d.id === d2.id)).toEqual(d2);
+      const some = await s.devices.findByIds([d2.id, 'no-such-device', d1.id]);
+      expect(some.sort((x, y) => x.id.localeCompare(y.id))).toEqual([d1, d2]);
       d1.name = 'renamed';
       await s.devices.update(d1);
       expect((await s.devices.all()).find((d) => d.id === d1.id)?.name).toBe('renamed');

@@ -151,7 +151,8 @@ export class ClusterPresence implements BeforeApplicationShutdown {
       const ids = new Set(devices.flatMap((d) => (d.agentId ? [d.id, d.agentId] : [d.id])));
       const elsewhere = await this.heldElsewhere([...ids]);
       const heldLive = (id: string | null) => id !== null && (elsewhere.has(id) || actions.holdsHere(id));
-      for (const d of devices) if (!heldLive(d.id) && !heldLive(d.agentId)) await this.takeOffline(d.id, actions);
+      const orphaned = devices.filter((d) => !heldLive(d.id) && !heldLive(d.agentId)).map((d) => d.id);
+      await this.takeOffline(orphaned, actions);
     }
     await this.ledger.forget(stale);
     if (this.beats % 1000 === 1) await this.ledger.prune(now - KEEP_TRANSITIONS_MS);
@@ -174,12 +175,15 @@ export class ClusterPresence implements BeforeApplicationShutdown {
       if (d.status !== 'offline' && (d.lastSeen ?? 0) < silentSince && !actions.holdsHere(d.id)) yield d;
   }
 
-  /** As stored now (another instance may have just changed it); one instance wins each (device, seq). */
-  private async takeOffline(id: string, actions: SweepActions): Promise<void> {
-    const stored = await this.devices.findById(id);
-    if (!stored || stored.status === 'offline') return;
-    const device = actions.adopt(stored);
-    if (device && (await this.ledger.claimTransition(id, stored.seq))) actions.offline(device);
+  /** As stored now (another instance may have just changed them); one instance wins each (device, seq). */
+  private async takeOffline(ids: string[], actions: SweepActions): Promise<void> {
+    if (ids.length === 0) return;
+    const stored = (await this.devices.findByIds(ids)).filter((d) => d.status !== 'offline');
+    const won = await this.ledger.claimTransitions(stored);
+    for (const s of stored) {
+      const device = actions.adopt(s);
+      if (device && won.has(s.id)) actions.offline(device);
+    }
   }
 
   /** After the last transitions of a clean stop and before the storage driver closes. */

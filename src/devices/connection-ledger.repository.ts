@@ -30,10 +30,11 @@ export interface ConnectionLedgerRepository {
   /** Instances whose lease runs at `now` (the leases the delivery claims heartbeat renews). */
   liveInstances(now: number): Promise<Set<string>>;
   /**
-   * Arbitrates a transition made on behalf of a dead instance: true for exactly one caller per (device, seq),
-   * by a unique insert (atomic on MongoDB and FerretDB alike, unlike a compare-and-set update).
+   * Arbitrates transitions made on behalf of a dead instance: each (device, seq) is won by exactly one caller,
+   * by a unique insert (atomic on MongoDB and FerretDB alike, unlike a compare-and-set update). Returns the
+   * ids of the devices this caller won.
    */
-  claimTransition(deviceId: string, seq: number): Promise<boolean>;
+  claimTransitions(devices: { id: string; seq: number }[]): Promise<Set<string>>;
   /**
    * Stores these devices' presence (status, last seen; seq never lowered) and tells the other instances
    * (change log).

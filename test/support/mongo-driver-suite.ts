@@ -140,9 +140,15 @@ export function mongoDriverSuite(baseLabel: string): void {
       expect(await holders()).toEqual([`agent-x@ia`]);
 
       // a transition on behalf of a dead instance: one winner among instances racing for it
-      const wins = await Promise.all([la, lb, la, lb].map((l) => l.claimTransition(d.id, 9)));
-      expect(wins.filter(Boolean)).toHaveLength(1);
-      expect(await la.claimTransition(d.id, 10)).toBe(true);
+      const racing = [la, lb, la, lb].map((l) =>
+        l.claimTransitions([
+          { id: d.id, seq: 9 },
+          { id: 'other', seq: 1 },
+        ]),
+      );
+      const wins = (await Promise.all(racing)).flatMap((won) => [...won]);
+      expect(wins.sort()).toEqual([d.id, 'other']);
+      expect(await la.claimTransitions([{ id: d.id, seq: 10 }])).toEqual(new Set([d.id]));
 
       const from = await a.changeLog!.seqBefore(Date.now());
       await Promise.all([

@@ -3,6 +3,8 @@ import type { Device } from '../../devices/device.model.js';
 import type { MongoChangeLog } from './change-log.js';
 import type { AnyModel } from './model.js';
 
+type WriteError = { index: number; code: number };
+
 const entryId = (instance: string, ownerId: string) => `${ownerId}@${instance}`;
 const entryOf = (o: Record<string, unknown>): HeldConnection => ({
   ownerId: o.ownerId as string,
@@ -65,14 +67,22 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
     return new Set((await this.leases.find({ expiresAt: { $gte: now } }).lean()).map((o) => o._id as string));
   }
 
-  async claimTransition(deviceId: string, seq: number): Promise<boolean> {
+  async claimTransitions(devices: { id: string; seq: number }[]): Promise<Set<string>> {
+    if (devices.length === 0) return new Set();
+    const at = Date.now();
+    let lost = new Set<number>();
     try {
-      await this.transitions.collection.insertOne({ _id: `${deviceId}:${seq}` as never, at: Date.now() });
-      return true;
+      await this.transitions.collection.insertMany(
+        devices.map((d) => ({ _id: `${d.id}:${d.seq}` as never, at })),
+        { ordered: false },
+      );
     } catch (e) {
-      if ((e as { code?: number }).code === 11000) return false;
-      throw e;
+      // ordered: false goes on after a duplicate and reports each failed row by its index (MongoDB and FerretDB)
+      const failures = ([] as WriteError[]).concat((e as { writeErrors?: WriteError[] }).writeErrors ?? []);
+      if (failures.length === 0 || failures.some((f) => f.code !== 11000)) throw e;
+      lost = new Set(failures.map((f) => f.index));
     }
+    return new Set(devices.filter((_, i) => !lost.has(i)).map((d) => d.id));
   }
 
   async announce(devices: Device[]): Promise<void> {

@@ -24,6 +24,11 @@ const setFields = (d: Device, fields: readonly (keyof Device)[]) =>
  * holding its connection (runtime state). Each writes its own fields, so neither undoes the other's change.
  */
 export class MongoDeviceRepository extends MongoDocumentCollection<Device> implements DeviceRepository {
+  async findByIds(ids: string[]): Promise<Device[]> {
+    if (ids.length === 0) return [];
+    return (await this.m.find({ _id: { $in: ids } }).lean()).map((o) => o.doc as Device);
+  }
+
   async saveMany(devices: Device[]): Promise<void> {
     if (devices.length === 0) return;
     await this.m.bulkWrite(

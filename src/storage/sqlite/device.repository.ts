@@ -13,6 +13,15 @@ export class SqliteDeviceRepository extends SqliteDocumentTable<Device> implemen
     super(db, 'devices');
   }
 
+  async findByIds(ids: string[]): Promise<Device[]> {
+    const found: Device[] = [];
+    for (const id of ids) {
+      const d = await this.findById(id);
+      if (d) found.push(d);
+    }
+    return found;
+  }
+
   async saveMany(devices: Device[]): Promise<void> {
     this.batch(devices);
   }
