@@ -8,7 +8,6 @@ import {
 import { GatewayConfig } from '../config/gateway-config.js';
 import { AGENT_REPOSITORY, type AgentRepository } from '../devices/agent.repository.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from '../devices/device.repository.js';
-import type { Device } from '../devices/device.model.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
@@ -59,10 +58,8 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
       try {
         for (;;) {
           const records = await this.changes.since(this.last, BATCH);
-          const others = records.filter((r) => r.origin !== this.config.GATEWAY_INSTANCE_ID);
-          const presence = await this.presenceOf(others);
           for (const r of records) {
-            if (r.origin !== this.config.GATEWAY_INSTANCE_ID) await this.apply(r, presence);
+            if (r.origin !== this.config.GATEWAY_INSTANCE_ID) await this.apply(r);
             this.last = r.seq;
           }
           if (records.length < BATCH) break;
@@ -78,20 +75,13 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
     return this.polling;
   }
 
-  /** The devices of a batch's presence records, in one read (a connect storm elsewhere is thousands). */
-  private async presenceOf(records: ChangeRecord[]): Promise<Map<string, Device>> {
-    const ids = new Set(records.filter((r) => r.kind === 'presence').map((r) => r.key));
-    if (ids.size === 0) return new Map();
-    return new Map((await this.devices.findByIds([...ids])).map((d) => [d.id, d]));
-  }
-
-  private async apply(r: ChangeRecord, presence: Map<string, Device>): Promise<void> {
+  private async apply(r: ChangeRecord): Promise<void> {
     if (r.kind === 'webhook') {
       const id = Number(r.key);
       this.catalog.reload(await this.webhooks.findById(r.orgId, id), id);
     } else if (r.kind === 'presence') {
-      const stored = presence.get(r.key);
-      if (stored) this.presence.adopt(stored, r.status);
+      // The record carries the state: no read per announcement (a connect storm elsewhere is thousands).
+      if (r.presence) this.presence.adopt(r.key, r.presence);
     } else if (r.kind === 'device') {
       this.registry.reloadDevice(r.key, await this.devices.findById(r.key));
     } else {

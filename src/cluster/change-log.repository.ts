@@ -12,11 +12,18 @@ export interface ChangeRecord {
   orgId: number;
   /** The id of what changed (webhook ids as decimal strings). */
   key: string;
-  /** `presence` only: the status the instance announced (the stored one may be newer). */
-  status?: string;
+  /** `presence` only: the device's presence as the instance holding it announced it. */
+  presence?: PresenceState;
   /** The instance that made the change (it does not reload its own). */
   origin: string;
   at: number;
+}
+
+export interface PresenceState {
+  status: string;
+  seq: number;
+  lastSeen: number | null;
+  firstConnectedAt: number | null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { GatewayConfig } from '../config/gateway-config.js';
-import type { ConnectionLedgerRepository } from './connection-ledger.repository.js';
+import type { AnnouncedPresence, ConnectionLedgerRepository } from './connection-ledger.repository.js';
 import type { Device } from './device.model.js';
 import type { DeviceRepository } from './device.repository.js';
 import type { DeviceRegistry } from './device-registry.js';
@@ -11,20 +11,26 @@ const WRITE_WINDOW_MS = 20;
 const ORPHAN_EVERY_BEATS = 6;
 const KEEP_TRANSITIONS_MS = 3_600_000;
 
+const presenceOf = (d: Device): AnnouncedPresence => ({
+  deviceId: d.id,
+  orgId: d.orgId,
+  status: d.status,
+  seq: d.seq,
+  lastSeen: d.lastSeen,
+  firstConnectedAt: d.firstConnectedAt,
+});
+
 /** What the sweep asks the tracker to do (the tracker owns transitions). */
 export interface SweepActions {
-  /** A device another instance held, as stored now: take it into this instance's copy. */
-  adopt(stored: Device): Device | undefined;
-  /** `device` has no live connection anywhere: offline, on this instance's behalf. */
-  offline(device: Device): void;
+  /** `device` has no live connection anywhere: offline, on this instance's behalf (numbered after `stored`). */
+  offline(device: Device, stored: Device): void;
   /** Whether this instance holds a live connection of `ownerId`. */
   holdsHere(ownerId: string): boolean;
 }
 
 /**
  * Presence across several instances on one database (MONGODB_URI). Each instance records the owners whose
- * connections it holds (the connection ledger) and announces each transition it makes (stored presence fields
- * plus a change-log record, which the other instances' followers adopt: cluster/change-follower.ts). An
+ * connections it holds (the connection ledger) and announces each transition it makes (in a change-log record, which the other instances' followers adopt: cluster/change-follower.ts). An
  * instance whose last connection of a device closes takes it offline only if no other live instance holds
  * one (a device that moved is not flapped). Every third of DELIVERY_CLAIM_LEASE_MS each instance sweeps: the
  * devices held only by instances whose lease ended go offline, each transition won by one instance (unique
@@ -110,7 +116,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
           const d = this.registry.device(id);
           if (d && d.seq < seq) d.seq = seq;
         }
-        await this.ledger.announce(announce);
+        await this.ledger.announce(announce.map(presenceOf));
       } catch (err) {
         this.logger.error(`writing presence failed, will retry: ${(err as Error).message}`);
         hold.forEach((o) => this.toHold.add(o));
@@ -134,7 +140,8 @@ export class ClusterPresence implements BeforeApplicationShutdown {
   /**
    * Entries of instances whose lease ended (and, at start, this instance's own from before it restarted: it
    * holds no connection yet, the broker listens after start-up) are gone; their devices go offline unless a
-   * live instance holds them or their agent.
+   * live instance holds them or their agent. Each offline is won by one instance: its key names the holding
+   * that ended (owner, instance, hold time), the same for every sweeper.
    */
   private async sweep(actions: SweepActions, first: boolean, withOrphans: boolean): Promise<void> {
     const now = Date.now();
@@ -142,31 +149,30 @@ export class ClusterPresence implements BeforeApplicationShutdown {
     if (first) live.delete(this.me);
     else live.add(this.me);
     const stale = await this.ledger.heldOutside([...live]);
-    const owners = new Set(stale.map((e) => e.ownerId));
+    const ended = new Map<Device, string>();
+    for (const e of stale) for (const d of this.devicesOf(e.ownerId)) ended.set(d, `${d.id}@${e.instance}#${e.at}`);
     // Alone at start, whatever storage says is online is offline now (as with one instance on SQLite).
     const silentSince = first && live.size === 0 ? Infinity : now - this.leaseMs;
-    if (withOrphans || first) for (const d of this.orphans(silentSince, actions)) owners.add(d.id);
-    const devices = this.devicesOf(owners);
-    if (devices.length > 0) {
+    const orphans = withOrphans || first ? [...this.orphans(silentSince, actions)].filter((d) => !ended.has(d)) : [];
+    if (ended.size + orphans.length > 0) {
+      const devices = [...ended.keys(), ...orphans];
       const ids = new Set(devices.flatMap((d) => (d.agentId ? [d.id, d.agentId] : [d.id])));
       const elsewhere = await this.heldElsewhere([...ids]);
       const heldLive = (id: string | null) => id !== null && (elsewhere.has(id) || actions.holdsHere(id));
-      const orphaned = devices.filter((d) => !heldLive(d.id) && !heldLive(d.agentId)).map((d) => d.id);
-      await this.takeOffline(orphaned, actions);
+      await this.takeOffline(
+        devices.filter((d) => !heldLive(d.id) && !heldLive(d.agentId)),
+        ended,
+        actions,
+      );
     }
     await this.ledger.forget(stale);
     if (this.beats % 1000 === 1) await this.ledger.prune(now - KEEP_TRANSITIONS_MS);
   }
 
-  /** The devices of these owners: a device itself, or every device of an agent. */
-  private devicesOf(owners: Set<string>): Device[] {
-    const out = new Set<Device>();
-    for (const id of owners) {
-      const device = this.registry.device(id);
-      if (device) out.add(device);
-      else for (const d of this.registry.devicesOfAgent(id)) out.add(d);
-    }
-    return [...out];
+  /** The devices of an owner: a device itself, or every device of an agent. */
+  private devicesOf(ownerId: string): Device[] {
+    const device = this.registry.device(ownerId);
+    return device ? [device] : this.registry.devicesOfAgent(ownerId);
   }
 
   /** Not offline here and silent for a lease: a holder's entry may have been lost (a crash before writing it). */
@@ -175,15 +181,21 @@ export class ClusterPresence implements BeforeApplicationShutdown {
       if (d.status !== 'offline' && (d.lastSeen ?? 0) < silentSince && !actions.holdsHere(d.id)) yield d;
   }
 
-  /** As stored now (another instance may have just changed them); one instance wins each (device, seq). */
-  private async takeOffline(ids: string[], actions: SweepActions): Promise<void> {
-    if (ids.length === 0) return;
-    const stored = (await this.devices.findByIds(ids)).filter((d) => d.status !== 'offline');
-    const won = await this.ledger.claimTransitions(stored);
-    for (const s of stored) {
-      const device = actions.adopt(s);
-      if (device && won.has(s.id)) actions.offline(device);
+  /**
+   * Devices online here or in storage (the holder's write-behind may not have stored its last announcement),
+   * taken offline by the one instance that wins each; an orphan's key is its stored seq.
+   */
+  private async takeOffline(devices: Device[], ended: Map<Device, string>, actions: SweepActions): Promise<void> {
+    if (devices.length === 0) return;
+    const stored = new Map((await this.devices.findByIds(devices.map((d) => d.id))).map((d) => [d.id, d]));
+    const keyed: [Device, string][] = [];
+    for (const d of devices) {
+      const s = stored.get(d.id);
+      if (!s || (d.status === 'offline' && s.status === 'offline')) continue;
+      keyed.push([d, ended.get(d) ?? `${d.id}:orphan:${s.seq}`]);
     }
+    const won = await this.ledger.claimTransitions(keyed.map(([, key]) => key));
+    for (const [d, key] of keyed) if (won.has(key)) actions.offline(d, stored.get(d.id)!);
   }
 
   /** After the last transitions of a clean stop and before the storage driver closes. */

@@ -2,10 +2,17 @@ import type { Device } from './device.model.js';
 
 export const CONNECTION_LEDGER_REPOSITORY = Symbol('ConnectionLedgerRepository');
 
-/** One instance holds at least one live MQTT connection of one owner (device or agent). */
+/** One instance holds at least one live MQTT connection of one owner (device or agent), since `at`. */
 export interface HeldConnection {
   ownerId: string;
   instance: string;
+  at: number;
+}
+
+/** A device's presence as the instance holding it announced it. */
+export interface AnnouncedPresence extends Pick<Device, 'status' | 'seq' | 'lastSeen' | 'firstConnectedAt'> {
+  deviceId: string;
+  orgId: number;
 }
 
 /**
@@ -26,20 +33,19 @@ export interface ConnectionLedgerRepository {
   /** Every entry of an instance not among these (dead ones, or this one's before it restarted). */
   heldOutside(instances: string[]): Promise<HeldConnection[]>;
   /** Entries of a dead instance, removed by whichever instance swept it (by id: idempotent). */
-  forget(entries: HeldConnection[]): Promise<void>;
+  forget(entries: Pick<HeldConnection, 'ownerId' | 'instance'>[]): Promise<void>;
   /** Instances whose lease runs at `now` (the leases the delivery claims heartbeat renews). */
   liveInstances(now: number): Promise<Set<string>>;
   /**
-   * Arbitrates transitions made on behalf of a dead instance: each (device, seq) is won by exactly one caller,
-   * by a unique insert (atomic on MongoDB and FerretDB alike, unlike a compare-and-set update). Returns the
-   * ids of the devices this caller won.
+   * Arbitrates transitions made on behalf of a dead instance: each key is won by exactly one caller, by a
+   * unique insert (atomic on MongoDB and FerretDB alike, unlike a compare-and-set update). Returns the keys
+   * this caller won.
    */
-  claimTransitions(devices: { id: string; seq: number }[]): Promise<Set<string>>;
+  claimTransitions(keys: string[]): Promise<Set<string>>;
   /**
-   * Stores these devices' presence (status, last seen; seq never lowered) and tells the other instances
-   * (change log).
+   * Tells the other instances (change log); the device documents follow with the holder's write-behind.
    */
-  announce(devices: Device[]): Promise<void>;
+  announce(presence: AnnouncedPresence[]): Promise<void>;
   /** Drops arbitration records older than `ts`. */
   prune(ts: number): Promise<void>;
 }

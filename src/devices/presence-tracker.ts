@@ -1,11 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
-import { type Device, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
+import { type Device, DEVICE_STATUSES, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
 import { ClusterPresence, type SweepActions } from './cluster-presence.js';
 import { DeviceRegistry } from './device-registry.js';
 
 const NOBODY: ReadonlySet<string> = new Set();
+const isDeviceStatus = (s: string): s is DeviceStatus => (DEVICE_STATUSES as readonly string[]).includes(s);
 
 /** Two or more live connections of one owner (a session takeover in progress). */
 class Connections extends Set<object> {}
@@ -101,30 +102,33 @@ export class PresenceTracker implements OnApplicationBootstrap {
   }
 
   /**
-   * Presence another instance announced (cluster/change-follower.ts): the stored state is the latest, taken as
-   * is unless a connection is held here (this instance's state is then the truth; a device announced offline
-   * elsewhere while connected here, their close having raced our connect, is online again).
+   * Presence another instance announced (cluster/change-follower.ts), taken as is unless a connection is held
+   * here: this instance's state is then the truth, and a device announced offline elsewhere while connected
+   * here (their close raced our connect) is online again. Event numbers continue after the highest seen.
    */
-  adopt(stored: Device, announced: string = stored.status): Device | undefined {
-    const device = this.registry.device(stored.id);
-    if (!device) return undefined;
-    if (device.seq < stored.seq) device.seq = stored.seq;
-    if (this.live.has(device.id)) {
-      if (announced === 'offline' && device.status === 'online') {
-        this.cluster?.held(device.id); // the sweep that took it offline (our lease lapsed) forgot our entry
+  adopt(id: string, announced: Pick<Device, 'seq' | 'lastSeen' | 'firstConnectedAt'> & { status: string }): void {
+    const device = this.registry.device(id);
+    if (!device) return;
+    if (device.seq < announced.seq) device.seq = announced.seq;
+    if (this.live.has(id)) {
+      if (announced.status === 'offline' && device.status === 'online') {
+        this.cluster?.held(id); // the sweep that took it offline (our lease lapsed) forgot our entry
         device.status = 'offline';
         this.transition(device, 'online', Date.now());
       }
-      return device;
+      return;
     }
-    const { status, lastSeen, firstConnectedAt } = stored;
-    Object.assign(device, { status, lastSeen, firstConnectedAt });
-    return device;
+    if (isDeviceStatus(announced.status)) device.status = announced.status;
+    device.lastSeen = announced.lastSeen;
+    device.firstConnectedAt = announced.firstConnectedAt;
   }
 
   private readonly sweepActions: SweepActions = {
-    adopt: (stored) => this.adopt(stored),
-    offline: (device) => this.transition(device, 'offline', Date.now()),
+    offline: (device, stored) => {
+      if (device.seq < stored.seq) device.seq = stored.seq;
+      if (device.status === 'offline') device.status = stored.status; // stored is newer than our copy
+      this.transition(device, 'offline', Date.now());
+    },
     holdsHere: (ownerId) => this.live.has(ownerId),
   };
 

@@ -1,4 +1,9 @@
-import type { ChangeKind, ChangeLogRepository, ChangeRecord } from '../../cluster/change-log.repository.js';
+import type {
+  ChangeKind,
+  ChangeLogRepository,
+  ChangeRecord,
+  PresenceState,
+} from '../../cluster/change-log.repository.js';
 import type { AnyModel } from './model.js';
 
 const recordOf = (o: Record<string, unknown>): ChangeRecord => ({
@@ -8,7 +13,7 @@ const recordOf = (o: Record<string, unknown>): ChangeRecord => ({
   key: o.key as string,
   origin: o.origin as string,
   at: o.at as number,
-  ...(o.status === undefined ? {} : { status: o.status as string }),
+  ...(o.presence === undefined ? {} : { presence: o.presence as PresenceState }),
 });
 
 /**
@@ -47,7 +52,10 @@ export class MongoChangeLog implements ChangeLogRepository {
   }
 
   /** Records of several keys, in one insert per round (a lost race retries the rest after the winner's). */
-  async appendMany(kind: ChangeKind, entries: { orgId: number; key: string; status?: string }[]): Promise<void> {
+  async appendMany(
+    kind: ChangeKind,
+    entries: { orgId: number; key: string; presence?: PresenceState }[],
+  ): Promise<void> {
     let rest = entries;
     while (rest.length > 0) {
       const base = this.last + 1;
@@ -57,7 +65,7 @@ export class MongoChangeLog implements ChangeLogRepository {
         kind,
         orgId: e.orgId,
         key: e.key,
-        status: e.status,
+        presence: e.presence,
         origin: this.origin,
         at,
       }));

@@ -1,5 +1,8 @@
-import type { ConnectionLedgerRepository, HeldConnection } from '../../devices/connection-ledger.repository.js';
-import type { Device } from '../../devices/device.model.js';
+import type {
+  AnnouncedPresence,
+  ConnectionLedgerRepository,
+  HeldConnection,
+} from '../../devices/connection-ledger.repository.js';
 import type { MongoChangeLog } from './change-log.js';
 import type { AnyModel } from './model.js';
 
@@ -9,11 +12,13 @@ const entryId = (instance: string, ownerId: string) => `${ownerId}@${instance}`;
 const entryOf = (o: Record<string, unknown>): HeldConnection => ({
   ownerId: o.ownerId as string,
   instance: o.instance as string,
+  at: o.at as number,
 });
 
 /**
  * `connections` (one document per owner and instance, `_id` "owner@instance"), read beside `instance_leases`
- * (written by the delivery claims heartbeat) and `presence_transitions` (arbitration records).
+ * (written by the delivery claims heartbeat); `presence_transitions` (arbitration records); announcements go
+ * to the change log.
  */
 export class MongoConnectionLedgerRepository implements ConnectionLedgerRepository {
   constructor(
@@ -27,16 +32,17 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
   async hold(instance: string, ownerIds: string[]): Promise<Map<string, number>> {
     if (ownerIds.length === 0) return new Map();
     const at = Date.now();
-    await this.m.bulkWrite(
-      ownerIds.map((ownerId) => ({
-        updateOne: {
-          filter: { _id: entryId(instance, ownerId) },
-          update: { $set: { ownerId, instance, at } },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+    try {
+      // Inserts, not upserts: an upsert is a query plus a write per statement on FerretDB (see bulk-writes.ts),
+      // and an entry already there (held again before its release was written) is as good.
+      await this.m.collection.insertMany(
+        ownerIds.map((ownerId) => ({ _id: entryId(instance, ownerId) as never, ownerId, instance, at })),
+        { ordered: false },
+      );
+    } catch (e) {
+      const failures = ([] as WriteError[]).concat((e as { writeErrors?: WriteError[] }).writeErrors ?? []);
+      if (failures.length === 0 || failures.some((f) => f.code !== 11000)) throw e;
+    }
     const stored: { _id: string; doc?: { seq?: number } }[] = await this.devices
       .find({ _id: { $in: ownerIds } }, { 'doc.seq': 1 })
       .lean();
@@ -57,7 +63,7 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
     return (await this.m.find({ instance: { $nin: instances } }).lean()).map(entryOf);
   }
 
-  async forget(entries: HeldConnection[]): Promise<void> {
+  async forget(entries: Pick<HeldConnection, 'ownerId' | 'instance'>[]): Promise<void> {
     if (entries.length === 0) return;
     // By _id: FerretDB v1.24 scans the collection for any other delete filter (see delivery-claim.repository.ts)
     await this.m.deleteMany({ _id: { $in: entries.map((e) => entryId(e.instance, e.ownerId)) } });
@@ -67,13 +73,13 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
     return new Set((await this.leases.find({ expiresAt: { $gte: now } }).lean()).map((o) => o._id as string));
   }
 
-  async claimTransitions(devices: { id: string; seq: number }[]): Promise<Set<string>> {
-    if (devices.length === 0) return new Set();
+  async claimTransitions(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
     const at = Date.now();
     let lost = new Set<number>();
     try {
       await this.transitions.collection.insertMany(
-        devices.map((d) => ({ _id: `${d.id}:${d.seq}` as never, at })),
+        keys.map((key) => ({ _id: key as never, at })),
         { ordered: false },
       );
     } catch (e) {
@@ -82,27 +88,13 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
       if (failures.length === 0 || failures.some((f) => f.code !== 11000)) throw e;
       lost = new Set(failures.map((f) => f.index));
     }
-    return new Set(devices.filter((_, i) => !lost.has(i)).map((d) => d.id));
+    return new Set(keys.filter((_, i) => !lost.has(i)));
   }
 
-  async announce(devices: Device[]): Promise<void> {
-    if (devices.length === 0) return;
-    // Presence fields only: a whole-document write would undo a REST change another instance just made.
-    await this.devices.bulkWrite(
-      devices.map((d) => ({
-        updateOne: {
-          filter: { _id: d.id },
-          update: {
-            $set: { 'doc.status': d.status, 'doc.lastSeen': d.lastSeen, 'doc.firstConnectedAt': d.firstConnectedAt },
-            $max: { 'doc.seq': d.seq },
-          },
-        },
-      })),
-      { ordered: false },
-    );
+  async announce(presence: AnnouncedPresence[]): Promise<void> {
     await this.changes.appendMany(
       'presence',
-      devices.map((d) => ({ orgId: d.orgId, key: d.id, status: d.status })),
+      presence.map(({ deviceId, orgId, ...state }) => ({ orgId, key: deviceId, presence: state })),
     );
   }
 

@@ -9,6 +9,7 @@ import type {
 import type { DeliveryRepository } from '../../delivery/delivery.repository.js';
 import type { Ids } from './ids.js';
 import type { AnyModel } from './model.js';
+import { bulkWrite } from './bulk-writes.js';
 
 const FINISHED = ['delivered', 'failed', 'dropped'];
 const UNFINISHED = ['pending', 'held'];
@@ -57,7 +58,8 @@ export class MongoDeliveryRepository implements DeliveryRepository {
 
   async saveMany(deliveries: Delivery[], attempts: DeliveryAttempt[]): Promise<void> {
     if (attempts.length > 0) {
-      await this.attemptsM.bulkWrite(
+      await bulkWrite(
+        this.attemptsM,
         attempts.map((a) => ({
           replaceOne: {
             filter: { _id: `${a.deliveryId}:${a.n}` },
@@ -69,7 +71,8 @@ export class MongoDeliveryRepository implements DeliveryRepository {
       );
     }
     if (deliveries.length > 0) {
-      await this.m.bulkWrite(
+      await bulkWrite(
+        this.m,
         deliveries.map((d) => ({ replaceOne: { filter: { _id: d.id }, replacement: row(d) } })),
         { ordered: false },
       );

@@ -1,6 +1,7 @@
 import type { Device } from '../../devices/device.model.js';
 import type { DeviceRepository } from '../../devices/device.repository.js';
 import { MongoDocumentCollection } from './document-collection.js';
+import { bulkWrite } from './bulk-writes.js';
 
 /** What REST changes, and what the instance holding the device changes at run time. */
 const CONFIG_FIELDS = [
@@ -31,7 +32,8 @@ export class MongoDeviceRepository extends MongoDocumentCollection<Device> imple
 
   async saveMany(devices: Device[]): Promise<void> {
     if (devices.length === 0) return;
-    await this.m.bulkWrite(
+    await bulkWrite(
+      this.m,
       devices.map((d) => ({
         updateOne: {
           filter: { _id: d.id },

@@ -68,7 +68,7 @@ export const ClaimS = new Schema(
 ClaimS.index({ deliveryId: 1, fence: 1 }); // ofDeliveries(), remove()
 ClaimS.index({ owner: 1 }); // ownedBy()
 export const ChangeS = new Schema(
-  { _id: Number, kind: String, orgId: Number, key: String, status: String, origin: String, at: Number },
+  { _id: Number, kind: String, orgId: Number, key: String, presence: Schema.Types.Mixed, origin: String, at: Number },
   opts,
 );
 export const LeaseS = new Schema({ _id: String, expiresAt: Number }, opts);

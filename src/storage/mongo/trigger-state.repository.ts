@@ -1,6 +1,7 @@
 import type { TriggerState } from '../../triggers/trigger-state.model.js';
 import type { TriggerStateRepository } from '../../triggers/trigger-state.repository.js';
 import type { AnyModel } from './model.js';
+import { bulkWrite } from './bulk-writes.js';
 
 export class MongoTriggerStateRepository implements TriggerStateRepository {
   constructor(private readonly m: AnyModel) {}
@@ -9,7 +10,8 @@ export class MongoTriggerStateRepository implements TriggerStateRepository {
   }
   async saveMany(states: TriggerState[]): Promise<void> {
     if (states.length === 0) return;
-    await this.m.bulkWrite(
+    await bulkWrite(
+      this.m,
       states.map((s) => ({
         replaceOne: {
           filter: { _id: `${s.webhookId}:${s.deviceId}` },

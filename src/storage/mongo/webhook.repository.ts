@@ -8,6 +8,7 @@ import {
 import type { MongoChangeLog } from './change-log.js';
 import type { Ids } from './ids.js';
 import { type AnyModel, unique } from './model.js';
+import { bulkWrite } from './bulk-writes.js';
 
 /**
  * `{ $set: { 'doc.a': 1 }, $unset: { 'doc.b': '' } }`: fields of the stored document written one by one, the
@@ -61,7 +62,8 @@ export class MongoWebhookRepository implements WebhookRepository {
 
   async increment(deltas: WebhookCounterDelta[]): Promise<void> {
     if (deltas.length === 0) return;
-    await this.m.bulkWrite(
+    await bulkWrite(
+      this.m,
       deltas.map((d) => {
         const update: Record<string, Record<string, number>> = {
           $inc: { 'doc.attemptCount': d.attemptCount },

@@ -1,0 +1,97 @@
+// bench:cluster-presence — presence across two instances on one database (FerretDB from scripts/ferretdb.sh,
+// or MONGODB_URI): BENCH_PRESENCE_DEVICES devices connect to instance A; how long until B's REST shows every
+// one online, then, after a kill -9 of A, how long until B shows every one offline (the bound is the lease plus
+// one sweep beat: BENCH_LEASE_MS + a third). Median of BENCH_ROUNDS fresh rounds, with the spread.
+import mqtt from 'mqtt';
+import { join } from 'node:path';
+import { benchDir, median, sleep, spread, start, startGateway, stopProcess } from './lib/procs.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DEVICES = Number(process.env.BENCH_PRESENCE_DEVICES ?? 2000);
+const LEASE_MS = Number(process.env.BENCH_LEASE_MS ?? 10000);
+const IN_FLIGHT = 200;
+
+async function ferretDb() {
+  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => {} };
+  const p = start('bash', [join(benchDir, '../scripts/ferretdb.sh'), 'start']);
+  const uri = (await p.waitFor(/^MONGODB_URI=/)).slice('MONGODB_URI='.length);
+  await sleep(500);
+  return { uri, stop: () => stopProcess(p) };
+}
+
+/** Polls B's device list until `want` devices have `status`; returns ms since `t0`. */
+async function until(gw, status, want, t0) {
+  let said = Date.now();
+  for (;;) {
+    const { total } = await gw.api('GET', `/devices?status=${status}&size=1`);
+    if (total >= want) return Date.now() - t0;
+    if (Date.now() - said > 5000) {
+      said = Date.now();
+      process.stderr.write(`  waiting: ${total} of ${want} ${status} through B\n`);
+    }
+    await sleep(50);
+  }
+}
+
+async function connectAll(url, devices) {
+  const clients = [];
+  let next = 0;
+  const one = async () => {
+    while (next < devices.length) {
+      const d = devices[next++];
+      const c = mqtt.connect(url, { username: d.id, password: d.token, reconnectPeriod: 0, keepalive: 600 });
+      c.on('error', () => {});
+      await new Promise((r) => c.once('connect', r));
+      clients.push(c);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, one));
+  return clients;
+}
+
+async function round(uri, db) {
+  const env = {
+    MONGODB_URI: `${uri.replace(/\/$/, '')}/${db}`,
+    DELIVERY_CLAIM_LEASE_MS: String(LEASE_MS),
+    GATEWAY_SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS0zMi1ieXRlcy1sb25nISE=',
+  };
+  const a = await startGateway({ ...env, GATEWAY_INSTANCE_ID: 'presence-a' });
+  const b = await startGateway({ ...env, GATEWAY_INSTANCE_ID: 'presence-b' });
+  process.stderr.write('  instances up\n');
+  const devices = [];
+  for (let i = 0; i < DEVICES; i++) devices.push(await a.api('POST', '/devices', { name: `p${i}` }));
+  process.stderr.write(`  ${DEVICES} devices created\n`);
+  const t0 = Date.now();
+  const clients = await connectAll(a.mqttUrl, devices);
+  const connected = Date.now() - t0;
+  process.stderr.write(`  connected in ${connected} ms\n`);
+  const online = await until(b, 'online', DEVICES, t0);
+  const killedAt = Date.now();
+  await stopProcess(a.proc, 'SIGKILL');
+  for (const c of clients) c.end(true);
+  const offline = await until(b, 'offline', DEVICES, killedAt);
+  await b.stop();
+  a.remove();
+  b.remove();
+  return { connected, online, offline };
+}
+
+const fdb = await ferretDb();
+const rounds = [];
+try {
+  for (let r = 0; r < ROUNDS; r++) {
+    const res = await round(fdb.uri, `bench_presence_${process.pid}_${r}`);
+    process.stderr.write(`  round ${r + 1}: ${JSON.stringify(res)}\n`);
+    rounds.push(res);
+  }
+} finally {
+  await fdb.stop();
+}
+const col = (k) => rounds.map((x) => x[k]);
+console.log(`presence across 2 instances, ${DEVICES} devices on A, lease ${LEASE_MS} ms, ${ROUNDS} rounds:`);
+console.log(`  all connected to A          ${spread(col('connected'))} ms`);
+console.log(`  all online through B        ${spread(col('online'))} ms after the first connect`);
+console.log(
+  `  all offline through B       ${spread(col('offline'))} ms after kill -9 of A (bound ${Math.round(LEASE_MS * 1.34)} ms + the sweep's own time)`,
+);
+console.log(`  median offline / bound      ${(median(col('offline')) / (LEASE_MS * (4 / 3))).toFixed(2)}`);
