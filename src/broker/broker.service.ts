@@ -1,4 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
 import { readFileSync } from 'node:fs';
@@ -35,7 +41,7 @@ export type MessageHandler = (packet: AedesPublishPacket) => void;
  * Nobody else touches Aedes.
  */
 @Injectable()
-export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
+export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('mqtt');
   private aedes!: Aedes;
   private readonly ctx: BrokerContext;
@@ -43,6 +49,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
   private wss: WebSocketServer | null = null;
   private lastAcceptLog = 0;
   private parserParse: GuardedParser['parse'] | null = null;
+  private stopping: Promise<void> | null = null;
   tcpPort = 0;
   tlsPort = 0;
 
@@ -185,10 +192,22 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
     this.logger.warn(`accepting an MQTT connection failed: ${err.message}`);
   }
 
-  /** Closes the listeners and the broker: every client is disconnected. */
-  async stop(): Promise<void> {
-    this.wss?.close();
-    if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
-    await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
+  /**
+   * The first step of a stop (destroy hooks run before every other shutdown hook): no message is accepted
+   * once the delivery claims give up their lease and the write-behinds take their last turn, so nothing is
+   * acknowledged after the state it depends on was written for the last time.
+   */
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
+  }
+
+  /** Closes the listeners and the broker: every client is disconnected. Once, however often it is asked. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.wss?.close();
+      if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
+      await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
+    })();
+    return this.stopping;
   }
 }
