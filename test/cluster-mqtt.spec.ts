@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
-import type { MqttClient } from 'mqtt';
+import { Redis } from 'ioredis';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ADMIN_TOKEN, auth, connectMqtt, endClient, publish, subscribe } from './support/harness.js';
 import { clusterEnv, type Instance, startInstance, until } from './support/cluster.js';
 import { ensureBuilt } from './support/gateway-process.js';
@@ -123,5 +124,103 @@ suite('cluster: MQTT across instances', () => {
     const count = (s: number) => statuses.filter((x) => x === s).length;
     expect({ ok: count(200), throttled: count(429) }).toEqual({ ok: 100, throttled: 50 });
     expect([...messages].every((m) => /^more than 100 calls in 10 s; retry after \d+ s$/.test(m))).toBe(true);
+  });
+  /** A client whose CONNACK's session-present flag is kept, with messages recorded from the start. */
+  const sessionClient = (on: Instance, opts: IClientOptions) =>
+    new Promise<{ client: MqttClient; sessionPresent: boolean; got: string[] }>((resolve, reject) => {
+      const got: string[] = [];
+      const client = mqtt.connect(`mqtt://127.0.0.1:${on.mqttPort}`, { reconnectPeriod: 0, ...opts });
+      client.on('message', (topic, payload) => got.push(`${topic} ${payload.toString()}`));
+      client.once('error', reject);
+      client.once('connect', (connack) => {
+        clients.push(client);
+        resolve({ client, sessionPresent: connack.sessionPresent, got });
+      });
+    });
+  const device = async (on: Instance, id: string) =>
+    (await on.http().post('/api/v1/organization/devices').set(auth()).send({ id, name: id }).expect(201)).body as {
+      id: string;
+      token: string;
+    };
+
+  it('a retained message published through A is sent to a subscriber on B, not to another org', async () => {
+    const sub = (
+      await a.http().post('/api/v1/organization/organizations').set(auth()).send({ name: 'retained' }).expect(201)
+    ).body as { id: number; adminToken: string };
+    const d = await device(a, 'ret-dev');
+    const pub = await sessionClient(a, { clientId: 'ret-pub', username: d.id, password: d.token });
+    await new Promise<void>((r, j) =>
+      pub.client.publish(`devices/${d.id}/ds/level`, '7', { qos: 1, retain: true }, (e) => (e ? j(e) : r())),
+    );
+    const svc = await sessionClient(b, { clientId: 'ret-svc', username: 'token', password: ADMIN_TOKEN });
+    // B knows the device once its registry follows the database; the forward ACL needs it.
+    await until('B sends the retained message', async () => {
+      await new Promise((r) => svc.client.unsubscribe(`devices/${d.id}/ds/#`, r));
+      expect(await subscribe(svc.client, `devices/${d.id}/ds/#`)).toBe(1);
+      await new Promise((r) => setTimeout(r, 200));
+      return svc.got.includes(`devices/${d.id}/ds/level 7`);
+    });
+    // Another org's service on B: its own org's retained message arrives, org 1's never does (one stream).
+    const theirs = (
+      await b
+        .http()
+        .post(`/api/v1/organization/devices?orgId=${sub.id}`)
+        .set(auth())
+        .send({ id: 'ret-theirs', name: 'theirs' })
+        .expect(201)
+    ).body as { id: string; token: string };
+    const tp = await sessionClient(b, { clientId: 'ret-tp', username: theirs.id, password: theirs.token });
+    await new Promise<void>((r, j) =>
+      tp.client.publish(`devices/${theirs.id}/ds/level`, '9', { qos: 1, retain: true }, (e) => (e ? j(e) : r())),
+    );
+    const other = await sessionClient(b, { clientId: 'ret-other', username: 'token', password: sub.adminToken });
+    expect(await subscribe(other.client, 'devices/+/ds/level')).toBe(1);
+    await until('the other org gets its own retained message', () => other.got.length > 0);
+    expect(other.got).toEqual([`devices/${theirs.id}/ds/level 9`]);
+  });
+
+  it('a persistent session left on A is resumed on B with the message queued meanwhile; a delete forgets it', async () => {
+    const d = await device(a, 'sess-dev');
+    const opts = { clientId: 'sess-1', clean: false, username: d.id, password: d.token };
+    const first = await sessionClient(a, opts);
+    expect(first.sessionPresent).toBe(false);
+    expect(await subscribe(first.client, `devices/${d.id}/downlink/#`)).toBe(1);
+    await endClient(first.client);
+    await until(
+      'B knows the device',
+      async () => (await b.http().get(`/api/v1/organization/devices/${d.id}`).set(auth())).status === 200,
+    );
+    await b
+      .http()
+      .post(`/api/v1/organization/devices/${d.id}/downlink/cmd/wake`)
+      .set(auth())
+      .send({ n: 1 })
+      .expect(201);
+    const resumed = await sessionClient(b, opts);
+    expect(resumed.sessionPresent).toBe(true);
+    await until('the queued downlink arrives on B', () => resumed.got.length > 0);
+    expect(resumed.got[0]).toMatch(new RegExp(`^devices/${d.id}/downlink/cmd/wake `));
+    await endClient(resumed.client);
+
+    // A session only B ever saw, and a retained message, then the device deleted through A: recreated under
+    // the same id (new token) it starts with nothing, on A too; its retained messages are gone.
+    const only = { ...opts, clientId: 'sess-2' };
+    const onB = await sessionClient(b, only);
+    expect(await subscribe(onB.client, `devices/${d.id}/downlink/#`)).toBe(1);
+    await new Promise<void>((r, j) =>
+      onB.client.publish(`devices/${d.id}/ds/x`, '1', { qos: 1, retain: true }, (e) => (e ? j(e) : r())),
+    );
+    await endClient(onB.client);
+    await a.http().delete(`/api/v1/organization/devices/${d.id}`).set(auth()).expect(204);
+    const again = await device(a, 'sess-dev');
+    const back = await sessionClient(a, { ...only, password: again.token });
+    expect(back.sessionPresent).toBe(false);
+    const store = new Redis(redis!.url);
+    try {
+      const retained = await store.hkeys('retained');
+      expect(retained.filter((t) => t.startsWith(`devices/${d.id}/`))).toEqual([]);
+    } finally {
+      store.disconnect();
+    }
   });
 });
