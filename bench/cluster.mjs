@@ -165,7 +165,23 @@ async function round(env, instances, rx) {
   await Promise.all(pubs.map((p) => p.ready));
   const t0 = performance.now();
   pubs.forEach((p) => p.stdin.write('go\n'));
-  await Promise.all(pubs.map((p) => p.waitFor(/^done/)));
+  // A publisher whose PUBACKs stop coming would hold the bench forever: the round is reported and dropped.
+  let late;
+  const finished = await Promise.race([
+    Promise.all(pubs.map((p) => p.waitFor(/^done/))).then(() => true),
+    new Promise((r) => (late = setTimeout(() => r(false), Number(process.env.BENCH_INGEST_MS ?? 120_000)))),
+  ]);
+  clearTimeout(late);
+  if (!finished) {
+    process.stderr.write(`  ingest stalled: not every PUBACK came within BENCH_INGEST_MS; round dropped\n`);
+    for (const g of gws) await g.p.printWarnings();
+    pubs.forEach((p) => p.kill('SIGKILL'));
+    for (const g of gws) {
+      await stop(g.p);
+      rmSync(g.dir, { recursive: true, force: true });
+    }
+    return null;
+  }
   const ingest = (DEVICES * PER_DEVICE) / ((performance.now() - t0) / 1000);
   const total = DEVICES * PER_DEVICE;
   process.stderr.write(`  ingest done: ${Math.round(ingest)} msg/s\n`);
@@ -198,10 +214,12 @@ async function round(env, instances, rx) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (xs) =>
-  xs.length === 0
+const fmt = (all) => {
+  const xs = all.filter(Number.isFinite);
+  return xs.length === 0
     ? 'skipped'
     : `${Math.round(median(xs)).toLocaleString('en')} (${Math.round(Math.min(...xs)).toLocaleString('en')}–${Math.round(Math.max(...xs)).toLocaleString('en')})`;
+};
 
 const receiverProc = fork(join(here, 'servers/receiver.mjs'));
 children.add(receiverProc);
@@ -223,8 +241,11 @@ for (let r = 0; r < ROUNDS; r++) {
   for (const [i, [name, n, env]] of configs.entries()) {
     if (process.env.BENCH_ONLY && !process.env.BENCH_ONLY.split(',').includes(String(i))) continue;
     const x = await round(env(r), n, rx);
-    results[i].ingest.push(x.ingest);
-    results[i].deliveries.push(x.deliveries);
+    // A stalled round stays in its place as NaN, so the ratios below still pair rounds by number.
+    if (!x) results[i].stalled = (results[i].stalled ?? 0) + 1;
+    results[i].ingest.push(x?.ingest ?? NaN);
+    results[i].deliveries.push(x?.deliveries ?? NaN);
+    if (!x) continue;
     process.stderr.write(
       `round ${r + 1} ${name}: ${Math.round(x.ingest)} msg/s, ${Math.round(x.deliveries)} deliveries/s\n`,
     );
@@ -235,12 +256,14 @@ console.log(
 );
 console.log('| configuration | durable QoS 1 ingest, msg/s | deliveries/s |\n|---|---|---|');
 for (const [i, [name]] of configs.entries())
-  console.log(`| ${name} | ${fmt(results[i].ingest)} | ${fmt(results[i].deliveries)} |`);
+  console.log(
+    `| ${name}${results[i].stalled ? ` (${results[i].stalled} round(s) stalled, dropped)` : ''} | ${fmt(results[i].ingest)} | ${fmt(results[i].deliveries)} |`,
+  );
 /** Ratios paired within each round (`a[r] / b[r]`): median (min–max), or why there is none. */
 const paired = (a, b) => {
   const n = Math.min(a.length, b.length);
-  if (n === 0) return 'n/a (a configuration was skipped)';
-  const rs = Array.from({ length: n }, (_, r) => a[r] / b[r]);
+  const rs = Array.from({ length: n }, (_, r) => a[r] / b[r]).filter(Number.isFinite);
+  if (rs.length === 0) return 'n/a (a configuration was skipped or stalled)';
   return `${median(rs).toFixed(2)}× (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
 };
 console.log('\nratios paired per round, median (min–max):');
