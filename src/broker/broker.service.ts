@@ -1,4 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
 import { readFileSync } from 'node:fs';
@@ -17,6 +23,7 @@ import { TenancyService } from '../tenancy/tenancy.service.js';
 import { AuthThrottle } from '../tenancy/auth-throttle.js';
 import type { BrokerContext } from './broker-context.js';
 import { clusterEmitter } from './cluster-emitter.js';
+import { clusterPersistence, LocalSessionIndex, RedisSessionIndex, type SessionIndex } from './cluster-persistence.js';
 import { FrameGuard } from './frame-guard.js';
 import { coalesceWrites } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
@@ -35,7 +42,7 @@ export type MessageHandler = (packet: AedesPublishPacket) => void;
  * Nobody else touches Aedes.
  */
 @Injectable()
-export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
+export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('mqtt');
   private aedes!: Aedes;
   private readonly ctx: BrokerContext;
@@ -43,6 +50,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
   private wss: WebSocketServer | null = null;
   private lastAcceptLog = 0;
   private parserParse: GuardedParser['parse'] | null = null;
+  private stopping: Promise<void> | null = null;
+  private sessionIndex: SessionIndex = new LocalSessionIndex();
+  private sharedStore: { destroy(): Promise<void> } | null = null;
   tcpPort = 0;
   tlsPort = 0;
 
@@ -62,6 +72,8 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
   /** Creates the broker; BrokerTransport opens it to clients once every module is up. */
   async onModuleInit(): Promise<void> {
     const c = this.config;
+    const redisError = (e: Error) => this.logger.error(`redis: ${e.message}`);
+    if (c.REDIS_URL) this.sharedStore = clusterPersistence(c.REDIS_URL, redisError) as { destroy(): Promise<void> };
     this.aedes = await Aedes.createBroker({
       connectTimeout: c.MQTT_CONNECT_TIMEOUT_MS,
       // No keepaliveLimit: it answers 0x06, unknown to MQTT 3.1.1; preConnectRules answers 0x02 (Mosquitto).
@@ -71,12 +83,16 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
       authorizePublish: authorizePublish(this.ctx),
       authorizeSubscribe: authorizeSubscribe(this.ctx),
       authorizeForward: authorizeForward(this.ctx) as never,
-      // several instances: one message bus
+      // several instances: one message bus, one store of sessions and retained messages
       ...(c.REDIS_URL
-        ? { mq: await clusterEmitter(c.REDIS_URL, (e) => this.logger.error(`redis: ${e.message}`)) }
+        ? {
+            mq: await clusterEmitter(c.REDIS_URL, redisError),
+            persistence: this.sharedStore as never,
+          }
         : {}),
     });
-    const sessions = new SessionRevoker(this.aedes);
+    if (c.REDIS_URL) this.sessionIndex = new RedisSessionIndex(c.REDIS_URL, redisError);
+    const sessions = new SessionRevoker(this.aedes, this.sessionIndex);
     this.aedes.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
     this.aedes.on('connectionError', (_client, err) => this.logger.debug(`connection: ${err.message}`));
     this.revocations.onRevoked((r) => sessions.revoke(r));
@@ -185,10 +201,24 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap {
     this.logger.warn(`accepting an MQTT connection failed: ${err.message}`);
   }
 
-  /** Closes the listeners and the broker: every client is disconnected. */
-  async stop(): Promise<void> {
-    this.wss?.close();
-    if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
-    await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
+  /**
+   * The first step of a stop (destroy hooks run before every other shutdown hook): no message is accepted
+   * once the delivery claims give up their lease and the write-behinds take their last turn, so nothing is
+   * acknowledged after the state it depends on was written for the last time.
+   */
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
+  }
+
+  /** Closes the listeners and the broker: every client is disconnected. Once, however often it is asked. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.wss?.close();
+      if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
+      await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
+      await this.sessionIndex.close();
+      await this.sharedStore?.destroy(); // Aedes' close leaves its persistence open
+    })();
+    return this.stopping;
   }
 }

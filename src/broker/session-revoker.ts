@@ -1,6 +1,7 @@
 import type { Aedes } from 'aedes';
 import type { Revocation } from '../events/revocations.js';
 import { sessionId } from './handlers/connect-rules.js';
+import type { SessionIndex } from './cluster-persistence.js';
 import type { GatewayClient, Identity } from './identity.js';
 
 /** The aedes-persistence calls a revocation uses (its typings declare fewer). */
@@ -21,10 +22,14 @@ interface SessionStore {
  * of its predecessor's.
  */
 export class SessionRevoker {
-  /** Internal ids (see connect-rules.ts) of sessions opened with CleanSession=0. */
-  private readonly persistent = new Set<string>();
-
-  constructor(private readonly aedes: Aedes) {
+  /**
+   * @param persistent internal ids (see connect-rules.ts) of sessions opened with CleanSession=0: of this
+   * instance, or of every instance when the session store is shared (REDIS_URL)
+   */
+  constructor(
+    private readonly aedes: Aedes,
+    private readonly persistent: SessionIndex,
+  ) {
     aedes.on('client', (client) => {
       if (client.clean) this.persistent.delete(client.id);
       else this.persistent.add(client.id);
@@ -52,8 +57,7 @@ export class SessionRevoker {
   }
 
   private async forgetSessions(store: SessionStore, prefix: string): Promise<void> {
-    for (const sid of [...this.persistent]) {
-      if (!sid.startsWith(prefix)) continue;
+    for (const sid of await this.persistent.matching(prefix)) {
       this.persistent.delete(sid);
       const who = { id: sid };
       await store.cleanSubscriptions(who);

@@ -91,6 +91,11 @@ export class GatewayConfig {
   @IsIn(['undici', 'axios'], { message: 'WEBHOOK_HTTP_CLIENT must be undici or axios' }) WEBHOOK_HTTP_CLIENT:
     'undici' | 'axios' = 'undici';
   @int() @IsInt() @Min(1) @Max(3650) DELIVERY_RETENTION_DAYS = 30;
+  /**
+   * How long a stop waits for the delivery log's last write. Past it the gateway exits anyway: the deliveries
+   * whose latest state was not written stay pending in storage and are sent again (same webhook-id).
+   */
+  @int() @IsInt() @Min(0) @Max(600000) DELIVERY_LOG_SHUTDOWN_MS = 3000;
   @IsOptional()
   @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must start with smtp:// or smtps://' })
   SMTP_URL?: string = undefined;

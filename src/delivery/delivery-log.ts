@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { GatewayConfig } from '../config/gateway-config.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import type { Delivery, DeliveryAttempt } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
@@ -22,8 +23,12 @@ export class DeliveryLog {
   private writing: Promise<void> = Promise.resolve();
   /** After shutdown: nothing more is recorded (rows still pending in storage are resumed at the next start). */
   private closed = false;
+  private inWrite = 0;
 
-  constructor(@Inject(DELIVERY_REPOSITORY) private readonly repository: DeliveryRepository) {}
+  constructor(
+    @Inject(DELIVERY_REPOSITORY) private readonly repository: DeliveryRepository,
+    private readonly config: GatewayConfig,
+  ) {}
 
   save(d: Delivery, attempt?: DeliveryAttempt): void {
     if (this.closed) return;
@@ -43,23 +48,45 @@ export class DeliveryLog {
     }
   }
 
-  /** The last write, at shutdown; attempts finishing after it are not recorded (their rows stay pending). */
+  /**
+   * The last write, at shutdown; attempts finishing after it are not recorded (their rows stay pending). It
+   * waits DELIVERY_LOG_SHUTDOWN_MS at most: a store that fell behind (FerretDB scans the whole collection for
+   * each row it replaces, see the mongo delivery repository) would otherwise hold the stop for minutes. What is
+   * not written by then loses only its record: those deliveries are still pending in storage, so the next
+   * start (or another instance) sends them again, with the same webhook-id.
+   */
   async close(): Promise<void> {
-    await this.flush();
+    const ms = this.config.DELIVERY_LOG_SHUTDOWN_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+    const written = await Promise.race([this.flush().then(() => true), late]);
+    clearTimeout(timer);
     this.closed = true;
+    if (!written)
+      this.logger.warn(
+        `stopping with ${this.behind()} delivery state changes not yet written after ${ms} ms ` +
+          `(DELIVERY_LOG_SHUTDOWN_MS): those deliveries stay pending and are sent again (same webhook-id)`,
+      );
+  }
+
+  /** Rows not yet written: queued, and the batch being written. */
+  private behind(): number {
+    return this.deliveries.size + this.inWrite;
   }
 
   flush(): Promise<void> {
     this.scheduled = false;
     this.writing = this.writing.then(async () => {
-      if (this.deliveries.size === 0 && this.attempts.length === 0) return;
+      if (this.closed || (this.deliveries.size === 0 && this.attempts.length === 0)) return;
       const deliveries = [...this.deliveries];
       const attempts = this.attempts;
       this.deliveries = new Set();
       this.attempts = [];
+      this.inWrite = deliveries.length;
       try {
         await this.repository.saveMany(deliveries, attempts);
       } catch (err) {
+        if (this.closed) return; // given up at shutdown: the rows stay pending in storage
         for (const d of deliveries) this.deliveries.add(d);
         this.attempts.unshift(...attempts);
         this.logger.error(`delivery log write failed, will retry: ${(err as Error).message}`);
@@ -67,6 +94,8 @@ export class DeliveryLog {
           this.scheduled = true;
           setTimeout(() => void this.flush(), 1000).unref();
         }
+      } finally {
+        this.inWrite = 0;
       }
     });
     return this.writing;

@@ -6,6 +6,7 @@ import { EventBus } from '../events/event-bus.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { isCredentialName } from '../webhooks/credential-fields.js';
 import { ADDRESS_LIMITS, AuthThrottle, IDENTITY_LIMITS, type ThrottleLimits } from '../tenancy/auth-throttle.js';
+import { CALL_LIMIT, CALL_WINDOW_MS, CallThrottle } from './call-throttle.js';
 import { DownlinkService, type DeviceReply } from './downlink.service.js';
 import type { InboundWebhook } from './inbound-webhook.model.js';
 import { INBOUND_WEBHOOK_REPOSITORY, type InboundWebhookRepository } from './inbound-webhook.repository.js';
@@ -18,8 +19,6 @@ export interface CallResponse {
   body: unknown;
 }
 
-const RATE_LIMIT = 100;
-const RATE_WINDOW_MS = 10_000;
 /** Headers a device reply may set; anything else (cookies, CORS, auth challenges...) is dropped. */
 const SAFE_REPLY_HEADERS = new Set([
   'content-type',
@@ -68,14 +67,13 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
 /** One call to /webhooks/{token}: checks, a QoS 1 message to the target, and the answer (Losant's rules). */
 @Injectable()
 export class InboundCallService {
-  private readonly calls = new Map<string, number[]>();
-
   constructor(
     @Inject(INBOUND_WEBHOOK_REPOSITORY) private readonly repository: InboundWebhookRepository,
     private readonly webhooks: InboundWebhooksService,
     private readonly downlink: DownlinkService,
     private readonly bus: EventBus,
     private readonly metrics: GatewayMetrics,
+    private readonly callThrottle: CallThrottle,
   ) {}
 
   private readonly authThrottle = new AuthThrottle();
@@ -85,7 +83,7 @@ export class InboundCallService {
     if (!w) throw ApiError.notFound('Webhook');
     if (!w.enabled) throw new ApiError(403, 'WebhookDisabled', 'this webhook is disabled');
     this.checkBasicAuthThrottled(w, req);
-    this.throttle(w);
+    await this.throttle(w);
     const body = await parseBody(req.headers['content-type'], await readBody(req));
     const headers = forwardedHeaders(req.headers);
     const message = {
@@ -143,24 +141,18 @@ export class InboundCallService {
     }
   }
 
-  /** 100 calls per 10 s per webhook. */
-  private throttle(w: InboundWebhook): void {
-    const now = Date.now();
-    const recent = (this.calls.get(w.id) ?? []).filter((t) => now - t < RATE_WINDOW_MS);
-    if (recent.length >= RATE_LIMIT) {
-      this.calls.set(w.id, recent);
-      const retryAfter = Math.ceil((recent[0] + RATE_WINDOW_MS - now) / 1000);
-      throw Object.assign(
-        new ApiError(
-          429,
-          'TooManyRequests',
-          `more than ${RATE_LIMIT} calls in ${RATE_WINDOW_MS / 1000} s; retry after ${retryAfter} s`,
-        ),
-        { retryAfter },
-      );
-    }
-    recent.push(now);
-    this.calls.set(w.id, recent);
+  /** CALL_LIMIT calls per CALL_WINDOW_MS per webhook, across every instance when REDIS_URL is set. */
+  private async throttle(w: InboundWebhook): Promise<void> {
+    const retryAfter = await this.callThrottle.take(w.id);
+    if (retryAfter === null) return;
+    throw Object.assign(
+      new ApiError(
+        429,
+        'TooManyRequests',
+        `more than ${CALL_LIMIT} calls in ${CALL_WINDOW_MS / 1000} s; retry after ${retryAfter} s`,
+      ),
+      { retryAfter },
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BrokerModule } from '../broker/broker.module.js';
 import { DevicesModule } from '../devices/devices.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { CallThrottle } from './call-throttle.js';
 import { DeviceCommandsController } from './device-commands.controller.js';
 import { DownlinkService } from './downlink.service.js';
 import { InboundCallService } from './inbound-call.service.js';
@@ -19,6 +20,6 @@ import { LosantWebhooksController } from './losant-webhooks.controller.js';
     InboundEndpointController,
     DeviceCommandsController,
   ],
-  providers: [InboundWebhooksService, InboundCallService, DownlinkService],
+  providers: [InboundWebhooksService, InboundCallService, DownlinkService, CallThrottle],
 })
 export class InboundModule {}

@@ -56,6 +56,11 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     return saved;
   }
 
+  /**
+   * One replace per row. On FerretDB v1 (SQLite) each costs a scan of the whole collection: it pushes down only
+   * an `_id` filter on a string or ObjectId, and these ids are numbers (keyset paging needs their order). So
+   * under sustained load there the delivery log falls behind; DeliveryLog bounds what a stop waits for it.
+   */
   async saveMany(deliveries: Delivery[], attempts: DeliveryAttempt[]): Promise<void> {
     if (attempts.length > 0) {
       await bulkWrite(

@@ -1,0 +1,119 @@
+import { jest } from '@jest/globals';
+import mongoose from 'mongoose';
+import mqtt, { type MqttClient } from 'mqtt';
+import { auth } from './support/harness.js';
+import { clusterEnv, type Instance, startInstance, until } from './support/cluster.js';
+import { ensureBuilt } from './support/gateway-process.js';
+import { dropDatabase, mongoTestUri } from './support/mongo.js';
+import { type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
+
+jest.setTimeout(240_000);
+
+const uri = mongoTestUri('cluster_shutdown');
+const suite = uri ? describe : describe.skip;
+
+/**
+ * A gateway on MONGODB_URI (FerretDB in the test run) stopped by SIGTERM while devices publish QoS 1 as fast
+ * as it acknowledges: it exits by itself (before, the delivery log's last write waited on a backlog FerretDB
+ * needed minutes for), and no acknowledged message is lost: a restart on the same database delivers each one.
+ */
+suite('cluster: SIGTERM under QoS 1 load with MONGODB_URI', () => {
+  let rx: Receiver;
+  const instances: Instance[] = [];
+  beforeAll(() => ensureBuilt());
+  afterAll(async () => {
+    for (const i of instances) await i.kill();
+    await rx?.close();
+    if (uri) await dropDatabase(uri);
+  });
+
+  it('exits cleanly, and every acknowledged message has its delivery stored', async () => {
+    rx = await startReceiver();
+    const env = clusterEnv(uri!);
+    const a = await startInstance('solo', env);
+    instances.push(a);
+    const acked = new Map<string, Set<number>>();
+    const names = new Map<string, string>();
+    const clients: MqttClient[] = [];
+    const pumps: NodeJS.Timeout[] = [];
+    for (const name of ['d0', 'd1']) {
+      const device = (await a.http().post('/api/v1/organization/devices').set(auth()).send({ name }).expect(201))
+        .body as { id: string; token: string };
+      await a
+        .http()
+        .post(WEBHOOKS)
+        .set(auth())
+        .send({
+          name,
+          trigger: 'DEVICE_DATASTREAM_UPDATE',
+          url: `${rx.url}/${name}`,
+          body: '{"n": {device_pinValue}}',
+          dataTrigger: { deviceId: device.id, dataStream: 'n' },
+        })
+        .expect(201);
+      names.set(device.id, name);
+      const got = new Set<number>();
+      acked.set(`/${name}`, got);
+      const client = mqtt.connect(`mqtt://127.0.0.1:${a.mqttPort}`, {
+        username: device.id,
+        password: device.token,
+        reconnectPeriod: 0,
+      });
+      client.on('error', () => {});
+      await new Promise((r) => client.once('connect', r));
+      clients.push(client);
+      // A window of 64 in flight, refilled as PUBACKs come: as fast as the gateway acknowledges.
+      let n = 0;
+      let inFlight = 0;
+      const fill = () => {
+        while (inFlight < 64 && client.connected) {
+          const v = ++n;
+          inFlight++;
+          client.publish(`devices/${device.id}/ds/n`, String(v), { qos: 1 }, (err) => {
+            inFlight--;
+            if (!err) got.add(v);
+          });
+        }
+      };
+      pumps.push(setInterval(fill, 1));
+    }
+    const total = () => [...acked.values()].reduce((s, v) => s + v.size, 0);
+    await until('2000 acknowledged messages', () => total() >= 2000, 120_000);
+
+    a.child.kill('SIGTERM');
+    let forced = false;
+    const guard = setTimeout(() => ((forced = true), a.child.kill('SIGKILL')), 60_000); // generous: the outcome is asserted
+    await a.exited;
+    clearTimeout(guard);
+    for (const p of pumps) clearInterval(p);
+    for (const c of clients) c.end(true);
+    expect({ forced, code: a.child.exitCode, signal: a.child.signalCode }).toEqual({
+      forced: false,
+      code: 0,
+      signal: null,
+    });
+
+    // Every acknowledged message's delivery was committed before its PUBACK: its row is in the database
+    // (delivered, or pending and sent again at the next start).
+    const conn = await mongoose.createConnection(uri!, { serverSelectionTimeoutMS: 5000 }).asPromise();
+    try {
+      const rows = await conn
+        .collection('deliveries')
+        .find({}, { projection: { webhookId: 1, 'doc.matched.event.value': 1, 'doc.matched.event.deviceId': 1 } })
+        .toArray();
+      const stored = new Map<string, Set<number>>();
+      for (const r of rows) {
+        const e = (r as unknown as { doc: { matched: { event: { deviceId: string; value: unknown } } } }).doc.matched
+          .event;
+        const path = `/${names.get(e.deviceId)}`;
+        stored.set(path, (stored.get(path) ?? new Set()).add(Number(e.value)));
+      }
+      const missing: string[] = [];
+      for (const [path, values] of acked)
+        for (const v of values) if (!stored.get(path)?.has(v)) missing.push(`${path}:${v}`);
+      expect({ acked: total(), missing: missing.slice(0, 10) }).toEqual({ acked: total(), missing: [] });
+    } finally {
+      await conn.close();
+    }
+  });
+});
