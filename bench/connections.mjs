@@ -1,9 +1,9 @@
 // bench:connections — as many authenticated device connections as one gateway process may hold (open-file
 // limit 20,000 here: BENCH_CONNECTIONS defaults to 19,000), opened by several client processes from their own
-// loopback source addresses (127.0.0.2, 127.0.0.3, …). Prints the gateway's RSS and KiB per connection above
-// idle, the connect rate, the time until REST (and storage) shows every device online, in BENCH_ROUNDS rounds
-// interleaved with bare Aedes holding the same; in the last round it tries 1,500 more past the
-// open-file limit (each must get a CONNACK refusal or a close, and the gateway must live), and closes them all.
+// loopback source addresses (127.0.<batch>.2, 127.0.<batch>.3, …, fresh ones per batch). Prints the gateway's RSS
+// and KiB per connection above idle, the connect rate, the time until REST (and storage) shows every device
+// online, in BENCH_ROUNDS rounds interleaved with bare Aedes holding the same; in the last round it tries 1,500
+// more past the open-file limit (each must get a CONNACK refusal or a close, and the gateway must live), and closes them all.
 import 'reflect-metadata';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,13 +41,30 @@ async function preload(count) {
   return gw.dir;
 }
 
+/**
+ * Each batch of connections comes from loopback addresses no earlier batch used (127.0.<batch>.<2+i>): the
+ * connections a previous round closed stay in TIME_WAIT on their source address:port for 60 s, and a client
+ * bound to that address then has to search the ephemeral range around them for every connect (measured: the
+ * round after another one from the same addresses connected at a third of the rate, the broker idle half the
+ * time). A random start, so a run right after another one does not meet its addresses either.
+ */
+let batch = Math.floor(Math.random() * 200);
 async function connectors(gw, from, count, processes) {
   const port = new URL(gw.mqttUrl).port;
+  batch = (batch % 254) + 1;
   const per = Math.ceil(count / processes);
   const procs = [];
   for (let i = 0; i < processes; i++) {
     const n = Math.min(per, count - i * per);
-    const args = ['127.0.0.1', port, `127.0.0.${2 + i}`, String(from + i * per), String(n), String(WINDOW), TOKEN];
+    const args = [
+      '127.0.0.1',
+      port,
+      `127.0.${batch}.${2 + i}`,
+      String(from + i * per),
+      String(n),
+      String(WINDOW),
+      TOKEN,
+    ];
     const p = start('node', [join(benchDir, 'load/connector.mjs'), ...args]);
     await p.waitFor(/^ready/);
     procs.push(p);

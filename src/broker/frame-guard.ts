@@ -23,7 +23,11 @@ export class FrameGuard {
   private multiplier = 1;
   private lengthBytes = 0;
   private need = 0; // body bytes still to collect for inspection
-  private parts: Buffer[] = [];
+  // The bytes being collected for inspection: usually one piece of one chunk (`first`); `more` only when a frame
+  // is split across chunks. Released after each inspection, so a held connection keeps no received chunk alive
+  // (measured: a Buffer, an array and its 17-slot store retained per idle connection, ~0.3 KiB).
+  private first: Buffer | null = null;
+  private more: Buffer[] | null = null;
   private protocolLevel = 4;
   private connectSeen = false;
   private publishPhase: 'length' | 'topic' | 'id' = 'length';
@@ -62,12 +66,11 @@ export class FrameGuard {
         this.startBody();
       } else if (this.need > 0) {
         const take = Math.min(this.need, chunk.length - i);
-        this.parts.push(chunk.subarray(i, i + take));
+        this.collect(chunk.subarray(i, i + take));
         this.need -= take;
         this.remaining -= take;
         i += take;
-        if (this.need === 0 && !this.inspect(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts)))
-          return false;
+        if (this.need === 0 && !this.inspect(this.collected())) return false;
         if (this.need === 0 && this.remaining === 0) this.state = 'type';
       } else {
         const take = Math.min(this.remaining, chunk.length - i);
@@ -115,8 +118,26 @@ export class FrameGuard {
     return true;
   }
 
+  private collect(part: Buffer): void {
+    if (this.first === null) this.first = part;
+    else if (this.more === null) this.more = [this.first, part];
+    else this.more.push(part);
+  }
+
+  /** What was collected, released at once: the next inspection collects afresh. */
+  private collected(): Buffer {
+    const body = this.more ? Buffer.concat(this.more) : this.first!;
+    this.release();
+    return body;
+  }
+
+  private release(): void {
+    this.first = null;
+    this.more = null;
+  }
+
   private startBody(): void {
-    this.parts = [];
+    this.release();
     this.publishPhase = 'length';
     // CONNECT (1), PUBACK..PUBCOMP (4-7), SUBSCRIBE (8), UNSUBSCRIBE (10): small, inspect whole.
     // PUBLISH (3): topic length first, then the topic, then (QoS > 0) the packet identifier.
@@ -158,7 +179,7 @@ export class FrameGuard {
         if (topicLength + (qos > 0 ? 2 : 0) > this.remaining) return this.fail('topic length exceeds packet');
         this.publishPhase = 'topic';
         this.need = topicLength;
-        this.parts = [];
+        this.release();
         if (topicLength > 0) return true;
         return this.checkPublish(Buffer.alloc(0));
       }
@@ -167,7 +188,7 @@ export class FrameGuard {
         if (qos === 0) return true;
         this.publishPhase = 'id';
         this.need = 2;
-        this.parts = [];
+        this.release();
         return true;
       case 'id':
         return this.checkPacketId(body.readUInt16BE(0));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
-import type { DeliveryStatus } from './delivery.model.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
 
 /** The buckets of issue 3 §8: every matched event is in exactly one, per webhook and in total. */
 export const BUCKET: Record<DeliveryStatus, string> = {
@@ -20,6 +20,8 @@ export const BUCKET: Record<DeliveryStatus, string> = {
 export class DeliveryMetrics {
   /** `${webhookId}|${bucket}|${reason}` → count */
   private readonly counts = new Map<string, number>();
+  /** The keys without a reason, built once per webhook: a key built per move was hashed afresh every time. */
+  private readonly plainKeys = new Map<number, Record<DeliveryStatus, string>>();
   private readonly durations = new Map<string, number[]>();
   private readonly attempts: Histogram;
 
@@ -71,8 +73,20 @@ export class DeliveryMetrics {
   /** A delivery enters `to` (from `from`, or new). */
   move(webhookId: number, from: DeliveryStatus | null, to: DeliveryStatus, reason = ''): void {
     if (from === to) return;
-    if (from) this.add(`${webhookId}|${BUCKET[from]}|`, -1);
-    this.add(`${webhookId}|${BUCKET[to]}|${reason}`, 1);
+    if (from) this.add(this.plainKey(webhookId, from), -1);
+    this.add(reason ? `${webhookId}|${BUCKET[to]}|${reason}` : this.plainKey(webhookId, to), 1);
+  }
+
+  private plainKey(webhookId: number, status: DeliveryStatus): string {
+    let keys = this.plainKeys.get(webhookId);
+    if (!keys) {
+      keys = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, `${webhookId}|${BUCKET[s]}|`])) as Record<
+        DeliveryStatus,
+        string
+      >;
+      this.plainKeys.set(webhookId, keys);
+    }
+    return keys[status];
   }
 
   observeAttempt(outcome: string, durationMs: number): void {

@@ -9,9 +9,10 @@ export const signingKey = (secret: string): KeyObject =>
  * space-separated (two while a rotated secret is still valid).
  */
 export function sign(keys: KeyObject[], messageId: string, timestampS: number, body: string): string {
-  return keys
-    .map((k) => `v1,${createHmac('sha256', k).update(`${messageId}.${timestampS}.${body}`).digest('base64')}`)
-    .join(' ');
+  const signed = `${messageId}.${timestampS}.${body}`;
+  // One key but during a rotation: no array or join per attempt.
+  if (keys.length === 1) return `v1,${createHmac('sha256', keys[0]).update(signed).digest('base64')}`;
+  return keys.map((k) => `v1,${createHmac('sha256', k).update(signed).digest('base64')}`).join(' ');
 }
 
 /** Bold's plain signature: hex HMAC-SHA256 of the raw body, keyed with the `secretHmac` text exactly as issued. */

@@ -13,6 +13,86 @@ interface Target {
   path: string;
 }
 const TARGETS_CACHED = 10_000;
+/** Created only when needed: it captures a stack. */
+const deadline = () => new DOMException('deadline', 'TimeoutError');
+
+/**
+ * One attempt's state and undici's handler in one object (no closures per attempt). The deadline settles the
+ * attempt itself — also while undici still holds the request in its queue, before any controller exists — and
+ * then aborts whatever is under way.
+ */
+class Attempt implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  private timedOut = false;
+  private settled = false;
+  private status = 0;
+  private headers: OutboundResponse['headers'] = {};
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly resolve: (r: OutboundResponse) => void,
+    private readonly reject: (e: unknown) => void,
+    private readonly deadlineMs: number,
+    private readonly cap: number,
+  ) {
+    this.timer = setTimeout(() => this.expire(), deadlineMs);
+  }
+
+  private expire(): void {
+    this.timedOut = true;
+    this.fail(deadline());
+    this.controller?.abort(deadline());
+  }
+
+  private fail(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.reject(describeFailure(err, this.deadlineMs));
+  }
+
+  private done(): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const { chunks, size } = this;
+    const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+    this.resolve({ status: this.status, headers: this.headers, body });
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.controller = c;
+    if (this.timedOut) c.abort(deadline());
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, h: OutboundResponse['headers']): void {
+    this.status = statusCode;
+    this.headers = h;
+  }
+
+  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.size + chunk.length < this.cap) {
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+      return;
+    }
+    // The cap is reached: keep what fits and stop reading (the connection is given up).
+    this.chunks.push(chunk.subarray(0, this.cap - this.size));
+    this.size = this.cap;
+    this.done();
+    c.abort(new Error('response cap reached'));
+  }
+
+  onResponseEnd(): void {
+    this.done();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.fail(this.timedOut ? deadline() : err);
+  }
+}
 
 /**
  * undici through its `dispatch` handler API — no response stream, no promise per chunk, one plain timer for
@@ -33,7 +113,7 @@ export class UndiciWebhookClient implements WebhookHttpClient {
   }
 
   send(req: OutboundRequest): Promise<OutboundResponse> {
-    const { deadlineMs, maxResponseBytes: cap } = this.limits;
+    const { deadlineMs, maxResponseBytes } = this.limits;
     return new Promise((resolve, reject) => {
       let url: Target;
       try {
@@ -41,33 +121,6 @@ export class UndiciWebhookClient implements WebhookHttpClient {
       } catch (err) {
         return reject(describeFailure(err, deadlineMs));
       }
-      let controller: Dispatcher.DispatchController | null = null;
-      let timedOut = false;
-      let settled = false;
-      let status = 0;
-      let headers: OutboundResponse['headers'] = {};
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const deadline = () => new DOMException('deadline', 'TimeoutError'); // created only when needed: it captures a stack
-      const fail = (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(describeFailure(err, deadlineMs));
-      };
-      // The deadline settles the attempt itself — also while undici still holds the request in its queue,
-      // before any controller exists — and then aborts whatever is under way.
-      const timer = setTimeout(() => {
-        timedOut = true;
-        fail(deadline());
-        controller?.abort(deadline());
-      }, deadlineMs);
-      const done = () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ status, headers, body: Buffer.concat(chunks, size).toString('utf8') });
-      };
       this.agent.dispatch(
         {
           origin: url.origin,
@@ -76,34 +129,7 @@ export class UndiciWebhookClient implements WebhookHttpClient {
           headers: req.headers,
           body: req.body || null,
         },
-        {
-          onRequestStart(c) {
-            controller = c;
-            if (timedOut) c.abort(deadline());
-          },
-          onResponseStart(_c, statusCode, h) {
-            status = statusCode;
-            headers = h;
-          },
-          onResponseData(c, chunk) {
-            if (size + chunk.length < cap) {
-              chunks.push(chunk);
-              size += chunk.length;
-              return;
-            }
-            // The cap is reached: keep what fits and stop reading (the connection is given up).
-            chunks.push(chunk.subarray(0, cap - size));
-            size = cap;
-            done();
-            c.abort(new Error('response cap reached'));
-          },
-          onResponseEnd() {
-            done();
-          },
-          onResponseError(_c, err) {
-            fail(timedOut ? deadline() : err);
-          },
-        },
+        new Attempt(resolve, reject, deadlineMs, maxResponseBytes),
       );
     });
   }

@@ -9,6 +9,24 @@ export type Resolve = (name: string) => unknown;
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?)\}/g;
 
+/**
+ * Templates without a placeholder render to themselves: most webhooks' URLs and headers, and fixed bodies. Told
+ * apart once per template text (bounded: URLs and bodies are per webhook configuration), not scanned per attempt.
+ */
+const plain = new Map<string, boolean>();
+const PLAIN_CACHED = 10_000;
+function isPlain(template: string): boolean {
+  let p = plain.get(template);
+  if (p === undefined) {
+    PLACEHOLDER.lastIndex = 0;
+    p = !PLACEHOLDER.test(template);
+    PLACEHOLDER.lastIndex = 0;
+    if (plain.size >= PLAIN_CACHED) plain.clear();
+    plain.set(template, p);
+  }
+  return p;
+}
+
 const text = (v: unknown): string =>
   v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
@@ -18,6 +36,7 @@ const wellFormed = (s: string): string =>
 
 /** URL: every value percent-encoded, so it cannot add a path segment, a query parameter or a fragment. */
 export function renderUrl(template: string, resolve: Resolve): string {
+  if (isPlain(template)) return template;
   return template.replace(PLACEHOLDER, (_m, name: string) => encodeURIComponent(wellFormed(text(resolve(name)))));
 }
 
@@ -27,6 +46,7 @@ export function renderUrl(template: string, resolve: Resolve): string {
  * device-controlled value (a name such as "Pump €1") can make the request invalid.
  */
 export function renderText(template: string, resolve: Resolve, header = false): string {
+  if (isPlain(template)) return template;
   return template.replace(PLACEHOLDER, (_m, name: string) => {
     const v = resolve(name);
     return header ? headerSafe(text(v)) : text(v);
@@ -48,6 +68,7 @@ export function headerSafe(value: string): string {
  * break out of its place in the document.
  */
 export function renderJson(template: string, resolve: Resolve): string {
+  if (isPlain(template)) return template;
   let out = '';
   let inString = false;
   let last = 0;
