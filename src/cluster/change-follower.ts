@@ -13,12 +13,14 @@ import { PresenceTracker } from '../devices/presence-tracker.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from '../webhooks/webhook.repository.js';
 import { CHANGE_LOG_REPOSITORY, type ChangeLogRepository, type ChangeRecord } from './change-log.repository.js';
+import { within } from '../common/within.js';
 
 const BATCH = 500;
 /** Records written shortly before this instance loaded its caches are applied again (idempotent reloads). */
 const START_OVERLAP_MS = 10_000;
 const KEEP_MS = 3_600_000;
 const PRUNE_EVERY_MS = 600_000;
+const STOP_WAIT_MS = 2000;
 
 /**
  * Keeps this instance's caches (webhook catalog and with it the trigger index, device registry) in step with
@@ -89,9 +91,13 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** Before the storage driver closes (in its shutdown hook): a poll in flight finishes first. */
+  /**
+   * Before the storage driver closes (in its shutdown hook): a poll in flight may finish, for a while. Past
+   * that the stop goes on (a store that fell behind held it for seconds); losing the poll costs nothing, a
+   * start reads the log from before it anyway.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.polling;
+    await within(this.polling, STOP_WAIT_MS);
   }
 }

@@ -3,6 +3,7 @@ import { GatewayConfig } from '../config/gateway-config.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import type { Delivery, DeliveryAttempt } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
+import { within } from '../common/within.js';
 
 /** Attempts are not on the acknowledgement path, so their commits wait this long to gather more rows. */
 const COMMIT_WINDOW_MS = 10;
@@ -57,10 +58,7 @@ export class DeliveryLog {
    */
   async close(): Promise<void> {
     const ms = this.config.DELIVERY_LOG_SHUTDOWN_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
-    const written = await Promise.race([this.flush().then(() => true), late]);
-    clearTimeout(timer);
+    const written = await within(this.flush(), ms);
     this.closed = true;
     if (!written)
       this.logger.warn(

@@ -4,12 +4,14 @@ import type { AnnouncedPresence, ConnectionLedgerRepository } from './connection
 import type { Device } from './device.model.js';
 import type { DeviceRepository } from './device.repository.js';
 import type { DeviceRegistry } from './device-registry.js';
+import { within } from '../common/within.js';
 
 /** Holds, releases and announcements are written in batches gathered over this long. */
 const WRITE_WINDOW_MS = 20;
 /** Devices online without any live holder (an entry lost with a crash) are looked for every this many beats. */
 const ORPHAN_EVERY_BEATS = 6;
 const KEEP_TRANSITIONS_MS = 3_600_000;
+const STOP_WAIT_MS = 2000;
 
 const presenceOf = (d: Device): AnnouncedPresence => ({
   deviceId: d.id,
@@ -198,10 +200,15 @@ export class ClusterPresence implements BeforeApplicationShutdown {
     for (const [d, key] of keyed) if (won.has(key)) actions.offline(d, stored.get(d.id)!);
   }
 
-  /** After the last transitions of a clean stop and before the storage driver closes. */
+  /**
+   * After the last transitions of a clean stop and before the storage driver closes, for a while: what is not
+   * written by then the others learn from the sweep once this instance's lease (ended at the stop) is seen.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.beatTimer) clearInterval(this.beatTimer);
-    await this.beat;
-    await this.write();
+    await within(
+      this.beat.then(() => this.write()),
+      STOP_WAIT_MS,
+    );
   }
 }
