@@ -45,6 +45,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
   private toHold = new Set<string>();
   private toRelease = new Set<string>();
   private toAnnounce = new Set<Device>();
+  private toCatchUp = new Set<string>();
   private writeTimer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
   private beatTimer: NodeJS.Timeout | null = null;
@@ -61,9 +62,15 @@ export class ClusterPresence implements BeforeApplicationShutdown {
     this.leaseMs = config.DELIVERY_CLAIM_LEASE_MS;
   }
 
-  held(ownerId: string): void {
+  /**
+   * A first connection of `ownerId` here. `moved`: the device looked online already (held elsewhere, most
+   * likely): its stored seq is read, to number its events after the ones its last holder gave out (an offline
+   * device's last announcement carried its seq, so a connect storm reads nothing).
+   */
+  held(ownerId: string, moved = false): void {
     this.toRelease.delete(ownerId);
     this.toHold.add(ownerId);
+    if (moved) this.toCatchUp.add(ownerId);
     this.schedule();
   }
 
@@ -108,20 +115,23 @@ export class ClusterPresence implements BeforeApplicationShutdown {
     const hold = [...this.toHold];
     const release = [...this.toRelease];
     const announce = [...this.toAnnounce];
+    const catchUp = [...this.toCatchUp];
+    this.toCatchUp.clear();
     this.toHold.clear();
     this.toRelease.clear();
     this.toAnnounce.clear();
     this.writing = this.writing.then(async () => {
       try {
-        const [seqs] = await Promise.all([this.ledger.hold(this.me, hold), this.ledger.release(this.me, release)]);
-        for (const [id, seq] of seqs) {
-          const d = this.registry.device(id);
-          if (d && d.seq < seq) d.seq = seq;
+        await Promise.all([this.ledger.hold(this.me, hold), this.ledger.release(this.me, release)]);
+        for (const stored of await this.devices.findByIds(catchUp)) {
+          const d = this.registry.device(stored.id);
+          if (d && d.seq < stored.seq) d.seq = stored.seq;
         }
         await this.ledger.announce(announce.map(presenceOf));
       } catch (err) {
         this.logger.error(`writing presence failed, will retry: ${(err as Error).message}`);
         hold.forEach((o) => this.toHold.add(o));
+        catchUp.forEach((o) => this.toCatchUp.add(o));
         release.forEach((o) => this.toRelease.add(o));
         announce.forEach((d) => this.toAnnounce.add(d));
         setTimeout(() => this.schedule(), 1000).unref();

@@ -22,11 +22,7 @@ export interface AnnouncedPresence extends Pick<Device, 'status' | 'seq' | 'last
  * document (FerretDB v1.24 does not apply concurrent updates atomically: see src/storage/mongo/ids.ts).
  */
 export interface ConnectionLedgerRepository {
-  /**
-   * Records the holds and returns the stored seq of each of these owners that is a device: a device that moved
-   * here continues after the events its last holder gave it.
-   */
-  hold(instance: string, ownerIds: string[]): Promise<Map<string, number>>;
+  hold(instance: string, ownerIds: string[]): Promise<void>;
   release(instance: string, ownerIds: string[]): Promise<void>;
   /** Every entry of these owners, whichever instance holds them. */
   holders(ownerIds: string[]): Promise<HeldConnection[]>;

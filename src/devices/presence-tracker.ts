@@ -36,7 +36,8 @@ export class PresenceTracker implements OnApplicationBootstrap {
     const held = this.live.get(ownerId);
     if (held === undefined) {
       this.live.set(ownerId, connection);
-      this.cluster?.held(ownerId);
+      const device = this.cluster && this.registry.device(ownerId);
+      this.cluster?.held(ownerId, device ? device.status !== 'offline' : false);
     } else if (held instanceof Connections) held.add(connection);
     else if (held !== connection) this.live.set(ownerId, new Connections([held, connection]));
     const timer = this.graceTimers.get(ownerId);

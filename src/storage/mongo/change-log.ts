@@ -6,8 +6,21 @@ import type {
 } from '../../cluster/change-log.repository.js';
 import type { AnyModel } from './model.js';
 
+/** Records read at once by point lookups once the next one exists (an idle poll reads just that one). */
+const READ_AHEAD = 32;
+
+/**
+ * A record's `_id`: its seq as a fixed-width string. FerretDB v1.24 (SQLite) answers a query from an index
+ * only for a filter that is exactly `{_id: <string or ObjectId>}` (backends/sqlite/collection.go); any other
+ * filter, a numeric `_id` range included, scans the whole collection. Followers poll several times a second,
+ * so they read by `_id` equality, record after record: their cost follows what changed, not the log's size.
+ */
+const idOf = (seq: number): string => `c${String(seq).padStart(15, '0')}`;
+
+type Entry = { kind: ChangeKind; orgId: number; key: string; presence?: PresenceState };
+
 const recordOf = (o: Record<string, unknown>): ChangeRecord => ({
-  seq: o._id as number,
+  seq: o.seq as number,
   kind: o.kind as ChangeKind,
   orgId: o.orgId as number,
   key: o.key as string,
@@ -19,8 +32,8 @@ const recordOf = (o: Record<string, unknown>): ChangeRecord => ({
 /**
  * The `changes` collection. A record's seq is the previous one's plus one, taken by a unique insert (retried
  * on a duplicate): no counter `$inc`, which FerretDB v1.24 does not apply atomically (see ids.ts). So records
- * become visible in seq order and a follower reading `seq > last` misses none. Pruned by time (no TTL indexes
- * on FerretDB).
+ * become visible in seq order and a follower reading seq after seq misses none. Pruned by time (no TTL
+ * indexes on FerretDB).
  */
 export class MongoChangeLog implements ChangeLogRepository {
   private last = 0;
@@ -30,38 +43,20 @@ export class MongoChangeLog implements ChangeLogRepository {
     private readonly origin: string,
   ) {}
 
-  async append(kind: ChangeKind, orgId: number, key: string | number): Promise<void> {
-    for (;;) {
-      const seq = this.last + 1;
-      try {
-        await this.m.collection.insertOne({
-          _id: seq as never,
-          kind,
-          orgId,
-          key: String(key),
-          origin: this.origin,
-          at: Date.now(),
-        });
-        this.last = seq;
-        return;
-      } catch (e) {
-        if ((e as { code?: number }).code !== 11000) throw e;
-        this.last = Math.max(seq, await this.latest());
-      }
-    }
+  append(kind: ChangeKind, orgId: number, key: string | number): Promise<void> {
+    return this.appendMany(kind, [{ orgId, key: String(key) }]);
   }
 
   /** Records of several keys, in one insert per round (a lost race retries the rest after the winner's). */
-  async appendMany(
-    kind: ChangeKind,
-    entries: { orgId: number; key: string; presence?: PresenceState }[],
-  ): Promise<void> {
+  async appendMany(kind: ChangeKind, entries: Omit<Entry, 'kind'>[]): Promise<void> {
+    if (this.last === 0) this.last = await this.latest(0); // once per process: not a probe from seq 1
     let rest = entries;
     while (rest.length > 0) {
       const base = this.last + 1;
       const at = Date.now();
       const docs = rest.map((e, i) => ({
-        _id: (base + i) as never,
+        _id: idOf(base + i) as never,
+        seq: base + i,
         kind,
         orgId: e.orgId,
         key: e.key,
@@ -82,35 +77,45 @@ export class MongoChangeLog implements ChangeLogRepository {
         if ((first?.code ?? (e as { code?: number }).code) !== 11000) throw e;
         const inserted = first?.index ?? 0;
         rest = rest.slice(inserted);
-        this.last = Math.max(base + inserted - 1, await this.latest());
+        this.last = await this.latest(base + inserted);
       }
     }
   }
 
+  /** The records after `seq`, read by `_id` (the next one, then windows of READ_AHEAD), up to the first gap. */
   async since(seq: number, limit: number): Promise<ChangeRecord[]> {
-    return (
-      await this.m
-        .find({ _id: { $gt: seq } })
-        .sort({ _id: 1 })
-        .limit(limit)
-        .lean()
-    ).map(recordOf);
+    const out: ChangeRecord[] = [];
+    while (out.length < limit) {
+      const from = seq + out.length + 1;
+      const size = Math.min(out.length === 0 ? 1 : READ_AHEAD, limit - out.length);
+      const window = Array.from({ length: size }, (_, i) => from + i);
+      const found = await Promise.all(window.map((s) => this.m.findById(idOf(s)).lean()));
+      for (const o of found) {
+        if (!o) return out;
+        out.push(recordOf(o as Record<string, unknown>));
+      }
+    }
+    return out;
   }
 
   async seqBefore(ts: number): Promise<number> {
+    // Once per start: a scan is affordable here.
     const first = await this.m
       .findOne({ at: { $gte: ts } })
-      .sort({ _id: 1 })
+      .sort({ seq: 1 })
       .lean();
-    return first ? (first._id as number) - 1 : this.latest();
+    return first ? (first.seq as number) - 1 : this.latest(this.last);
   }
 
   async prune(ts: number): Promise<void> {
     // The newest record always stays: the next seq is taken from it.
-    await this.m.deleteMany({ at: { $lt: ts }, _id: { $lt: await this.latest() } });
+    await this.m.deleteMany({ at: { $lt: ts }, seq: { $lt: await this.latest(this.last) } });
   }
 
-  private async latest(): Promise<number> {
-    return ((await this.m.findOne().sort({ _id: -1 }).lean())?._id as number | undefined) ?? 0;
+  /** The highest seq written, probing forward from one known to be taken (or from the newest by seq). */
+  private async latest(taken: number): Promise<number> {
+    let seq = taken > 0 ? taken : (((await this.m.findOne().sort({ seq: -1 }).lean())?.seq as number) ?? 0);
+    while (await this.m.exists({ _id: idOf(seq + 1) })) seq++;
+    return seq;
   }
 }

@@ -25,12 +25,11 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
     private readonly m: AnyModel,
     private readonly leases: AnyModel,
     private readonly transitions: AnyModel,
-    private readonly devices: AnyModel,
     private readonly changes: MongoChangeLog,
   ) {}
 
-  async hold(instance: string, ownerIds: string[]): Promise<Map<string, number>> {
-    if (ownerIds.length === 0) return new Map();
+  async hold(instance: string, ownerIds: string[]): Promise<void> {
+    if (ownerIds.length === 0) return;
     const at = Date.now();
     try {
       // Inserts, not upserts: an upsert is a query plus a write per statement on FerretDB (see bulk-writes.ts),
@@ -43,10 +42,6 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
       const failures = ([] as WriteError[]).concat((e as { writeErrors?: WriteError[] }).writeErrors ?? []);
       if (failures.length === 0 || failures.some((f) => f.code !== 11000)) throw e;
     }
-    const stored: { _id: string; doc?: { seq?: number } }[] = await this.devices
-      .find({ _id: { $in: ownerIds } }, { 'doc.seq': 1 })
-      .lean();
-    return new Map(stored.map((o) => [o._id, o.doc?.seq ?? 0]));
   }
 
   async release(instance: string, ownerIds: string[]): Promise<void> {

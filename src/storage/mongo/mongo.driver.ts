@@ -69,7 +69,6 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
       model('Connection', schemas.ConnectionS, 'connections'),
       leases,
       model('PresenceTransition', schemas.TransitionS, 'presence_transitions'),
-      devices,
       changes,
     ),
     triggerStates: new MongoTriggerStateRepository(model('TriggerState', schemas.StateS, 'trigger_states')),

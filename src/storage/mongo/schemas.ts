@@ -68,9 +68,20 @@ export const ClaimS = new Schema(
 ClaimS.index({ deliveryId: 1, fence: 1 }); // ofDeliveries(), remove()
 ClaimS.index({ owner: 1 }); // ownedBy()
 export const ChangeS = new Schema(
-  { _id: Number, kind: String, orgId: Number, key: String, presence: Schema.Types.Mixed, origin: String, at: Number },
+  {
+    _id: String,
+    seq: Number,
+    kind: String,
+    orgId: Number,
+    key: String,
+    presence: Schema.Types.Mixed,
+    origin: String,
+    at: Number,
+  },
   opts,
 );
+ChangeS.index({ seq: 1 }); // latest(), prune() (on MongoDB; FerretDB scans, rarely)
+ChangeS.index({ at: 1 }); // seqBefore(), prune()
 export const LeaseS = new Schema({ _id: String, expiresAt: Number }, opts);
 export const ConnectionS = new Schema({ _id: String, ownerId: String, instance: String, at: Number }, opts);
 ConnectionS.index({ ownerId: 1 }); // holders()
