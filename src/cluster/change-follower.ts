@@ -8,6 +8,7 @@ import {
 import { GatewayConfig } from '../config/gateway-config.js';
 import { AGENT_REPOSITORY, type AgentRepository } from '../devices/agent.repository.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from '../devices/device.repository.js';
+import type { Device } from '../devices/device.model.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
@@ -60,8 +61,9 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
       try {
         for (;;) {
           const records = await this.changes.since(this.last, BATCH);
+          const devices = await this.devicesOf(records);
           for (const r of records) {
-            if (r.origin !== this.config.GATEWAY_INSTANCE_ID) await this.apply(r);
+            if (r.origin !== this.config.GATEWAY_INSTANCE_ID) await this.apply(r, devices);
             this.last = r.seq;
           }
           if (records.length < BATCH) break;
@@ -77,7 +79,18 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
     return this.polling;
   }
 
-  private async apply(r: ChangeRecord): Promise<void> {
+  /**
+   * The devices a batch's REST records name, as stored now, in one read (bulk provisioning through another
+   * instance is thousands of records; reloading is idempotent, so the newest state serves every record).
+   */
+  private async devicesOf(records: ChangeRecord[]): Promise<Map<string, Device>> {
+    const ids = new Set<string>();
+    for (const r of records) if (r.kind === 'device' && r.origin !== this.config.GATEWAY_INSTANCE_ID) ids.add(r.key);
+    if (ids.size === 0) return new Map();
+    return new Map((await this.devices.findByIds([...ids])).map((d) => [d.id, d]));
+  }
+
+  private async apply(r: ChangeRecord, devices: Map<string, Device>): Promise<void> {
     if (r.kind === 'webhook') {
       const id = Number(r.key);
       this.catalog.reload(await this.webhooks.findById(r.orgId, id), id);
@@ -85,7 +98,7 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
       // The record carries the state: no read per announcement (a connect storm elsewhere is thousands).
       if (r.presence) this.presence.adopt(r.key, r.presence);
     } else if (r.kind === 'device') {
-      this.registry.reloadDevice(r.key, await this.devices.findById(r.key));
+      this.registry.reloadDevice(r.key, devices.get(r.key) ?? null);
     } else {
       this.registry.reloadAgent(r.key, await this.agents.findById(r.key));
     }
