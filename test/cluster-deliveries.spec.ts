@@ -1,10 +1,9 @@
 import { jest } from '@jest/globals';
-import mqtt from 'mqtt';
 import { auth } from './support/harness.js';
-import { clusterEnv, type Instance, startInstance, until } from './support/cluster.js';
+import { clusterEnv, connectDevice, counterDevice, type Instance, startInstance, until } from './support/cluster.js';
 import { ensureBuilt } from './support/gateway-process.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
-import { type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
+import { type Receiver, startReceiver } from './support/receiver.js';
 
 jest.setTimeout(180_000);
 
@@ -32,31 +31,12 @@ suite('cluster: outbox claims across instances', () => {
     const env = clusterEnv(uri!, { WEBHOOK_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '2000' });
     const a = await startInstance('a', env);
     instances.push(a);
-    const device = (await a.http().post('/api/v1/organization/devices').set(auth()).send({ name: 'n' }).expect(201))
-      .body as { id: string; token: string };
-    await a
-      .http()
-      .post(WEBHOOKS)
-      .set(auth())
-      .send({
-        name: 'cluster',
-        trigger: 'DEVICE_DATASTREAM_UPDATE',
-        url: `${rx.url}/n`,
-        body: '{"n": {device_pinValue}}',
-        dataTrigger: { deviceId: device.id, dataStream: 'n' },
-      })
-      .expect(201);
+    const device = await counterDevice(a, 'n', `${rx.url}/n`);
     const b = await startInstance('b', env);
     instances.push(b);
 
     const acked = new Set<number>();
-    const client = mqtt.connect(`mqtt://127.0.0.1:${a.mqttPort}`, {
-      username: device.id,
-      password: device.token,
-      reconnectPeriod: 0,
-    });
-    client.on('error', () => {});
-    await new Promise((r) => client.once('connect', r));
+    const client = await connectDevice(a, device);
     let n = 0;
     const pump = setInterval(() => {
       for (let i = 0; i < 10; i++) {

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { auth } from './support/harness.js';
-import { clusterEnv, type Instance, startInstance, until } from './support/cluster.js';
+import { clusterEnv, connectDevice, type Instance, startInstance, until } from './support/cluster.js';
 import { ensureBuilt } from './support/gateway-process.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
 import { type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
@@ -44,10 +44,8 @@ suite('cluster: presence across instances', () => {
   const statusOn = async (i: Instance, id: string) =>
     ((await i.http().get(`${DEVICES}/${id}`).set(auth()).expect(200)).body as { status: string }).status;
   const connect = async (i: Instance, d: Device) => {
-    const c = mqtt.connect(`mqtt://127.0.0.1:${i.mqttPort}`, { username: d.id, password: d.token, reconnectPeriod: 0 });
-    c.on('error', () => {});
+    const c = await connectDevice(i, d);
     clients.push(c);
-    await new Promise((r) => c.once('connect', r));
     return c;
   };
   const callbacks = (device: string): StatusCallback[] =>

@@ -1,11 +1,10 @@
 import { jest } from '@jest/globals';
 import mongoose from 'mongoose';
-import mqtt, { type MqttClient } from 'mqtt';
-import { auth } from './support/harness.js';
-import { clusterEnv, type Instance, startInstance, until } from './support/cluster.js';
+import type { MqttClient } from 'mqtt';
+import { clusterEnv, connectDevice, counterDevice, type Instance, startInstance, until } from './support/cluster.js';
 import { ensureBuilt } from './support/gateway-process.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
-import { type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
+import { type Receiver, startReceiver } from './support/receiver.js';
 
 jest.setTimeout(240_000);
 
@@ -37,30 +36,11 @@ suite('cluster: SIGTERM under QoS 1 load with MONGODB_URI', () => {
     const clients: MqttClient[] = [];
     const pumps: NodeJS.Timeout[] = [];
     for (const name of ['d0', 'd1']) {
-      const device = (await a.http().post('/api/v1/organization/devices').set(auth()).send({ name }).expect(201))
-        .body as { id: string; token: string };
-      await a
-        .http()
-        .post(WEBHOOKS)
-        .set(auth())
-        .send({
-          name,
-          trigger: 'DEVICE_DATASTREAM_UPDATE',
-          url: `${rx.url}/${name}`,
-          body: '{"n": {device_pinValue}}',
-          dataTrigger: { deviceId: device.id, dataStream: 'n' },
-        })
-        .expect(201);
+      const device = await counterDevice(a, name, `${rx.url}/${name}`);
       names.set(device.id, name);
       const got = new Set<number>();
       acked.set(`/${name}`, got);
-      const client = mqtt.connect(`mqtt://127.0.0.1:${a.mqttPort}`, {
-        username: device.id,
-        password: device.token,
-        reconnectPeriod: 0,
-      });
-      client.on('error', () => {});
-      await new Promise((r) => client.once('connect', r));
+      const client = await connectDevice(a, device);
       clients.push(client);
       // A window of 64 in flight, refilled as PUBACKs come: as fast as the gateway acknowledges.
       let n = 0;

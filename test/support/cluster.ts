@@ -1,7 +1,8 @@
+import mqtt, { type MqttClient } from 'mqtt';
 import request from 'supertest';
-import { ADMIN_TOKEN } from './harness.js';
+import { ADMIN_TOKEN, auth } from './harness.js';
 import { type GatewayProcess, startGatewayProcess } from './gateway-process.js';
-import { DELIVERY_ENV } from './receiver.js';
+import { DELIVERY_ENV, WEBHOOKS } from './receiver.js';
 
 /** Settings of every instance of a test cluster: one database, short leases so takeovers happen in seconds. */
 export const clusterEnv = (mongoUri: string, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -40,4 +41,40 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export type ClusterDevice = { id: string; token: string };
+
+/**
+ * A device made through `i`, with a webhook that posts each value of its datastream `n` as `{"n": value}` to
+ * `url` (the load the cluster tests count).
+ */
+export async function counterDevice(i: Instance, name: string, url: string): Promise<ClusterDevice> {
+  const device = (await i.http().post('/api/v1/organization/devices').set(auth()).send({ name }).expect(201))
+    .body as ClusterDevice;
+  await i
+    .http()
+    .post(WEBHOOKS)
+    .set(auth())
+    .send({
+      name,
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      url,
+      body: '{"n": {device_pinValue}}',
+      dataTrigger: { deviceId: device.id, dataStream: 'n' },
+    })
+    .expect(201);
+  return device;
+}
+
+/** A real MQTT client of `device` connected to instance `i` (no reconnects: a kill stays a kill). */
+export async function connectDevice(i: Instance, device: ClusterDevice): Promise<MqttClient> {
+  const client = mqtt.connect(`mqtt://127.0.0.1:${i.mqttPort}`, {
+    username: device.id,
+    password: device.token,
+    reconnectPeriod: 0,
+  });
+  client.on('error', () => {});
+  await new Promise((r) => client.once('connect', r));
+  return client;
 }
