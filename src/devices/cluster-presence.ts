@@ -122,7 +122,8 @@ export class ClusterPresence implements BeforeApplicationShutdown {
     this.toAnnounce.clear();
     this.writing = this.writing.then(async () => {
       try {
-        await Promise.all([this.ledger.hold(this.me, hold), this.ledger.release(this.me, release)]);
+        const ended = release.map((ownerId) => ({ ownerId, instance: this.me }));
+        await Promise.all([this.ledger.hold(this.me, hold), this.ledger.release(ended)]);
         for (const stored of await this.devices.findByIds(catchUp)) {
           const d = this.registry.device(stored.id);
           if (d && d.seq < stored.seq) d.seq = stored.seq;
@@ -177,7 +178,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
         actions,
       );
     }
-    await this.ledger.forget(stale);
+    await this.ledger.release(stale);
     if (this.beats % 1000 === 1) await this.ledger.prune(now - KEEP_TRANSITIONS_MS);
   }
 

@@ -23,13 +23,12 @@ export interface AnnouncedPresence extends Pick<Device, 'status' | 'seq' | 'last
  */
 export interface ConnectionLedgerRepository {
   hold(instance: string, ownerIds: string[]): Promise<void>;
-  release(instance: string, ownerIds: string[]): Promise<void>;
   /** Every entry of these owners, whichever instance holds them. */
   holders(ownerIds: string[]): Promise<HeldConnection[]>;
   /** Every entry of an instance not among these (dead ones, or this one's before it restarted). */
   heldOutside(instances: string[]): Promise<HeldConnection[]>;
-  /** Entries of a dead instance, removed by whichever instance swept it (by id: idempotent). */
-  forget(entries: Pick<HeldConnection, 'ownerId' | 'instance'>[]): Promise<void>;
+  /** Removes entries: this instance's own, or a dead instance's by whichever swept it (by id: idempotent). */
+  release(entries: Pick<HeldConnection, 'ownerId' | 'instance'>[]): Promise<void>;
   /** Instances whose lease runs at `now` (the leases the delivery claims heartbeat renews). */
   liveInstances(now: number): Promise<Set<string>>;
   /**

@@ -129,7 +129,7 @@ export function mongoDriverSuite(baseLabel: string): void {
       await lb.hold('ib', [d.id]);
       const holders = async () => (await la.holders([d.id, 'agent-x'])).map((e) => `${e.ownerId}@${e.instance}`).sort();
       expect(await holders()).toEqual([`agent-x@ia`, `${d.id}@ia`, `${d.id}@ib`].sort());
-      await la.release('ia', [d.id]);
+      await la.release([{ ownerId: d.id, instance: 'ia' }]);
       expect(await holders()).toEqual([`agent-x@ia`, `${d.id}@ib`]);
       // leases: the delivery claims heartbeat writes them; the ledger reads which are running
       await a.deliveryClaims.renewLease('ia', Date.now() + 60_000);
@@ -138,7 +138,7 @@ export function mongoDriverSuite(baseLabel: string): void {
       expect([live.has('ia'), live.has('ib')]).toEqual([true, false]);
       const outside = (await lb.heldOutside(['ia'])).filter((e) => e.ownerId === d.id);
       expect(outside).toMatchObject([{ ownerId: d.id, instance: 'ib', at: expect.any(Number) }]);
-      await la.forget(outside);
+      await la.release(outside);
       expect(await holders()).toEqual([`agent-x@ia`]);
 
       // a transition on behalf of a dead instance: one winner per key among instances racing for it

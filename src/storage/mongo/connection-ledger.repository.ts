@@ -44,11 +44,6 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
     }
   }
 
-  async release(instance: string, ownerIds: string[]): Promise<void> {
-    if (ownerIds.length === 0) return;
-    await this.m.deleteMany({ _id: { $in: ownerIds.map((o) => entryId(instance, o)) } });
-  }
-
   async holders(ownerIds: string[]): Promise<HeldConnection[]> {
     if (ownerIds.length === 0) return [];
     return (await this.m.find({ ownerId: { $in: ownerIds } }).lean()).map(entryOf);
@@ -58,7 +53,7 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
     return (await this.m.find({ instance: { $nin: instances } }).lean()).map(entryOf);
   }
 
-  async forget(entries: Pick<HeldConnection, 'ownerId' | 'instance'>[]): Promise<void> {
+  async release(entries: Pick<HeldConnection, 'ownerId' | 'instance'>[]): Promise<void> {
     if (entries.length === 0) return;
     // By _id: FerretDB v1.24 scans the collection for any other delete filter (see delivery-claim.repository.ts)
     await this.m.deleteMany({ _id: { $in: entries.map((e) => entryId(e.instance, e.ownerId)) } });
