@@ -4,9 +4,7 @@ import type {
   HeldConnection,
 } from '../../devices/connection-ledger.repository.js';
 import type { MongoChangeLog } from './change-log.js';
-import type { AnyModel } from './model.js';
-
-type WriteError = { index: number; code: number };
+import { type AnyModel, insertUnlessTaken } from './model.js';
 
 const entryId = (instance: string, ownerId: string) => `${ownerId}@${instance}`;
 const entryOf = (o: Record<string, unknown>): HeldConnection => ({
@@ -29,19 +27,13 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
   ) {}
 
   async hold(instance: string, ownerIds: string[]): Promise<void> {
-    if (ownerIds.length === 0) return;
     const at = Date.now();
-    try {
-      // Inserts, not upserts: an upsert is a query plus a write per statement on FerretDB (see bulk-writes.ts),
-      // and an entry already there (held again before its release was written) is as good.
-      await this.m.collection.insertMany(
-        ownerIds.map((ownerId) => ({ _id: entryId(instance, ownerId) as never, ownerId, instance, at })),
-        { ordered: false },
-      );
-    } catch (e) {
-      const failures = ([] as WriteError[]).concat((e as { writeErrors?: WriteError[] }).writeErrors ?? []);
-      if (failures.length === 0 || failures.some((f) => f.code !== 11000)) throw e;
-    }
+    // Inserts, not upserts: an upsert is a query plus a write per statement on FerretDB (see bulk-writes.ts),
+    // and an entry already there (held again before its release was written) is as good.
+    await insertUnlessTaken(
+      this.m,
+      ownerIds.map((ownerId) => ({ _id: entryId(instance, ownerId), ownerId, instance, at })),
+    );
   }
 
   async holders(ownerIds: string[]): Promise<HeldConnection[]> {
@@ -64,20 +56,11 @@ export class MongoConnectionLedgerRepository implements ConnectionLedgerReposito
   }
 
   async claimTransitions(keys: string[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
     const at = Date.now();
-    let lost = new Set<number>();
-    try {
-      await this.transitions.collection.insertMany(
-        keys.map((key) => ({ _id: key as never, at })),
-        { ordered: false },
-      );
-    } catch (e) {
-      // ordered: false goes on after a duplicate and reports each failed row by its index (MongoDB and FerretDB)
-      const failures = ([] as WriteError[]).concat((e as { writeErrors?: WriteError[] }).writeErrors ?? []);
-      if (failures.length === 0 || failures.some((f) => f.code !== 11000)) throw e;
-      lost = new Set(failures.map((f) => f.index));
-    }
+    const lost = await insertUnlessTaken(
+      this.transitions,
+      keys.map((key) => ({ _id: key, at })),
+    );
     return new Set(keys.filter((_, i) => !lost.has(i)));
   }
 

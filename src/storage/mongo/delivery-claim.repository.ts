@@ -1,5 +1,5 @@
 import type { DeliveryClaim, DeliveryClaimRepository } from '../../delivery/delivery-claim.repository.js';
-import type { AnyModel } from './model.js';
+import { type AnyModel, insertUnlessTaken } from './model.js';
 
 const claimOf = (o: Record<string, unknown>): DeliveryClaim => ({
   deliveryId: o.deliveryId as number,
@@ -9,8 +9,6 @@ const claimOf = (o: Record<string, unknown>): DeliveryClaim => ({
   owner: o.owner as string,
 });
 
-type WriteError = { index: number; code: number };
-
 /** `_id` is "deliveryId:fence": the unique key that makes a claim (or a takeover) win or lose atomically. */
 export class MongoDeliveryClaimRepository implements DeliveryClaimRepository {
   constructor(
@@ -19,22 +17,11 @@ export class MongoDeliveryClaimRepository implements DeliveryClaimRepository {
   ) {}
 
   async insert(claims: DeliveryClaim[]): Promise<DeliveryClaim[]> {
-    if (claims.length === 0) return [];
-    try {
-      await this.m.collection.insertMany(
-        claims.map((c) => ({ _id: `${c.deliveryId}:${c.fence}` as never, ...c })),
-        { ordered: false },
-      );
-      return claims;
-    } catch (e) {
-      // ordered: false goes on after a duplicate and reports each failed row by its index (MongoDB and FerretDB)
-      const failures = ([] as WriteError[]).concat(
-        (e as { writeErrors?: WriteError | WriteError[] }).writeErrors ?? [],
-      );
-      if (failures.length === 0 || failures.some((f) => f.code !== 11000)) throw e;
-      const lost = new Set(failures.map((f) => f.index));
-      return claims.filter((_, i) => !lost.has(i));
-    }
+    const lost = await insertUnlessTaken(
+      this.m,
+      claims.map((c) => ({ _id: `${c.deliveryId}:${c.fence}`, ...c })),
+    );
+    return claims.filter((_, i) => !lost.has(i));
   }
 
   async ofDeliveries(ids: number[]): Promise<DeliveryClaim[]> {

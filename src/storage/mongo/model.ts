@@ -23,6 +23,25 @@ export async function unique<T>(key: string, run: () => Promise<T>): Promise<T> 
   }
 }
 
+type WriteError = { index: number; code: number };
+
+/**
+ * Inserts each document unless its `_id` (or another unique key) is taken, and returns the indexes of those
+ * that were: the one write that arbitrates between instances on MongoDB and FerretDB alike (see ids.ts).
+ * `ordered: false` goes on after a duplicate and reports each failed row by its index on both servers.
+ */
+export async function insertUnlessTaken(m: AnyModel, docs: Record<string, unknown>[]): Promise<Set<number>> {
+  if (docs.length === 0) return new Set();
+  try {
+    await m.collection.insertMany(docs, { ordered: false });
+    return new Set();
+  } catch (e) {
+    const failures = ([] as WriteError[]).concat((e as { writeErrors?: WriteError | WriteError[] }).writeErrors ?? []);
+    if (failures.length === 0 || failures.some((f) => f.code !== 11000)) throw e;
+    return new Set(failures.map((f) => f.index));
+  }
+}
+
 /** A stored document as the domain sees it: `_id` becomes `id`. */
 export const strip = <T>(o: Record<string, unknown> | null): T | null => {
   if (!o) return null;
