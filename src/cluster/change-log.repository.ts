@@ -1,3 +1,5 @@
+import type { PresenceState } from '../devices/connection-ledger.repository.js';
+
 export const CHANGE_LOG_REPOSITORY = Symbol('ChangeLogRepository');
 
 /** What a REST write changed: the follower of every other instance reloads it. */
@@ -17,13 +19,6 @@ export interface ChangeRecord {
   /** The instance that made the change (it does not reload its own). */
   origin: string;
   at: number;
-}
-
-export interface PresenceState {
-  status: string;
-  seq: number;
-  lastSeen: number | null;
-  firstConnectedAt: number | null;
 }
 
 /**

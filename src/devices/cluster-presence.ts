@@ -32,11 +32,12 @@ export interface SweepActions {
 
 /**
  * Presence across several instances on one database (MONGODB_URI). Each instance records the owners whose
- * connections it holds (the connection ledger) and announces each transition it makes (in a change-log record, which the other instances' followers adopt: cluster/change-follower.ts). An
- * instance whose last connection of a device closes takes it offline only if no other live instance holds
- * one (a device that moved is not flapped). Every third of DELIVERY_CLAIM_LEASE_MS each instance sweeps: the
- * devices held only by instances whose lease ended go offline, each transition won by one instance (unique
- * insert of device:seq). So a dead instance's devices are offline within the lease plus one beat.
+ * connections it holds (the connection ledger) and announces each transition it makes in a change-log record,
+ * which the other instances' followers adopt (cluster/change-follower.ts). An instance whose last connection
+ * of a device closes takes it offline only if no other live instance holds one (a device that moved is not
+ * flapped). Every third of DELIVERY_CLAIM_LEASE_MS each instance sweeps: the devices held only by instances
+ * whose lease ended go offline, each transition won by one instance (a unique insert of a key naming the
+ * holding that ended). So a dead instance's devices are offline within the lease plus one beat.
  */
 export class ClusterPresence implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ClusterPresence.name);
@@ -166,7 +167,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
     for (const e of stale) for (const d of this.devicesOf(e.ownerId)) ended.set(d, `${d.id}@${e.instance}#${e.at}`);
     // Alone at start, whatever storage says is online is offline now (as with one instance on SQLite).
     const silentSince = first && live.size === 0 ? Infinity : now - this.leaseMs;
-    const orphans = withOrphans || first ? [...this.orphans(silentSince, actions)].filter((d) => !ended.has(d)) : [];
+    const orphans = withOrphans ? [...this.orphans(silentSince, actions)].filter((d) => !ended.has(d)) : [];
     if (ended.size + orphans.length > 0) {
       const devices = [...ended.keys(), ...orphans];
       const ids = new Set(devices.flatMap((d) => (d.agentId ? [d.id, d.agentId] : [d.id])));

@@ -9,8 +9,11 @@ export interface HeldConnection {
   at: number;
 }
 
-/** A device's presence as the instance holding it announced it. */
-export interface AnnouncedPresence extends Pick<Device, 'status' | 'seq' | 'lastSeen' | 'firstConnectedAt'> {
+/** A device's presence state, as the instance holding it announces it to the others. */
+export type PresenceState = Pick<Device, 'status' | 'seq' | 'lastSeen' | 'firstConnectedAt'>;
+
+/** An announcement: whose state it is, and the state. */
+export interface AnnouncedPresence extends PresenceState {
   deviceId: string;
   orgId: number;
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
-import { type Device, DEVICE_STATUSES, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
+import type { PresenceState } from './connection-ledger.repository.js';
+import { type Device, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
 import { ClusterPresence, type SweepActions } from './cluster-presence.js';
 import { DeviceRegistry } from './device-registry.js';
 
 const NOBODY: ReadonlySet<string> = new Set();
-const isDeviceStatus = (s: string): s is DeviceStatus => (DEVICE_STATUSES as readonly string[]).includes(s);
 
 /** Two or more live connections of one owner (a session takeover in progress). */
 class Connections extends Set<object> {}
@@ -107,7 +107,7 @@ export class PresenceTracker implements OnApplicationBootstrap {
    * here: this instance's state is then the truth, and a device announced offline elsewhere while connected
    * here (their close raced our connect) is online again. Event numbers continue after the highest seen.
    */
-  adopt(id: string, announced: Pick<Device, 'seq' | 'lastSeen' | 'firstConnectedAt'> & { status: string }): void {
+  adopt(id: string, announced: PresenceState): void {
     const device = this.registry.device(id);
     if (!device) return;
     if (device.seq < announced.seq) device.seq = announced.seq;
@@ -119,7 +119,7 @@ export class PresenceTracker implements OnApplicationBootstrap {
       }
       return;
     }
-    if (isDeviceStatus(announced.status)) device.status = announced.status;
+    device.status = announced.status;
     device.lastSeen = announced.lastSeen;
     device.firstConnectedAt = announced.firstConnectedAt;
   }

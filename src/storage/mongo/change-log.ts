@@ -1,9 +1,5 @@
-import type {
-  ChangeKind,
-  ChangeLogRepository,
-  ChangeRecord,
-  PresenceState,
-} from '../../cluster/change-log.repository.js';
+import type { ChangeKind, ChangeLogRepository, ChangeRecord } from '../../cluster/change-log.repository.js';
+import type { PresenceState } from '../../devices/connection-ledger.repository.js';
 import type { AnyModel } from './model.js';
 
 /**
