@@ -1,9 +1,7 @@
 import { jest } from '@jest/globals';
 import { auth } from './support/harness.js';
-import { clusterEnv, connectDevice, counterDevice, type Instance, startInstance, until } from './support/cluster.js';
-import { ensureBuilt } from './support/gateway-process.js';
-import { dropDatabase, mongoTestUri } from './support/mongo.js';
-import { type Receiver, startReceiver } from './support/receiver.js';
+import { clusterEnv, clusterSuite, connectDevice, counterDevice, until } from './support/cluster.js';
+import { mongoTestUri } from './support/mongo.js';
 
 jest.setTimeout(180_000);
 
@@ -17,23 +15,14 @@ const suite = uri ? describe : describe.skip;
  * goes offline.
  */
 suite('cluster: outbox claims across instances', () => {
-  let rx: Receiver;
-  const instances: Instance[] = [];
-  beforeAll(() => ensureBuilt());
-  afterAll(async () => {
-    for (const i of instances) await i.kill();
-    await rx?.close();
-    if (uri) await dropDatabase(uri);
-  });
+  const cluster = clusterSuite(uri!);
 
   it('delivers every acknowledged message once the survivor takes over the killed instance’s claims', async () => {
-    rx = await startReceiver(() => ({ status: 200, body: 'ok', delayMs: 5 }));
+    const rx = await cluster.receiver(() => ({ status: 200, body: 'ok', delayMs: 5 }));
     const env = clusterEnv(uri!, { WEBHOOK_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '2000' });
-    const a = await startInstance('a', env);
-    instances.push(a);
+    const a = await cluster.start('a', env);
     const device = await counterDevice(a, 'n', `${rx.url}/n`);
-    const b = await startInstance('b', env);
-    instances.push(b);
+    const b = await cluster.start('b', env);
 
     const acked = new Set<number>();
     const client = await connectDevice(a, device);

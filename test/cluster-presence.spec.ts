@@ -1,10 +1,9 @@
 import { jest } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
 import { auth } from './support/harness.js';
-import { clusterEnv, connectDevice, type Instance, startInstance, until } from './support/cluster.js';
-import { ensureBuilt } from './support/gateway-process.js';
-import { dropDatabase, mongoTestUri } from './support/mongo.js';
-import { type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
+import { clusterEnv, clusterSuite, connectDevice, type Instance, until } from './support/cluster.js';
+import { mongoTestUri } from './support/mongo.js';
+import { type Receiver, WEBHOOKS } from './support/receiver.js';
 
 jest.setTimeout(180_000);
 
@@ -25,22 +24,12 @@ type StatusCallback = { activity: string; seq: number; device: string };
  * instance is killed, its devices go offline within the lease plus one beat, reported once.
  */
 suite('cluster: presence across instances', () => {
+  const cluster = clusterSuite(uri!);
   let rx: Receiver;
-  const instances: Instance[] = [];
   const clients: MqttClient[] = [];
-  beforeAll(() => ensureBuilt());
-  afterAll(async () => {
-    for (const c of clients) c.end(true);
-    for (const i of instances) await i.kill();
-    await rx?.close();
-    if (uri) await dropDatabase(uri);
-  });
+  afterAll(() => clients.forEach((c) => c.end(true)));
 
-  const start = async (id: string) => {
-    const i = await startInstance(id, clusterEnv(uri!));
-    instances.push(i);
-    return i;
-  };
+  const start = (id: string) => cluster.start(id, clusterEnv(uri!));
   const statusOn = async (i: Instance, id: string) =>
     ((await i.http().get(`${DEVICES}/${id}`).set(auth()).expect(200)).body as { status: string }).status;
   const connect = async (i: Instance, d: Device) => {
@@ -57,7 +46,7 @@ suite('cluster: presence across instances', () => {
   const activities = (device: string) => callbacks(device).map((c) => c.activity);
 
   it('shares presence: online everywhere, untouched by a starting instance, in order across a move, offline once when its instance dies', async () => {
-    rx = await startReceiver(() => ({ status: 200, body: 'ok' }));
+    rx = await cluster.receiver(() => ({ status: 200, body: 'ok' }));
     const a = await start('pa');
     const b = await start('pb');
     const create = async () =>

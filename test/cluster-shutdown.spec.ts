@@ -1,10 +1,8 @@
 import { jest } from '@jest/globals';
 import mongoose from 'mongoose';
 import type { MqttClient } from 'mqtt';
-import { clusterEnv, connectDevice, counterDevice, type Instance, startInstance, until } from './support/cluster.js';
-import { ensureBuilt } from './support/gateway-process.js';
-import { dropDatabase, mongoTestUri } from './support/mongo.js';
-import { type Receiver, startReceiver } from './support/receiver.js';
+import { clusterEnv, clusterSuite, connectDevice, counterDevice, until } from './support/cluster.js';
+import { mongoTestUri } from './support/mongo.js';
 
 jest.setTimeout(240_000);
 
@@ -17,20 +15,12 @@ const suite = uri ? describe : describe.skip;
  * needed minutes for), and no acknowledged message is lost: a restart on the same database delivers each one.
  */
 suite('cluster: SIGTERM under QoS 1 load with MONGODB_URI', () => {
-  let rx: Receiver;
-  const instances: Instance[] = [];
-  beforeAll(() => ensureBuilt());
-  afterAll(async () => {
-    for (const i of instances) await i.kill();
-    await rx?.close();
-    if (uri) await dropDatabase(uri);
-  });
+  const cluster = clusterSuite(uri!);
 
   it('exits cleanly, and every acknowledged message has its delivery stored', async () => {
-    rx = await startReceiver();
+    const rx = await cluster.receiver();
     const env = clusterEnv(uri!);
-    const a = await startInstance('solo', env);
-    instances.push(a);
+    const a = await cluster.start('solo', env);
     const acked = new Map<string, Set<number>>();
     const names = new Map<string, string>();
     const clients: MqttClient[] = [];

@@ -1,8 +1,9 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import request from 'supertest';
 import { ADMIN_TOKEN, auth } from './harness.js';
-import { type GatewayProcess, startGatewayProcess } from './gateway-process.js';
-import { DELIVERY_ENV, WEBHOOKS } from './receiver.js';
+import { ensureBuilt, type GatewayProcess, startGatewayProcess } from './gateway-process.js';
+import { dropDatabase } from './mongo.js';
+import { DELIVERY_ENV, type Handler, type Receiver, startReceiver, WEBHOOKS } from './receiver.js';
 
 /** Settings of every instance of a test cluster: one database, short leases so takeovers happen in seconds. */
 export const clusterEnv = (mongoUri: string, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -77,4 +78,30 @@ export async function connectDevice(i: Instance, device: ClusterDevice): Promise
   client.on('error', () => {});
   await new Promise((r) => client.once('connect', r));
   return client;
+}
+
+/**
+ * What a cluster suite starts, stopped after it (call inside its describe): the gateway is built first; every
+ * instance started through `start` is killed, the receiver closed and the database `uri` dropped.
+ */
+export function clusterSuite(uri: string) {
+  const instances: Instance[] = [];
+  let rx: Receiver | null = null;
+  beforeAll(() => ensureBuilt());
+  afterAll(async () => {
+    for (const i of instances) await i.kill();
+    await rx?.close();
+    await dropDatabase(uri);
+  });
+  return {
+    async start(id: string, env: Record<string, string>): Promise<Instance> {
+      const i = await startInstance(id, env);
+      instances.push(i);
+      return i;
+    },
+    async receiver(handler?: Handler): Promise<Receiver> {
+      rx = await startReceiver(handler);
+      return rx;
+    },
+  };
 }
