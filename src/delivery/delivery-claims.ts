@@ -36,6 +36,9 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
   private released: Pick<DeliveryClaim, 'deliveryId' | 'fence'>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private beat: Promise<void> = Promise.resolve();
+  private renewal: Promise<void> = Promise.resolve();
+  private renewing = false;
+  private takingOver = false;
   private beats = 0;
   private adopt: (taken: Delivery[]) => void = () => {};
 
@@ -135,17 +138,30 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     return new Set(rows.filter((d) => this.held.has(d.id)).map((d) => d.id));
   }
 
-  private heartbeat(): Promise<void> {
+  /**
+   * Renews the lease on every beat, on its own: the takeover and the sweep read whole collections (slow on a
+   * busy FerretDB) and, queued in front of the renewal, once let this instance's lease lapse while it was alive
+   * (the others then took its deliveries and its devices offline). A renewal or takeover still running skips a beat.
+   */
+  private heartbeat(): void {
+    if (!this.renewing) {
+      this.renewing = true;
+      this.renewal = this.renew()
+        .catch((err: Error) => this.logger.error(`renewing the instance lease failed: ${err.message}`))
+        .finally(() => (this.renewing = false));
+    }
+    if (this.takingOver) return;
+    this.takingOver = true;
     this.beat = this.beat.then(async () => {
       try {
-        await this.renew();
         await this.takeOver();
         if (++this.beats % SWEEP_EVERY_BEATS === 0) await this.sweep();
       } catch (err) {
         this.logger.error(`delivery claims heartbeat failed: ${(err as Error).message}`);
+      } finally {
+        this.takingOver = false;
       }
     });
-    return this.beat;
   }
 
   private async renewLease(): Promise<void> {
@@ -217,7 +233,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.beat;
+    await Promise.all([this.beat, this.renewal]);
     await this.claims.remove(this.released.splice(0));
     await this.claims.renewLease(this.owner, 0);
   }
