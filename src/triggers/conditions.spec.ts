@@ -1,5 +1,5 @@
 import type { Condition } from '../webhooks/webhook.model.js';
-import { evaluate, holdElapsed, throttled } from './conditions.js';
+import { evaluate, holdOutcome, throttled } from './conditions.js';
 import type { TriggerState } from './trigger-state.model.js';
 
 const fresh = (): TriggerState => ({
@@ -83,10 +83,12 @@ describe('conditions', () => {
     const s = fresh();
     expect(evaluate(c, s, 31, 0)).toBe('hold');
     expect(evaluate(c, s, 29, 2000)).toBe('none'); // broken: the hold is over
-    expect(holdElapsed(c, s, 0, 5000)).toBe(false);
+    expect(holdOutcome(c, s, 0, 5000)).toBe('broken');
     expect(evaluate(c, s, 35, 6000)).toBe('hold');
     expect(evaluate(c, s, 36, 8000)).toBe('none');
-    expect(holdElapsed(c, s, 6000, 11000)).toBe(true);
+    expect(holdOutcome(c, s, 6000, 10_997)).toBe('wait'); // the timer ran ahead of the wall clock
+    expect(s.active).toBe(false);
+    expect(holdOutcome(c, s, 6000, 11000)).toBe('fire');
     expect(s.active).toBe(true);
     expect(evaluate(c, s, 40, 12000)).toBe('none'); // already fired for this crossing
     // A value arriving after the window without a timer also fires.

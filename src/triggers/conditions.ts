@@ -89,11 +89,17 @@ export function evaluate(c: Condition | undefined, s: TriggerState, v: unknown, 
   return activate(s);
 }
 
-/** The forMs timer ran out: fire if the condition still holds since the same moment. */
-export function holdElapsed(c: Condition, s: TriggerState, since: number, now: number): boolean {
-  if (s.active || s.holdingSince !== since || now - since < (c.forMs ?? 0)) return false;
+/**
+ * The forMs timer ran out. `fire`: the condition held since the same moment for forMs (the state is now active).
+ * `broken`: a value broke it, or it fired already. `wait`: still holding, but the wall clock says forMs has not
+ * passed yet: timers run on the event loop's cached monotonic time, so under load they can run a few ms ahead of
+ * `Date.now()`, and the hold must be armed again for the rest, not dropped.
+ */
+export function holdOutcome(c: Condition, s: TriggerState, since: number, now: number): 'fire' | 'broken' | 'wait' {
+  if (s.active || s.holdingSince !== since) return 'broken';
+  if (now - since < (c.forMs ?? 0)) return 'wait';
   activate(s);
-  return true;
+  return 'fire';
 }
 
 function activate(s: TriggerState): 'fire' {

@@ -131,4 +131,27 @@ describe('TriggerEngine', () => {
       jest.useRealTimers();
     }
   });
+
+  it('arms a forMs hold again when its timer runs ahead of the wall clock, instead of dropping it', async () => {
+    const d = device();
+    await registry.addDevice(d);
+    const w = await hook({
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { deviceId: d.id, dataStream: 'temp', condition: { op: 'gt', value: 30, forMs: 60_000 } },
+    });
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      registry.emit(d, 'datastream.update', 'temp', 31, Date.now());
+      // Timers run on the loop's cached time: under load they fire a few ms before Date.now() says forMs passed.
+      const timerClock = Date.now;
+      const wallClock = jest.spyOn(Date, 'now').mockImplementation(() => timerClock() - 3);
+      jest.advanceTimersByTime(60_000);
+      expect(await matched(w.id)).toEqual([]);
+      jest.advanceTimersByTime(3);
+      expect(await matched(w.id)).toEqual([`datastream.update:${d.id}`]);
+      wallClock.mockRestore();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { EventBus } from '../events/event-bus.js';
 import { OrganizationDirectory } from '../tenancy/organization-directory.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
-import { evaluate, holdElapsed, throttled } from './conditions.js';
+import { evaluate, holdOutcome, throttled } from './conditions.js';
 import { TriggerIndex } from './trigger-index.js';
 import { TriggerStateStore } from './trigger-state-store.js';
 import type { TriggerState } from './trigger-state.model.js';
@@ -91,32 +91,33 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
   private scheduleHold(s: TriggerState, e?: DeviceEvent): void {
     this.cancelHold(s);
     const since = s.holdingSince!;
-    const w = this.catalog.byIdAnyOrg(s.webhookId);
-    const forMs = w?.dataTrigger?.condition?.forMs ?? 0;
-    const timer = setTimeout(
-      () => {
-        this.holds.delete(s);
-        const current = this.catalog.byIdAnyOrg(s.webhookId);
-        const c = current?.dataTrigger?.condition;
-        if (!current || current.status !== 'ENABLED' || !c || !holdElapsed(c, s, since, Date.now())) return;
-        this.states.touch(s);
-        const device = this.registry.device(s.deviceId);
-        if (!device || throttled(current.dataTrigger?.throttleMs, s, Date.now())) return;
-        const event = e ?? {
-          orgId: current.orgId,
-          deviceId: s.deviceId,
-          kind: 'datastream.update',
-          key: current.dataTrigger!.dataStream!,
-          seq: device.seq,
-          ts: since,
-          value: undefined,
-        };
-        this.fire(current, { ...event, value: s.lastValue, ts: Date.now() }, device);
-      },
-      Math.max(0, since + forMs - Date.now()),
-    );
+    const forMs = this.catalog.byIdAnyOrg(s.webhookId)?.dataTrigger?.condition?.forMs ?? 0;
+    const timer = setTimeout(() => this.holdRanOut(s, since, e), Math.max(0, since + forMs - Date.now()));
     timer.unref();
     this.holds.set(s, timer);
+  }
+
+  private holdRanOut(s: TriggerState, since: number, e: DeviceEvent | undefined): void {
+    this.holds.delete(s);
+    const w = this.catalog.byIdAnyOrg(s.webhookId);
+    const c = w?.dataTrigger?.condition;
+    if (!w || w.status !== 'ENABLED' || !c) return;
+    const outcome = holdOutcome(c, s, since, Date.now());
+    if (outcome === 'wait') return this.scheduleHold(s, e);
+    if (outcome === 'broken') return;
+    this.states.touch(s);
+    const device = this.registry.device(s.deviceId);
+    if (!device || throttled(w.dataTrigger?.throttleMs, s, Date.now())) return;
+    const event = e ?? {
+      orgId: w.orgId,
+      deviceId: s.deviceId,
+      kind: 'datastream.update',
+      key: w.dataTrigger!.dataStream!,
+      seq: device.seq,
+      ts: since,
+      value: undefined,
+    };
+    this.fire(w, { ...event, value: s.lastValue, ts: Date.now() }, device);
   }
 
   private cancelHold(s: TriggerState): void {
