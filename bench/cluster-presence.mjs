@@ -1,7 +1,9 @@
 // bench:cluster-presence — presence across two instances on one database (FerretDB from scripts/ferretdb.sh,
-// or MONGODB_URI): BENCH_PRESENCE_DEVICES devices connect to instance A; how long until B's REST shows every
-// one online, then, after a kill -9 of A, how long until B shows every one offline (the bound is the lease plus
-// one sweep beat: BENCH_LEASE_MS + a third). Median of BENCH_ROUNDS fresh rounds, with the spread.
+// or MONGODB_URI). First the follow lag: a device created through A, how long until B's REST knows it (B's
+// registry, which its broker's authentication reads too, follows the change log every CLUSTER_POLL_MS; the bound
+// asked for is 1 s). Then BENCH_PRESENCE_DEVICES devices connect to instance A: how long until B's REST shows
+// every one online, then, after a kill -9 of A, how long until B shows every one offline (the bound is the lease
+// plus one sweep beat: BENCH_LEASE_MS + a third). Median of BENCH_ROUNDS fresh rounds, with the spread.
 import mqtt from 'mqtt';
 import { join } from 'node:path';
 import { benchDir, median, sleep, spread, start, startGateway, stopProcess } from './lib/procs.mjs';
@@ -10,6 +12,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DEVICES = Number(process.env.BENCH_PRESENCE_DEVICES ?? 2000);
 const LEASE_MS = Number(process.env.BENCH_LEASE_MS ?? 10000);
 const IN_FLIGHT = 200;
+const FOLLOW_SAMPLES = 20;
 
 async function ferretDb() {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => {} };
@@ -49,6 +52,25 @@ async function connectAll(url, devices) {
   return clients;
 }
 
+/** True once `gw`'s REST (its device registry, which follows the change log) knows the device. */
+const known = (gw, id) =>
+  gw.api('GET', `/devices/${id}`).then(
+    () => true,
+    () => false,
+  );
+
+/** Median ms from a device's creation through A until B's registry has it, over FOLLOW_SAMPLES devices. */
+async function followLag(a, b) {
+  const lags = [];
+  for (let i = 0; i < FOLLOW_SAMPLES; i++) {
+    const t0 = Date.now();
+    const d = await a.api('POST', '/devices', { name: `follow${i}` });
+    while (!(await known(b, d.id))) await sleep(5);
+    lags.push(Date.now() - t0);
+  }
+  return median(lags);
+}
+
 async function round(uri, db) {
   const env = {
     MONGODB_URI: `${uri.replace(/\/$/, '')}/${db}`,
@@ -58,6 +80,7 @@ async function round(uri, db) {
   const a = await startGateway({ ...env, GATEWAY_INSTANCE_ID: 'presence-a' });
   const b = await startGateway({ ...env, GATEWAY_INSTANCE_ID: 'presence-b' });
   process.stderr.write('  instances up\n');
+  const follow = await followLag(a, b);
   const devices = [];
   for (let i = 0; i < DEVICES; i++) devices.push(await a.api('POST', '/devices', { name: `p${i}` }));
   process.stderr.write(`  ${DEVICES} devices created\n`);
@@ -69,11 +92,11 @@ async function round(uri, db) {
   const killedAt = Date.now();
   await stopProcess(a.proc, 'SIGKILL');
   for (const c of clients) c.end(true);
-  const offline = await until(b, 'offline', DEVICES, killedAt);
+  const offline = await until(b, 'offline', DEVICES + FOLLOW_SAMPLES, killedAt); // the follow devices too
   await b.stop();
   a.remove();
   b.remove();
-  return { connected, online, offline };
+  return { follow, connected, online, offline };
 }
 
 const fdb = await ferretDb();
@@ -89,6 +112,9 @@ try {
 }
 const col = (k) => rounds.map((x) => x[k]);
 console.log(`presence across 2 instances, ${DEVICES} devices on A, lease ${LEASE_MS} ms, ${ROUNDS} rounds:`);
+console.log(
+  `  created on A, known to B    ${spread(col('follow'))} ms (median of ${FOLLOW_SAMPLES} devices per round)`,
+);
 console.log(`  all connected to A          ${spread(col('connected'))} ms`);
 console.log(`  all online through B        ${spread(col('online'))} ms after the first connect`);
 console.log(

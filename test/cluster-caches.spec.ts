@@ -10,8 +10,12 @@ jest.setTimeout(120_000);
 
 const uri = mongoTestUri('cluster_caches');
 const suite = uri ? describe : describe.skip;
-/** How soon a change made through one instance is seen by another (CLUSTER_POLL_MS is 100 in clusterEnv). */
-const FOLLOW_BOUND_MS = 1000;
+/**
+ * A change made through one instance is seen by the other within about CLUSTER_POLL_MS (100 in clusterEnv) plus a
+ * database round trip. How soon is measured by `npm run bench:cluster-presence` (the follow lag); here only that it
+ * is followed, with a timeout loose enough for a loaded CI box (a timed assertion would test the machine).
+ */
+const FOLLOW_TIMEOUT_MS = 15_000;
 
 type Device = { id: string; token: string };
 const values = (rx: Receiver, path: string) =>
@@ -49,7 +53,7 @@ suite('cluster: caches follow the database', () => {
         client = await connectMqtt(gw, { clientId: `${d.id}-c`, username: d.id, password: d.token }).catch(() => null);
         return client !== null;
       },
-      FOLLOW_BOUND_MS,
+      FOLLOW_TIMEOUT_MS,
     );
     clients.push(client!);
     return client!;
@@ -112,7 +116,7 @@ suite('cluster: caches follow the database', () => {
         await publish(onA, `devices/${d1.id}/ds/n`, '7');
         return values(rx, '/w2').some((v) => v.d === d1.id);
       },
-      FOLLOW_BOUND_MS * 3,
+      FOLLOW_TIMEOUT_MS,
     );
     // Deleted through B, replaced by another: once A fires the new one, it no longer fires the deleted one.
     await b.http().delete(`${WEBHOOKS}/${hook.id}`).set(auth()).expect(204);
