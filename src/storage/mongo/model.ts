@@ -8,7 +8,7 @@ export type AnyModel = Model<any>;
  * E11000 is MongoDB's duplicate key. FerretDB v1 (SQLite backend) gives 11000 on inserts only: an update that
  * breaks a unique index comes back as code 1 "UNIQUE constraint failed: index ...". Both mean the same here.
  */
-const isDuplicate = (err: unknown): boolean => {
+export const isDuplicate = (err: unknown): boolean => {
   const e = err as { code?: number; message?: string };
   return e.code === 11000 || (e.code === 1 && /UNIQUE constraint failed/.test(e.message ?? ''));
 };

@@ -55,7 +55,12 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
     organizations: new MongoOrganizationRepository(model('Organization', schemas.Org, 'organizations'), ids),
     users: new MongoUserRepository(model('User', schemas.UserS, 'users'), ids),
     tokens: new MongoApiTokenRepository(model('ApiToken', schemas.Token, 'api_tokens'), ids),
-    devices: new MongoDeviceRepository(devices, changes, 'device'),
+    devices: new MongoDeviceRepository(
+      devices,
+      model('DeviceRuntime', schemas.RuntimeS, 'device_runtime'),
+      changes,
+      'device',
+    ),
     agents: new MongoAgentRepository(model('Agent', schemas.Doc, 'agents'), changes, 'agent'),
     webhooks: new MongoWebhookRepository(model('Webhook', schemas.WebhookS, 'webhooks'), ids, changes),
     changeLog: changes,
