@@ -64,7 +64,8 @@ export class FrameGuard {
         this.lengthBytes = 0;
       } else if (this.state === 'length') {
         const b = chunk[i++];
-        this.remaining += (b & 0x7f) * 2 ** (7 * this.lengthBytes);
+        // Four length bytes make at most 2^28 - 1, a small integer; a fifth is refused below.
+        this.remaining += (b & 0x7f) << (7 * this.lengthBytes);
         if (++this.lengthBytes > 4) return this.fail('malformed remaining length');
         if (b & 0x80) continue;
         // Fixed header = 1 type byte + the length bytes.
