@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -13,6 +14,20 @@ import {
   type TestGateway,
   waitFor,
 } from './support/harness.js';
+
+/** The kernel's view of established sockets on a local port (`ss` from iproute2): one line per socket. */
+const socketsOn = (port: number) =>
+  execFileSync('ss', ['-tnoH', 'state', 'established', `sport = :${port}`], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
+const hasSs = (() => {
+  try {
+    execFileSync('ss', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const connected = (client: MqttClient) =>
   new Promise<MqttClient>((resolve, reject) => {
@@ -91,5 +106,20 @@ describe('MQTT listeners: WebSocket on the HTTP port, TLS when configured', () =
       (b) => b.values.tls?.value === 2,
     );
     await endClient(c);
+  });
+
+  // The gateway sets keepalive on its listening sockets; the kernel copies it to every accepted connection.
+  (hasSs ? it : it.skip)('gives TCP and TLS connections TCP keepalive probes after 60 s from accept on', async () => {
+    for (const port of [gw.mqttPort, gw.app.get(BrokerService).tlsPort]) {
+      const socket = netConnect(port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      const peer = `127.0.0.1:${socket.localPort}`; // the gateway's side of it: local port `port`, this peer
+      const line = await waitFor(
+        () => socketsOn(port).find((l) => l.split(/\s+/).includes(peer)) ?? '',
+        (l) => l !== '',
+      );
+      expect([port, /timer:\(keepalive,(59|60)sec/.test(line)]).toEqual([port, true]);
+      socket.destroy();
+    }
   });
 });

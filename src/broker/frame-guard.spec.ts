@@ -83,6 +83,22 @@ describe('FrameGuard', () => {
     }
   });
 
+  it('passes packets fed one byte at a time, with a two-byte remaining length, and still refuses a bad topic', () => {
+    const long = Buffer.from(`devices/${'x'.repeat(200)}/ds/t`);
+    const body = Buffer.concat([str(long), Buffer.from([0, 7]), Buffer.from('payload')]);
+    const qos1 = Buffer.concat([Buffer.from([0x32, 0x80 | (body.length & 0x7f), body.length >> 7]), body]);
+    const g = connected();
+    for (const b of Buffer.concat([qos1, publish(Buffer.from('a/b')), Buffer.from([0xc0, 0])]))
+      expect([b, g.check(Buffer.from([b])), g.error]).toEqual([b, true, null]);
+    const bad = Buffer.from(long);
+    bad[150] = 0xff; // ill-formed UTF-8 deep inside the topic, in a piece of its own
+    const badBody = Buffer.concat([str(bad), Buffer.from([0, 8])]);
+    const refused = Buffer.concat([Buffer.from([0x32, 0x80 | (badBody.length & 0x7f), badBody.length >> 7]), badBody]);
+    const h = connected();
+    const results = [...refused].map((b) => h.check(Buffer.from([b])));
+    expect([results.includes(false), h.error]).toEqual([true, 'topic is not well-formed UTF-8']);
+  });
+
   it.each([
     ['[MQTT-3.1.0-1] a first packet other than CONNECT', () => new FrameGuard(1024), pkt(0xc0, [])],
     ['[MQTT-3.1.0-2] a second CONNECT', connected, CONNECT],

@@ -6,12 +6,10 @@ import { tokenMatches } from '../../common/secrets.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { GatewayClient, Identity } from '../identity.js';
-import { sessionId, throttleKeys } from './connect-rules.js';
+import { peerAddress, sessionId, throttleKeys } from './connect-rules.js';
 
 // Connections at info and refusals at warn, rate-limited: a reconnect storm must not flood the log.
 const log = new RateLimitedLog(new Logger('mqtt'));
-const peer = (client: Client) =>
-  (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress ?? 'an unknown address';
 
 const refuse = (returnCode: number, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -38,21 +36,22 @@ export function authenticate(ctx: BrokerContext) {
     password: Buffer | undefined,
     reply: (err: AuthenticateError | null, ok: boolean | null) => void,
   ): void {
+    const c = client as GatewayClient;
+    const address = peerAddress(c);
     const done = (err: AuthenticateError | null, ok: boolean | null) => {
       if (err)
         log.warn(
           'mqtt refused',
-          `MQTT login refused for ${username ?? '(no user name)'} from ${peer(client)}: ${err.message}`,
+          `MQTT login refused for ${username ?? '(no user name)'} from ${address}: ${err.message}`,
         );
       reply(err, ok);
     };
-    const c = client as GatewayClient;
     if (c.rejectIdentifier) return done(refuse(2, 'identifier rejected'), false);
     if (!username && !password && ctx.config.MQTT_SANDBOX) {
-      return accept(ctx, c, { kind: 'sandbox', id: `sandbox:${client.id}`, orgId: 0 }, closed, done);
+      return accept(ctx, c, { kind: 'sandbox', id: `sandbox:${client.id}`, orgId: 0 }, address, closed, done);
     }
     if (!username || !password) return deny(ctx, done, 4);
-    const keys = throttleKeys(c, username);
+    const keys = throttleKeys(address, username);
     if (ctx.throttle.blocked(keys)) {
       ctx.metrics.authThrottled.inc({ surface: 'mqtt' });
       return deny(ctx, done, 5);
@@ -65,7 +64,7 @@ export function authenticate(ctx: BrokerContext) {
       ctx.tenancy.authenticate(password.toString('utf8')).then(
         (auth) => {
           if (!auth || !canUseMqtt(auth.scopes)) return failed(auth ? 5 : 4);
-          accept(ctx, c, { kind: 'service', id: `token:${auth.tokenId}`, orgId: auth.orgId }, closed, done);
+          accept(ctx, c, { kind: 'service', id: `token:${auth.tokenId}`, orgId: auth.orgId }, address, closed, done);
         },
         () => deny(ctx, done, 3),
       );
@@ -74,31 +73,30 @@ export function authenticate(ctx: BrokerContext) {
     const device = ctx.registry.device(username);
     if (device && tokenMatches(password, device.tokenHash)) {
       ctx.throttle.succeed(keys[1]?.[0] ?? '');
-      return accept(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, closed, done);
+      return accept(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, address, closed, done);
     }
     const agent = ctx.registry.agent(username);
     if (agent && tokenMatches(password, agent.tokenHash)) {
       ctx.throttle.succeed(keys[1]?.[0] ?? '');
-      return accept(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, closed, done);
+      return accept(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, address, closed, done);
     }
     failed(4);
   };
 }
 
-/** The socket's client, for the one `close` listener all connections of a broker share. */
-const CLIENT = Symbol('gateway client');
-type AcceptedSocket = GatewayClient['conn'] & { [CLIENT]?: GatewayClient };
+/** The socket of an accepted client: Aedes keeps its client on it (`conn.client`). */
+type AcceptedSocket = GatewayClient['conn'] & { client?: GatewayClient };
 
 /**
  * One listener function per broker instead of a closure (and `once`'s wrapper) per connection: measured
- * ~0.25 KiB less per held connection. The socket's close is the one place every ending goes through.
+ * ~0.25 KiB less per held connection. The socket's close is the one place every ending goes through; the
+ * client is the one Aedes put on the socket (no property of the gateway's is added to it).
  */
 function connectionClosed(ctx: BrokerContext) {
   return function closed(this: AcceptedSocket): void {
-    const client = this[CLIENT];
+    const client = this.client;
     const identity = client?.identity;
-    if (!client || !identity) return;
-    this[CLIENT] = undefined; // 'close' comes once; the client is not kept reachable from the socket after it
+    if (!client || !identity) return; // listened to from `accept` on, so only for accepted clients; 'close' comes once
     ctx.metrics.connectionClosed(identity.kind);
     log.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} disconnected`);
     if (identity.kind !== 'sandbox') ctx.presence.disconnected(identity.id, client);
@@ -109,21 +107,20 @@ function accept(
   ctx: BrokerContext,
   client: GatewayClient,
   identity: Identity,
+  address: string,
   closed: (this: AcceptedSocket) => void,
   done: (e: null, ok: boolean) => void,
 ): void {
   client.identity = identity;
   client.id = sessionId(identity, client.id);
   ctx.metrics.connectionOpened(identity.kind);
-  log.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${peer(client)}`);
+  log.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${address}`);
   // Sandbox clients are no device or agent: they have no presence.
   const present = identity.kind !== 'sandbox';
   // Presence counts the connection from here, before Aedes closes a taken-over session, so a takeover never
   // shows an offline gap; `closed` counts it out.
   if (present) ctx.presence.connected(identity.id, client);
-  const conn = client.conn as AcceptedSocket;
-  conn[CLIENT] = client;
-  conn.on('close', closed);
+  client.conn.on('close', closed);
   done(null, true);
 }
 
