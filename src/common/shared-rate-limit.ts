@@ -35,7 +35,7 @@ export class SharedRateLimit {
     });
   }
 
-  /** Counts one call of `key`: 0 when within the budget, else the whole seconds (at least 1) until a retry may pass. */
+  /** Counts one call of `key`: 0 when within the budget, else the whole seconds (≥ 1) until a retry may pass. */
   async take(key: string): Promise<number> {
     try {
       await this.limiter.consume(key);
