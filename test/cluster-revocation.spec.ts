@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { ADMIN_TOKEN, auth, connectMqtt, subscribe } from './support/harness.js';
 import { clusterEnv, clusterSuite, type Instance, until } from './support/cluster.js';
+import { openEventStream } from './support/event-stream-client.js';
 import { mongoTestUri } from './support/mongo.js';
 
 jest.setTimeout(180_000);
@@ -130,7 +131,7 @@ suite('cluster: revoking through one instance ends live access on the others', (
     await watched(b, { username: agent.id, password: token });
   });
 
-  it('an API token revoked through A: B’s REST answers 401 at once and B closes its service client', async () => {
+  it('an API token revoked through A: B’s REST answers 401 at once; B closes its service client and event stream', async () => {
     const created = (
       await a
         .http()
@@ -142,11 +143,17 @@ suite('cluster: revoking through one instance ends live access on the others', (
     await b.http().get(`${API}/devices`).set(auth(created.token)).expect(200);
     const svc = await watched(b, { clientId: 'svc-b', username: 'token', password: created.token });
     expect(await subscribe(svc, 'devices/#')).toBe(1);
+    const stream = await openEventStream(`http://127.0.0.1:${b.httpPort}`, created.token);
+    expect(stream.status).toBe(200);
 
     await a.http().delete(`${API}/tokens/${created.id}`).set(auth()).expect(204);
     // B reads tokens from the database on every request: the first request after the revocation is refused.
     await b.http().get(`${API}/devices`).set(auth(created.token)).expect(401);
     await until('B closes the revoked token’s service client', () => svc.ended);
+    // Its live event stream on B ends too (the condition never holds: only the stream's end settles it).
+    expect(await stream.until(() => false, 20_000).catch((e: Error) => e.message)).toBe(
+      'stream ended before the condition was met',
+    );
     expect(await refusal(b, { clientId: 'svc-b', username: 'token', password: created.token })).toBe(4);
     // The admin token is untouched.
     await b.http().get(`${API}/devices`).set(auth(ADMIN_TOKEN)).expect(200);

@@ -20,8 +20,10 @@ export interface AuthContext {
 }
 
 export type TokenView = Omit<ApiToken, 'tokenHash'>;
+/** The identity of what was opened with API token `id` (MQTT service sessions, event streams) in a Revocation. */
+export const serviceCredential = (tokenId: number): string => `token:${tokenId}`;
 /** API token `id` ended: the service sessions opened with it (see broker/handlers/connect.ts) end with it. */
-const tokenRevocation = (id: number): Revocation => ({ kind: 'service', id: `token:${id}`, ended: true });
+const tokenRevocation = (id: number): Revocation => ({ kind: 'service', id: serviceCredential(id), ended: true });
 const tokenView = ({ tokenHash: _h, ...t }: ApiToken): TokenView => t;
 
 /** Organizations and API tokens: who a bearer token is, and the first organization of an empty store. */
