@@ -11,6 +11,7 @@ import { DEVICE_REPOSITORY, type DeviceRepository } from '../devices/device.repo
 import type { Device } from '../devices/device.model.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
+import { TenancyService } from '../tenancy/tenancy.service.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from '../webhooks/webhook.repository.js';
 import { CHANGE_LOG_REPOSITORY, type ChangeLogRepository, type ChangeRecord } from './change-log.repository.js';
@@ -27,6 +28,8 @@ const STOP_WAIT_MS = 2000;
  * Keeps this instance's caches (webhook catalog and with it the trigger index, device registry) in step with
  * REST writes made through other instances: polls the change log every CLUSTER_POLL_MS and reloads each
  * changed record from the database. With the default 250 ms, a change is seen everywhere well within 1 s.
+ * Credentials ended elsewhere end here too: a device or agent deleted or re-keyed (the registry's reload
+ * compares what is stored with what it holds), an API token revoked (its own record).
  */
 @Injectable()
 export class ChangeFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -45,6 +48,7 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
     private readonly catalog: WebhookCatalog,
     private readonly registry: DeviceRegistry,
     private readonly presence: PresenceTracker,
+    private readonly tenancy: TenancyService,
     private readonly config: GatewayConfig,
   ) {}
 
@@ -97,6 +101,8 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
     } else if (r.kind === 'presence') {
       // The record carries the state: no read per announcement (a connect storm elsewhere is thousands).
       if (r.presence) this.presence.adopt(r.key, r.presence);
+    } else if (r.kind === 'token') {
+      await this.tenancy.revokedElsewhere(Number(r.key));
     } else if (r.kind === 'device') {
       this.registry.reloadDevice(r.key, devices.get(r.key) ?? null);
     } else {

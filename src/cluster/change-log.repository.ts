@@ -2,9 +2,12 @@ import type { PresenceState } from '../devices/connection-ledger.repository.js';
 
 export const CHANGE_LOG_REPOSITORY = Symbol('ChangeLogRepository');
 
-/** What a REST write changed: the follower of every other instance reloads it. */
-/** `presence`: a device's status changed on the instance holding its connection (not a REST write). */
-export const CHANGE_KINDS = ['webhook', 'device', 'agent', 'presence'] as const;
+/**
+ * What a REST write changed: the follower of every other instance reloads it. `presence`: a device's status
+ * changed on the instance holding its connection (not a REST write). `token`: an API token was revoked (deleted;
+ * token ids are never reused, so applying one again is harmless): the others end the sessions opened with it.
+ */
+export const CHANGE_KINDS = ['webhook', 'device', 'agent', 'presence', 'token'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export interface ChangeRecord {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module.js';
+import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ChangeFollower } from './change-follower.js';
 
@@ -8,7 +9,7 @@ import { ChangeFollower } from './change-follower.js';
  * delivery/ (delivery-claims.ts); this module keeps the caches of this instance following the others.
  */
 @Module({
-  imports: [DevicesModule, WebhooksModule],
+  imports: [DevicesModule, TenancyModule, WebhooksModule],
   providers: [ChangeFollower],
 })
 export class ClusterModule {}

@@ -132,11 +132,14 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     if (tokenChanged) void this.revocations.revoke({ kind: 'device', id, ended: false });
   }
 
+  /** Like reloadDevice: deleted or given a new token elsewhere ⇒ its sessions here are closed. */
   reloadAgent(id: string, stored: Agent | null): void {
     if (stored) {
       const local = this.agents.get(id);
+      const tokenChanged = local !== undefined && local.tokenHash !== stored.tokenHash;
       if (local) Object.assign(local, stored);
       else this.agents.set(id, stored);
+      if (tokenChanged) void this.revocations.revoke({ kind: 'agent', id, ended: false });
       return;
     }
     if (this.agents.delete(id)) void this.revocations.revoke({ kind: 'agent', id, ended: true });

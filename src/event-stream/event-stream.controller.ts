@@ -64,7 +64,7 @@ export class EventStreamController {
     const filter = parseEventFilter(query);
     const interval = heartbeatMs(query.heartbeat);
     const after = lastEventId(lastId);
-    const { orgId } = req.auth;
+    const { orgId, tokenId } = req.auth;
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -84,7 +84,7 @@ export class EventStreamController {
       if (gap) write(sseNotice('reset', { reason: 'events after Last-Event-ID were dropped from the buffer' }));
       for (const e of events) write(sseEvent(e));
     }
-    const subscriber: StreamSubscriber = { orgId, filter, send: (e) => write(sseEvent(e)), close };
+    const subscriber: StreamSubscriber = { orgId, tokenId, filter, send: (e) => write(sseEvent(e)), close };
     const remove = this.stream.add(subscriber);
     const timer = setInterval(() => write(sseHeartbeat(Date.now())), interval);
     res.on('close', () => {

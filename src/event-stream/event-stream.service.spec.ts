@@ -1,6 +1,7 @@
 import { describeError } from '../common/api-error.js';
 import { EventBus } from '../events/event-bus.js';
 import type { DeviceEvent } from '../events/device-event.js';
+import { Revocations } from '../events/revocations.js';
 import { EventRing } from './event-ring.js';
 import { parseEventFilter } from './event-filter.js';
 import { EVENTS_KEPT_PER_ORG, EventStreamService } from './event-stream.service.js';
@@ -29,11 +30,11 @@ describe('EventRing', () => {
 describe('EventStreamService', () => {
   it('buffers per organization, bounded, and reports a gap past the buffer', () => {
     const bus = new EventBus();
-    const service = new EventStreamService(bus);
+    const service = new EventStreamService(bus, new Revocations());
     service.onModuleInit();
     const all = parseEventFilter({});
     // Both orgs were watched a moment ago (a stream opened and closed): their events are buffered for resumption.
-    for (const orgId of [1, 2]) service.add({ orgId, filter: all, send: () => {}, close: () => {} })();
+    for (const orgId of [1, 2]) service.add({ orgId, tokenId: 1, filter: all, send: () => {}, close: () => {} })();
     const a = { id: 'a', orgId: 1, seq: 0 };
     for (let n = 1; n <= EVENTS_KEPT_PER_ORG + 10; n++) bus.deviceEvent(a, 'datastream.update', 'n', n, n);
     bus.deviceEvent({ id: 'b', orgId: 2, seq: 0 }, 'datastream.update', 'n', 1, 1);
@@ -46,9 +47,28 @@ describe('EventStreamService', () => {
     service.onModuleDestroy();
   });
 
+  it("a revoked token's streams are closed, and only those", async () => {
+    const revocations = new Revocations();
+    const service = new EventStreamService(new EventBus(), revocations);
+    service.onModuleInit();
+    const closed: number[] = [];
+    for (const tokenId of [7, 8, 70])
+      service.add({
+        orgId: 1,
+        tokenId,
+        filter: parseEventFilter({}),
+        send: () => {},
+        close: () => closed.push(tokenId),
+      });
+    await revocations.revoke({ kind: 'device', id: 'token:8', ended: true });
+    await revocations.revoke({ kind: 'service', id: 'token:7', ended: true });
+    expect(closed).toEqual([7]);
+    service.onModuleDestroy();
+  });
+
   it('buffers nothing of an organization nobody watches: the bus does not even build its events', () => {
     const bus = new EventBus();
-    const service = new EventStreamService(bus);
+    const service = new EventStreamService(bus, new Revocations());
     service.onModuleInit();
     const d = { id: 'd', orgId: 3, seq: 0 };
     bus.deviceEvent(d, 'datastream.update', 'n', 1, 1);

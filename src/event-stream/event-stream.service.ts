@@ -1,6 +1,8 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { DeviceEvent } from '../events/device-event.js';
 import { EventBus } from '../events/event-bus.js';
+import { type Revocation, Revocations } from '../events/revocations.js';
+import { serviceCredential } from '../tenancy/tenancy.service.js';
 import { EventRing, type StreamedEvent } from './event-ring.js';
 import { type EventFilter, matches } from './event-filter.js';
 
@@ -15,6 +17,8 @@ export const RESUME_WINDOW_MS = 10 * 60_000;
 
 export interface StreamSubscriber {
   orgId: number;
+  /** The API token the stream was opened with: its revocation ends the stream. */
+  tokenId: number;
   filter: EventFilter;
   send(event: StreamedEvent): void;
   close(): void;
@@ -39,9 +43,14 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy {
   private lastId = 0;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly bus: EventBus) {}
+  constructor(
+    private readonly bus: EventBus,
+    private readonly revocations: Revocations,
+  ) {}
 
   onModuleInit(): void {
+    // Revoking a token ends live access at once: its open streams too (on every instance, see cluster/).
+    this.revocations.onRevoked((r) => this.revoked(r));
     this.unsubscribe = this.bus.subscribe(
       (e) => this.accept(e),
       (orgId) => this.watched(orgId),
@@ -53,6 +62,12 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe?.();
     for (const set of this.subscribers.values()) for (const s of set) s.close();
     this.subscribers.clear();
+  }
+
+  private revoked(r: Revocation): void {
+    if (r.kind !== 'service') return;
+    for (const set of this.subscribers.values())
+      for (const s of set) if (serviceCredential(s.tokenId) === r.id) s.close();
   }
 
   /** An org with an open stream, or one closed within the resume window. */

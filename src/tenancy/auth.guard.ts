@@ -1,7 +1,14 @@
-import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error.js';
+import { SharedRateLimit } from '../common/shared-rate-limit.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import { OrganizationDirectory } from './organization-directory.js';
@@ -25,13 +32,15 @@ function consumeOrgId(req: Request): void {
 }
 
 /**
- * Bearer API token → org and scopes, then Blynk's API rate per organization. `?orgId=` names the token's own
- * org, or on Blynk paths one of its sub-organizations when the token has all.Organization — never a parent or
- * a sibling (those answer 404 like a missing org).
+ * Bearer API token → org and scopes, then Blynk's API rate per organization (in this instance's memory, or with
+ * REDIS_URL counted in Redis for all instances together). `?orgId=` names the token's own org, or on Blynk
+ * paths one of its sub-organizations when the token has all.Organization — never a parent or a sibling (those
+ * answer 404 like a missing org).
  */
 @Injectable()
-export class ApiTokenGuard implements CanActivate {
+export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
   private readonly rate: OrgRateLimiter;
+  private readonly shared: SharedRateLimit | null = null;
   private readonly refusals = new RateLimitedLog(new Logger('http'));
 
   constructor(
@@ -41,6 +50,12 @@ export class ApiTokenGuard implements CanActivate {
     config: GatewayConfig,
   ) {
     this.rate = new OrgRateLimiter(config.API_RATE_LIMIT_PER_MINUTE);
+    if (config.REDIS_URL && config.API_RATE_LIMIT_PER_MINUTE > 0)
+      this.shared = new SharedRateLimit(config.REDIS_URL, {
+        name: 'api-rate',
+        points: config.API_RATE_LIMIT_PER_MINUTE,
+        windowMs: 60_000,
+      });
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -56,7 +71,7 @@ export class ApiTokenGuard implements CanActivate {
     if (required !== ANY_VALID_TOKEN && !scopeAllows(auth.scopes, required, req.method === 'GET')) {
       throw new ApiError(403, 'Forbidden', `token lacks scope ${required}`);
     }
-    const retryAfter = this.rate.take(auth.orgId);
+    const retryAfter = this.shared ? await this.shared.take(String(auth.orgId)) : this.rate.take(auth.orgId);
     if (retryAfter > 0) {
       ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
       throw new ApiError(429, 'TooManyRequests', `organization over its API rate; retry after ${retryAfter} s`);
@@ -64,6 +79,10 @@ export class ApiTokenGuard implements CanActivate {
     req.auth = { ...auth, orgId: await this.addressedOrg(req, auth) };
     consumeOrgId(req);
     return true;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.shared?.close();
   }
 
   private credential(req: Request): string {

@@ -1,6 +1,7 @@
 /**
- * Blynk's API rate: at most `perMinute` requests per organization in each minute (fixed windows, one counter per
- * org: a map lookup and an increment per request). Over it, the caller is told how many seconds to wait.
+ * Blynk's API rate in one instance's memory: at most `perMinute` requests per organization in each minute (fixed
+ * windows, one counter per org: a map lookup and an increment per request). Over it, the caller is told how many
+ * seconds to wait. With REDIS_URL the guard counts in Redis instead (SharedRateLimit), for all instances.
  */
 export class OrgRateLimiter {
   private readonly windows = new Map<number, { start: number; count: number }>();

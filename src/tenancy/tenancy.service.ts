@@ -4,7 +4,7 @@ import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { hashToken, newToken } from '../common/secrets.js';
 import { EventBus } from '../events/event-bus.js';
-import { Revocations } from '../events/revocations.js';
+import { type Revocation, Revocations } from '../events/revocations.js';
 import type { ApiToken } from './api-token.model.js';
 import { API_TOKEN_REPOSITORY, type ApiTokenRepository } from './api-token.repository.js';
 import type { Organization } from './organization.model.js';
@@ -20,6 +20,10 @@ export interface AuthContext {
 }
 
 export type TokenView = Omit<ApiToken, 'tokenHash'>;
+/** The identity of what was opened with API token `id` (MQTT service sessions, event streams) in a Revocation. */
+export const serviceCredential = (tokenId: number): string => `token:${tokenId}`;
+/** API token `id` ended: the service sessions opened with it (see broker/handlers/connect.ts) end with it. */
+const tokenRevocation = (id: number): Revocation => ({ kind: 'service', id: serviceCredential(id), ended: true });
 const tokenView = ({ tokenHash: _h, ...t }: ApiToken): TokenView => t;
 
 /** Organizations and API tokens: who a bearer token is, and the first organization of an empty store. */
@@ -103,8 +107,16 @@ export class TenancyService implements OnModuleInit {
   /** Deletes (revokes) a token of the org and ends every session opened with it; false if there is none. */
   async revokeToken(orgId: number, id: number): Promise<boolean> {
     if (!(await this.tokens.delete(orgId, id))) return false;
-    await this.revocations.revoke({ kind: 'service', id: `token:${id}`, ended: true });
+    await this.revocations.revoke(tokenRevocation(id));
     return true;
+  }
+
+  /**
+   * A token another instance revoked (cluster/, from the change log): the sessions this instance holds of it
+   * end too. REST needs nothing: tokens are read from the database on every request, never cached.
+   */
+  revokedElsewhere(id: number): Promise<void> {
+    return this.revocations.revoke(tokenRevocation(id));
   }
 
   /** A token made by the caller's token: never with a scope beyond the caller's own (403 naming them). */

@@ -4,6 +4,7 @@ import { ADMIN_TOKEN, auth } from './harness.js';
 import { ensureBuilt, type GatewayProcess, startGatewayProcess } from './gateway-process.js';
 import { dropDatabase } from './mongo.js';
 import { DELIVERY_ENV, type Handler, type Receiver, startReceiver, WEBHOOKS } from './receiver.js';
+import { type RedisServer, startRedis } from './redis.js';
 
 /** Settings of every instance of a test cluster: one database, short leases so takeovers happen in seconds. */
 export const clusterEnv = (mongoUri: string, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -87,10 +88,12 @@ export async function connectDevice(i: Instance, device: ClusterDevice): Promise
 export function clusterSuite(uri: string) {
   const instances: Instance[] = [];
   let rx: Receiver | null = null;
+  let redisServer: RedisServer | null = null;
   beforeAll(() => ensureBuilt());
   afterAll(async () => {
     for (const i of instances) await i.kill();
     await rx?.close();
+    await redisServer?.stop();
     await dropDatabase(uri);
   });
   return {
@@ -102,6 +105,13 @@ export function clusterSuite(uri: string) {
     async receiver(handler?: Handler): Promise<Receiver> {
       rx = await startReceiver(handler);
       return rx;
+    },
+    /** A redis-server of the suite's own (REDIS_URL of its instances), stopped after the instances. */
+    async redis(): Promise<RedisServer> {
+      redisServer = await startRedis();
+      if (!redisServer)
+        throw new Error('redis-server is not installed (apt-get install -y redis-server; .ci/run does)');
+      return redisServer;
     },
   };
 }

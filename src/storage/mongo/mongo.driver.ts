@@ -54,7 +54,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
     connection: conn,
     organizations: new MongoOrganizationRepository(model('Organization', schemas.Org, 'organizations'), ids),
     users: new MongoUserRepository(model('User', schemas.UserS, 'users'), ids),
-    tokens: new MongoApiTokenRepository(model('ApiToken', schemas.Token, 'api_tokens'), ids),
+    tokens: new MongoApiTokenRepository(model('ApiToken', schemas.Token, 'api_tokens'), ids, changes),
     devices: new MongoDeviceRepository(
       devices,
       model('DeviceRuntime', schemas.RuntimeS, 'device_runtime'),
