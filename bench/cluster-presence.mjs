@@ -5,22 +5,13 @@
 // every one online, then, after a kill -9 of A, how long until B shows every one offline (the bound is the lease
 // plus one sweep beat: BENCH_LEASE_MS + a third). Median of BENCH_ROUNDS fresh rounds, with the spread.
 import mqtt from 'mqtt';
-import { join } from 'node:path';
-import { benchDir, median, sleep, spread, start, startGateway, stopProcess } from './lib/procs.mjs';
+import { median, sleep, spread, startFerretDb, startGateway, stopProcess } from './lib/procs.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DEVICES = Number(process.env.BENCH_PRESENCE_DEVICES ?? 2000);
 const LEASE_MS = Number(process.env.BENCH_LEASE_MS ?? 10000);
 const IN_FLIGHT = 200;
 const FOLLOW_SAMPLES = 20;
-
-async function ferretDb() {
-  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => {} };
-  const p = start('bash', [join(benchDir, '../scripts/ferretdb.sh'), 'start']);
-  const uri = (await p.waitFor(/^MONGODB_URI=/)).slice('MONGODB_URI='.length);
-  await sleep(500);
-  return { uri, stop: () => stopProcess(p) };
-}
 
 /** Polls B's device list until `want` devices have `status`; returns ms since `t0`. */
 async function until(gw, status, want, t0) {
@@ -99,7 +90,7 @@ async function round(uri, db) {
   return { follow, connected, online, offline };
 }
 
-const fdb = await ferretDb();
+const fdb = await startFerretDb();
 const rounds = [];
 try {
   for (let r = 0; r < ROUNDS; r++) {

@@ -5,148 +5,55 @@
 // medians of BENCH_ROUNDS (default 5) with the (min–max) spread, and ratios paired within each round. On a
 // 2-core machine two instances compete with the load and the database for the same cores: the 1 vs 2 figures
 // show overhead, not scaling.
-import { spawn, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { gatewayAddresses } from './lib/procs.mjs';
+import {
+  benchDir,
+  median,
+  printWarnings,
+  sleep,
+  start,
+  startFerretDb,
+  startGateway,
+  startReceiver,
+  startRedis,
+  stopProcess,
+} from './lib/procs.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PER_DEVICE = Number(process.env.BENCH_MESSAGES ?? 3000);
 const DEVICES = 2;
-const ADMIN = 'bench-admin-token-0123456789abcdef';
-const here = new URL('.', import.meta.url).pathname;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const children = new Set();
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-function start(cmd, args, env = {}, readyRe = /./) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const lines = [];
-  let wake = () => {};
-  createInterface({ input: child.stdout }).on('line', (l) => (lines.push(l), wake()));
-  child.waitFor = async (re) => {
-    for (;;) {
-      const i = lines.findIndex((l) => re.test(l));
-      if (i >= 0) return lines.splice(i, 1)[0];
-      await new Promise((r) => (wake = r));
-    }
-  };
-  child.ready = child.waitFor(readyRe);
-  child.printWarnings = async () => {
-    await sleep(100);
-    for (const l of lines.filter((x) => /"level":(40|50|60)/.test(x)).slice(0, 20)) process.stderr.write(`  ${l}\n`);
-  };
-  return child;
-}
-const stop = async (c) => {
-  if (c.exitCode !== null || c.signalCode !== null) return;
-  const exited = new Promise((r) => c.once('exit', r));
-  c.kill('SIGTERM');
-  const t = setTimeout(() => {
-    process.stderr.write(`  pid ${c.pid} did not stop within 10 s of SIGTERM: killed\n`);
-    c.kill('SIGKILL');
-  }, 10_000);
-  await exited;
-  clearTimeout(t);
-};
-
-async function ferretDb() {
-  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => {} };
-  const bin = join(process.env.FERRETDB_CACHE ?? join(homedir(), '.cache/device-gateway/ferretdb'), 'v1.24.2/ferretdb');
-  const dir = mkdtempSync(join(tmpdir(), 'bench-fdb-'));
-  const port = await freePort();
-  const p = start(bin, [
-    '--handler=sqlite',
-    `--sqlite-url=file:${dir}/`,
-    `--listen-addr=127.0.0.1:${port}`,
-    `--state-dir=${dir}`,
-    '--telemetry=disable',
-    '--debug-addr=-',
-    '--log-level=error',
-  ]);
-  await sleep(1500);
-  return {
-    uri: `mongodb://127.0.0.1:${port}/`,
-    stop: async () => (await stop(p), rmSync(dir, { recursive: true, force: true })),
-  };
-}
-
-async function redis() {
-  const port = await freePort();
-  const p = start(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {},
-    /Ready to accept/,
-  );
-  await p.ready;
-  return { url: `redis://127.0.0.1:${port}`, stop: () => stop(p) };
-}
-
+/** A gateway of the round, allowed to post to the receiver on the loopback; all share one secret key. */
 async function gateway(env, id) {
   process.stderr.write(`  starting ${id}\n`);
-  const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
-  const p = start(
-    'node',
-    [join(here, '../dist/main.js')],
-    {
-      DATA_DIR: dir,
-      HTTP_PORT: '0',
-      MQTT_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      MQTT_HOST: '127.0.0.1',
-      GATEWAY_ADMIN_TOKEN: ADMIN,
-      LOG_LEVEL: 'warn',
-      WEBHOOK_ALLOW_HTTP: 'true',
-      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
-      GATEWAY_INSTANCE_ID: id,
-      // the same key everywhere: each instance decrypts the webhook secrets another one stored
-      GATEWAY_SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS0zMi1ieXRlcy1sb25nISE=',
-      ...env,
-    },
-    /^Device gateway ready/,
-  );
-  await p.ready;
-  const { http, mqtt } = await gatewayAddresses(p);
-  return { p, http, mqtt, dir };
-}
-
-const api = async (gw, path, body) => {
-  const res = await fetch(`${gw.http}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+  return startGateway({
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+    GATEWAY_INSTANCE_ID: id,
+    // the same key everywhere: each instance decrypts the webhook secrets another one stored
+    GATEWAY_SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS0zMi1ieXRlcy1sb25nISE=',
+    ...env,
   });
-  if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+}
+// An instance should stop within seconds (DELIVERY_LOG_SHUTDOWN_MS bounds its last write); one that does not
+// is killed, and said so.
+const stopGateway = async (g) => {
+  await stopProcess(g.proc, 'SIGTERM', { killAfterMs: 10_000 });
+  g.remove();
 };
 
 /** One round: devices on the instances round-robin, one webhook per device, QoS 1 load, then the drain. */
 async function round(env, instances, rx) {
   const gws = [];
   for (let i = 0; i < instances; i++) gws.push(await gateway(env, `bench-${i}`));
-  await fetch(`${rx}/reset`);
+  await rx.reset();
   const devices = [];
   for (let i = 0; i < DEVICES; i++) {
-    const d = await api(gws[0], '/api/v1/organization/devices', { name: `bench ${i}` });
-    await api(gws[0], '/api/v1/organization/webhooks', {
+    const d = await gws[0].api('POST', '/devices', { name: `bench ${i}` });
+    await gws[0].api('POST', '/webhooks', {
       name: `bench ${i}`,
       trigger: 'DEVICE_DATASTREAM_UPDATE',
-      url: `${rx}/d${i}`,
+      url: `${rx.url}/d${i}`,
       dataTrigger: { deviceId: d.id, dataStream: 'level' },
     });
     devices.push(d);
@@ -155,14 +62,18 @@ async function round(env, instances, rx) {
   process.stderr.write(`  ${instances} instance(s) up, devices and webhooks made\n`);
   const pubs = devices.map((d, i) => {
     const gw = gws[i % gws.length];
-    return start(
-      'node',
-      [join(here, 'load/publisher.mjs'), gw.mqtt, d.id, d.token, d.id, String(PER_DEVICE), '1', '64'],
-      {},
-      /^ready/,
-    );
+    return start('node', [
+      join(benchDir, 'load/publisher.mjs'),
+      gw.mqttUrl,
+      d.id,
+      d.token,
+      d.id,
+      String(PER_DEVICE),
+      '1',
+      '64',
+    ]);
   });
-  await Promise.all(pubs.map((p) => p.ready));
+  await Promise.all(pubs.map((p) => p.waitFor(/^ready/)));
   const t0 = performance.now();
   pubs.forEach((p) => p.stdin.write('go\n'));
   // A publisher whose PUBACKs stop coming would hold the bench forever: the round is reported and dropped.
@@ -174,12 +85,9 @@ async function round(env, instances, rx) {
   clearTimeout(late);
   if (!finished) {
     process.stderr.write(`  ingest stalled: not every PUBACK came within BENCH_INGEST_MS; round dropped\n`);
-    for (const g of gws) await g.p.printWarnings();
+    for (const g of gws) await printWarnings(g.proc);
     pubs.forEach((p) => p.kill('SIGKILL'));
-    for (const g of gws) {
-      await stop(g.p);
-      rmSync(g.dir, { recursive: true, force: true });
-    }
+    for (const g of gws) await stopGateway(g);
     return null;
   }
   const ingest = (DEVICES * PER_DEVICE) / ((performance.now() - t0) / 1000);
@@ -189,13 +97,13 @@ async function round(env, instances, rx) {
   const drainDeadline = Date.now() + Number(process.env.BENCH_DRAIN_MS ?? 60_000);
   let stuck = 0;
   for (;;) {
-    s = await (await fetch(`${rx}/stats`)).json();
+    s = await rx.stats();
     const got = Object.values(s.counts).reduce((a, b) => a + b, 0);
     if (got >= total) break;
     if (Date.now() > drainDeadline) {
       stuck = total - got; // reported, not hidden: the figure below then counts only what arrived
       process.stderr.write(`  ${stuck} deliveries did not arrive within the drain deadline\n`);
-      for (const g of gws) await g.p.printWarnings();
+      for (const g of gws) await printWarnings(g.proc);
       break;
     }
     if (process.env.BENCH_VERBOSE) {
@@ -206,14 +114,10 @@ async function round(env, instances, rx) {
     await sleep(process.env.BENCH_VERBOSE ? 2000 : 100);
   }
   const deliveries = (total - stuck) / ((s.last - s.first) / 1000);
-  for (const g of gws) {
-    await stop(g.p);
-    rmSync(g.dir, { recursive: true, force: true });
-  }
+  for (const g of gws) await stopGateway(g);
   return { ingest, deliveries };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (all) => {
   const xs = all.filter(Number.isFinite);
   return xs.length === 0
@@ -221,12 +125,9 @@ const fmt = (all) => {
     : `${Math.round(median(xs)).toLocaleString('en')} (${Math.round(Math.min(...xs)).toLocaleString('en')}–${Math.round(Math.max(...xs)).toLocaleString('en')})`;
 };
 
-const receiverProc = fork(join(here, 'servers/receiver.mjs'));
-children.add(receiverProc);
-const { port } = await new Promise((r) => receiverProc.once('message', r));
-const rx = `http://127.0.0.1:${port}`;
-const db = await ferretDb();
-const bus = await redis();
+const rx = await startReceiver();
+const db = await startFerretDb();
+const bus = await startRedis();
 const configs = [
   ['SQLite, 1 instance', 1, () => ({})],
   ['mongo, 1 instance', 1, (r) => ({ MONGODB_URI: `${db.uri.replace(/\/[^/?]*(\?|$)/, `/bench_${r}_1$1`)}` })],
@@ -275,7 +176,7 @@ console.log(
   '\nOn 2 cores scaling cannot be judged: the second instance, Redis, the database and the load generators share' +
     ' the same two cores, so 2/1 instances measures overhead, not what a second machine would add.',
 );
-await stop(receiverProc);
+await stopProcess(rx.proc);
 await bus.stop();
 await db.stop();
 process.exit(0);

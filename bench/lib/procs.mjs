@@ -1,6 +1,8 @@
-// Shared by the benches: child processes that report on stdout lines, the gateway as a child process, medians.
+// Shared by the benches: child processes that report on stdout lines, the gateway, the webhook receiver, FerretDB
+// and redis-server as child processes, medians.
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,9 +35,12 @@ export async function gatewayAddresses(proc) {
   };
 }
 
-/** A child process whose stdout lines can be awaited: `await child.waitFor(/^ready/)`. */
-export function start(cmd, args, env = {}) {
-  const child = track(spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] }));
+/**
+ * A child process whose stdout lines can be awaited: `await child.waitFor(/^ready/)`. Lines no one waited for
+ * stay in `child.unread` (see printWarnings).
+ */
+export function start(cmd, args, env = {}, { stderr = 'inherit' } = {}) {
+  const child = track(spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', stderr] }));
   const lines = [];
   const waiters = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -43,6 +48,7 @@ export function start(cmd, args, env = {}) {
     if (w >= 0) waiters.splice(w, 1)[0].resolve(line);
     else lines.push(line);
   });
+  child.unread = lines;
   child.waitFor = (re) => {
     const i = lines.findIndex((l) => re.test(l));
     if (i >= 0) return Promise.resolve(lines.splice(i, 1)[0]);
@@ -51,12 +57,67 @@ export function start(cmd, args, env = {}) {
   return child;
 }
 
-export const stopProcess = (proc, signal = 'SIGTERM') =>
+/** Signals a child and waits for its exit; with `killAfterMs`, one still running then is killed (and said so). */
+export const stopProcess = (proc, signal = 'SIGTERM', { killAfterMs } = {}) =>
   new Promise((r) => {
-    if (proc.exitCode !== null) return r();
-    proc.once('exit', r);
+    if (proc.exitCode !== null || proc.signalCode !== null) return r();
+    const late =
+      killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            process.stderr.write(
+              `  pid ${proc.pid} did not stop within ${killAfterMs / 1000} s of ${signal}: killed\n`,
+            );
+            proc.kill('SIGKILL');
+          }, killAfterMs);
+    proc.once('exit', () => {
+      clearTimeout(late);
+      r();
+    });
     proc.kill(signal);
   });
+
+/** The first warning, error and fatal lines (pino levels 40–60) a gateway child wrote, to stderr. */
+export async function printWarnings(proc) {
+  await sleep(100); // its last lines in flight
+  for (const l of proc.unread.filter((x) => /"level":(40|50|60)/.test(x)).slice(0, 20))
+    process.stderr.write(`  ${l}\n`);
+}
+
+export const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/** FerretDB from scripts/ferretdb.sh (built once into its cache), or the server of MONGODB_URI when set. */
+export async function startFerretDb() {
+  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => {} };
+  const p = start('bash', [join(benchDir, '../scripts/ferretdb.sh'), 'start'], {}, { stderr: 'pipe' });
+  // It logs at warn level (a line per connection reset, each refused command dumped over several lines): only
+  // its errors are shown, or everything with BENCH_VERBOSE. A line that starts with no time stamp continues
+  // the entry before it.
+  let shown = true;
+  createInterface({ input: p.stderr }).on('line', (l) => {
+    const entry = /^\d{4}-\d\d-\d\dT\S+\t(\w+)\t/.exec(l);
+    if (entry) shown = !['DEBUG', 'INFO', 'WARN'].includes(entry[1]);
+    if (shown || process.env.BENCH_VERBOSE) process.stderr.write(`${l}\n`);
+  });
+  const uri = (await p.waitFor(/^MONGODB_URI=/)).slice('MONGODB_URI='.length);
+  await sleep(500); // the script prints the address before FerretDB listens on it
+  return { uri, stop: () => stopProcess(p) };
+}
+
+/** A redis-server on a free loopback port, nothing saved to disk. */
+export async function startRedis() {
+  const port = await freePort();
+  const p = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  await p.waitFor(/Ready to accept/);
+  return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(p) };
+}
 
 /** The webhook receiver (bench/servers/receiver.mjs) in its own process. */
 export async function startReceiver(env = {}) {
