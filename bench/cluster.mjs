@@ -5,12 +5,15 @@
 // medians of BENCH_ROUNDS (default 5) with the (min–max) spread, and ratios paired within each round. On a
 // 2-core machine two instances compete with the load and the database for the same cores: the 1 vs 2 figures
 // show overhead, not scaling.
+// BENCH_LOG_LAG=1 also times how long after the last delivery arrived the delivery log has recorded every row
+// as delivered (it trails the sends; polled over REST, so it adds load after the drain), up to BENCH_LOG_MS.
 import { join } from 'node:path';
 import {
   benchDir,
   median,
   printWarnings,
   sleep,
+  spread,
   start,
   startFerretDb,
   startGateway,
@@ -22,6 +25,7 @@ import {
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PER_DEVICE = Number(process.env.BENCH_MESSAGES ?? 3000);
 const DEVICES = 2;
+const LOG_LAG = Boolean(process.env.BENCH_LOG_LAG);
 
 /** A gateway of the round, allowed to post to the receiver on the loopback; all share one secret key. */
 async function gateway(env, id) {
@@ -48,15 +52,17 @@ async function round(env, instances, rx) {
   for (let i = 0; i < instances; i++) gws.push(await gateway(env, `bench-${i}`));
   await rx.reset();
   const devices = [];
+  const webhooks = [];
   for (let i = 0; i < DEVICES; i++) {
     const d = await gws[0].api('POST', '/devices', { name: `bench ${i}` });
-    await gws[0].api('POST', '/webhooks', {
+    const w = await gws[0].api('POST', '/webhooks', {
       name: `bench ${i}`,
       trigger: 'DEVICE_DATASTREAM_UPDATE',
       url: `${rx.url}/d${i}`,
       dataTrigger: { deviceId: d.id, dataStream: 'level' },
     });
     devices.push(d);
+    webhooks.push(w.id);
   }
   await sleep(1000); // the other instance follows the change log
   process.stderr.write(`  ${instances} instance(s) up, devices and webhooks made\n`);
@@ -114,8 +120,29 @@ async function round(env, instances, rx) {
     await sleep(process.env.BENCH_VERBOSE ? 2000 : 100);
   }
   const deliveries = (total - stuck) / ((s.last - s.first) / 1000);
+  const log = LOG_LAG && stuck === 0 ? await logCaughtUp(gws[0], webhooks, s.last) : NaN;
   for (const g of gws) await stopGateway(g);
-  return { ingest, deliveries };
+  return { ingest, deliveries, log };
+}
+
+/**
+ * BENCH_LOG_LAG: seconds from the last delivery's arrival until the delivery log has recorded every row as
+ * delivered (through REST), or NaN after BENCH_LOG_MS. The sends do not wait for the log; this is how far it
+ * trails them.
+ */
+async function logCaughtUp(gw, webhooks, lastArrival) {
+  const deadline = Date.now() + Number(process.env.BENCH_LOG_MS ?? 120_000);
+  for (;;) {
+    const totals = await Promise.all(
+      webhooks.map(async (id) => (await gw.api('GET', `/webhooks/${id}/deliveries?status=delivered&size=1`)).total),
+    );
+    if (totals.every((t) => t >= PER_DEVICE)) return (Date.now() - lastArrival) / 1000;
+    if (Date.now() > deadline) {
+      process.stderr.write(`  delivery log: ${totals.join(', ')} of ${PER_DEVICE} recorded by BENCH_LOG_MS\n`);
+      return NaN;
+    }
+    await sleep(250);
+  }
 }
 
 const fmt = (all) => {
@@ -137,7 +164,7 @@ const configs = [
     (r) => ({ MONGODB_URI: `${db.uri.replace(/\/[^/?]*(\?|$)/, `/bench_${r}_2$1`)}`, REDIS_URL: bus.url }),
   ],
 ];
-const results = configs.map(() => ({ ingest: [], deliveries: [] }));
+const results = configs.map(() => ({ ingest: [], deliveries: [], log: [] }));
 for (let r = 0; r < ROUNDS; r++) {
   for (const [i, [name, n, env]] of configs.entries()) {
     if (process.env.BENCH_ONLY && !process.env.BENCH_ONLY.split(',').includes(String(i))) continue;
@@ -146,9 +173,11 @@ for (let r = 0; r < ROUNDS; r++) {
     if (!x) results[i].stalled = (results[i].stalled ?? 0) + 1;
     results[i].ingest.push(x?.ingest ?? NaN);
     results[i].deliveries.push(x?.deliveries ?? NaN);
+    results[i].log.push(x?.log ?? NaN);
     if (!x) continue;
     process.stderr.write(
-      `round ${r + 1} ${name}: ${Math.round(x.ingest)} msg/s, ${Math.round(x.deliveries)} deliveries/s\n`,
+      `round ${r + 1} ${name}: ${Math.round(x.ingest)} msg/s, ${Math.round(x.deliveries)} deliveries/s` +
+        `${LOG_LAG ? `, log recorded ${x.log.toFixed(1)} s after the last arrival` : ''}\n`,
     );
   }
 }
@@ -160,6 +189,15 @@ for (const [i, [name]] of configs.entries())
   console.log(
     `| ${name}${results[i].stalled ? ` (${results[i].stalled} round(s) stalled, dropped)` : ''} | ${fmt(results[i].ingest)} | ${fmt(results[i].deliveries)} |`,
   );
+if (LOG_LAG) {
+  console.log('\ndelivery log, every row recorded delivered, s after the last delivery arrived, median (min–max):');
+  for (const [i, [name]] of configs.entries()) {
+    const xs = results[i].log.filter(Number.isFinite);
+    const missed = results[i].log.length - xs.length;
+    const figure = xs.length === 0 ? 'n/a' : spread(xs, 1);
+    console.log(`  ${name}: ${figure}${missed ? ` (${missed} round(s) not caught up or skipped)` : ''}`);
+  }
+}
 /** Ratios paired within each round (`a[r] / b[r]`): median (min–max), or why there is none. */
 const paired = (a, b) => {
   const n = Math.min(a.length, b.length);
