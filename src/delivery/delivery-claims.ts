@@ -34,6 +34,12 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
   private validUntil = 0;
   private toClaim: Waiting[] = [];
   private released: Pick<DeliveryClaim, 'deliveryId' | 'fence'>[] = [];
+  /**
+   * Finished here, their final state not yet written by the delivery log: each keeps its claim (and its place
+   * in `local`) until it is, or storage, which still calls the row unfinished, would let a sweep (here or on
+   * another instance) take it for a row nobody claimed and send it again.
+   */
+  private readonly finishing = new Map<number, DeliveryClaim | null>();
   private timer: NodeJS.Timeout | null = null;
   private beat: Promise<void> = Promise.resolve();
   private renewal: Promise<void> = Promise.resolve();
@@ -80,11 +86,18 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
   }
 
   finished(d: Delivery): void {
-    this.local.delete(d.id);
-    const c = this.held.get(d.id);
-    if (!c) return;
+    this.finishing.set(d.id, this.held.get(d.id) ?? null);
     this.held.delete(d.id);
-    this.released.push({ deliveryId: c.deliveryId, fence: c.fence });
+  }
+
+  recorded(deliveries: Delivery[]): void {
+    for (const d of deliveries) {
+      if (!this.finishing.has(d.id)) continue;
+      const c = this.finishing.get(d.id);
+      this.finishing.delete(d.id);
+      if (c) this.released.push({ deliveryId: c.deliveryId, fence: c.fence });
+      if (d.status !== 'pending' && d.status !== 'held') this.local.delete(d.id); // not replayed meanwhile
+    }
   }
 
   private queueClaim(w: Waiting): void {

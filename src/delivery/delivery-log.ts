@@ -25,11 +25,17 @@ export class DeliveryLog {
   /** After shutdown: nothing more is recorded (rows still pending in storage are resumed at the next start). */
   private closed = false;
   private inWrite = 0;
+  private readonly writtenListeners: ((deliveries: Delivery[]) => void)[] = [];
 
   constructor(
     @Inject(DELIVERY_REPOSITORY) private readonly repository: DeliveryRepository,
     private readonly config: GatewayConfig,
   ) {}
+
+  /** Called after each successful write with the rows it wrote (their state as it was then, or later). */
+  onWritten(listener: (deliveries: Delivery[]) => void): void {
+    this.writtenListeners.push(listener);
+  }
 
   save(d: Delivery, attempt?: DeliveryAttempt): void {
     if (this.closed) return;
@@ -83,6 +89,7 @@ export class DeliveryLog {
       this.inWrite = deliveries.length;
       try {
         await this.repository.saveMany(deliveries, attempts);
+        for (const l of this.writtenListeners) l(deliveries);
       } catch (err) {
         if (this.closed) return; // given up at shutdown: the rows stay pending in storage
         for (const d of deliveries) this.deliveries.add(d);

@@ -16,6 +16,8 @@ export interface DeliveryOwnership {
   admit(deliveries: Delivery[]): void;
   /** True when this instance holds a live claim on `d`; else false, and `retry(d)` follows if it gets one. */
   mayAttempt(d: Delivery, retry: (d: Delivery) => void): boolean;
-  /** `d` reached a final status: its claim is released. */
+  /** `d` reached a final status: its claim is released once that status is recorded (`recorded`). */
   finished(d: Delivery): void;
+  /** The delivery log wrote these rows' state: the claims of those that finished are released now. */
+  recorded(deliveries: Delivery[]): void;
 }

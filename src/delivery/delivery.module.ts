@@ -46,9 +46,18 @@ const providers: Provider[] = [
   {
     // Claims only where several instances can share the database (MongoDB); SQLite serves one instance.
     provide: DELIVERY_OWNERSHIP,
-    useFactory: (c: GatewayConfig, claims: DeliveryClaimRepository, deliveries: DeliveryRepository) =>
-      c.MONGODB_URI ? new DeliveryClaims(claims, deliveries, c) : null,
-    inject: [GatewayConfig, DELIVERY_CLAIM_REPOSITORY, DELIVERY_REPOSITORY],
+    useFactory: (
+      c: GatewayConfig,
+      claims: DeliveryClaimRepository,
+      deliveries: DeliveryRepository,
+      log: DeliveryLog,
+    ) => {
+      if (!c.MONGODB_URI) return null;
+      const ownership = new DeliveryClaims(claims, deliveries, c);
+      log.onWritten((written) => ownership.recorded(written));
+      return ownership;
+    },
+    inject: [GatewayConfig, DELIVERY_CLAIM_REPOSITORY, DELIVERY_REPOSITORY, DeliveryLog],
   },
   DeliveryMetrics,
   DeliveryLog,

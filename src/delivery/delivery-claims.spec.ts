@@ -1,0 +1,59 @@
+import { dropDatabase, mongoTestUri } from '../../test/support/mongo.js';
+import { until } from '../../test/support/cluster.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { type MongoStorageDriver, openMongo } from '../storage/mongo/mongo.driver.js';
+import { DeliveryClaims } from './delivery-claims.js';
+import { newDelivery } from './delivery.model.js';
+
+const uri = mongoTestUri('delivery_claims');
+const suite = uri ? describe : describe.skip;
+const config = (instance: string) =>
+  ({ GATEWAY_INSTANCE_ID: instance, DELIVERY_CLAIM_LEASE_MS: 600 }) as unknown as GatewayConfig;
+
+/** Claims on a real database (FerretDB in CI), two instances' DeliveryClaims side by side in one process. */
+suite('DeliveryClaims', () => {
+  let driver: MongoStorageDriver;
+  const started: DeliveryClaims[] = [];
+  beforeAll(async () => {
+    driver = await openMongo(uri!);
+  });
+  afterAll(async () => {
+    for (const c of started) await c.beforeApplicationShutdown();
+    await driver.close();
+    await dropDatabase(uri!);
+  });
+
+  const start = async (instance: string) => {
+    const claims = new DeliveryClaims(driver.deliveryClaims, driver.deliveries, config(instance));
+    started.push(claims);
+    return claims;
+  };
+  const claimsOf = async (id: number) => (await driver.deliveryClaims.ofDeliveries([id])).map((c) => c.owner);
+  /** Resolves after `instance` renewed its lease twice more: each renewal first removes the claims released. */
+  const twoBeats = async (instance: string) => {
+    const lease = async () => (await driver.deliveryClaims.leases()).get(instance) ?? 0;
+    for (let i = 0; i < 2; i++) {
+      const before = await lease();
+      await until(`a renewal of ${instance}'s lease`, async () => (await lease()) > before);
+    }
+  };
+
+  it("keeps a finished delivery's claim until the delivery log recorded it, so no other instance sends it again", async () => {
+    const [stored] = await driver.deliveries.insertMany([
+      newDelivery({ orgId: 1, webhookId: 1, messageId: 'msg_c1', event: 'device.added', deviceId: 'd', matched: null }),
+    ]);
+    const a = await start('a');
+    await a.resume([], () => {});
+    const sent = { ...stored };
+    a.admit([sent]);
+    await until('a claimed it', async () => (await claimsOf(sent.id)).join() === 'a');
+    sent.status = 'delivered';
+    a.finished(sent); // sent, but the delivery log has not written it yet: storage still says pending
+    await twoBeats('a');
+    expect(await claimsOf(sent.id)).toEqual(['a']);
+    const b = await start('b');
+    expect(await b.resume([stored], () => {})).toEqual([]); // the row storage calls unfinished stays a's
+    a.recorded([sent]);
+    await until('its claim released', async () => (await claimsOf(sent.id)).length === 0);
+  });
+});
