@@ -57,9 +57,10 @@ export class MongoDeliveryRepository implements DeliveryRepository {
   }
 
   /**
-   * One replace per row. On FerretDB v1 (SQLite) each costs a scan of the whole collection: it pushes down only
-   * an `_id` filter on a string or ObjectId, and these ids are numbers (keyset paging needs their order). So
-   * under sustained load there the delivery log falls behind; DeliveryLog bounds what a stop waits for it.
+   * One replace per row. On FerretDB v1 (SQLite) each costs a scan of the whole collection (see change-log.ts),
+   * so under sustained load there the delivery log falls behind; DeliveryLog bounds what a stop waits for it.
+   * Fixed-width string ids were tried (the filter then goes down to SQLite, which still scans): no gain with
+   * one instance, 2-instance ingest at 0.61x, so the ids stay numbers.
    */
   async saveMany(deliveries: Delivery[], attempts: DeliveryAttempt[]): Promise<void> {
     if (attempts.length > 0) {
