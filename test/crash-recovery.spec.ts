@@ -1,9 +1,9 @@
-import mqtt from 'mqtt';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ADMIN_TOKEN, auth } from './support/harness.js';
+import { connectDevice } from './support/cluster.js';
 import { ensureBuilt, type GatewayProcess, startGatewayProcess } from './support/gateway-process.js';
 import { DELIVERY_ENV, type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
 
@@ -61,13 +61,7 @@ describe('crash recovery', () => {
       .expect(201);
 
     const acked = new Set<number>();
-    const client = mqtt.connect(`mqtt://127.0.0.1:${gw.mqttPort}`, {
-      username: device.id,
-      password: device.token,
-      reconnectPeriod: 0,
-    });
-    client.on('error', () => {});
-    await new Promise((r) => client.once('connect', r));
+    const client = await connectDevice(gw, device);
     let n = 0;
     const pump = setInterval(() => {
       for (let i = 0; i < 20; i++) {

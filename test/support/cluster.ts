@@ -69,8 +69,8 @@ export async function counterDevice(i: Instance, name: string, url: string): Pro
   return device;
 }
 
-/** A real MQTT client of `device` connected to instance `i` (no reconnects: a kill stays a kill). */
-export async function connectDevice(i: Instance, device: ClusterDevice): Promise<MqttClient> {
+/** A real MQTT client of `device` connected to gateway process `i` (no reconnects: a kill stays a kill). */
+export async function connectDevice(i: { mqttPort: number }, device: ClusterDevice): Promise<MqttClient> {
   const client = mqtt.connect(`mqtt://127.0.0.1:${i.mqttPort}`, {
     username: device.id,
     password: device.token,

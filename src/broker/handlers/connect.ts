@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { RateLimitedLog } from '../../observability/rate-limited-log.js';
 import { tokenMatches } from '../../common/secrets.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
+import { serviceCredential } from '../../tenancy/tenancy.service.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { GatewayClient, Identity } from '../identity.js';
 import { peerAddress, sessionId, throttleKeys } from './connect-rules.js';
@@ -64,7 +65,14 @@ export function authenticate(ctx: BrokerContext) {
       ctx.tenancy.authenticate(password.toString('utf8')).then(
         (auth) => {
           if (!auth || !canUseMqtt(auth.scopes)) return failed(auth ? 5 : 4);
-          accept(ctx, c, { kind: 'service', id: `token:${auth.tokenId}`, orgId: auth.orgId }, address, closed, done);
+          accept(
+            ctx,
+            c,
+            { kind: 'service', id: serviceCredential(auth.tokenId), orgId: auth.orgId },
+            address,
+            closed,
+            done,
+          );
         },
         () => deny(ctx, done, 3),
       );
