@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type INestApplication, ValidationPipe } from '@nestjs/common';
+import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError, ApiErrorFilter, logServerError } from './common/api-error.js';
 import { jsonDepthExceeds, tooDeep } from './common/json-limits.js';
@@ -15,6 +16,21 @@ const SHAPES: [RegExp, ErrorShape][] = [
 ];
 const shapeOf = (path: string): ErrorShape | undefined => SHAPES.find(([re]) => re.test(path))?.[1];
 const BOLD_PATH = /^\/v2(\/|$)/;
+
+/**
+ * Security headers on every response, /docs and errors included (helmet: the maintained Express middleware for
+ * them). The API and /docs may not be framed (clickjacking) nor sniffed; the console and the inbound endpoint
+ * set a stricter CSP of their own over this one, Bold's paths Bold's own headers. No HSTS: the gateway is often
+ * reached over plain HTTP on a LAN, where a browser ignores it, and behind a TLS proxy that sets its own.
+ */
+const SECURITY_HEADERS = helmet({
+  contentSecurityPolicy: {
+    directives: { 'frame-ancestors': ["'none'"], 'upgrade-insecure-requests': null },
+  },
+  crossOriginEmbedderPolicy: false,
+  frameguard: { action: 'deny' },
+  strictTransportSecurity: false,
+});
 
 /** The global filter: errors no controller filter caught (unknown routes, guards) in their family's shape. */
 @Catch()
@@ -48,6 +64,7 @@ function bodyError(err: { status?: number; type?: string; message?: string }): A
 
 /** The HTTP edge every route shares: body parsers, DTO validation, one error shape per family, OpenAPI at /docs. */
 export function setUpHttp(app: INestApplication): void {
+  app.use(SECURITY_HEADERS);
   // Bold's security and CORS headers on every /v2 response, errors and unknown routes included.
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (BOLD_PATH.test(req.path)) res.set(BOLD_HEADERS);

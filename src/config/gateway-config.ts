@@ -122,6 +122,16 @@ export class GatewayConfig {
   @IsOptional()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
   REDIS_URL?: string = undefined;
+  /** Open event streams (GET /api/v1/organization/events) one API token may hold; past it 429. */
+  @int() @IsInt() @Min(1) @Max(10000) EVENT_STREAMS_PER_TOKEN = 10;
+  /** Open event streams per organization; past it 429. */
+  @int() @IsInt() @Min(1) @Max(100000) EVENT_STREAMS_PER_ORG = 100;
+  /** Bytes of events kept per organization for Last-Event-ID resumption (besides the 1,000-event bound). */
+  @int() @IsInt() @Min(0) EVENT_STREAM_RESUME_BYTES_PER_ORG = 2 * 1024 * 1024;
+  /** Bytes of events kept for resumption by every organization together. */
+  @int() @IsInt() @Min(0) EVENT_STREAM_RESUME_BYTES_TOTAL = 64 * 1024 * 1024;
+  /** A stream whose reader falls this many bytes behind is cut off (it reconnects with Last-Event-ID). */
+  @int() @IsInt() @Min(1024) EVENT_STREAM_MAX_BUFFERED_BYTES = 1024 * 1024;
   /** With MONGODB_URI: how often each instance polls the change log of REST writes made through the others. */
   @int() @IsInt() @Min(20) @Max(10000) CLUSTER_POLL_MS = 250;
 }

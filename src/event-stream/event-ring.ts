@@ -5,27 +5,55 @@ export interface StreamedEvent extends DeviceEvent {
   id: number;
 }
 
+/** A kept event with its SSE frame, serialized once for every stream and for the byte bounds. */
+export interface KeptEvent {
+  event: StreamedEvent;
+  frame: string;
+  bytes: number;
+}
+
 /**
- * The newest `capacity` events of one organization, oldest first. A fixed array used as a circular buffer,
- * so keeping an event costs one assignment and memory stays bounded however busy the org is.
+ * The newest events of one organization, oldest first, bounded both in count and in bytes (a few large events
+ * must not hold as much memory as many small ones). A queue with a moving head: keeping an event costs one
+ * push, dropping one a head step, and the array is compacted once half of it is dropped slots.
  */
 export class EventRing {
-  private readonly slots: (StreamedEvent | undefined)[];
-  private next = 0;
-  private count = 0;
-  /** Id of the newest event pushed out by a newer one; 0 while nothing was lost. */
+  private items: KeptEvent[] = [];
+  private head = 0;
+  bytes = 0;
+  /** Id of the newest event dropped to make room; 0 while nothing was lost. */
   private newestDroppedId = 0;
 
-  constructor(readonly capacity: number) {
-    this.slots = new Array<StreamedEvent | undefined>(capacity);
+  constructor(
+    readonly capacity: number,
+    readonly maxBytes: number,
+  ) {}
+
+  get size(): number {
+    return this.items.length - this.head;
   }
 
-  push(event: StreamedEvent): void {
-    const overwritten = this.slots[this.next];
-    if (overwritten) this.newestDroppedId = overwritten.id;
-    this.slots[this.next] = event;
-    this.next = (this.next + 1) % this.capacity;
-    this.count = Math.min(this.count + 1, this.capacity);
+  /** Keeps `kept`, dropping the oldest past either bound; returns the bytes dropped. */
+  push(kept: KeptEvent): number {
+    this.items.push(kept);
+    this.bytes += kept.bytes;
+    let freed = 0;
+    while (this.size > this.capacity || (this.bytes > this.maxBytes && this.size > 0)) freed += this.dropOldest();
+    return freed;
+  }
+
+  /** Drops the oldest kept event (for the total bound across organizations); returns its bytes. */
+  dropOldest(): number {
+    const oldest = this.items[this.head];
+    if (!oldest) return 0;
+    this.items[this.head++] = undefined as never;
+    this.bytes -= oldest.bytes;
+    this.newestDroppedId = oldest.event.id;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return oldest.bytes;
   }
 
   /** True when an event after `afterId` is no longer kept: a stream resuming from there missed some. */
@@ -34,12 +62,9 @@ export class EventRing {
   }
 
   /** Kept events with an id above `afterId`, oldest first. */
-  since(afterId: number): StreamedEvent[] {
-    const out: StreamedEvent[] = [];
-    for (let i = 0; i < this.count; i++) {
-      const e = this.slots[(this.next - this.count + i + this.capacity) % this.capacity]!;
-      if (e.id > afterId) out.push(e);
-    }
+  since(afterId: number): KeptEvent[] {
+    const out: KeptEvent[] = [];
+    for (let i = this.head; i < this.items.length; i++) if (this.items[i].event.id > afterId) out.push(this.items[i]);
     return out;
   }
 }

@@ -5,12 +5,13 @@ import { ApiError } from '../common/api-error.js';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
 import { EVENT_KINDS, parseEventFilter } from './event-filter.js';
-import { EventStreamService, type StreamSubscriber } from './event-stream.service.js';
-import { sseEvent, sseHeartbeat, sseNotice, sseRetry } from './sse.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import type { KeptEvent } from './event-ring.js';
+import { EventStreamService } from './event-stream.service.js';
+import { sseNotice, sseRetry } from './sse.js';
+import { SseStream } from './sse-stream.js';
 
 const DEFAULT_HEARTBEAT_MS = 15_000;
-/** A client that stops reading is cut off once this much is waiting in its socket's buffer. */
-const MAX_BUFFERED_BYTES = 1 << 20;
 
 function heartbeatMs(raw: unknown): number {
   if (raw === undefined) return DEFAULT_HEARTBEAT_MS;
@@ -31,7 +32,10 @@ function lastEventId(raw: string | undefined): number {
 @ApiBearerAuth()
 @Controller('api/v1/organization/events')
 export class EventStreamController {
-  constructor(private readonly stream: EventStreamService) {}
+  constructor(
+    private readonly stream: EventStreamService,
+    private readonly config: GatewayConfig,
+  ) {}
 
   @Get()
   @RequireScope('events.get')
@@ -39,8 +43,10 @@ export class EventStreamController {
     summary: 'Live events of the token’s organization (text/event-stream)',
     description:
       'Each event is `id: <n>` + `data: <JSON DeviceEvent with id>`. Heartbeat comments keep the stream open. ' +
-      'Reconnect with `Last-Event-ID` to get what was missed from a buffer of the newest 1000 events per org; ' +
-      'an `event: reset` says some were lost. Bearer token in the Authorization header only.',
+      'Reconnect with `Last-Event-ID` to get what was missed from a buffer of the newest 1000 events per org ' +
+      '(bounded in bytes too: EVENT_STREAM_RESUME_BYTES_PER_ORG); ' +
+      'an `event: reset` says some were lost. Bearer token in the Authorization header only. Streams are capped ' +
+      'per token and per organization (429 past EVENT_STREAMS_PER_TOKEN / EVENT_STREAMS_PER_ORG).',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -65,6 +71,7 @@ export class EventStreamController {
     const interval = heartbeatMs(query.heartbeat);
     const after = lastEventId(lastId);
     const { orgId, tokenId } = req.auth;
+    this.stream.admit(orgId, tokenId);
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -73,23 +80,20 @@ export class EventStreamController {
     });
     res.flushHeaders();
     res.socket?.setNoDelay(true);
-    const close = () => res.end();
-    const write = (chunk: string) => {
-      res.write(chunk);
-      if (res.writableLength > MAX_BUFFERED_BYTES) close();
-    };
-    write(sseRetry(3000));
+    let remove = () => {};
+    const sse = new SseStream(res, this.config.EVENT_STREAM_MAX_BUFFERED_BYTES, () => remove());
+    sse.write(sseRetry(3000));
     if (after > 0) {
       const { events, gap } = this.stream.resume(orgId, after, filter);
-      if (gap) write(sseNotice('reset', { reason: 'events after Last-Event-ID were dropped from the buffer' }));
-      for (const e of events) write(sseEvent(e));
+      if (gap) sse.write(sseNotice('reset', { reason: 'events after Last-Event-ID were dropped from the buffer' }));
+      for (const k of events) {
+        if (sse.isClosed) return; // a reader that fell behind during the resume was cut off
+        sse.write(k.frame);
+      }
     }
-    const subscriber: StreamSubscriber = { orgId, tokenId, filter, send: (e) => write(sseEvent(e)), close };
-    const remove = this.stream.add(subscriber);
-    const timer = setInterval(() => write(sseHeartbeat(Date.now())), interval);
-    res.on('close', () => {
-      clearInterval(timer);
-      remove();
-    });
+    if (sse.isClosed) return;
+    const send = (k: KeptEvent) => sse.write(k.frame);
+    remove = this.stream.add({ orgId, tokenId, filter, send, close: () => sse.close() });
+    sse.heartbeat(interval);
   }
 }
