@@ -8,7 +8,7 @@ export default {
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   testTimeout: 30000,
   // A MongoDB server for the mongo storage runs: FerretDB when built (scripts/ferretdb.sh), see the file.
-  globalSetup: '<rootDir>/test/support/ferretdb-global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/ferretdb-global-teardown.ts',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/support/count-reporter.cjs'],
 };

@@ -5,11 +5,12 @@ import { clusterEnv, type Instance, startInstance, until } from './support/clust
 import { ensureBuilt } from './support/gateway-process.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
 import { type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
+import { describeWith } from './support/requirements.js';
 
 jest.setTimeout(120_000);
 
 const uri = mongoTestUri('cluster_caches');
-const suite = uri ? describe : describe.skip;
+const suite = (name: string, fn: () => void) => describeWith(['mongo'], name, fn);
 /**
  * A change made through one instance is seen by the other within about CLUSTER_POLL_MS (100 in clusterEnv) plus a
  * database round trip. How soon is measured by `npm run bench:cluster-presence` (the follow lag); here only that it

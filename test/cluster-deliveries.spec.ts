@@ -2,11 +2,12 @@ import { jest } from '@jest/globals';
 import { auth } from './support/harness.js';
 import { clusterEnv, clusterSuite, connectDevice, counterDevice, until } from './support/cluster.js';
 import { mongoTestUri } from './support/mongo.js';
+import { describeWith } from './support/requirements.js';
 
 jest.setTimeout(180_000);
 
 const uri = mongoTestUri('cluster_deliveries');
-const suite = uri ? describe : describe.skip;
+const suite = (name: string, fn: () => void) => describeWith(['mongo'], name, fn);
 
 /**
  * Two gateway processes on one database (FerretDB in the test run): outbox claims with leases. A kill -9 of the

@@ -6,11 +6,12 @@ import { clusterEnv, type Instance, startInstance, until } from './support/clust
 import { ensureBuilt } from './support/gateway-process.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
 import { type RedisServer, startRedis } from './support/redis.js';
+import { describeWith } from './support/requirements.js';
 
 jest.setTimeout(120_000);
 
 const uri = mongoTestUri('cluster_mqtt');
-const suite = uri ? describe : describe.skip;
+const suite = (name: string, fn: () => void) => describeWith(['mongo', 'redis'], name, fn);
 
 /** Two gateway processes on one database and one redis-server (REDIS_URL): MQTT messages cross instances. */
 suite('cluster: MQTT across instances', () => {

@@ -4,11 +4,12 @@ import { auth } from './support/harness.js';
 import { clusterEnv, clusterSuite, connectDevice, type Instance, until } from './support/cluster.js';
 import { mongoTestUri } from './support/mongo.js';
 import { type Receiver, WEBHOOKS } from './support/receiver.js';
+import { describeWith } from './support/requirements.js';
 
 jest.setTimeout(180_000);
 
 const uri = mongoTestUri('cluster_presence');
-const suite = uri ? describe : describe.skip;
+const suite = (name: string, fn: () => void) => describeWith(['mongo'], name, fn);
 const DEVICES = '/api/v1/organization/devices';
 /** The test cluster's lease (support/cluster.ts) plus one beat: a dead instance's devices are offline by then. */
 const LEASE_MS = 1500;

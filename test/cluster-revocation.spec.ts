@@ -5,6 +5,7 @@ import { ADMIN_TOKEN, auth, connectMqtt, subscribe } from './support/harness.js'
 import { clusterEnv, clusterSuite, type Instance, until } from './support/cluster.js';
 import { openEventStream } from './support/event-stream-client.js';
 import { mongoTestUri } from './support/mongo.js';
+import { describeWith } from './support/requirements.js';
 
 jest.setTimeout(180_000);
 
@@ -45,7 +46,7 @@ async function known(on: Instance, what: 'devices' | 'agents', id: string): Prom
 }
 
 const uri = mongoTestUri('cluster_revocation');
-const suite = uri ? describe : describe.skip;
+const suite = (name: string, fn: () => void) => describeWith(['mongo', 'redis'], name, fn);
 
 /**
  * Two gateway processes on one database and one Redis: a credential revoked through A ends the live MQTT
@@ -166,7 +167,7 @@ const statuses = (answers: Answer[]) => ({
 });
 
 /** Blynk's API rate (API_RATE_LIMIT_PER_MINUTE) with REDIS_URL: one budget per organization for all instances. */
-(rateUri ? describe : describe.skip)('cluster: the organization API rate is counted over all instances', () => {
+describeWith(['mongo', 'redis'], 'cluster: the organization API rate is counted over all instances', () => {
   const cluster = clusterSuite(rateUri!);
   let redis: Awaited<ReturnType<typeof cluster.redis>>;
   let a: Instance;

@@ -3,11 +3,12 @@ import mongoose from 'mongoose';
 import type { MqttClient } from 'mqtt';
 import { clusterEnv, clusterSuite, connectDevice, counterDevice, until } from './support/cluster.js';
 import { mongoTestUri } from './support/mongo.js';
+import { describeWith } from './support/requirements.js';
 
 jest.setTimeout(240_000);
 
 const uri = mongoTestUri('cluster_shutdown');
-const suite = uri ? describe : describe.skip;
+const suite = (name: string, fn: () => void) => describeWith(['mongo'], name, fn);
 
 /**
  * A gateway on MONGODB_URI (FerretDB in the test run) stopped by SIGTERM while devices publish QoS 1 as fast

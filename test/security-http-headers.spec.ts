@@ -1,5 +1,6 @@
 import { startTestGateway, type TestGateway } from './support/harness.js';
 import { launchChromium } from './console/browser.js';
+import { itWith } from './support/requirements.js';
 
 /** Issue 19.6: security headers on every HTTP response, /docs and errors included. */
 describe('security: response headers on every path', () => {
@@ -33,7 +34,7 @@ describe('security: response headers on every path', () => {
     expect(bold.headers['access-control-allow-origin']).toBe('*');
   });
 
-  it('/docs still renders under its policy in a real browser', async () => {
+  itWith(['chromium'], '/docs still renders under its policy in a real browser', async () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();

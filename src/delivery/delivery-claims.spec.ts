@@ -4,9 +4,10 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { type MongoStorageDriver, openMongo } from '../storage/mongo/mongo.driver.js';
 import { DeliveryClaims } from './delivery-claims.js';
 import { newDelivery } from './delivery.model.js';
+import { describeWith } from '../../test/support/requirements.js';
 
 const uri = mongoTestUri('delivery_claims');
-const suite = uri ? describe : describe.skip;
+const suite = (name: string, fn: () => void) => describeWith(['mongo'], name, fn);
 const config = (instance: string) =>
   ({ GATEWAY_INSTANCE_ID: instance, DELIVERY_CLAIM_LEASE_MS: 600 }) as unknown as GatewayConfig;
 

@@ -23,10 +23,11 @@ import {
 } from './browser.js';
 
 import { jest } from '@jest/globals';
+import { describeWith } from '../support/requirements.js';
 
 jest.setTimeout(60_000);
 
-describe('web console in Chromium: sign-in, devices live, read-only, phone width', () => {
+describeWith(['chromium'], 'web console in Chromium: sign-in, devices live, read-only, phone width', () => {
   let gw: TestGateway;
   let browser: Browser;
   let open: ConsolePage | null = null;

@@ -13,7 +13,7 @@ export function withDatabase(uri: string, db: string): string {
 
 /**
  * A database of its own for one suite on the server of MONGODB_URI (FerretDB started by
- * test/support/ferretdb-global-setup.ts, or a real MongoDB you pointed it at), so suites never see each
+ * test/support/global-setup.ts, or a real MongoDB you pointed it at), so suites never see each
  * other's data; undefined when there is no server. Drop it with dropDatabase() when done.
  */
 export function mongoTestUri(label: string): string | undefined {

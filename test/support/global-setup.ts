@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -85,27 +85,76 @@ export async function startFerretDb(bin = ferretDbBinary(), attempts = 3): Promi
   }
 }
 
+/** What a suite may need beyond Node, how to get it, and the variable that tells the suites it is missing. */
+const NEEDS = {
+  chromium: { install: 'apt-get install chromium', debian: 'chromium' },
+  redis: { install: 'apt-get install redis-server', debian: 'redis-server' },
+  mongo: { install: 'scripts/ferretdb.sh build (needs Go), or set MONGODB_URI', debian: null },
+} as const;
+type Need = keyof typeof NEEDS;
+
+/** GATEWAY_TEST_HIDE=chromium,redis,mongo: behave as on a machine without them (to test the skips). */
+const hidden = (need: Need) => (process.env.GATEWAY_TEST_HIDE ?? '').split(',').includes(need);
+
+const runs = (cmd: string, args: string[]) => {
+  try {
+    execFileSync(cmd, args, {
+      stdio: 'ignore',
+      timeout: 600_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const present: Record<Need, () => boolean> = {
+  chromium: () => existsSync('/usr/bin/chromium'),
+  redis: () => runs('redis-server', ['--version']),
+  mongo: () => Boolean(process.env.MONGODB_URI) || existsSync(ferretDbBinary()),
+};
+
+/** On Debian as root, the missing packages are installed once, quietly; FerretDB is built when Go is there. */
+function provision(missing: Need[]): void {
+  const packages = missing.map((n) => NEEDS[n].debian).filter((p): p is NonNullable<typeof p> => p !== null);
+  if (packages.length && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    process.stdout.write(`\nInstalling ${packages.join(', ')} for the tests (apt-get, once)…\n`);
+    const install = () => runs('apt-get', ['install', '-y', '-qq', ...packages]);
+    if (!install() && runs('apt-get', ['update', '-qq'])) install();
+  }
+  if (missing.includes('mongo') && (runs('go', ['version']) || existsSync('/usr/local/go/bin/go'))) {
+    process.stdout.write('\nBuilding FerretDB for the mongo storage tests (scripts/ferretdb.sh build, once)…\n');
+    runs('bash', ['scripts/ferretdb.sh', 'build']);
+  }
+}
+
 /**
- * Jest globalSetup: gives the storage contract (and any suite using test/support/mongo.ts) a MongoDB server.
+ * Jest globalSetup. Finds (or provisions, see provision()) what suites need beyond Node — Chromium, redis-server,
+ * a MongoDB server — and tells the suites what is missing through GATEWAY_TEST_MISSING_<NEED> (read by
+ * test/support/requirements.ts, which skips those suites with the reason; the count reporter sums them up).
+ * With CI=true anything missing is an error instead. For MongoDB:
  * - MONGODB_URI already set: used as is (a real MongoDB, say); nothing is started.
  * - else FerretDB (scripts/ferretdb.sh build; or FERRETDB_BIN) is started on a random port with a fresh
  *   SQLite folder and MONGODB_URI is set to it. `npm test` runs in band, so the suites run in this very
  *   process and read this process.env (Jest copies it into each test file's sandbox when the file starts).
- * - else, locally, the mongo runs are skipped with a notice; in CI (CI=true) that is an error.
  */
 export default async function globalSetup(): Promise<void> {
+  const needs = Object.keys(NEEDS) as Need[];
+  const absent = () => needs.filter((n) => hidden(n) || !present[n]());
+  if (absent().length) provision(absent().filter((n) => !hidden(n)));
+  const missing = absent();
+  for (const need of missing) {
+    const why = `no ${need === 'mongo' ? 'MongoDB (FerretDB)' : need} — ${NEEDS[need].install}`;
+    if (process.env.CI === 'true') throw new Error(`CI needs every suite, but there is ${why}`);
+    process.env[`GATEWAY_TEST_MISSING_${need.toUpperCase()}`] = why;
+    process.stdout.write(`\nNOTICE: the suites that need ${need} will be skipped: ${why}\n`);
+  }
   if (process.env.MONGODB_URI) {
     process.stdout.write(`\nMongoDB for the storage tests: MONGODB_URI (${redact(process.env.MONGODB_URI)})\n`);
     return;
   }
-  const bin = ferretDbBinary();
-  if (!existsSync(bin)) {
-    const msg = `FerretDB is not built (${bin}): run scripts/ferretdb.sh build, or set MONGODB_URI`;
-    if (process.env.CI === 'true') throw new Error(`CI needs the mongo storage runs: ${msg}`);
-    process.stdout.write(`\nNOTICE: mongo storage runs will be skipped: ${msg}\n`);
-    return;
-  }
-  const ferret = await startFerretDb(bin);
+  if (missing.includes('mongo')) return;
+  const ferret = await startFerretDb(ferretDbBinary());
   (globalThis as { __FERRETDB__?: FerretDb }).__FERRETDB__ = ferret;
   process.env.MONGODB_URI = ferret.uri;
   process.env.GATEWAY_TEST_MONGO = 'ferretdb';
