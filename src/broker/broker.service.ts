@@ -93,6 +93,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       connectTimeout: c.MQTT_CONNECT_TIMEOUT_MS,
       // No keepaliveLimit: it answers 0x06, unknown to MQTT 3.1.1; preConnectRules answers 0x02 (Mosquitto).
       drainTimeout: 30000,
+      heartbeatInterval: c.MQTT_HEARTBEAT_MS,
       preConnect: preConnectRules(this.ctx, preConnect),
       authenticate: authenticate(this.ctx),
       authorizePublish: authorizePublish(this.ctx),
