@@ -96,7 +96,7 @@ describe('FrameGuard', () => {
     const refused = Buffer.concat([Buffer.from([0x32, 0x80 | (badBody.length & 0x7f), badBody.length >> 7]), badBody]);
     const h = connected();
     const results = [...refused].map((b) => h.check(Buffer.from([b])));
-    expect([results.includes(false), h.error]).toEqual([true, 'topic is not well-formed UTF-8']);
+    expect([results.includes(false), h.error]).toEqual([true, 'topic is not well-formed UTF-8 [MQTT-1.5.3-1]']);
   });
 
   it.each([
