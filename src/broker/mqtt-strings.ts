@@ -11,14 +11,21 @@ const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
  * Mosquitto does (lib/utf8_mosq.c, for every string but the password), and so does the gateway.
  */
 export function utf8Problem(bytes: Buffer): string | null {
-  if (!isUtf8(bytes)) return 'is not well-formed UTF-8 [MQTT-1.5.3-1]';
-  // Well-formed from here on: each lead byte says how many continuation bytes follow.
+  // ASCII, the usual topic, is checked by this loop alone; the first byte above it has the whole string
+  // checked for well-formedness (node's isUtf8), after which each lead byte says how many bytes follow.
+  let wellFormed = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b < 0x80) {
       if (b === 0) return 'contains U+0000 [MQTT-1.5.3-2]';
       if (b < 0x20 || b === 0x7f) return `contains the control character U+${hex(b)} (§1.5.3)`;
-    } else if (b < 0xe0) {
+      continue;
+    }
+    if (!wellFormed) {
+      if (!isUtf8(bytes)) return 'is not well-formed UTF-8 [MQTT-1.5.3-1]';
+      wellFormed = true;
+    }
+    if (b < 0xe0) {
       // U+0080–U+009F are C2 80–C2 9F.
       if (b === 0xc2 && bytes[i + 1] <= 0x9f) return `contains the control character U+${hex(bytes[i + 1])} (§1.5.3)`;
       i += 1;
