@@ -25,11 +25,16 @@ const suite = uri ? describe : describe.skip;
  * an identity deleted since, is dropped; the others are delivered and ingested.
  */
 suite('cluster: wills of a dead instance go through the publish ACL', () => {
-  const cluster = clusterSuite(uri!);
   let a: Instance;
   let b: Instance;
   let redis: Redis;
   const clients: MqttClient[] = [];
+  // Declared before clusterSuite's own: runs first, while redis-server still answers.
+  afterAll(async () => {
+    clients.forEach((c) => c.end(true));
+    await redis?.quit();
+  });
+  const cluster = clusterSuite(uri!);
   const device = async (on: Instance, name: string) =>
     (await on.http().post(`${API}/devices`).set(auth()).send({ name }).expect(201)).body as {
       id: string;
@@ -45,10 +50,6 @@ suite('cluster: wills of a dead instance go through the publish ACL', () => {
     const env = clusterEnv(uri!, { REDIS_URL: server.url, MQTT_HEARTBEAT_MS: HEARTBEAT_MS });
     a = await cluster.start('a', env);
     b = await cluster.start('b', env);
-  });
-  afterAll(async () => {
-    clients.forEach((c) => c.end(true));
-    await redis?.quit();
   });
 
   /** A service client of the default org on B, reading every device topic. */
