@@ -135,6 +135,38 @@ describe('broker ACL and guards', () => {
     await expect(connectMqtt(gw, { username: 'token', password: 'gw_nope' })).rejects.toMatchObject({ code: 4 });
   });
 
+  it('refuses with CONNACK 0x05 a CONNECT whose Will Topic its identity may not publish, and counts it', async () => {
+    const before = await metric(gw, 'gateway_mqtt_denied_total{op="will"}');
+    const topics = [`devices/${neighbour.id}/ds/x`, `devices/${device.id}/downlink/x`, '$SYS/x', 'elsewhere'];
+    for (const topic of topics) {
+      const will = { topic, payload: Buffer.from('1'), qos: 0 as const, retain: false };
+      await expect(deviceClient(gw, device, { will })).rejects.toMatchObject({ code: 5 });
+    }
+    expect(await metric(gw, 'gateway_mqtt_denied_total{op="will"}')).toBe(before + topics.length);
+    // The same CONNECT with a will on its own topic is accepted.
+    const own = { topic: `devices/${device.id}/ds/w`, payload: Buffer.from('1'), qos: 0 as const, retain: false };
+    await endClient(await deviceClient(gw, device, { will: own }));
+  });
+
+  it('publishes and ingests an allowed will when its connection ends without a DISCONNECT', async () => {
+    const spy = await connectMqtt(gw, {
+      username: 'token',
+      password: (await gw.app.get(TenancyService).createToken(1, 'will-spy', ['mqtt.*'])).token,
+    });
+    expect(await subscribe(spy, `devices/${device.id}/ds/+`)).toBe(1);
+    const got = received(spy);
+    const topic = `devices/${device.id}/ds/lastWill`;
+    const c = await deviceClient(gw, device, { will: { topic, payload: Buffer.from('7'), qos: 1, retain: false } });
+    c.stream.destroy();
+    await waitFor(
+      () => got.length,
+      (n) => n >= 1,
+    );
+    expect(got).toEqual([{ topic, payload: '7' }]);
+    expect((await getDevice(gw, device.id)).values.lastWill.value).toBe(7);
+    await endClient(spy);
+  });
+
   it('answers an empty client id with CleanSession=0 with CONNACK 0x02 [MQTT-3.1.3-8]', async () => {
     const { socket, received: got, closed } = await rawSocket(gw);
     socket.write(raw.connect('', { username: device.id, password: device.token, clean: false }));

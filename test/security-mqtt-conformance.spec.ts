@@ -116,6 +116,29 @@ describe('security: MQTT 3.1.1 malformed packets are refused as the spec require
       expect(await closedAfter(gw, connect({ ...creds(), will: { topic } }))).toEqual([]);
     });
 
+    // §1.5.3: a receiver MAY close on control characters and non-characters; Mosquitto does (utf8_mosq.c).
+    it.each([
+      ['U+0001', Buffer.from('w/\u0001')],
+      ['U+001F', Buffer.from('w/\u001f')],
+      ['U+007F', Buffer.from('w/\u007f')],
+      ['U+0080', Buffer.from('w/\u0080')],
+      ['U+009F', Buffer.from('w/\u009f')],
+      ['U+FDD0', Buffer.from('w/\ufdd0')],
+      ['U+FFFE', Buffer.from('w/\ufffe')],
+      ['U+1FFFF', Buffer.from([0x77, 0x2f, 0xf0, 0x9f, 0xbf, 0xbf])],
+    ])('[§1.5.3] a client id or Will topic with %s is closed without CONNACK', async (_what, bad) => {
+      expect(await closedAfter(gw, connect({ ...creds(), clientId: bad }))).toEqual([]);
+      expect(await closedAfter(gw, connect({ ...creds(), will: { topic: bad } }))).toEqual([]);
+    });
+
+    it('[MQTT-3.1.4-1] a malformed MQTT 5 CONNECT is closed without CONNACK; a well-formed one gets 0x01', async () => {
+      // Level 5 with an empty property list (0) after the keepalive, then the client id.
+      const v5 = (tail: Buffer) =>
+        packet(0x10, Buffer.concat([str('MQTT'), Buffer.from([5, 0x02]), u16(60), Buffer.from([0]), str('c5'), tail]));
+      expect(await closedAfter(gw, v5(Buffer.alloc(0)))).toEqual([0x20, 2, 0, 1]);
+      expect(await closedAfter(gw, v5(str('stray')))).toEqual([]);
+    });
+
     it('[MQTT-3.1.3-4] [MQTT-1.5.3-1] a client id of ill-formed UTF-8 is closed without CONNACK', async () => {
       expect(await closedAfter(gw, connect({ ...creds(), clientId: Buffer.from([0xff, 0xfe]) }))).toEqual([]);
     });
@@ -133,6 +156,15 @@ describe('security: MQTT 3.1.1 malformed packets are refused as the spec require
       const got = await closedAfter(gw, connect(c), connect(c));
       expect(got.slice(0, 4)).toEqual(CONNACK_OK);
     });
+  });
+
+  it('[MQTT-3.1.2-18] a user name present without its flag is closed without CONNACK', async () => {
+    const body = Buffer.concat([str('MQTT'), Buffer.from([4, 0x02]), u16(60), str('c-stray'), str('user')]);
+    expect(await closedAfter(gw, packet(0x10, body))).toEqual([]);
+  });
+
+  it('[§1.5.3] a user name with a control character is closed without CONNACK', async () => {
+    expect(await closedAfter(gw, connect({ username: 'a\u0007b', password: 'x' }))).toEqual([]);
   });
 
   it('[MQTT-3.1.2-22] [MQTT-1.5.3-2] a user name with U+0000 is closed without CONNACK', async () => {
@@ -174,6 +206,23 @@ describe('security: MQTT 3.1.1 malformed packets are refused as the spec require
     ['[MQTT-2.2.1] reserved packet type 15', Buffer.from([0xf0, 0])],
     ['[MQTT-2.2.1] a server-to-client packet (CONNACK) from a client', Buffer.from([0x20, 2, 0, 0])],
     ['[MQTT-3.12] PINGREQ with a payload', Buffer.from([0xc0, 1, 0])],
+    ['[§1.5.3] PUBLISH topic with U+0001', packet(0x30, Buffer.concat([str('a/\u0001'), Buffer.from('x')]))],
+    ['[§1.5.3] PUBLISH topic with U+009F', packet(0x30, Buffer.concat([str('a/\u009f'), Buffer.from('x')]))],
+    [
+      '[§1.5.3] PUBLISH QoS 1 topic with U+FFFF',
+      packet(0x32, Buffer.concat([str('a/\uffff'), mid(1), Buffer.from('x')])),
+    ],
+    ['[§1.5.3] SUBSCRIBE filter with U+001F', packet(0x82, Buffer.concat([mid(1), str('a/\u001f'), Buffer.from([0])]))],
+    ['[§1.5.3] UNSUBSCRIBE filter with U+007F', packet(0xa2, Buffer.concat([mid(1), str('a/\u007f')]))],
+    [
+      '[MQTT-1.5.3-1] UNSUBSCRIBE filter with a surrogate',
+      packet(0xa2, Buffer.concat([mid(1), str(Buffer.from([0xed, 0xa0, 0x80]))])),
+    ],
+    ['[MQTT-4.7.1-3] UNSUBSCRIBE filter a+', packet(0xa2, Buffer.concat([mid(1), str('a+')]))],
+    ['[MQTT-4.7.1-3] UNSUBSCRIBE filter +a/b', packet(0xa2, Buffer.concat([mid(1), str('+a/b')]))],
+    ['[MQTT-4.7.1-2] UNSUBSCRIBE filter a/#/b', packet(0xa2, Buffer.concat([mid(1), str('a/#/b')]))],
+    ['[MQTT-4.7.1-2] UNSUBSCRIBE filter a#', packet(0xa2, Buffer.concat([mid(1), str('a#')]))],
+    ['[MQTT-4.7.1-2] SUBSCRIBE filter #/a', packet(0x82, Buffer.concat([mid(1), str('#/a'), Buffer.from([0])]))],
   ])('%s is closed', async (_name, bad) => {
     const got = await closedAfter(gw, connect({ username: device.id, password: device.token }), bad);
     expect(got.slice(0, 4)).toEqual(CONNACK_OK);
@@ -201,6 +250,18 @@ describe('security: MQTT 3.1.1 malformed packets are refused as the spec require
     );
     await exchange(packet(0xa2, Buffer.concat([mid(9), str(`devices/${device.id}/downlink/#`)])), [0xb0, 2, 0, 9]);
     await exchange(Buffer.from([0xc0, 0]), [0xd0, 0]);
+    // Characters a string may hold: U+00A0 (after the C1 controls), U+FFFD, U+FDCF, U+10000, and wildcards
+    // alone in their levels.
+    for (const [i, key] of ['\u00a0', '\ufffd', '\ufdcf', '\u{10000}', 'é'].entries()) {
+      const id = 20 + i;
+      await exchange(packet(0x32, Buffer.concat([str(`devices/${device.id}/ds/${key}`), mid(id), Buffer.from('1')])), [
+        0x40,
+        2,
+        0,
+        id,
+      ]);
+    }
+    await exchange(packet(0xa2, Buffer.concat([mid(30), str('+/+/#')])), [0xb0, 2, 0, 30]);
     socket.destroy();
   });
 });

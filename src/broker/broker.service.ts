@@ -12,7 +12,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { type Duplex } from 'node:stream';
-import { createWebSocketStream, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
@@ -25,6 +25,7 @@ import type { BrokerContext } from './broker-context.js';
 import { clusterEmitter } from './cluster-emitter.js';
 import { clusterPersistence, LocalSessionIndex, RedisSessionIndex, type SessionIndex } from './cluster-persistence.js';
 import { FrameGuard } from './frame-guard.js';
+import { mqttWebSocketStream, selectSubprotocol } from './websocket-stream.js';
 import { coalesceWrites } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
 import { preConnectRules } from './handlers/connect-rules.js';
@@ -93,6 +94,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       connectTimeout: c.MQTT_CONNECT_TIMEOUT_MS,
       // No keepaliveLimit: it answers 0x06, unknown to MQTT 3.1.1; preConnectRules answers 0x02 (Mosquitto).
       drainTimeout: 30000,
+      heartbeatInterval: c.MQTT_HEARTBEAT_MS,
       preConnect: preConnectRules(this.ctx, preConnect),
       authenticate: authenticate(this.ctx),
       authorizePublish: authorizePublish(this.ctx),
@@ -123,8 +125,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       server,
       path: this.config.MQTT_WS_PATH,
       maxPayload: this.config.MQTT_MAX_PACKET_BYTES + 16,
+      handleProtocols: selectSubprotocol,
     });
-    this.wss.on('connection', (ws, req) => this.handle(createWebSocketStream(ws), req));
+    this.wss.on('connection', (ws, req) => this.handle(mqttWebSocketStream(ws), req));
     // ws re-emits the HTTP server's errors (a busy HTTP_PORT); listen() reports them to start-up.
     this.wss.on('error', () => undefined);
   }

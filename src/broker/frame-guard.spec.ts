@@ -96,7 +96,7 @@ describe('FrameGuard', () => {
     const refused = Buffer.concat([Buffer.from([0x32, 0x80 | (badBody.length & 0x7f), badBody.length >> 7]), badBody]);
     const h = connected();
     const results = [...refused].map((b) => h.check(Buffer.from([b])));
-    expect([results.includes(false), h.error]).toEqual([true, 'topic is not well-formed UTF-8']);
+    expect([results.includes(false), h.error]).toEqual([true, 'topic is not well-formed UTF-8 [MQTT-1.5.3-1]']);
   });
 
   it.each([
@@ -108,6 +108,17 @@ describe('FrameGuard', () => {
     ['[MQTT-3.3.1-4] PUBLISH QoS 3', connected, pkt(0x36, [0, 1, 0x61, 0, 1])],
     ['[MQTT-3.8.3-3] SUBSCRIBE without filters', connected, pkt(0x82, [0, 1])],
     ['[MQTT-3-8.3-4] SUBSCRIBE reserved QoS bits', connected, pkt(0x82, [0, 1, 0, 1, 0x61, 0x10])],
+    ['[§1.5.3] U+0001 in a topic', connected, publish(Buffer.from('a/\u0001'))],
+    ['[§1.5.3] U+0085 in a topic', connected, publish(Buffer.from('a/\u0085'))],
+    ['[§1.5.3] U+FDEF in a topic', connected, publish(Buffer.from('a/\ufdef'))],
+    ['[§1.5.3] U+10FFFE in a topic', connected, publish(Buffer.from([0x61, 0xf4, 0x8f, 0xbf, 0xbe]))],
+    ['[MQTT-4.7.1-3] UNSUBSCRIBE filter a/b+', connected, pkt(0xa2, [0, 1, 0, 4, 0x61, 0x2f, 0x62, 0x2b])],
+    ['[MQTT-4.7.1-2] UNSUBSCRIBE filter #/b', connected, pkt(0xa2, [0, 1, 0, 3, 0x23, 0x2f, 0x62])],
+    [
+      '[MQTT-3.1.4-1] an MQTT 5 CONNECT whose properties run past it',
+      () => new FrameGuard(1024),
+      pkt(0x10, [0, 4, 0x4d, 0x51, 0x54, 0x54, 5, 2, 0, 60, 9, 0, 0]),
+    ],
   ])('refuses %s, split at every byte boundary', (_what, make, bad) => {
     for (let cut = 1; cut < bad.length; cut++) {
       const g = make();
@@ -120,5 +131,29 @@ describe('FrameGuard', () => {
     const g = new FrameGuard(1024);
     expect(g.check(Buffer.from([0x10, 12, 0, 4, 0x4d, 0x51, 0x54, 0x54, 6, 2, 0, 60, 0, 0]))).toBe(false);
     expect([...g.reply!]).toEqual([0x20, 2, 0, 1]);
+  });
+
+  it('passes what a string may hold: U+00A0, U+FDCF, U+FFFD, U+10000, and wildcards alone in their levels', () => {
+    const filter = Buffer.from('+/a/+/#');
+    const unsubscribe = pkt(0xa2, Buffer.concat([Buffer.from([0, 1]), str(filter)]));
+    const bytes = Buffer.concat([publish(Buffer.from('a/\u00a0\ufdcf\ufffd\u{10000}')), unsubscribe]);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const g = connected();
+      expect([cut, g.check(bytes.subarray(0, cut)) && g.check(bytes.subarray(cut)), g.error]).toEqual([
+        cut,
+        true,
+        null,
+      ]);
+    }
+  });
+
+  it('checks an MQTT 5 CONNECT whole, then leaves its CONNACK 0x01 to Aedes', () => {
+    const body = [0, 4, 0x4d, 0x51, 0x54, 0x54, 5, 0x06, 0, 60, 2, 0x21, 0];
+    const will = [1, 0x01, 0, 1, 0x77, 0, 0]; // will properties (1 byte), topic "w", empty payload
+    const ok = new FrameGuard(1024);
+    expect([ok.check(pkt(0x10, [...body, 0, 1, 0x63, ...will])), ok.error]).toEqual([true, null]);
+    const bad = new FrameGuard(1024);
+    expect(bad.check(pkt(0x10, [...body, 0, 1, 0x01, ...will]))).toBe(false);
+    expect(bad.error).toBe('client id contains the control character U+0001 (§1.5.3)');
   });
 });

@@ -1,17 +1,17 @@
-import { isUtf8 } from 'node:buffer';
-
-/** CONNACK 0x01 (unacceptable protocol version), the answer [MQTT-3.1.2-2] requires before closing. */
-const CONNACK_UNACCEPTABLE_PROTOCOL = Buffer.from([0x20, 2, 0, 1]);
+import { checkConnect, skipProperties } from './connect-frame.js';
+import { filterProblem, utf8Problem } from './mqtt-strings.js';
 
 /**
  * Checks raw MQTT bytes before Aedes' parser sees them, for what the parser does not check:
  * - maximum packet size, refused from the fixed header alone, before the body is buffered;
  * - [MQTT-1.5.3-1] ill-formed UTF-8 and [MQTT-1.5.3-2] U+0000 in PUBLISH topics and SUBSCRIBE/UNSUBSCRIBE
  *   filters (mqtt-packet would decode them to U+FFFD and route the collapsed topic), and in CONNECT's client id,
- *   Will topic and user name;
+ *   Will topic and user name; control characters and non-characters too, as Mosquitto (mqtt-strings.ts);
+ * - [MQTT-4.7.1-2] [MQTT-4.7.1-3] wildcards alone in their level, in SUBSCRIBE and UNSUBSCRIBE filters;
  * - the MQTT 3.1.1 statements on malformed packets that mqtt-packet or Aedes let through, each cited where it is
  *   checked: fixed-header flags, reserved and server-only packet types, non-zero packet identifiers, exact
- *   lengths, CONNECT's protocol name, level and flags, SUBSCRIBE/UNSUBSCRIBE payloads. Mosquitto refuses all of
+ *   lengths, CONNECT's protocol name, level, flags and payload (connect-frame.ts), SUBSCRIBE/UNSUBSCRIBE
+ *   payloads. Mosquitto refuses all of
  *   them by closing the connection; a protocol level it does not serve gets CONNACK 0x01 first (`reply`).
  * Only the bytes those checks need are copied; the rest of a packet is skipped. Once it failed, it stays failed.
  */
@@ -204,74 +204,28 @@ export class FrameGuard {
     return id === 0 ? this.fail(`packet type ${this.type} with packet identifier 0 [MQTT-2.3.1-1]`) : true;
   }
 
-  /** CONNECT (§3.1): protocol name and level, flags, and the payload's fields in the order the flags say. */
-  private checkConnect(b: Buffer): boolean {
-    let pos = 0;
-    const field = (): Buffer | null => {
-      if (pos + 2 > b.length) return null;
-      const len = b.readUInt16BE(pos);
-      if (pos + 2 + len > b.length) return null;
-      pos += 2 + len;
-      return b.subarray(pos - len, pos);
-    };
-    const name = field();
-    if (name === null || pos + 4 > b.length) return this.fail('truncated CONNECT');
-    const level = b[pos];
-    const flags = b[pos + 1];
-    pos += 4; // level, flags, keepalive
-    // Marks the CONNECT seen; a level 0 is refused below, and a refused guard stays refused.
+  /** CONNECT (§3.1): marks the CONNECT seen (a refused guard stays refused) and checks it whole. */
+  private checkConnect(body: Buffer): boolean {
+    const { level, error, reply } = checkConnect(body);
     this.protocolLevel = level;
-    const protocol = name.toString('latin1');
-    // [MQTT-3.1.2-1] "MQTT" (3.1.1) or "MQIsdp" (3.1); anything else is closed without a CONNACK.
-    if (protocol !== 'MQTT' && protocol !== 'MQIsdp') return this.fail('unknown protocol name [MQTT-3.1.2-1]');
-    // MQTT 5 is left to Aedes, which answers it with 0x01 itself (its properties follow here).
-    if (protocol === 'MQTT' && level === 5) return true;
-    // [MQTT-3.1.2-2] a level this server does not serve: CONNACK 0x01, then close.
-    if ((protocol === 'MQTT' && level !== 4) || (protocol === 'MQIsdp' && level !== 3)) {
-      const error = `unacceptable protocol level ${level} for ${protocol} [MQTT-3.1.2-2]`;
-      return this.fail(error, CONNACK_UNACCEPTABLE_PROTOCOL);
-    }
-    if (flags & 0x01) return this.fail('CONNECT reserved flag set [MQTT-3.1.2-3]');
-    const will = (flags & 0x04) !== 0;
-    const willQos = (flags >> 3) & 3;
-    const user = (flags & 0x80) !== 0;
-    const password = (flags & 0x40) !== 0;
-    if (!will && willQos !== 0) return this.fail('Will QoS without the Will flag [MQTT-3.1.2-13]');
-    if (!will && flags & 0x20) return this.fail('Will Retain without the Will flag [MQTT-3.1.2-15]');
-    if (willQos === 3) return this.fail('Will QoS 3 [MQTT-3.1.2-14]');
-    if (level === 4 && password && !user) return this.fail('password flag without user name flag [MQTT-3.1.2-22]');
-    const clientId = field();
-    if (clientId === null) return this.fail('truncated CONNECT payload (client id)');
-    if (!this.checkString(clientId, 'client id')) return false; // [MQTT-3.1.3-4]
-    if (will) {
-      const topic = field();
-      if (topic === null || field() === null) return this.fail('truncated CONNECT payload (Will)');
-      if (!this.checkString(topic, 'Will topic')) return false; // [MQTT-3.1.3-10]
-      // [MQTT-4.7.3-1] at least one character; [MQTT-3.3.2-2] a topic name holds no wildcards.
-      if (topic.length === 0) return this.fail('empty Will topic [MQTT-4.7.3-1]');
-      if (topic.includes(0x2b) || topic.includes(0x23)) return this.fail('wildcard in the Will topic [MQTT-3.3.2-2]');
-    }
-    if (user) {
-      const username = field();
-      if (username === null) return this.fail('truncated CONNECT payload (user name)');
-      if (!this.checkString(username, 'user name')) return false; // [MQTT-3.1.3-11]
-    }
-    if (password && field() === null) return this.fail('truncated CONNECT payload (password)');
-    if (pos !== b.length) return this.fail('bytes after the CONNECT payload');
-    return true;
+    return error === null ? true : this.fail(error, reply);
   }
 
   private checkFilters(body: Buffer, subscribe: boolean): boolean {
     if (!this.checkPacketId(body.readUInt16BE(0))) return false;
     let pos = 2; // packet identifier
-    if (this.protocolLevel === 5) pos += this.varintSkip(body, pos);
+    if (this.protocolLevel === 5) pos = skipProperties(body, pos);
+    if (pos < 0) return this.fail('truncated properties');
     let count = 0;
     while (pos < body.length) {
       if (pos + 2 > body.length) return this.fail('truncated topic filter');
       const len = body.readUInt16BE(pos);
       if (pos + 2 + len > body.length) return this.fail('topic filter length exceeds packet');
       if (len === 0) return this.fail('empty topic filter [MQTT-4.7.3-1]');
-      if (!this.checkString(body.subarray(pos + 2, pos + 2 + len), 'topic filter')) return false;
+      const filter = body.subarray(pos + 2, pos + 2 + len);
+      if (!this.checkString(filter, 'topic filter')) return false;
+      const malformed = filterProblem(filter);
+      if (malformed) return this.fail(`topic filter: ${malformed}`);
       pos += 2 + len;
       if (subscribe) {
         if (pos >= body.length) return this.fail('topic filter without its requested QoS [MQTT-3.8.3-1]');
@@ -291,23 +245,9 @@ export class FrameGuard {
     return true;
   }
 
-  private varintSkip(body: Buffer, pos: number): number {
-    let value = 0,
-      mul = 1,
-      n = 0;
-    while (pos + n < body.length) {
-      const b = body[pos + n++];
-      value += (b & 0x7f) * mul;
-      mul *= 128;
-      if (!(b & 0x80)) break;
-    }
-    return n + value;
-  }
-
   private checkString(bytes: Buffer, what: string): boolean {
-    if (bytes.includes(0)) return this.fail(`${what} contains U+0000`); // [MQTT-1.5.3-2]
-    if (!isUtf8(bytes)) return this.fail(`${what} is not well-formed UTF-8`); // [MQTT-1.5.3-1]
-    return true;
+    const problem = utf8Problem(bytes);
+    return problem === null ? true : this.fail(`${what} ${problem}`);
   }
 
   private fail(error: string, reply: Buffer | null = null): false {

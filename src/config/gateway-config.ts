@@ -64,6 +64,11 @@ export class GatewayConfig {
   @int() @IsInt() @Min(100) MQTT_CONNECT_TIMEOUT_MS = 10000;
   @int() @IsInt() @Min(0) @Max(65535) MQTT_KEEPALIVE_LIMIT_S = 0;
   /**
+   * How often an instance tells the others it is alive (Aedes' heartbeatInterval). With REDIS_URL, the wills
+   * of an instance silent for 3 heartbeats are published by the others, who look every 4.
+   */
+  @int() @IsInt() @Min(100) MQTT_HEARTBEAT_MS = 60000;
+  /**
    * Mosquitto's max_keepalive for MQTT 3.1.1: a CONNECT asking for keepalive 0 (none) or more than this is
    * refused with CONNACK 0x02. 0 turns the rule off (then keepalive 0 means a silent client stays forever).
    */

@@ -16,6 +16,18 @@ import type { GatewayClient, Identity } from '../identity.js';
 export const sessionId = (identity: Identity, wireClientId: string): string =>
   `${identity.kind}/${identity.kind === 'sandbox' ? '' : encodeURIComponent(identity.id)}/${wireClientId}`;
 
+/** Kind and id of the identity a session id (`sessionId`) belongs to, or null if it is none. */
+export function sessionOwner(sid: string): { kind: string; id: string } | null {
+  const kindEnd = sid.indexOf('/');
+  const idEnd = sid.indexOf('/', kindEnd + 1);
+  if (kindEnd < 0 || idEnd < 0) return null;
+  try {
+    return { kind: sid.slice(0, kindEnd), id: decodeURIComponent(sid.slice(kindEnd + 1, idEnd)) };
+  } catch {
+    return null; // not percent-encoded as sessionId writes it
+  }
+}
+
 /**
  * The client's address, read once per CONNECT. Node keeps the peer address object on the socket once
  * `remoteAddress` was read (measured with heap snapshots: 88 B per held connection with its string; bare Aedes

@@ -8,6 +8,8 @@ import { serviceCredential } from '../../tenancy/tenancy.service.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { GatewayClient, Identity } from '../identity.js';
 import { peerAddress, sessionId, throttleKeys } from './connect-rules.js';
+import { mayPublish } from './publish.js';
+import type { StoredWill } from './will.js';
 
 // Connections at info and refusals at warn, rate-limited: a reconnect storm must not flood the log.
 const log = new RateLimitedLog(new Logger('mqtt'));
@@ -117,8 +119,19 @@ function accept(
   identity: Identity,
   address: string,
   closed: (this: AcceptedSocket) => void,
-  done: (e: null, ok: boolean) => void,
+  done: (err: AuthenticateError | null, ok: boolean) => void,
 ): void {
+  // Aedes holds the CONNECT's will here until the session is set up, then stores it (handlers/connect.js).
+  const will = (client as GatewayClient & { _will?: StoredWill | null })._will;
+  if (will) {
+    // A will is checked like the publish it becomes. Refused, not dropped: [MQTT-3.1.2-8] says a will that was
+    // accepted MUST be published, and 0x05 tells the client why (§3.2.2.3; Mosquitto's 07-will-acl-denied).
+    if (!mayPublish(ctx, identity, will.topic)) {
+      ctx.metrics.denials.inc({ op: 'will' });
+      return done(refuse(5, `not authorized to publish its Will Topic ${will.topic}`), false);
+    }
+    will.orgId = identity.orgId; // stored with the will: what a sweep on another instance checks it against
+  }
   client.identity = identity;
   client.id = sessionId(identity, client.id);
   ctx.metrics.connectionOpened(identity.kind);

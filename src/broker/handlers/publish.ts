@@ -2,10 +2,15 @@ import type { AedesPublishPacket, Client, PublishPacket } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
 import { DENIED_TOPIC, type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
 import { deviceIdOf, orgTopic } from '../../devices/device-topics.js';
+import { type StoredWill, sweptWillOwner } from './will.js';
 
 /**
- * ACL for PUBLISH, then ingest (`ctx.ingest.accept`), whose callback releases Aedes' acknowledgement. A denied publish is dropped: acknowledged by the normal QoS rules and routed nowhere,
- * which [MQTT-3.3.5-2] allows, so one bad topic does not cost a device its connection.
+ * ACL for PUBLISH and for wills, then ingest (`ctx.ingest.accept`), whose callback releases Aedes'
+ * acknowledgement. A denied publish is dropped: acknowledged by the normal QoS rules and routed nowhere, which
+ * [MQTT-3.3.5-2] allows, so one bad topic does not cost a device its connection. A will comes with its client
+ * when its connection ends here, and with none when another instance's sweep publishes it (will.ts): it is
+ * then checked against the identity that set it, as that identity is now. A will set on a topic its identity
+ * may not publish never gets stored: its CONNECT is refused (connect.ts).
  */
 export function authorizePublish(ctx: BrokerContext) {
   return function authorizePublishPacket(
@@ -13,19 +18,32 @@ export function authorizePublish(ctx: BrokerContext) {
     packet: PublishPacket,
     done: (err?: Error | null) => void,
   ): void {
-    // Will messages of sessions gone before a restart come with no client: nothing to check against.
-    if (client === null) return done(null);
+    if (client === null) {
+      const deny = () => denied(ctx, packet, done);
+      sweptWillOwner(ctx, packet as StoredWill).then(
+        (who) =>
+          who && mayPublish(ctx, who, packet.topic) ? ctx.ingest.accept(packet as AedesPublishPacket, done) : deny(),
+        deny, // the token store unreachable: a will nobody can vouch for is not published
+      );
+      return;
+    }
     const identity = (client as GatewayClient).identity;
     if (identity && mayPublish(ctx, identity, packet.topic))
       return ctx.ingest.accept(packet as AedesPublishPacket, done);
-    ctx.metrics.denials.inc({ op: 'publish' });
-    packet.topic = DENIED_TOPIC;
-    packet.retain = false;
-    done(null);
+    denied(ctx, packet, done);
   };
 }
 
-function mayPublish(ctx: BrokerContext, who: Identity, topic: string): boolean {
+/** Rewritten to a topic nobody reads: Aedes acknowledges (or, for a will, deletes) it as if it were published. */
+function denied(ctx: BrokerContext, packet: PublishPacket, done: (err?: Error | null) => void): void {
+  ctx.metrics.denials.inc({ op: 'publish' });
+  packet.topic = DENIED_TOPIC;
+  packet.retain = false;
+  done(null);
+}
+
+/** May `who` publish to `topic`: the one ACL of PUBLISH and wills (set at CONNECT, fired at the end). */
+export function mayPublish(ctx: BrokerContext, who: Identity, topic: string): boolean {
   if (who.kind === 'sandbox') return !isGatewayTopic(topic) && !topic.startsWith('$');
   if (topic.startsWith('orgs/')) return who.kind === 'service' && topic.startsWith(orgTopic(who.orgId, ''));
   const deviceId = deviceIdOf(topic);
