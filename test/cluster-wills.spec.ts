@@ -5,6 +5,7 @@ import type { MqttClient } from 'mqtt';
 import { ADMIN_TOKEN, auth, connectMqtt, subscribe } from './support/harness.js';
 import { clusterEnv, clusterSuite, type Instance, until } from './support/cluster.js';
 import { mongoTestUri } from './support/mongo.js';
+import { describeWith } from './support/requirements.js';
 
 jest.setTimeout(180_000);
 
@@ -16,7 +17,7 @@ const API = '/api/v1/organization';
 const HEARTBEAT_MS = '250';
 
 const uri = mongoTestUri('cluster_wills');
-const suite = uri ? describe : describe.skip;
+const suite = (name: string, fn: () => void) => describeWith(['mongo', 'redis'], name, fn);
 
 /**
  * Two gateway processes sharing one Redis (REDIS_URL): the wills of an instance that died with its connections
