@@ -41,8 +41,8 @@ export class EndpointHealth {
     if (verdict === 'disable')
       this.disable(
         w,
-        `${w.failureCount} consecutive failed attempts (failureLimit ${w.failureLimit}; while the endpoint ` +
-          `fails, one delivery at a time probes it on the retry schedule); last: ${result.error ?? `HTTP ${result.statusCode}`}`,
+        `${w.failureCount} consecutive failed attempts, one per probe while the endpoint fails ` +
+          `(failureLimit ${w.failureLimit}); last: ${result.error ?? `HTTP ${result.statusCode}`}`,
       );
     return verdict;
   }
