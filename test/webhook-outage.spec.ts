@@ -79,7 +79,7 @@ describe('a receiver outage under the default failureLimit (10)', () => {
     );
     expect(done.total).toBe(N);
     expect((await deliveries(gw, w.id, '?status=failed&size=1')).total).toBe(0);
-  });
+  }, 60_000);
 });
 
 describe('an endpoint that never comes back', () => {
