@@ -236,7 +236,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Disabled ⇒ the breaker is let go and what waits for a retry is held now; re-enabled ⇒ held deliveries go
-   * out again, oldest first; deleted ⇒ everything still queued is dropped.
+   * out again, oldest first; a new URL ⇒ the breaker is let go; deleted ⇒ everything still queued is dropped.
    */
   private webhookChanged(current: Webhook | null, previous: Webhook | null): void {
     const id = (current ?? previous)!.id;
@@ -249,8 +249,8 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (current.rateLimitPerMinute !== previous?.rateLimitPerMinute) this.reslot(q);
-    if (current.status !== previous?.status) {
-      reset(q.breaker);
+    if (current.status !== previous?.status || current.url !== previous.url) {
+      reset(q.breaker); // judged afresh: disabled, re-enabled, or another endpoint
       if (current.status !== 'ENABLED') for (const d of q.takeWaiting()) q.push(d); // held at their attempt
       this.runnable.add(q);
     }
