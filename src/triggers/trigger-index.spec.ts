@@ -30,7 +30,7 @@ describe('TriggerIndex', () => {
     expect(index.lookup(1, 'log.event', 'b', 'd', null)).toEqual([]);
     // Disabled due to errors, it still records what matches (held until re-enabled).
     index.set(w.id, { ...w, status: 'DISABLED_DUE_TO_ERRORS' });
-    expect(index.lookup(1, 'log.event', 'b', 'd', null)).toHaveLength(1);
+    expect(index.lookup(1, 'log.event', 'a', 'd', null)).toHaveLength(1);
     index.set(w.id, w);
     index.set(w.id, null);
     expect(index.size).toBe(0);
