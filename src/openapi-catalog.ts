@@ -81,8 +81,20 @@ export const SCHEMAS: Record<string, Schema> = {
       formBody: { type: 'object', additionalProperties: { type: 'string' } },
       headers: { type: 'object', additionalProperties: { type: 'string' } },
       failureReceivers: { type: 'array', items: { type: 'integer', format: 'int64' } },
-      failureLimit: int,
-      status: { type: 'string', enum: ['ENABLED', 'DISABLED', 'DISABLED_DUE_TO_ERRORS'] },
+      failureLimit: {
+        ...int,
+        description:
+          'consecutive failures that disable the webhook: the one that opened its circuit breaker, then each failed ' +
+          'probe (one delivery at a time while the endpoint fails, on the retry schedule)',
+      },
+      failureCount: { ...int, description: 'consecutive failures counted so far; a success resets it' },
+      status: {
+        type: 'string',
+        enum: ['ENABLED', 'DISABLED', 'DISABLED_DUE_TO_ERRORS'],
+        description:
+          'DISABLED (by its owner): records nothing. DISABLED_DUE_TO_ERRORS: what matches is held (up to ' +
+          'WEBHOOK_HELD_MAX) and sent, oldest first, when set to ENABLED again',
+      },
       attemptCount: int,
       createdAt: ms,
       lastModifiedTs: ms,

@@ -95,6 +95,11 @@ export class GatewayConfig {
   @int() @IsInt() @Min(1) @Max(256) WEBHOOK_CONCURRENCY = 8;
   @IsIn(['undici', 'axios'], { message: 'WEBHOOK_HTTP_CLIENT must be undici or axios' }) WEBHOOK_HTTP_CLIENT:
     'undici' | 'axios' = 'undici';
+  /**
+   * A webhook disabled due to errors keeps recording what matches (held) up to this many unfinished deliveries;
+   * past it the oldest expire (dropped, reason held_expired), so a gone endpoint cannot fill the disk.
+   */
+  @int() @IsInt() @Min(1) @Max(100_000_000) WEBHOOK_HELD_MAX = 100_000;
   @int() @IsInt() @Min(1) @Max(3650) DELIVERY_RETENTION_DAYS = 30;
   /**
    * How long a stop waits for the delivery log's last write. Past it the gateway exits anyway: the deliveries

@@ -77,6 +77,14 @@ export class DeliveryMetrics {
     this.add(reason ? `${webhookId}|${BUCKET[to]}|${reason}` : this.plainKey(webhookId, to), 1);
   }
 
+  /** A webhook's deliveries not yet finished (pending or held), in memory or in storage. */
+  unfinished(webhookId: number): number {
+    return (
+      (this.counts.get(this.plainKey(webhookId, 'pending')) ?? 0) +
+      (this.counts.get(this.plainKey(webhookId, 'held')) ?? 0)
+    );
+  }
+
   private plainKey(webhookId: number, status: DeliveryStatus): string {
     let keys = this.plainKeys.get(webhookId);
     if (!keys) {

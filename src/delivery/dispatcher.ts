@@ -5,27 +5,29 @@ import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { CallbackCredentials } from './auth/callback-credentials.js';
 import { type AttemptResult, CallbackSender } from './callback-sender.js';
-import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest } from './delivery.model.js';
+import { admit, nextProbe, probeSkipped, reset } from './circuit-breaker.js';
+import type { Delivery, RenderedRequest } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { DeliveryPager } from './delivery-pager.js';
 import { DELIVERY_OWNERSHIP, type DeliveryOwnership } from './delivery-ownership.js';
+import { DeliveryStates } from './delivery-states.js';
+import { DeliveryAttempts } from './delivery-attempts.js';
+import { EndpointHealth } from './endpoint-health.js';
 import { EndpointQueue } from './endpoint-queue.js';
 import type { WebhookHttpClient } from './http/webhook-http-client.js';
-import { renderDelivery } from './render/request-renderer.js';
 import { RetryPolicy } from './retry-policy.js';
 
 export type { AttemptResult } from './callback-sender.js';
 export const WEBHOOK_HTTP_CLIENT = Symbol('WebhookHttpClient');
-const STORED_RESPONSE_CHARS = 1024;
-const FINAL = new Set<DeliveryStatus>(['delivered', 'failed', 'dropped']);
 
 /**
  * Delivers the outbox (ARCHITECTURE §5): one queue per webhook with bounded concurrency, so a slow or dead
- * endpoint holds only its own slots; a global cap on top. Each attempt renders the stored event under the
- * webhook's current configuration, adds credentials and Standard Webhooks headers, then the outcome decides:
- * delivered, retry later, failed, or held. Only a window of each webhook's deliveries is in memory.
+ * endpoint holds only its own slots; a global cap on top. While an endpoint fails, its circuit breaker lets one
+ * delivery at a time probe it (circuit-breaker.ts). Each attempt renders the stored event under the webhook's
+ * current configuration, adds credentials and Standard Webhooks headers, then the outcome decides: delivered,
+ * retry later, failed, or held. Only a window of each webhook's deliveries is in memory.
  */
 @Injectable()
 export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
@@ -36,6 +38,8 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly globalMax: number;
   private readonly sender: CallbackSender;
   private readonly pager: DeliveryPager;
+  private readonly states: DeliveryStates;
+  private readonly attempts: DeliveryAttempts;
   private inFlight = 0;
   private stopped = false;
 
@@ -43,9 +47,9 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     private readonly catalog: WebhookCatalog,
     private readonly log: DeliveryLog,
     private readonly metrics: DeliveryMetrics,
-    private readonly notifier: FailureNotifier,
+    notifier: FailureNotifier,
     credentials: CallbackCredentials,
-    private readonly policy: RetryPolicy,
+    policy: RetryPolicy,
     @Inject(WEBHOOK_HTTP_CLIENT) client: WebhookHttpClient,
     @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     config: GatewayConfig,
@@ -55,6 +59,12 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
     this.sender = new CallbackSender(credentials, client, config.WEBHOOK_TIMEOUT_MS);
     this.pager = new DeliveryPager(deliveries, log);
+    this.states = new DeliveryStates(metrics, log, ownership, config.WEBHOOK_HELD_MAX, (d) => this.finished(d));
+    this.attempts = new DeliveryAttempts(catalog, this.sender, policy, metrics, this.states, ownership, {
+      health: new EndpointHealth(catalog, notifier, policy),
+      retry: (q, d) => this.schedule(q, d),
+      adopt: (d) => this.accept([d]),
+    });
   }
 
   /**
@@ -79,6 +89,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     for (const d of deliveries) {
       const q = this.queue(d.webhookId);
       if (q.admit(d)) this.place(q, d);
+      else this.bound(q); // left in storage, still counted towards a disabled webhook's held deliveries
     }
     this.pump();
   }
@@ -94,10 +105,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     } else if (q.resident.has(d.id) || d.status === 'pending') {
       return; // in flight or due now, or pending in storage and paged in in its turn
     } else if (q.cursor !== null && d.id > q.cursor) {
-      this.setStatus(d, 'pending'); // behind the window: storage says pending, paging brings it in
-      d.roundStart = d.attempts;
-      d.nextAttemptAt = null;
-      this.log.save(d);
+      this.states.newRound(d); // behind the window: storage says pending, paging brings it in
       return;
     } else {
       q.resident.add(d.id);
@@ -115,16 +123,19 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private place(q: EndpointQueue, d: Delivery): void {
     if (d.status !== 'held') return this.schedule(q, d);
     // Held while its webhook is disabled; a row paged in after a re-enable goes out again.
-    if (this.catalog.byIdAnyOrg(d.webhookId)?.status === 'ENABLED') this.restart(d);
-    else q.held.push(d);
+    const w = this.catalog.byIdAnyOrg(d.webhookId);
+    if (w?.status === 'ENABLED') this.restart(d);
+    else this.states.hold(q, d, w, false);
   }
 
   private restart(d: Delivery): void {
-    this.setStatus(d, 'pending');
-    d.roundStart = d.attempts;
-    d.nextAttemptAt = null;
-    this.log.save(d);
+    this.states.newRound(d);
     this.schedule(this.queue(d.webhookId), d);
+  }
+
+  private bound(q: EndpointQueue): void {
+    const w = this.catalog.byIdAnyOrg(q.webhookId);
+    if (w) this.states.bound(q, w);
   }
 
   private schedule(q: EndpointQueue, d: Delivery): void {
@@ -165,8 +176,10 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     while (!this.stopped && this.inFlight < this.globalMax && this.runnable.size > 0) {
       for (const q of this.runnable) {
         if (this.inFlight >= this.globalMax) return;
-        if (q.inFlight >= this.perEndpoint || q.due === 0) {
+        const admission = q.inFlight < this.perEndpoint && q.due > 0 ? admit(q.breaker, Date.now()) : 'wait';
+        if (admission === 'wait') {
           this.runnable.delete(q);
+          this.wakeForProbe(q);
           continue;
         }
         const d = q.next()!;
@@ -178,107 +191,32 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
           if (q.due > 0) this.runnable.add(q);
           this.pump();
         };
-        this.attempt(q, d).then(settled, (err: Error) => {
+        this.attempts.run(q, d, admission).then(settled, (err: Error) => {
           this.logger.error(`attempt of delivery ${d.id}: ${err.message}`);
+          if (admission === 'probe') probeSkipped(q.breaker);
           settled();
         });
       }
     }
   }
 
-  private async attempt(q: EndpointQueue, d: Delivery): Promise<void> {
-    if (this.ownership && !this.ownership.mayAttempt(d, (x) => this.accept([x]))) {
-      q.resident.delete(d.id); // another instance's, or not yet claimed: back through accept() if it becomes ours
-      return;
-    }
-    const w = this.catalog.byIdAnyOrg(d.webhookId);
-    if (!w) return this.drop(d, 'webhook_deleted');
-    if (w.status !== 'ENABLED') return this.hold(q, d);
-    const result = await this.sender.send(w, d.messageId, this.render(d, w));
-    const now = Date.now();
-    d.attempts++;
-    w.attemptCount++;
-    const outcome = this.policy.outcome(
-      d.attempts - d.roundStart,
-      result.statusCode,
-      result.headers['retry-after'],
-      now,
+  /** The breaker is open with deliveries due: they are looked at again when the next probe may go. */
+  private wakeForProbe(q: EndpointQueue): void {
+    const at = nextProbe(q.breaker);
+    if (at === null || q.due === 0 || q.probeTimer) return;
+    q.probeTimer = setTimeout(
+      () => {
+        q.probeTimer = null;
+        this.runnable.add(q);
+        this.pump();
+      },
+      Math.max(0, at - Date.now()),
     );
-    this.metrics.observeAttempt(outcome.kind, result.durationMs);
-    d.lastStatusCode = result.statusCode;
-    d.lastError = result.error;
-    const attempt: DeliveryAttempt = {
-      deliveryId: d.id,
-      n: d.attempts,
-      ts: now - result.durationMs,
-      durationMs: result.durationMs,
-      statusCode: result.statusCode,
-      response: result.response.slice(0, STORED_RESPONSE_CHARS),
-      error: result.error,
-      nextRetryAt: null,
-    };
-    if (outcome.kind === 'delivered') {
-      w.failureCount = 0;
-      this.setStatus(d, 'delivered');
-    } else if (outcome.kind === 'gone') {
-      this.disable(w, `the endpoint answered 410 Gone`);
-      this.setStatus(d, 'held');
-      q.held.push(d);
-    } else if (++w.failureCount >= w.failureLimit) {
-      this.disable(
-        w,
-        `${w.failureCount} consecutive failed attempts (failureLimit ${w.failureLimit}); last: ${result.error ?? `HTTP ${result.statusCode}`}`,
-      );
-      this.setStatus(d, 'held');
-      q.held.push(d);
-    } else if (outcome.kind === 'retry') {
-      d.nextAttemptAt = attempt.nextRetryAt = outcome.at;
-      this.schedule(q, d);
-    } else {
-      this.setStatus(d, 'failed');
-    }
-    this.catalog.touch(w);
-    this.log.save(d, attempt);
+    q.probeTimer.unref();
   }
 
-  /**
-   * The webhook's current configuration applied to the stored event. The send time is fixed per configuration
-   * (`renderedFor`), so attempts under an unchanged webhook send the same bytes, across restarts too.
-   */
-  private render(d: Delivery, w: Webhook): RenderedRequest {
-    if (d.renderedFor !== w.lastModifiedTs || d.renderedAt === null) {
-      d.renderedAt = Date.now();
-      d.renderedFor = w.lastModifiedTs;
-    }
-    return renderDelivery(d, w);
-  }
-
-  private disable(w: Webhook, reason: string): void {
-    if (w.status !== 'ENABLED') return;
-    w.status = 'DISABLED_DUE_TO_ERRORS';
-    this.catalog.touch(w, true);
-    this.logger.warn(`webhook ${w.id} disabled: ${reason}`);
-    void this.notifier.webhookDisabled(w, reason);
-  }
-
-  private hold(q: EndpointQueue, d: Delivery): void {
-    this.setStatus(d, 'held');
-    q.held.push(d);
-    this.log.save(d);
-  }
-
-  private drop(d: Delivery, reason: string): void {
-    this.setStatus(d, 'dropped', reason);
-    d.dropReason = reason;
-    d.nextAttemptAt = null;
-    this.log.save(d);
-  }
-
-  private setStatus(d: Delivery, to: DeliveryStatus, reason = ''): void {
-    this.metrics.move(d.webhookId, d.status, to, reason);
-    d.status = to;
-    if (this.ownership && to !== 'pending' && to !== 'held') this.ownership.finished(d);
-    if (!FINAL.has(to)) return;
+  /** A delivery finished: its place in the window is free for the rows behind it in storage. */
+  private finished(d: Delivery): void {
     const q = this.queues.get(d.webhookId);
     if (q?.resident.delete(d.id) && q.wantsPage) void this.pageIn(q);
   }
@@ -287,7 +225,8 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     const stopped = () => this.stopped;
     try {
       await this.pager.fill(q, (d) => this.place(q, d), stopped);
-      if (!this.queues.has(q.webhookId)) await this.pager.drain(q, (d) => this.drop(d, 'webhook_deleted'), stopped);
+      const drop = (d: Delivery) => this.states.drop(d, 'webhook_deleted');
+      if (!this.queues.has(q.webhookId)) await this.pager.drain(q, drop, stopped);
     } catch (err) {
       this.logger.error(`paging in deliveries of webhook ${q.webhookId}: ${(err as Error).message}`);
       setTimeout(() => q.wantsPage && void this.pageIn(q), 1000).unref();
@@ -295,23 +234,28 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     this.pump();
   }
 
-  /** Re-enabled ⇒ held deliveries go out again; deleted ⇒ everything still queued is dropped. */
+  /**
+   * Disabled ⇒ the breaker is let go and what waits for a retry is held now; re-enabled ⇒ held deliveries go
+   * out again, oldest first; a new URL ⇒ the breaker is let go; deleted ⇒ everything still queued is dropped.
+   */
   private webhookChanged(current: Webhook | null, previous: Webhook | null): void {
     const id = (current ?? previous)!.id;
     const q = this.queues.get(id);
     if (!q) return;
     if (!current) {
       this.queues.delete(id);
-      for (const d of q.takeAll()) this.drop(d, 'webhook_deleted');
+      for (const d of q.takeAll()) this.states.drop(d, 'webhook_deleted');
       if (!q.paging) void this.pageIn(q); // drops what is still in storage
       return;
     }
     if (current.rateLimitPerMinute !== previous?.rateLimitPerMinute) this.reslot(q);
-    if (current.status === 'ENABLED' && q.held.length > 0) {
-      const held = q.held.splice(0);
-      for (const d of held) this.restart(d);
-      this.pump();
+    if (current.status !== previous?.status || current.url !== previous.url) {
+      reset(q.breaker); // judged afresh: disabled, re-enabled, or another endpoint
+      if (current.status !== 'ENABLED') for (const d of q.takeWaiting()) q.push(d); // held at their attempt
+      this.runnable.add(q);
     }
+    if (current.status === 'ENABLED') for (const d of q.takeHeld()) this.restart(d);
+    this.pump();
   }
 
   /** A changed rate limit: the slots given under the old one are given again. */

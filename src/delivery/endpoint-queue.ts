@@ -1,3 +1,4 @@
+import { type Breaker, closedBreaker } from './circuit-breaker.js';
 import type { Delivery } from './delivery.model.js';
 
 /** At most this many of one webhook's unfinished deliveries are in memory; the rest wait in storage. */
@@ -7,14 +8,15 @@ export const PAGE = 250;
 
 /**
  * One webhook's deliveries in memory: due ones in arrival order, retries waiting on their timers, held ones
- * aside, and how many are in flight. While `cursor` is set, the webhook's unfinished rows with a greater id
- * are in storage only, and are paged in, in id order, as the window empties (ARCHITECTURE §5: bounded memory
- * in long outages).
+ * aside (oldest first), how many are in flight, and the endpoint's circuit breaker. While `cursor` is set, the
+ * webhook's unfinished rows with a greater id are in storage only, and are paged in, in id order, as the window
+ * empties (ARCHITECTURE §5: bounded memory in long outages).
  */
 export class EndpointQueue {
   private ready: Delivery[] = [];
   private head = 0;
-  readonly held: Delivery[] = [];
+  /** Held while the webhook is disabled, in id order (the oldest expire first, and go out first). */
+  private heldList: Delivery[] = [];
   readonly waiting = new Map<Delivery, NodeJS.Timeout>();
   /** Ids of every delivery in memory: due, waiting, held or in flight. */
   readonly resident = new Set<number>();
@@ -26,6 +28,9 @@ export class EndpointQueue {
   /** Callback rate limit: the next free slot, and the deliveries waiting for the slot they were given. */
   nextSlotAt = 0;
   readonly slotted = new Set<Delivery>();
+  readonly breaker: Breaker = closedBreaker();
+  /** While the breaker is open with deliveries due: the timer that brings them back at the next probe time. */
+  probeTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly webhookId: number) {}
 
@@ -64,10 +69,40 @@ export class EndpointQueue {
     return this.ready.length - this.head;
   }
 
+  get held(): number {
+    return this.heldList.length;
+  }
+
+  /** Keeps a delivery aside, in id order (mostly in order already: looked for from the end). */
+  hold(d: Delivery): void {
+    let i = this.heldList.length;
+    while (i > 0 && this.heldList[i - 1].id > d.id) i--;
+    this.heldList.splice(i, 0, d);
+  }
+
+  /** The `n` oldest held deliveries, taken out. */
+  takeOldestHeld(n: number): Delivery[] {
+    return this.heldList.splice(0, n);
+  }
+
+  /** Every held delivery, oldest first, taken out. */
+  takeHeld(): Delivery[] {
+    return this.heldList.splice(0);
+  }
+
+  /** The deliveries waiting for a retry or a rate-limit slot, oldest first, taken off their timers. */
+  takeWaiting(): Delivery[] {
+    const all = [...this.waiting.keys()].sort((a, b) => a.id - b.id);
+    for (const t of this.waiting.values()) clearTimeout(t);
+    this.waiting.clear();
+    this.slotted.clear();
+    return all;
+  }
+
   /** The in-memory copy of a delivery, taken out of the held list or its retry timer. */
   takeLive(id: number): Delivery | undefined {
-    const i = this.held.findIndex((x) => x.id === id);
-    if (i >= 0) return this.held.splice(i, 1)[0];
+    const i = this.heldList.findIndex((x) => x.id === id);
+    if (i >= 0) return this.heldList.splice(i, 1)[0];
     for (const [x, t] of this.waiting) {
       if (x.id !== id) continue;
       clearTimeout(t);
@@ -92,13 +127,11 @@ export class EndpointQueue {
 
   /** Everything not in flight: due, waiting for a retry, held. */
   takeAll(): Delivery[] {
-    const all = [...this.ready.slice(this.head), ...this.waiting.keys(), ...this.held];
-    for (const t of this.waiting.values()) clearTimeout(t);
-    this.slotted.clear();
+    const all = [...this.ready.slice(this.head), ...this.takeWaiting(), ...this.takeHeld()];
     this.ready = [];
     this.head = 0;
-    this.waiting.clear();
-    this.held.length = 0;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
     return all;
   }
 }

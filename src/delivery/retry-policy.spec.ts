@@ -26,6 +26,14 @@ describe('RetryPolicy', () => {
     expect(high).toEqual({ kind: 'retry', at: 10000 }); // capped at the longest delay
   });
 
+  it('spaces probes by the schedule, its last delay past its end, honouring Retry-After', () => {
+    expect(policy.probeAt(1, 500, undefined, 0)).toBe(5000);
+    expect(policy.probeAt(2, null, undefined, 0)).toBe(300000);
+    expect(policy.probeAt(9, 500, undefined, 0)).toBe(300000); // never runs out
+    expect(policy.probeAt(1, 503, '7', 0)).toBe(7000);
+    expect(new RetryPolicy([0], () => 0.5).probeAt(3, 500, undefined, 0)).toBe(1000); // no retries: 1 s apart
+  });
+
   it('reads Retry-After as seconds or an HTTP date', () => {
     expect(parseRetryAfter('3', 0)).toBe(3000);
     expect(parseRetryAfter(new Date(60_000).toUTCString(), 0)).toBe(60_000);

@@ -1,5 +1,6 @@
 // What an attempt's outcome means (ARCHITECTURE §5): 2xx delivered; 410 disables the webhook; 3xx and every
-// other outcome is a failure retried on the schedule; 429/502/503/504 honour Retry-After.
+// other outcome is a failure retried on the schedule; 429/502/503/504 honour Retry-After. The same schedule
+// spaces the probes of an endpoint whose circuit breaker is open (circuit-breaker.ts).
 
 export type Outcome = { kind: 'delivered' } | { kind: 'gone' } | { kind: 'retry'; at: number } | { kind: 'exhausted' };
 
@@ -29,9 +30,22 @@ export class RetryPolicy {
     if (status !== null && status >= 200 && status < 300) return { kind: 'delivered' };
     if (status === 410) return { kind: 'gone' };
     if (attempts >= this.schedule.length) return { kind: 'exhausted' };
+    return { kind: 'retry', at: this.after(this.schedule[attempts], status, retryAfter, now) };
+  }
+
+  /**
+   * When an open endpoint is probed next, after `failures` consecutive counted failures (1 after the one that
+   * opened it): the schedule's delay at that position, its last delay past its end, so probes never run out.
+   */
+  probeAt(failures: number, status: number | null, retryAfter: string | string[] | undefined, now: number): number {
+    const base = this.schedule[Math.min(failures, this.schedule.length - 1)] || this.maxDelay;
+    return this.after(base, status, retryAfter, now);
+  }
+
+  private after(base: number, status: number | null, retryAfter: string | string[] | undefined, now: number): number {
     const hinted = status !== null && HONOURS_RETRY_AFTER.has(status) ? parseRetryAfter(retryAfter, now) : null;
-    const delay = hinted ?? this.schedule[attempts] * (0.8 + this.random() * 0.4);
-    return { kind: 'retry', at: now + Math.min(Math.round(delay), this.maxDelay) };
+    const delay = hinted ?? base * (0.8 + this.random() * 0.4);
+    return now + Math.min(Math.round(delay), this.maxDelay);
   }
 }
 

@@ -26,7 +26,8 @@ export class FailureNotifier {
     const title = `Webhook "${w.name}" was disabled`;
     const message =
       `Webhook ${w.id} ("${w.name}", ${w.url.split('?')[0]}) was disabled: ${reason}. ` +
-      'Its pending deliveries are kept; set its status to ENABLED to resume them.';
+      'Its pending deliveries, and what matches while it is disabled, are kept (held); set its status to ENABLED ' +
+      'to send them.';
     for (const userId of w.failureReceivers) {
       try {
         const user = await this.users.findById(w.orgId, userId);

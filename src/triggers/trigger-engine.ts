@@ -8,7 +8,7 @@ import { OrganizationDirectory } from '../tenancy/organization-directory.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { evaluate, holdOutcome, throttled } from './conditions.js';
-import { TriggerIndex } from './trigger-index.js';
+import { recordsMatches, TriggerIndex } from './trigger-index.js';
 import { TriggerStateStore } from './trigger-state-store.js';
 import type { TriggerState } from './trigger-state.model.js';
 
@@ -101,7 +101,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     this.holds.delete(s);
     const w = this.catalog.byIdAnyOrg(s.webhookId);
     const c = w?.dataTrigger?.condition;
-    if (!w || w.status !== 'ENABLED' || !c) return;
+    if (!w || !recordsMatches(w) || !c) return;
     const outcome = holdOutcome(c, s, since, Date.now());
     if (outcome === 'wait') return this.scheduleHold(s, e);
     if (outcome === 'broken') return;

@@ -19,7 +19,7 @@ describe('TriggerIndex', () => {
     expect(index.lookup(2, 'datastream.update', 'temp', 'd1', 't1').map((w) => w.id)).toEqual([otherOrg.id]);
   });
 
-  it('follows updates and deletes, and leaves disabled webhooks out', () => {
+  it('follows updates and deletes, and leaves webhooks their owner disabled out', () => {
     const index = new TriggerIndex();
     const w = hook({ trigger: 'DEVICE_LOG_EVENT', dataTrigger: { deviceId: 'd', eventCode: 'a' } });
     index.set(w.id, w);
@@ -28,6 +28,9 @@ describe('TriggerIndex', () => {
     expect(index.lookup(1, 'log.event', 'b', 'd', null)).toHaveLength(1);
     index.set(w.id, { ...w, status: 'DISABLED' });
     expect(index.lookup(1, 'log.event', 'b', 'd', null)).toEqual([]);
+    // Disabled due to errors, it still records what matches (held until re-enabled).
+    index.set(w.id, { ...w, status: 'DISABLED_DUE_TO_ERRORS' });
+    expect(index.lookup(1, 'log.event', 'a', 'd', null)).toHaveLength(1);
     index.set(w.id, w);
     index.set(w.id, null);
     expect(index.size).toBe(0);

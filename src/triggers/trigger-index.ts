@@ -45,7 +45,14 @@ const sameOrg: WithinOrg = (a, b) => a === b;
 const isGlobal = (w: Webhook) => w.trigger.startsWith('GLOBAL_PRODUCT_') && Boolean(w.dataTrigger?.templateId);
 
 /**
- * The trigger index (ARCHITECTURE §2): enabled webhooks keyed by (org, event kind, key), then by scope
+ * Whether a webhook records what matches. Disabled by its owner: nothing (Blynk). Disabled due to errors: it
+ * still does, and the dispatcher holds those deliveries until it is re-enabled, so nothing matched is lost
+ * to a receiver's outage (up to WEBHOOK_HELD_MAX per webhook).
+ */
+export const recordsMatches = (w: Webhook): boolean => w.status !== 'DISABLED';
+
+/**
+ * The trigger index (ARCHITECTURE §2): webhooks that record matches (`recordsMatches`) keyed by (org, event kind, key), then by scope
  * (one device, one template, any device). Matching an event costs a few map lookups whatever the number of
  * webhooks; the index is updated on every create, update and delete. GLOBAL_PRODUCT_* webhooks are keyed by
  * (kind, key, template) without the org, since they also see the template's devices in sub-organizations.
@@ -60,10 +67,10 @@ export class TriggerIndex {
 
   constructor(private readonly within: WithinOrg = sameOrg) {}
 
-  /** Adds, replaces or (with null / a disabled webhook) removes a webhook. */
+  /** Adds, replaces or (with null / a webhook its owner disabled) removes a webhook. */
   set(id: number, w: Webhook | null): void {
     this.remove(id);
-    if (!w || w.status !== 'ENABLED') return;
+    if (!w || !recordsMatches(w)) return;
     const keys: Key[] = [];
     for (const { kind, key } of listensTo(w)) {
       if (isGlobal(w)) {
@@ -82,7 +89,7 @@ export class TriggerIndex {
     this.keysOf.set(id, keys);
   }
 
-  /** Whether any enabled webhook listens to (org, kind, key): events nobody wants need not be built. */
+  /** Whether any indexed webhook listens to (org, kind, key): events nobody wants need not be built. */
   listens(orgId: number, kind: EventKind, key: string): boolean {
     if (this.buckets.get(orgId)?.get(kind)?.get(key) !== undefined) return true;
     return this.globals.size > 0 && this.globalKeys.has(`${kind}|${key}`);

@@ -161,7 +161,15 @@ export class CreateWebhookDto {
   @ArrayMaxSize(10, { message: 'failureReceivers must have at most 10 user ids' })
   @IsInt({ each: true })
   failureReceivers?: number[];
-  @ApiPropertyOptional({ default: 10 }) @IsOptional() @IsInt() @Min(1) @Max(1000) failureLimit?: number;
+  @ApiPropertyOptional({
+    default: 10,
+    description: 'Consecutive failed probes of the endpoint (circuit breaker) before it is disabled due to errors',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  failureLimit?: number;
   @ApiPropertyOptional({ enum: WEBHOOK_STATUSES })
   @IsOptional()
   @oneOf('status', WEBHOOK_STATUSES)

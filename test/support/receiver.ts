@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import type { MqttClient } from 'mqtt';
 import { auth, createDevice, deviceClient, endClient, startTestGateway, type TestGateway } from './harness.js';
 
@@ -91,6 +91,15 @@ export async function startReceiver(handler: Handler = () => ({ status: 200, bod
 }
 
 export const WEBHOOKS = '/api/v1/organization/webhooks';
+
+/** A loopback port nothing listens on: connections to it are refused (an endpoint that is gone). */
+export async function deadPort(): Promise<number> {
+  const s = createTcpServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
 
 /** Test gateway settings for delivery: plain http to 127.0.0.1 allowed, retries compressed. */
 export const DELIVERY_ENV = {
