@@ -64,10 +64,11 @@ export class GatewayConfig {
   @int() @IsInt() @Min(100) MQTT_CONNECT_TIMEOUT_MS = 10000;
   @int() @IsInt() @Min(0) @Max(65535) MQTT_KEEPALIVE_LIMIT_S = 0;
   /**
-   * Mosquitto's max_keepalive for MQTT 3.1.1: a CONNECT asking for keepalive 0 (none) or more than this is
-   * refused with CONNACK 0x02. 0 turns the rule off (then keepalive 0 means a silent client stays forever).
+   * Mosquitto's max_keepalive for MQTT 3.1.1: when set, a CONNECT asking for keepalive 0 (none) or more than
+   * this is refused with CONNACK 0x02. 0 (the default, as Mosquitto's code default) turns the rule off: clients
+   * with keepalive 0 connect, and a silent one is noticed by TCP keepalive only.
    */
-  @int() @IsInt() @Min(0) @Max(65535) MQTT_MAX_KEEPALIVE_S = 65535;
+  @int() @IsInt() @Min(0) @Max(65535) MQTT_MAX_KEEPALIVE_S = 0;
   @int() @IsInt() @Min(0) PRESENCE_OFFLINE_GRACE_MS = 0;
   /** Lets clients without credentials into an isolated topic space (for MQTT conformance suites). Off by default. */
   @bool() @IsBoolean({ message: 'MQTT_SANDBOX must be true or false' }) MQTT_SANDBOX = false;
