@@ -26,7 +26,7 @@ import type { BrokerContext } from './broker-context.js';
 import { clusterEmitter } from './cluster-emitter.js';
 import { clusterPersistence, LocalSessionIndex, RedisSessionIndex, type SessionIndex } from './cluster-persistence.js';
 import { FrameGuard } from './frame-guard.js';
-import { boundedQos2Publish, boundInboundQos2 } from './inbound-qos2.js';
+import { boundedQos2Publish } from './inbound-qos2.js';
 import { SlowConsumers } from './slow-consumers.js';
 import { coalesceWrites } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
@@ -179,7 +179,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
 
   /**
    * Every connection passes the frame guard before Aedes' parser; its writes go out once per loop turn; its
-   * outgoing queue and inbound QoS 2 window are bounded.
+   * outgoing queue is bounded.
    */
   private handle(stream: Duplex | Socket, req?: IncomingMessage, keepAliveSet = false): void {
     // TCP keepalive probes: a peer that vanished without a FIN is noticed even when MQTT keepalive is long.
@@ -192,7 +192,6 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     coalesceWrites(stream);
     const client = this.aedes.handle(stream, req) as Client & ParserHolder;
     this.slowConsumers.watch(client);
-    boundInboundQos2(client);
     const parser = client._parser;
     this.parserParse ??= (Object.getPrototypeOf(parser) as GuardedParser).parse;
     parser.guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);

@@ -53,9 +53,14 @@ export class InboundQos2Window extends Set<number> {
   }
 }
 
-/** Installs the window on a new connection (before any packet of it is handled). */
-export function boundInboundQos2(client: Client): void {
-  (client as WindowHolder)._inboundInflight = new InboundQos2Window();
+/**
+ * The connection's window, put in place of Aedes' set at its first QoS 2 PUBLISH (most connections never send
+ * one: they keep Aedes' empty set). Every id Aedes adds comes through `admit` first, so its set is empty then.
+ */
+function windowOf(client: WindowHolder): InboundQos2Window {
+  const current = client._inboundInflight;
+  if (current instanceof InboundQos2Window) return current;
+  return (client._inboundInflight = new InboundQos2Window(current));
 }
 
 /**
@@ -74,7 +79,7 @@ export function boundedQos2Publish(
     if (client === null || packet.qos !== 2 || packet.messageId === undefined || client.closed) {
       return next(client, packet, done);
     }
-    const window = (client as WindowHolder)._inboundInflight as InboundQos2Window;
+    const window = windowOf(client as WindowHolder);
     const size = Buffer.byteLength(packet.topic) + (packet.payload?.length ?? 0);
     const passed = window.admit(packet.messageId, size, bounds);
     if (passed === null) return next(client, packet, done);
