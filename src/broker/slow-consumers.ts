@@ -67,7 +67,9 @@ export class SlowConsumers {
     return <P extends { topic: string; qos?: number }>(client: Client, packet: P): P | null => {
       const out = next(client, packet);
       const c = client as FlowClient;
-      if (out === null || packet.qos || (!c.qos0Dropping && c.conn.writableLength <= limit)) return out;
+      if (out === null || packet.qos) return out;
+      // writableNeedDrain: a write returned false, so Aedes waits for 'drain' (drainSettled ends the dropping).
+      if (!c.qos0Dropping && !(c.conn.writableNeedDrain && c.conn.writableLength > limit)) return out;
       this.dropped(c);
       return null;
     };
@@ -76,7 +78,6 @@ export class SlowConsumers {
   private dropped(client: FlowClient): void {
     const before = client.qos0Dropped ?? 0;
     client.qos0Dropped = before + 1;
-    // Past the high-water mark, so Aedes' drain wait (with drainSettled) is armed: it ends the dropping.
     client.qos0Dropping = true;
     this.metrics.slowConsumerDrops.inc({ org: String(client.identity?.orgId ?? 'none') });
     if (before === 0) {
