@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import type { Socket } from 'node:net';
+import WebSocket from 'ws';
 import {
   ADMIN_TOKEN,
   connectMqtt,
@@ -44,7 +45,27 @@ async function frozenSubscriber(gw: TestGateway, filter: string) {
     (s) => s === 'connack,suback',
   );
   c.socket.pause();
-  return c;
+  // What it had been sent ends with the gateway's close.
+  return { gone: () => (c.socket.resume(), c.closed) };
+}
+
+/** The same over WebSocket: its TCP socket under the WebSocket stops being read. */
+async function frozenWsSubscriber(gw: TestGateway, filter: string) {
+  const ws = new WebSocket(`ws://127.0.0.1:${gw.httpPort}/mqtt`, 'mqtt');
+  await new Promise((r) => ws.once('open', r));
+  ws.on('error', () => {});
+  let bytes = 0;
+  ws.on('message', (d: Buffer) => (bytes += d.length));
+  ws.send(raw.connect(`frozen-ws-${Date.now()}`, { username: 'token', password: ADMIN_TOKEN }));
+  ws.send(raw.subscribe(filter));
+  await waitFor(
+    () => bytes,
+    (n) => n >= 9, // CONNACK and SUBACK
+  );
+  const socket = (ws as unknown as { _socket: Socket })._socket;
+  socket.pause();
+  const closed = new Promise((r) => ws.once('close', r));
+  return { gone: () => (socket.resume(), closed) };
 }
 
 /** Receives every message on `filter` as a service client. */
@@ -97,32 +118,36 @@ describe('broker flow: one slow subscriber never slows the others', () => {
   });
   afterAll(() => gw.stop());
 
-  it('drops QoS 0 to a subscriber that stops reading, closes it at the drain timeout; the healthy one gets all', async () => {
-    const d = await createDevice(gw);
-    const pub = await deviceClient(gw, d);
-    const healthy = await healthySubscriber(gw, 'devices/+/ds/+', 0);
-    const frozen = await frozenSubscriber(gw, 'devices/+/ds/+');
-    const dropsBefore = await metric(gw, 'gateway_mqtt_slow_consumer_dropped_total{org="1"}');
-    const closesBefore = await metric(gw, 'gateway_mqtt_flow_closed_total{reason="drain_timeout"}');
-    const connections = await mqttConnections(gw);
+  it.each([
+    ['TCP', frozenSubscriber],
+    ['WebSocket', frozenWsSubscriber],
+  ])(
+    'drops QoS 0 to a %s subscriber that stops reading, closes it at the drain timeout; the healthy one gets all',
+    async (_, freeze) => {
+      const d = await createDevice(gw);
+      const pub = await deviceClient(gw, d);
+      const healthy = await healthySubscriber(gw, 'devices/+/ds/+', 0);
+      const frozen = await freeze(gw, 'devices/+/ds/+');
+      const dropsBefore = await metric(gw, 'gateway_mqtt_slow_consumer_dropped_total{org="1"}');
+      const closesBefore = await metric(gw, 'gateway_mqtt_flow_closed_total{reason="drain_timeout"}');
+      const connections = await mqttConnections(gw);
 
-    // Until the gateway has closed the frozen subscriber (it counts one connection fewer), then one batch more.
-    const sent = await publishUntil(pub, `devices/${d.id}/ds/level`, 0, healthy.got, async () => {
-      return (await mqttConnections(gw)) < connections;
-    });
-    const more = async () => healthy.got.length > sent;
-    await publishUntil(pub, `devices/${d.id}/ds/level`, 0, healthy.got, more, sent);
+      // Until the gateway has closed the frozen subscriber (it counts one connection fewer), then one batch more.
+      const sent = await publishUntil(pub, `devices/${d.id}/ds/level`, 0, healthy.got, async () => {
+        return (await mqttConnections(gw)) < connections;
+      });
+      const more = async () => healthy.got.length > sent;
+      await publishUntil(pub, `devices/${d.id}/ds/level`, 0, healthy.got, more, sent);
 
-    expect(healthy.got).toEqual(numbered(healthy.got.length));
-    expect(healthy.got.length).toBeGreaterThan(sent);
-    expect(await metric(gw, 'gateway_mqtt_slow_consumer_dropped_total{org="1"}')).toBeGreaterThan(dropsBefore);
-    expect(await metric(gw, 'gateway_mqtt_flow_closed_total{reason="drain_timeout"}')).toBe(closesBefore + 1);
-    // What the frozen client had been sent ends with the close.
-    frozen.socket.resume();
-    await frozen.closed;
-    await endClient(pub);
-    await endClient(healthy.client);
-  });
+      expect(healthy.got).toEqual(numbered(healthy.got.length));
+      expect(healthy.got.length).toBeGreaterThan(sent);
+      expect(await metric(gw, 'gateway_mqtt_slow_consumer_dropped_total{org="1"}')).toBeGreaterThan(dropsBefore);
+      expect(await metric(gw, 'gateway_mqtt_flow_closed_total{reason="drain_timeout"}')).toBe(closesBefore + 1);
+      await frozen.gone();
+      await endClient(pub);
+      await endClient(healthy.client);
+    },
+  );
 });
 
 describe('broker flow: QoS 1 to a slow subscriber is queued up to MQTT_MAX_QUEUED_BYTES', () => {
