@@ -20,7 +20,7 @@ async function connack(gw: TestGateway, packet: Buffer): Promise<number[]> {
   return [...Buffer.concat(received)];
 }
 
-describe('security: MQTT keepalive is bounded (Mosquitto max_keepalive semantics)', () => {
+describe('security: MQTT keepalive (Mosquitto max_keepalive semantics, off by default)', () => {
   let gw: TestGateway;
   let limited: TestGateway;
   let d: { id: string; token: string };
@@ -34,19 +34,23 @@ describe('security: MQTT keepalive is bounded (Mosquitto max_keepalive semantics
     await limited.stop();
   });
 
-  it('refuses keepalive 0 (a silent client would stay online forever) with CONNACK 0x02 by default', async () => {
+  it('accepts keepalive 0 by default (interop: the rule is off unless MQTT_MAX_KEEPALIVE_S is set)', async () => {
     expect(await connack(gw, raw.connect('ka0', { username: d.id, password: d.token, keepalive: 0 }))).toEqual([
-      0x20, 2, 0, 2,
+      0x20, 2, 0, 0,
     ]);
-    await expect(connectMqtt(gw, { username: d.id, password: d.token, keepalive: 0 })).rejects.toMatchObject({
-      code: 2,
-    });
-    const ok = await connectMqtt(gw, { username: d.id, password: d.token, keepalive: 65535 });
+    const ok = await connectMqtt(gw, { username: d.id, password: d.token, keepalive: 0 });
+    expect(ok.connected).toBe(true);
     await endClient(ok);
   });
 
-  it('refuses a keepalive above MQTT_MAX_KEEPALIVE_S with 0x02 and accepts one at it', async () => {
+  it('with MQTT_MAX_KEEPALIVE_S set, refuses keepalive 0 and one above it with 0x02, and accepts one at it', async () => {
     const e = await createDevice(limited);
+    expect(await connack(limited, raw.connect('ka0', { username: e.id, password: e.token, keepalive: 0 }))).toEqual([
+      0x20, 2, 0, 2,
+    ]);
+    await expect(connectMqtt(limited, { username: e.id, password: e.token, keepalive: 0 })).rejects.toMatchObject({
+      code: 2,
+    });
     expect(await connack(limited, raw.connect('ka121', { username: e.id, password: e.token, keepalive: 121 }))).toEqual(
       [0x20, 2, 0, 2],
     );

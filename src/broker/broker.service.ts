@@ -19,6 +19,7 @@ import { PresenceTracker } from '../devices/presence-tracker.js';
 import { Revocations } from '../events/revocations.js';
 import { IngestRouter } from '../ingest/ingest-router.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import { AuthThrottle } from '../tenancy/auth-throttle.js';
 import type { BrokerContext } from './broker-context.js';
@@ -26,6 +27,8 @@ import { clusterEmitter } from './cluster-emitter.js';
 import { clusterPersistence, LocalSessionIndex, RedisSessionIndex, type SessionIndex } from './cluster-persistence.js';
 import { FrameGuard } from './frame-guard.js';
 import { mqttWebSocketStream, selectSubprotocol } from './websocket-stream.js';
+import { boundedQos2Publish } from './inbound-qos2.js';
+import { SlowConsumers } from './slow-consumers.js';
 import { coalesceWrites } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
 import { preConnectRules } from './handlers/connect-rules.js';
@@ -58,6 +61,7 @@ export type MessageHandler = (packet: AedesPublishPacket) => void;
 @Injectable()
 export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('mqtt');
+  private readonly flowLog: RateLimitedLog;
   private aedes!: Aedes;
   private readonly ctx: BrokerContext;
   private readonly servers: NetServer[] = [];
@@ -69,6 +73,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
   private stopping: Promise<void> | null = null;
   private sessionIndex: SessionIndex = new LocalSessionIndex();
   private sharedStore: { destroy(): Promise<void> } | null = null;
+  private readonly slowConsumers: SlowConsumers;
   tcpPort = 0;
   tlsPort = 0;
 
@@ -83,6 +88,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     private readonly http: HttpAdapterHost,
   ) {
     this.ctx = { config, registry, presence, metrics, tenancy, ingest, throttle: new AuthThrottle() };
+    this.flowLog = new RateLimitedLog(this.logger);
+    const queue = { qos0Bytes: config.MQTT_MAX_QUEUED_QOS0_BYTES, closeBytes: config.MQTT_MAX_QUEUED_BYTES };
+    this.slowConsumers = new SlowConsumers(queue, metrics, this.flowLog);
   }
 
   /** Creates the broker; BrokerTransport opens it to clients once every module is up. */
@@ -90,16 +98,22 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     const c = this.config;
     const redisError = (e: Error) => this.logger.error(`redis: ${e.message}`);
     if (c.REDIS_URL) this.sharedStore = clusterPersistence(c.REDIS_URL, redisError) as { destroy(): Promise<void> };
+    // At least one packet of the largest size fits the QoS 2 window.
+    const inflight = {
+      count: c.MQTT_MAX_INFLIGHT_QOS2,
+      bytes: Math.max(c.MQTT_MAX_INFLIGHT_QOS2_BYTES, c.MQTT_MAX_PACKET_BYTES),
+    };
     this.aedes = await Aedes.createBroker({
       connectTimeout: c.MQTT_CONNECT_TIMEOUT_MS,
       // No keepaliveLimit: it answers 0x06, unknown to MQTT 3.1.1; preConnectRules answers 0x02 (Mosquitto).
-      drainTimeout: 30000,
+      drainTimeout: c.MQTT_DRAIN_TIMEOUT_MS,
       heartbeatInterval: c.MQTT_HEARTBEAT_MS,
+      maxInflightInbound: c.MQTT_MAX_INFLIGHT_QOS2, // a backstop: boundedQos2Publish closes first
       preConnect: preConnectRules(this.ctx, preConnect),
       authenticate: authenticate(this.ctx),
-      authorizePublish: authorizePublish(this.ctx),
+      authorizePublish: boundedQos2Publish(authorizePublish(this.ctx), inflight, this.metrics, this.flowLog),
       authorizeSubscribe: authorizeSubscribe(this.ctx),
-      authorizeForward: authorizeForward(this.ctx) as never,
+      authorizeForward: this.slowConsumers.forward(authorizeForward(this.ctx)) as never,
       // several instances: one message bus, one store of sessions and retained messages
       ...(c.REDIS_URL
         ? {
@@ -166,7 +180,10 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     );
   }
 
-  /** Every connection passes the frame guard before Aedes' parser; its writes go out once per loop turn. */
+  /**
+   * Every connection passes the frame guard before Aedes' parser; its writes go out once per loop turn; its
+   * outgoing queue is bounded.
+   */
   private handle(stream: Duplex | Socket, req?: IncomingMessage, keepAliveSet = false): void {
     // TCP keepalive probes: a peer that vanished without a FIN is noticed even when MQTT keepalive is long.
     // TCP and TLS connections inherit them from their listener (see inheritKeepAlive); WebSocket ones come
@@ -177,6 +194,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     }
     coalesceWrites(stream);
     const client = this.aedes.handle(stream, req) as Client & ParserHolder;
+    this.slowConsumers.watch(client);
     const parser = client._parser;
     this.parserParse ??= (Object.getPrototypeOf(parser) as GuardedParser).parse;
     parser.guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);

@@ -5,7 +5,7 @@ import { type Duplex, Writable } from 'node:stream';
  * stream for each packet it writes and uncorks it on the next tick, so every delivered PUBLISH (and every
  * PUBACK) costs its own `writev`. Holding one extra cork from a stream's first packet of a turn until
  * `setImmediate` (after the poll phase has read every socket that had data) sends the turn's packets at once.
- * Backpressure is unchanged: `write()` still returns false past the high-water mark and Aedes waits for drain.
+ * Backpressure is unchanged: `write()` still returns false past the high-water mark (see slow-consumers.ts).
  * One shared function and one immediate per turn for all streams: nothing is allocated per connection.
  */
 const cork = Writable.prototype.cork;

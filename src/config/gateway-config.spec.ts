@@ -33,6 +33,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
   });
 
+  it('has flow bounds that let the closing bound hold the QoS 0 one', () => {
+    expect(loadConfig({})).toMatchObject({
+      MQTT_MAX_KEEPALIVE_S: 0,
+      MQTT_MAX_QUEUED_QOS0_BYTES: 1048576,
+      MQTT_MAX_QUEUED_BYTES: 8388608,
+      MQTT_DRAIN_TIMEOUT_MS: 30000,
+    });
+    expect(() => loadConfig({ MQTT_DRAIN_TIMEOUT_MS: '0' })).toThrow(/MQTT_DRAIN_TIMEOUT_MS=/);
+    expect(() => loadConfig({ MQTT_MAX_QUEUED_BYTES: '65536', MQTT_MAX_QUEUED_QOS0_BYTES: '131072' })).toThrow(
+      /MQTT_MAX_QUEUED_BYTES must be at least MQTT_MAX_QUEUED_QOS0_BYTES/,
+    );
+  });
+
   it('wants the TLS certificate and key together', () => {
     expect(() => loadConfig({ MQTT_TLS_CERT: '/x.pem' })).toThrow(/MQTT_TLS_CERT and MQTT_TLS_KEY/);
   });

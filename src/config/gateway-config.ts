@@ -69,10 +69,21 @@ export class GatewayConfig {
    */
   @int() @IsInt() @Min(100) MQTT_HEARTBEAT_MS = 60000;
   /**
-   * Mosquitto's max_keepalive for MQTT 3.1.1: a CONNECT asking for keepalive 0 (none) or more than this is
-   * refused with CONNACK 0x02. 0 turns the rule off (then keepalive 0 means a silent client stays forever).
+   * Mosquitto's max_keepalive for MQTT 3.1.1: when set, a CONNECT asking for keepalive 0 (none) or more than
+   * this is refused with CONNACK 0x02. 0 (the default, as Mosquitto's code default) turns the rule off: clients
+   * with keepalive 0 connect, and a silent one is noticed by TCP keepalive only.
    */
-  @int() @IsInt() @Min(0) @Max(65535) MQTT_MAX_KEEPALIVE_S = 65535;
+  @int() @IsInt() @Min(0) @Max(65535) MQTT_MAX_KEEPALIVE_S = 0;
+  /** Outgoing bytes queued for a connection (its socket does not drain) past which QoS 0 messages to it are dropped. */
+  @int() @IsInt() @Min(16384) MQTT_MAX_QUEUED_QOS0_BYTES = 1048576;
+  /** Outgoing bytes queued for a connection past which it is closed: QoS 1/2 messages are queued up to here. */
+  @int() @IsInt() @Min(16384) MQTT_MAX_QUEUED_BYTES = 8388608;
+  /** A connection whose socket has not drained for this long is closed (Aedes' drainTimeout). */
+  @int() @IsInt() @Min(100) @Max(600000) MQTT_DRAIN_TIMEOUT_MS = 30000;
+  /** Inbound QoS 2 PUBLISHes awaiting PUBREL per connection; one more closes it (Aedes' maxInflightInbound). */
+  @int() @IsInt() @Min(1) @Max(65535) MQTT_MAX_INFLIGHT_QOS2 = 1000;
+  /** Their bytes (topic + payload) per connection; one more closes it. At least MQTT_MAX_PACKET_BYTES applies. */
+  @int() @IsInt() @Min(1024) MQTT_MAX_INFLIGHT_QOS2_BYTES = 16777216;
   @int() @IsInt() @Min(0) PRESENCE_OFFLINE_GRACE_MS = 0;
   /** Lets clients without credentials into an isolated topic space (for MQTT conformance suites). Off by default. */
   @bool() @IsBoolean({ message: 'MQTT_SANDBOX must be true or false' }) MQTT_SANDBOX = false;
@@ -162,6 +173,9 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
       (e) => `  ${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (config.MQTT_MAX_QUEUED_BYTES < config.MQTT_MAX_QUEUED_QOS0_BYTES) {
+    throw new Error('Invalid configuration: MQTT_MAX_QUEUED_BYTES must be at least MQTT_MAX_QUEUED_QOS0_BYTES');
   }
   return config;
 }

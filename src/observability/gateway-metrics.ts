@@ -25,6 +25,19 @@ export class GatewayMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  /** By organization, not by client: a label per client id would grow without bound (the log names the client). */
+  readonly slowConsumerDrops = new Counter({
+    name: 'gateway_mqtt_slow_consumer_dropped_total',
+    help: 'QoS 0 messages not sent to a subscriber that does not read its socket (past MQTT_MAX_QUEUED_QOS0_BYTES), by organization',
+    labelNames: ['org'],
+    registers: [this.registry],
+  });
+  readonly flowClosed = new Counter({
+    name: 'gateway_mqtt_flow_closed_total',
+    help: 'MQTT connections closed by a flow bound: queue_full, drain_timeout, qos2_inflight, qos2_inflight_bytes',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
   readonly denials = new Counter({
     name: 'gateway_mqtt_denied_total',
     help: 'Denied MQTT operations',
