@@ -4,11 +4,15 @@
 // Printed: GET /devices/{id} bytes, the gateway's RSS growth, the SQLite growth and the delivery rows' `matched`
 // bytes. Run it against another build with BENCH_MAIN=/path/to/dist/main.js (e.g. the commit before the bounds)
 // to compare. BENCH_AT_BOUNDS=1 sizes everything just inside the default bounds (the worst a device can do now).
+// BENCH_MONGO=1 stores in FerretDB (scripts/ferretdb.sh) or MONGODB_URI instead: the rows' `matched` is then
+// measured as JSON of the stored documents (no file growth is printed).
 import Database from 'better-sqlite3';
+import mongoose from 'mongoose';
 import mqtt from 'mqtt';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN, sleep, startGateway } from './lib/procs.mjs';
+import { ADMIN, sleep, startFerretDb, startGateway } from './lib/procs.mjs';
 
 const AT_BOUNDS = process.env.BENCH_AT_BOUNDS === '1';
 // At the bounds: one datastream short of DEVICE_MAX_DATASTREAMS (256), so the trigger datastream is the last.
@@ -19,6 +23,7 @@ const VALUE_BYTES = Number(process.env.BENCH_VALUE_BYTES ?? (AT_BOUNDS ? 4000 : 
 const METADATA_VALUE_BYTES = AT_BOUNDS ? Math.floor(65536 / METADATA_KEYS) - 20 : VALUE_BYTES;
 const TRIGGERS = Number(process.env.BENCH_TRIGGERS ?? 10);
 const MAIN = process.env.BENCH_MAIN;
+const MONGO = process.env.BENCH_MONGO === '1';
 
 const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 const fileBytes = (dir) =>
@@ -33,8 +38,35 @@ const mb = (bytes) => (bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KB` : `${
 const publish = (c, topic, payload) =>
   new Promise((resolve, reject) => c.publish(topic, payload, { qos: 1 }, (e) => (e ? reject(e) : resolve())));
 
+/** Each delivery row's `matched`, as stored: SQLite's column, or the mongo document's field as JSON. */
+async function matchedSizes(dir, mongoUri) {
+  if (!mongoUri) {
+    const db = new Database(join(dir, 'gateway.db'), { readonly: true });
+    const rows = db.prepare('SELECT length(matched) AS n FROM deliveries').all();
+    db.close();
+    return rows.map((r) => r.n);
+  }
+  const conn = await mongoose.createConnection(mongoUri).asPromise();
+  const docs = await conn.db.collection('deliveries').find().toArray();
+  await conn.close();
+  return docs.map((d) => JSON.stringify(d.doc?.matched ?? d.matched ?? null).length);
+}
+
+const ferret = MONGO ? await startFerretDb() : null;
+// A database of its own on that server (its host list and options kept).
+const mongoUri =
+  ferret &&
+  ferret.uri.replace(
+    /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?/,
+    `$1/gwbench_size_${randomBytes(4).toString('hex')}`,
+  );
 const gw = await startGateway(
-  { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE_MS: '3600000' },
+  {
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+    WEBHOOK_RETRY_SCHEDULE_MS: '3600000',
+    ...(mongoUri ? { MONGODB_URI: mongoUri } : {}),
+  },
   MAIN ? { main: MAIN } : {},
 );
 try {
@@ -64,21 +96,25 @@ try {
   for (let i = 0; i < TRIGGERS; i++) await publish(client, `devices/${device.id}/ds/trigger`, String(i % 10));
   await sleep(500);
   const db1 = fileBytes(gw.dir);
-  const db = new Database(join(gw.dir, 'gateway.db'), { readonly: true });
-  const rows = db.prepare('SELECT length(matched) AS n FROM deliveries').all();
-  db.close();
+  const sizes = await matchedSizes(gw.dir, mongoUri);
   client.end(true);
 
-  const label = MAIN ?? 'this build';
+  const label = `${MAIN ?? 'this build'}${mongoUri ? ', FerretDB' : ''}`;
   console.log(
     `bench:device-size (${label}; ${DATASTREAMS} datastreams and ${METADATA_KEYS} metadata keys of ` +
       `${VALUE_BYTES}/${METADATA_VALUE_BYTES} bytes, ${TRIGGERS} trigger messages)`,
   );
   console.log(`  GET /devices/{id}          ${mb(getBytes)}`);
   console.log(`  RSS growth                 ${mb((rss1 - rss0) * 1024)}`);
-  console.log(`  SQLite growth (db + WAL)   ${mb(db1 - db0)} for ${rows.length} delivery rows`);
-  console.log(`  delivery row 'matched'     max ${Math.max(0, ...rows.map((r) => r.n))} bytes`);
+  if (!mongoUri) console.log(`  SQLite growth (db + WAL)   ${mb(db1 - db0)}`);
+  console.log(`  delivery rows              ${sizes.length}, 'matched' max ${Math.max(0, ...sizes)} bytes`);
 } finally {
   await gw.stop();
   gw.remove();
+  if (mongoUri) {
+    const conn = await mongoose.createConnection(mongoUri).asPromise();
+    await conn.dropDatabase();
+    await conn.close();
+  }
+  await ferret?.stop();
 }

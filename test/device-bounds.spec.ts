@@ -1,7 +1,25 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { auth, createDevice, deviceClient, getDevice, publish, type TestGateway } from './support/harness.js';
-import { createWebhook, type DeliveryRig, startDeliveryRig } from './support/receiver.js';
+import mongoose from 'mongoose';
+import {
+  auth,
+  createDevice,
+  deviceClient,
+  endClient,
+  getDevice,
+  publish,
+  startTestGateway,
+  type TestGateway,
+} from './support/harness.js';
+import { dropDatabase, mongoTestUri } from './support/mongo.js';
+import {
+  createWebhook,
+  DELIVERY_ENV,
+  type DeliveryRig,
+  type Receiver,
+  startDeliveryRig,
+  startReceiver,
+} from './support/receiver.js';
 
 const dropped = async (gw: TestGateway, reason: string) => {
   const line = `gateway_messages_dropped_total{reason="${reason}"}`;
@@ -79,38 +97,72 @@ describe('bounds on what one device stores', () => {
     expect((await getDevice(gw, device.id)).metadata).toEqual({ k1: 1, k2: 2 });
   });
 
-  it('keeps in a delivery row the device as its templates name it, not the whole device', async () => {
-    const other = await createDevice(gw, { name: 'Pump', metadata: { site: 'Lab', notes: 'n'.repeat(200) } });
-    const client = await deviceClient(gw, other);
-    try {
-      await publish(client, `devices/${other.id}/batch`, JSON.stringify({ a: 'a'.repeat(60), b: 'b'.repeat(60) }));
-      const hook = await createWebhook(gw, {
-        url: `${rig.rx.url}/row`,
-        trigger: 'DEVICE_DATASTREAM_UPDATE',
-        dataTrigger: { deviceId: other.id, dataStream: 'c' },
-        body: '{"b": "{device_dataStream_b}", "site": "{device_metadata_site}", "name": "{device_name}"}',
-      });
-      await publish(client, `devices/${other.id}/ds/c`, '1');
-      const [r] = await rig.rx.wait(1, '/row');
-      expect(JSON.parse(r.body)).toEqual({ b: 'b'.repeat(60), site: 'Lab', name: 'Pump' });
-
+  it('keeps in a delivery row the device as its templates name it, not the whole device (SQLite)', () =>
+    keepsNamedOnly(gw, rig.rx, async (webhookId) => {
       const db = new Database(join(gw.dataDir, 'gateway.db'), { readonly: true });
       try {
-        const row = db.prepare('SELECT matched FROM deliveries WHERE webhook_id = ?').get(hook.id) as {
-          matched: string;
-        };
-        const matched = JSON.parse(row.matched);
-        expect(Object.keys(matched.device.values)).toEqual(['b']);
-        expect(matched.device.metadata).toEqual({ site: 'Lab' });
-        expect(matched.device).not.toHaveProperty('tokenHash');
-        expect(matched.orgName).toBeDefined();
-        // Smaller than the device itself (whose values and metadata alone are over 400 bytes of JSON).
-        expect(row.matched.length).toBeLessThan(JSON.stringify(await getDevice(gw, other.id)).length);
+        const row = db.prepare('SELECT matched FROM deliveries WHERE webhook_id = ?').get(webhookId);
+        return (row as { matched: string }).matched;
       } finally {
         db.close();
       }
-    } finally {
-      client.end(true);
-    }
+    }));
+});
+
+/**
+ * A device with more than its webhook names: the callback renders what it names, and the stored row
+ * (`stored(webhookId)`: the `matched` JSON as the database holds it) keeps only that of the device.
+ */
+async function keepsNamedOnly(gw: TestGateway, rx: Receiver, stored: (webhookId: number) => Promise<string>) {
+  const device = await createDevice(gw, { name: 'Pump', metadata: { site: 'Lab', notes: 'n'.repeat(200) } });
+  const client = await deviceClient(gw, device);
+  try {
+    await publish(client, `devices/${device.id}/batch`, JSON.stringify({ a: 'a'.repeat(60), b: 'b'.repeat(60) }));
+    const hook = await createWebhook(gw, {
+      url: `${rx.url}/row`,
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      dataTrigger: { deviceId: device.id, dataStream: 'c' },
+      body: '{"b": "{device_dataStream_b}", "site": "{device_metadata_site}", "name": "{device_name}"}',
+    });
+    await publish(client, `devices/${device.id}/ds/c`, '1');
+    const [r] = await rx.wait(1, '/row');
+    expect(JSON.parse(r.body)).toEqual({ b: 'b'.repeat(60), site: 'Lab', name: 'Pump' });
+
+    const json = await stored(hook.id as number);
+    const matched = JSON.parse(json);
+    expect(Object.keys(matched.device.values)).toEqual(['b']);
+    expect(matched.device.metadata).toEqual({ site: 'Lab' });
+    expect(matched.device).not.toHaveProperty('tokenHash');
+    expect(matched.orgName).toBeDefined();
+    // Smaller than the device itself (whose values and metadata alone are over 400 bytes of JSON).
+    expect(json.length).toBeLessThan(JSON.stringify(await getDevice(gw, device.id)).length);
+  } finally {
+    await endClient(client);
+  }
+}
+
+const mongoUri = mongoTestUri('device_bounds');
+(mongoUri ? describe : describe.skip)('a delivery row on MongoDB (FerretDB)', () => {
+  let gw: TestGateway;
+  let rx: Receiver;
+  beforeAll(async () => {
+    rx = await startReceiver();
+    gw = await startTestGateway({ ...DELIVERY_ENV, MONGODB_URI: mongoUri! });
   });
+  afterAll(async () => {
+    await gw.stop();
+    await rx.close();
+    await dropDatabase(mongoUri!);
+  });
+
+  it('keeps the device as its templates name it, not the whole device', () =>
+    keepsNamedOnly(gw, rx, async (webhookId) => {
+      const conn = await mongoose.createConnection(mongoUri!, { serverSelectionTimeoutMS: 5000 }).asPromise();
+      try {
+        const row = await conn.db!.collection('deliveries').findOne({ webhookId });
+        return JSON.stringify((row as { doc: { matched: unknown } } | null)?.doc.matched);
+      } finally {
+        await conn.close();
+      }
+    }));
 });
