@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DeviceEvent } from '../events/device-event.js';
 import type { Device } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
-import { type Delivery, type MatchedEvent, type NewDelivery, newDelivery } from './delivery.model.js';
+import { type Delivery, type NewDelivery, newDelivery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { Dispatcher } from './dispatcher.js';
@@ -13,8 +13,11 @@ import { RetryPolicy } from './retry-policy.js';
 
 /**
  * The outbox (ARCHITECTURE §2): each match becomes a Delivery row holding the event and the device as they
- * were, as far as the webhook's templates can name it (render/snapshot.ts); the request is rendered at each attempt from the webhook as it is then (Dispatcher). Rows added during one turn of the event loop are committed together (group commit); `durable()`
- * is the promise a QoS 1/2 PUBLISH waits on before it is acknowledged.
+ * were, as far as the webhook's templates can name them (render/snapshot.ts; datastream values are replaced,
+ * never changed in place, so copying the named ones keeps later updates out of the row). The request is
+ * rendered at each attempt from the webhook as it is then (Dispatcher). Rows added during one turn of the event
+ * loop are committed together (group commit); `durable()` is the promise a QoS 1/2 PUBLISH waits on before it
+ * is acknowledged.
  */
 @Injectable()
 export class Outbox {
@@ -30,14 +33,6 @@ export class Outbox {
     @Inject(NAME_LOOKUP) private readonly names: NameLookup,
   ) {}
 
-  /**
-   * What a delivery of `event` to `w` keeps. Datastream values are replaced, never changed in place
-   * (IngestService), so copying the named ones is enough to keep later updates out of this delivery.
-   */
-  matched(w: Webhook, event: DeviceEvent, device: Device | undefined): MatchedEvent {
-    return matchedEvent(w, event, device, this.names);
-  }
-
   add(w: Webhook, event: DeviceEvent, device: Device | undefined): void {
     const now = Date.now();
     this.rows.push(
@@ -48,7 +43,7 @@ export class Outbox {
           messageId: `msg_${randomUUID()}`,
           event: event.kind,
           deviceId: event.deviceId,
-          matched: this.matched(w, event, device),
+          matched: matchedEvent(w, event, device, this.names),
           nextAttemptAt: this.policy.firstAttemptAt(now),
         },
         now,
