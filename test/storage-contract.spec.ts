@@ -46,15 +46,21 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       expect(all.find((o) => o.id === child.id)).toMatchObject({ parentId: top.id });
     });
 
-    it('keeps templates with globally unique ids, scoped to their org for changes', async () => {
+    it('keeps templates with ids unique per org, each org changing only its own', async () => {
       const org = await s.organizations.create('t');
+      const other = await s.organizations.create('t2');
       const t = { id: `TMPL${org.id}`, orgId: org.id, name: 'T', description: '', createdAt: 1, lastModifiedTs: 1 };
       await s.templates.create(t);
-      await expect(s.templates.create({ ...t, orgId: 1 })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(s.templates.create({ ...t, name: 'again' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await s.templates.create({ ...t, orgId: other.id, name: 'Theirs' }); // the same id in another org
       await s.templates.update({ ...t, name: 'T2' });
-      expect((await s.templates.all()).find((x) => x.id === t.id)).toMatchObject({ name: 'T2', orgId: org.id });
+      const byOrg = (orgId: number) =>
+        s.templates.all().then((all) => all.find((x) => x.id === t.id && x.orgId === orgId));
+      expect(await byOrg(org.id)).toMatchObject({ name: 'T2' });
+      expect(await byOrg(other.id)).toMatchObject({ name: 'Theirs' });
       expect(await s.templates.delete(org.id + 1000, t.id)).toBe(false);
       expect(await s.templates.delete(org.id, t.id)).toBe(true);
+      expect(await byOrg(other.id)).toMatchObject({ name: 'Theirs' });
     });
 
     it('scopes users to their org and keeps e-mail unique per org', async () => {

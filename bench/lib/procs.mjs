@@ -133,9 +133,12 @@ export async function startReceiver(env = {}) {
 }
 
 /** The built gateway (dist/main.js) as a child process on random ports, with a fresh DATA_DIR unless given. */
-export async function startGateway(extraEnv = {}, { dir, nodeArgs = [] } = {}) {
+export async function startGateway(
+  extraEnv = {},
+  { dir, nodeArgs = [], main = join(benchDir, '../dist/main.js') } = {},
+) {
   dir ??= mkdtempSync(join(tmpdir(), 'gw-bench-'));
-  const proc = start('node', [...nodeArgs, join(benchDir, '../dist/main.js')], {
+  const proc = start('node', [...nodeArgs, main], {
     DATA_DIR: dir,
     HTTP_PORT: '0',
     MQTT_PORT: '0',

@@ -87,6 +87,16 @@ export class GatewayConfig {
   @int() @IsInt() @Min(0) PRESENCE_OFFLINE_GRACE_MS = 0;
   /** Lets clients without credentials into an isolated topic space (for MQTT conformance suites). Off by default. */
   @bool() @IsBoolean({ message: 'MQTT_SANDBOX must be true or false' }) MQTT_SANDBOX = false;
+  /**
+   * What one device may store (its registry record, what GET /devices/{id} returns): datastreams, the bytes of
+   * one value (a datastream payload, or one value of a batch, as JSON), metadata keys and the bytes of all its
+   * metadata as JSON. Past a bound an MQTT message is dropped (gateway_messages_dropped_total{reason}) and a
+   * REST write answered 400 naming the bound; what is stored already is kept.
+   */
+  @int() @IsInt() @Min(1) @Max(100000) DEVICE_MAX_DATASTREAMS = 256;
+  @int() @IsInt() @Min(16) @Max(268435455) DEVICE_MAX_VALUE_BYTES = 4096;
+  @int() @IsInt() @Min(0) @Max(100000) DEVICE_MAX_METADATA_KEYS = 100;
+  @int() @IsInt() @Min(2) @Max(268435455) DEVICE_MAX_METADATA_BYTES = 65536;
   /** Interval of every write-behind: presence and last values, webhook counters, trigger states. */
   @int() @IsInt() @Min(10) WRITE_BEHIND_FLUSH_MS = 200;
   /** Delay before each attempt, the first one included; its length is the number of attempts (Svix-like). */

@@ -8,7 +8,9 @@ import type { Webhook } from '../webhooks/webhook.model.js';
 import type { Delivery, DeliveryQuery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { type AttemptResult, Dispatcher } from './dispatcher.js';
-import { renderDelivery, renderRequest } from './render/request-renderer.js';
+import { NAME_LOOKUP, type NameLookup } from './render/placeholders.js';
+import { renderDelivery, renderMatched } from './render/request-renderer.js';
+import { matchedEvent } from './render/snapshot.js';
 import { maskCredentialFields } from '../webhooks/credential-fields.js';
 
 const DAY_MS = 86_400_000;
@@ -26,6 +28,7 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
     private readonly dispatcher: Dispatcher,
     private readonly registry: DeviceRegistry,
     private readonly config: GatewayConfig,
+    @Inject(NAME_LOOKUP) private readonly names: NameLookup,
   ) {}
 
   /** Prunes finished deliveries older than DELIVERY_RETENTION_DAYS now and every hour. */
@@ -98,7 +101,7 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
     const result = await this.dispatcher.send(
       w,
       `msg_test_${Date.now()}`,
-      renderRequest({ event, device, webhook: w }, Date.now()),
+      renderMatched(matchedEvent(w, event, device, this.names), w, Date.now()),
     );
     w.attemptCount++;
     this.catalog.touch(w);

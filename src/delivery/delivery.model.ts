@@ -1,6 +1,6 @@
 // The outbox row (ARCHITECTURE §5): one matched event for one webhook, rendered per attempt from the webhook's
 // current configuration, signed per attempt.
-import type { Device } from '../devices/device.model.js';
+import type { DatastreamValue, Device } from '../devices/device.model.js';
 import type { DeviceEvent } from '../events/device-event.js';
 
 /**
@@ -18,13 +18,24 @@ export interface RenderedRequest {
   body: string;
 }
 
-/** The device as it was when the event matched (its credential left out): what placeholders read. */
-export type DeviceSnapshot = Omit<Device, 'tokenHash'>;
+/**
+ * The device as it was when the event matched, as far as a callback can speak of it: its fixed fields, its
+ * template's name, and of its datastreams and metadata only those its webhook's templates name (render/
+ * snapshot.ts). Rows written before held the whole device (a superset: they render the same).
+ */
+export type DeviceSnapshot = Pick<Device, 'name' | 'type' | 'templateId' | 'status' | 'groupIds' | 'createdAt'> & {
+  /** `device_productName`: the template's name in the device's own organization (or one above it). */
+  productName?: string;
+  values: Record<string, DatastreamValue>;
+  metadata: Record<string, unknown>;
+};
 
-/** What is fixed at match time: the event, and the device state the placeholders speak of. */
+/** What is fixed at match time: the event, the device state and the names the placeholders speak of. */
 export interface MatchedEvent {
   event: DeviceEvent;
   device: DeviceSnapshot | null;
+  /** `device_orgName` / `user_orgName`: the event's organization's name. */
+  orgName?: string;
 }
 
 export interface Delivery {

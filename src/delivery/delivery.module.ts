@@ -1,6 +1,7 @@
 import { Module, type Provider } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { DevicesModule } from '../devices/devices.module.js';
+import { TemplatesModule } from '../templates/templates.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { SecretBox } from '../common/secret-box.js';
@@ -68,7 +69,7 @@ const providers: Provider[] = [
 
 /** The outbox, the dispatcher, the delivery log and its REST resource (replay, Test). */
 @Module({
-  imports: [WebhooksModule, DevicesModule, NotificationsModule],
+  imports: [WebhooksModule, DevicesModule, NotificationsModule, TemplatesModule],
   controllers: [DeliveriesController],
   providers,
   exports: [Outbox],

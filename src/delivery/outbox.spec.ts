@@ -60,14 +60,26 @@ describe('Outbox', () => {
     await start({ WEBHOOK_RETRY_SCHEDULE_MS: '60000,1000' });
     const device = newDevice({ id: 'd1', orgId: 1, name: 'Pump', tokenHash: 'secret-hash' });
     device.values.temp = { value: 21, ts: 1 };
+    device.values.other = { value: 'x'.repeat(1000), ts: 1 };
+    device.metadata = { site: 'Lab', notes: 'y'.repeat(1000) };
     const before = Date.now();
-    outbox.add(webhook, event('d1', 21), device);
+    const naming = { ...webhook, body: '{"t": {device_dataStream_temp}, "s": "{device_metadata_site}"}' };
+    outbox.add(naming, event('d1', 21), device);
     device.name = 'Renamed';
     device.values = { ...device.values, temp: { value: 99, ts: 2 } };
     await outbox.durable();
     const [d] = await rows();
-    expect(d.matched?.device).toMatchObject({ name: 'Pump', values: { temp: { value: 21 } } });
-    expect(d.matched?.device).not.toHaveProperty('tokenHash');
+    // Only what the webhook's templates name is kept of the device's datastreams and metadata.
+    expect(d.matched?.device).toEqual({
+      name: 'Pump',
+      type: 'PRIVATE',
+      templateId: null,
+      status: 'offline',
+      groupIds: [],
+      createdAt: device.createdAt,
+      values: { temp: { value: 21, ts: 1 } },
+      metadata: { site: 'Lab' },
+    });
     expect(d.nextAttemptAt).toBeGreaterThanOrEqual(before + 60000);
   });
 

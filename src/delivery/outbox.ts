@@ -3,25 +3,21 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DeviceEvent } from '../events/device-event.js';
 import type { Device } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
-import { type Delivery, type DeviceSnapshot, type NewDelivery, newDelivery } from './delivery.model.js';
+import { type Delivery, type NewDelivery, newDelivery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { Dispatcher } from './dispatcher.js';
+import { NAME_LOOKUP, type NameLookup } from './render/placeholders.js';
+import { matchedEvent } from './render/snapshot.js';
 import { RetryPolicy } from './retry-policy.js';
 
 /**
- * The device as the event found it. Datastream values are replaced, never changed in place
- * (IngestService), so copying the maps is enough to keep later updates out of this delivery.
- */
-function snapshot(device: Device): DeviceSnapshot {
-  const { tokenHash: _credential, ...rest } = device;
-  return { ...rest, values: { ...device.values }, metadata: { ...device.metadata }, groupIds: [...device.groupIds] };
-}
-
-/**
  * The outbox (ARCHITECTURE §2): each match becomes a Delivery row holding the event and the device as they
- * were; the request is rendered at each attempt from the webhook as it is then (Dispatcher). Rows added during one turn of the event loop are committed together (group commit); `durable()`
- * is the promise a QoS 1/2 PUBLISH waits on before it is acknowledged.
+ * were, as far as the webhook's templates can name them (render/snapshot.ts; datastream values are replaced,
+ * never changed in place, so copying the named ones keeps later updates out of the row). The request is
+ * rendered at each attempt from the webhook as it is then (Dispatcher). Rows added during one turn of the event
+ * loop are committed together (group commit); `durable()` is the promise a QoS 1/2 PUBLISH waits on before it
+ * is acknowledged.
  */
 @Injectable()
 export class Outbox {
@@ -34,6 +30,7 @@ export class Outbox {
     private readonly metrics: DeliveryMetrics,
     private readonly policy: RetryPolicy,
     private readonly dispatcher: Dispatcher,
+    @Inject(NAME_LOOKUP) private readonly names: NameLookup,
   ) {}
 
   add(w: Webhook, event: DeviceEvent, device: Device | undefined): void {
@@ -46,7 +43,7 @@ export class Outbox {
           messageId: `msg_${randomUUID()}`,
           event: event.kind,
           deviceId: event.deviceId,
-          matched: { event, device: device ? snapshot(device) : null },
+          matched: matchedEvent(w, event, device, this.names),
           nextAttemptAt: this.policy.firstAttemptAt(now),
         },
         now,

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { DuplicateKeyError } from '../common/duplicate-key.error.js';
 import { hashToken, newId, newToken } from '../common/secrets.js';
+import { GatewayConfig } from '../config/gateway-config.js';
 import { Revocations } from '../events/revocations.js';
+import { type DeviceLimits, deviceLimits, limitMessage, metadataExcess } from './device-limits.js';
 import type { Agent } from './agent.model.js';
 import { type Device, newDevice } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
@@ -16,13 +18,19 @@ export const agentView = ({ tokenHash: _h, ...a }: Agent) => a;
 /** Device and agent lifecycle: ids and tokens issued here, tokens shown once and kept hashed. */
 @Injectable()
 export class DevicesService {
+  private readonly limits: DeviceLimits;
+
   constructor(
     private readonly registry: DeviceRegistry,
     private readonly presence: PresenceTracker,
     private readonly revocations: Revocations,
-  ) {}
+    config: GatewayConfig,
+  ) {
+    this.limits = deviceLimits(config);
+  }
 
   async create(orgId: number, dto: CreateDeviceDto): Promise<DeviceView & { token: string }> {
+    this.checkMetadata(dto.metadata);
     if (dto.agentId) this.agentOf(orgId, dto.agentId);
     if (dto.id && (this.registry.device(dto.id) || this.registry.agent(dto.id)))
       throw ApiError.conflict(`id ${dto.id} is taken`);
@@ -78,6 +86,7 @@ export class DevicesService {
 
   async update(orgId: number, id: string, dto: UpdateDeviceDto): Promise<DeviceView> {
     const d = this.get(orgId, id);
+    this.checkMetadata(dto.metadata);
     if (dto.agentId) this.agentOf(orgId, dto.agentId);
     Object.assign(d, Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)));
     await this.registry.saveDevice(d);
@@ -139,6 +148,12 @@ export class DevicesService {
   rotateAgentToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
     const a = this.agentOf(orgId, id);
     return this.reissue('agent', a, () => this.registry.saveAgent(a));
+  }
+
+  /** REST metadata replaces the device's: it alone must keep within the bounds (devices/device-limits.ts). */
+  private checkMetadata(metadata: Record<string, unknown> | undefined): void {
+    const excess = metadata && metadataExcess(metadata, this.limits);
+    if (excess) throw ApiError.badRequest(limitMessage(excess, this.limits));
   }
 
   /** A new token, shown once; sessions opened with the old one are closed. */

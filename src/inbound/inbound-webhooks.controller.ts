@@ -8,7 +8,7 @@ import {
   ListInboundWebhooksQuery,
   UpdateInboundWebhookDto,
 } from './inbound-webhook.dto.js';
-import { InboundWebhooksService } from './inbound-webhooks.service.js';
+import { InboundWebhooksService, mayManage } from './inbound-webhooks.service.js';
 
 /** Losant's webhook resource (seed 003) at our REST paths; the token URL is /webhooks/{token}. */
 @ApiTags('inbound webhooks')
@@ -20,7 +20,7 @@ export class InboundWebhooksController {
   @Get()
   @RequireScope('webhooks.get')
   list(@Req() req: AuthedRequest, @Query() q: ListInboundWebhooksQuery) {
-    return this.webhooks.list(req.auth.orgId, q);
+    return this.webhooks.list(req.auth.orgId, q, mayManage(req.auth.scopes));
   }
 
   @Post()
@@ -32,7 +32,7 @@ export class InboundWebhooksController {
   @Get(':id')
   @RequireScope('webhook.get')
   async get(@Req() req: AuthedRequest, @Param('id') id: string) {
-    return this.webhooks.view(await this.webhooks.get(req.auth.orgId, id));
+    return this.webhooks.view(await this.webhooks.get(req.auth.orgId, id), mayManage(req.auth.scopes));
   }
 
   @Patch(':id')

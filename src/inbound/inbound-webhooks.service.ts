@@ -4,7 +4,8 @@ import { ApiError } from '../common/api-error.js';
 import { globMatch } from '../common/glob.js';
 import { SecretBox } from '../common/secret-box.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
-import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { scopeAllows } from '../tenancy/scopes.js';
+import { MASK, WebhooksService } from '../webhooks/webhooks.service.js';
 import type {
   CreateInboundWebhookDto,
   ListInboundWebhooksQuery,
@@ -18,6 +19,9 @@ export type InboundWebhookView = Omit<InboundWebhook, 'orgId' | 'basicAuthPasswo
   basicAuthPassword?: string;
 };
 
+/** Whether a token holding `scopes` sees token URLs: one that may change inbound webhooks (PATCH's scope). */
+export const mayManage = (scopes: readonly string[]): boolean => scopeAllows(scopes, 'webhook.patch', false);
+
 /** The inbound webhook resource: ids and tokens issued here; the token never changes. */
 @Injectable()
 export class InboundWebhooksService {
@@ -28,7 +32,7 @@ export class InboundWebhooksService {
     private readonly outbound: WebhooksService,
   ) {}
 
-  async list(orgId: number, q: ListInboundWebhooksQuery) {
+  async list(orgId: number, q: ListInboundWebhooksQuery, showTokens = true) {
     let all = await this.repository.list(orgId);
     const totalCount = all.length;
     if (q.filter !== undefined) {
@@ -39,7 +43,7 @@ export class InboundWebhooksService {
     const field = q.sortField as keyof InboundWebhook;
     const dir = q.sortDirection === 'desc' ? -1 : 1;
     all.sort((a, b) => String(a[field]).localeCompare(String(b[field])) * dir || a.id.localeCompare(b.id));
-    const items = all.slice(q.page * q.perPage, (q.page + 1) * q.perPage).map((w) => this.view(w));
+    const items = all.slice(q.page * q.perPage, (q.page + 1) * q.perPage).map((w) => this.view(w, showTokens));
     return {
       items,
       count: items.length,
@@ -108,9 +112,19 @@ export class InboundWebhooksService {
     return w.basicAuthPassword && this.box.open(w.basicAuthPassword);
   }
 
-  view(w: InboundWebhook): InboundWebhookView {
-    const { orgId, basicAuthPassword, ...rest } = w;
-    return { ...rest, applicationId: String(orgId), ...(basicAuthPassword ? { basicAuthPassword: '********' } : {}) };
+  /**
+   * What the API shows. The token is the webhook's URL (/webhooks/{token}), and whoever holds it publishes to
+   * the target devices: it is shown only to a token that may manage inbound webhooks (`mayManage`), masked
+   * for read-only ones.
+   */
+  view(w: InboundWebhook, showToken = true): InboundWebhookView {
+    const { orgId, basicAuthPassword, token, ...rest } = w;
+    return {
+      ...rest,
+      token: showToken ? token : MASK,
+      applicationId: String(orgId),
+      ...(basicAuthPassword ? { basicAuthPassword: MASK } : {}),
+    };
   }
 
   /** One kind of target; a device must be one of this org's (another org's is refused like a missing one). */
@@ -135,7 +149,7 @@ export class InboundWebhooksService {
       return;
     }
     if (dto.basicAuthUsername !== undefined) w.basicAuthUsername = dto.basicAuthUsername;
-    if (dto.basicAuthPassword !== undefined && dto.basicAuthPassword !== '********')
+    if (dto.basicAuthPassword !== undefined && dto.basicAuthPassword !== MASK)
       w.basicAuthPassword = this.box.seal(dto.basicAuthPassword);
     if (Boolean(w.basicAuthUsername) !== Boolean(w.basicAuthPassword))
       throw ApiError.badRequest('basicAuthUsername and basicAuthPassword must be set together');

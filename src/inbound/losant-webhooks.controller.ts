@@ -25,7 +25,7 @@ import {
   ListInboundWebhooksQuery,
   UpdateInboundWebhookDto,
 } from './inbound-webhook.dto.js';
-import { InboundWebhooksService } from './inbound-webhooks.service.js';
+import { InboundWebhooksService, mayManage } from './inbound-webhooks.service.js';
 
 const LOSANT_TYPES: Record<number, string> = {
   400: 'Validation',
@@ -62,7 +62,7 @@ export class LosantWebhooksController {
   @Get()
   @RequireScope('webhooks.get')
   list(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Query() q: ListInboundWebhooksQuery) {
-    return this.webhooks.list(orgOf(req, app), q);
+    return this.webhooks.list(orgOf(req, app), q, mayManage(req.auth.scopes));
   }
 
   @Post()
@@ -74,7 +74,7 @@ export class LosantWebhooksController {
   @Get(':webhookId')
   @RequireScope('webhook.get')
   async get(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Param('webhookId') id: string) {
-    return this.webhooks.view(await this.webhooks.get(orgOf(req, app), id));
+    return this.webhooks.view(await this.webhooks.get(orgOf(req, app), id), mayManage(req.auth.scopes));
   }
 
   @Patch(':webhookId')

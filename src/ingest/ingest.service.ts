@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Counter } from 'prom-client';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { type DeviceLimits, deviceLimits, metadataExcess, valuesExcess } from '../devices/device-limits.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
@@ -33,17 +35,22 @@ export class IngestService {
   private readonly inByKind = new Map<string, Counter.Internal>();
   private readonly dropByReason = new Map<string, Counter.Internal>();
   private lastDropLog = 0;
+  private readonly limits: DeviceLimits;
 
   constructor(
     private readonly registry: DeviceRegistry,
     private readonly presence: PresenceTracker,
     private readonly metrics: GatewayMetrics,
-  ) {}
+    config: GatewayConfig,
+  ) {
+    this.limits = deviceLimits(config);
+  }
 
   status(m: DeviceMessage): void {
     const parsed = parseStatus(m.payload);
-    const device = this.accept(m, 'status', parsed);
+    const device = this.deviceOf(m, parsed);
     if (!device || !parsed.ok) return;
+    this.admit(m, 'status', device);
     const { status, name } = parsed.value;
     if (name) device.name = name;
     this.presence.report(device, status, m.ts);
@@ -51,37 +58,53 @@ export class IngestService {
 
   datastream(m: DeviceMessage): void {
     if (!isValidName(m.key)) return this.drop(m, 'bad_name');
+    if (m.payload.length > this.limits.maxValueBytes) return this.drop(m, 'value_too_large');
     const parsed = parseValue(m.payload);
-    const device = this.accept(m, 'ds', parsed);
-    if (device && parsed.ok) this.setValue(device, m.key, parsed.value, m.ts);
+    const device = this.deviceOf(m, parsed);
+    if (!device || !parsed.ok) return;
+    if (!Object.hasOwn(device.values, m.key) && Object.keys(device.values).length >= this.limits.maxDatastreams)
+      return this.drop(m, 'too_many_datastreams');
+    this.admit(m, 'ds', device);
+    this.setValue(device, m.key, parsed.value, m.ts);
   }
 
+  /** All or nothing: a batch breaking a bound is dropped whole, so no part of it is stored. */
   batch(m: DeviceMessage): void {
     const parsed = parseBatch(m.payload);
-    const device = this.accept(m, 'batch', parsed);
+    const device = this.deviceOf(m, parsed);
     if (!device || !parsed.ok) return;
+    const excess = valuesExcess(device, parsed.value, m.payload.length, this.limits);
+    if (excess) return this.drop(m, excess);
+    this.admit(m, 'batch', device);
     for (const [key, value] of Object.entries(parsed.value)) this.setValue(device, key, value, m.ts);
   }
 
   logEvent(m: DeviceMessage): void {
     if (!isValidName(m.key)) return this.drop(m, 'bad_name');
     const parsed = parseEventDescription(m.payload);
-    const device = this.accept(m, 'event', parsed);
+    const device = this.deviceOf(m, parsed);
     if (!device || !parsed.ok) return;
+    this.admit(m, 'event', device);
+    // One event is kept per device (the last); the history lives in the event stream and the webhooks.
     const description = parsed.value;
     device.lastEvent = { code: m.key, description, ts: m.ts };
     this.registry.emit(device, 'log.event', m.key, description, m.ts);
   }
 
+  /** Metadata is merged into the device's: refused whole when the merge would break a bound. */
   info(m: DeviceMessage): void {
     const parsed = parseInfo(m.payload);
-    const device = this.accept(m, 'info', parsed);
+    const device = this.deviceOf(m, parsed);
     if (!device || !parsed.ok) return;
     const { name, type, templateId, metadata } = parsed.value;
+    const merged = { ...device.metadata, ...metadata };
+    const excess = metadataExcess(merged, this.limits);
+    if (excess) return this.drop(m, excess);
+    this.admit(m, 'info', device);
     if (name) device.name = name;
     if (type) device.type = type;
     if (templateId) device.templateId = templateId;
-    Object.assign(device.metadata, metadata);
+    device.metadata = merged;
     this.registry.emit(device, 'device.info', '', parsed.value, m.ts);
   }
 
@@ -94,19 +117,21 @@ export class IngestService {
     }
   }
 
-  private accept(m: DeviceMessage, kind: string, parsed: Parsed<unknown>): Device | null {
+  /** The message's device, or null once the message is dropped (unparsable, or no such device). */
+  private deviceOf(m: DeviceMessage, parsed: Parsed<unknown>): Device | null {
     if (!parsed.ok) {
       this.drop(m, parsed.reason);
       return null;
     }
     const device = this.registry.device(m.deviceId);
-    if (!device) {
-      this.drop(m, 'unknown_device');
-      return null;
-    }
+    if (!device) this.drop(m, 'unknown_device');
+    return device ?? null;
+  }
+
+  /** A message taken in: counted by kind, and its device seen. */
+  private admit(m: DeviceMessage, kind: string, device: Device): void {
     this.counter(this.inByKind, this.metrics.messagesIn, kind).inc();
     device.lastSeen = m.ts;
-    return device;
   }
 
   private setValue(device: Device, key: string, value: unknown, ts: number): void {

@@ -20,7 +20,12 @@ export type DropReason =
   | 'empty_payload'
   | 'invalid_utf8'
   | 'unknown_device'
-  | 'handler_error';
+  | 'handler_error'
+  // A device's bounds (devices/device-limits.ts)
+  | 'value_too_large'
+  | 'too_many_datastreams'
+  | 'too_many_metadata_keys'
+  | 'metadata_too_large';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: DropReason };
 

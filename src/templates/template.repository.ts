@@ -3,7 +3,7 @@ import type { Template } from './template.model.js';
 export const TEMPLATE_REPOSITORY = Symbol('TemplateRepository');
 
 export interface TemplateRepository {
-  /** Fails with DuplicateKeyError('id') when the id is taken (template ids are global, like device ids). */
+  /** Fails with DuplicateKeyError('id') when the org has a template with this id (ids are unique per org). */
   create(t: Template): Promise<Template>;
   /** Every template: the directory holds their names in memory. */
   all(): Promise<Template[]>;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NAME_LOOKUP } from '../delivery/render/placeholders.js';
 import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { TemplatesController } from './templates.controller.js';
 import { TemplatesService } from './templates.service.js';
@@ -7,7 +8,7 @@ import { TemplatesService } from './templates.service.js';
 @Module({
   imports: [TenancyModule],
   controllers: [TemplatesController],
-  providers: [TemplatesService],
-  exports: [TemplatesService],
+  providers: [TemplatesService, { provide: NAME_LOOKUP, useExisting: TemplatesService }],
+  exports: [TemplatesService, NAME_LOOKUP],
 })
 export class TemplatesModule {}

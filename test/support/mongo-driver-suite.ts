@@ -26,6 +26,7 @@ const QUERY_INDEXES: Record<string, Record<string, number>[]> = {
   trigger_states: [{ webhookId: 1 }],
   notifications: [{ orgId: 1, userId: 1, createdAt: -1, _id: -1 }],
   inbound_webhooks: [{ orgId: 1 }, { token: 1 }],
+  templates: [{ orgId: 1, id: 1 }],
   connections: [{ ownerId: 1 }, { instance: 1 }],
   changes: [{ seq: 1 }, { at: 1 }],
   presence_transitions: [{ at: 1 }],

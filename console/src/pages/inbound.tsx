@@ -30,6 +30,8 @@ const KINDS: [TargetKind, string][] = [
   ['topic', 'an org topic (orgs/{org}/…)'],
 ];
 
+/** The token as a read-only API token sees it (the URL commands devices: InboundWebhooksService.view). */
+const MASKED = '********';
 export const tokenUrl = (token: string) => `${location.origin}/webhooks/${token}`;
 export const curlLine = (token: string) =>
   `curl -X POST '${tokenUrl(token)}' -H 'Content-Type: application/json' -d '{"hello":"device"}'`;
@@ -82,11 +84,17 @@ export function InboundWebhooks() {
               Target: <code>{JSON.stringify(w.target)}</code> · answers {w.responseCode}
               {w.waitForReply ? ' or the device’s reply' : ''}
             </p>
-            <p class="url">
-              <code>{tokenUrl(w.token)}</code> <CopyButton text={tokenUrl(w.token)} label="Copy URL" />
-            </p>
-            <pre class="curl">{curlLine(w.token)}</pre>
-            <CopyButton text={curlLine(w.token)} label="Copy curl" />
+            {w.token === MASKED ? (
+              <p class="url">URL hidden: shown to tokens that may change inbound webhooks (webhook.patch).</p>
+            ) : (
+              <>
+                <p class="url">
+                  <code>{tokenUrl(w.token)}</code> <CopyButton text={tokenUrl(w.token)} label="Copy URL" />
+                </p>
+                <pre class="curl">{curlLine(w.token)}</pre>
+                <CopyButton text={curlLine(w.token)} label="Copy curl" />
+              </>
+            )}
             <div class="row actions">
               {can('webhook.patch') && (
                 <button type="button" class="secondary" onClick={() => setEditing(w)}>

@@ -1,26 +1,36 @@
 import type { DeviceEvent } from '../../events/device-event.js';
-import type { Device } from '../../devices/device.model.js';
 import type { User } from '../../tenancy/user.model.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
+import type { DeviceSnapshot } from '../delivery.model.js';
 import type { Resolve } from './template.js';
 
-/** What a rendered callback may speak of: the event, its device (if any) and the webhook. */
+/**
+ * What a rendered callback may speak of: the event, its device as matched (if any), the names looked up at
+ * match time (render/snapshot.ts) and the webhook.
+ */
 export interface EventContext {
   event: DeviceEvent;
-  device: Device | undefined;
+  device: DeviceSnapshot | undefined;
   webhook: Webhook;
+  /** The event's organization's name. */
+  orgName?: string;
 }
 
-/** Names that live outside the event: organizations' and templates' (held in memory by their features). */
+/**
+ * Names that live outside the event: organizations' and templates' (held in memory by their features). A
+ * template id means something only inside an organization: it is looked up in the device's own org (and the
+ * orgs above it, whose templates it may use), never in another.
+ */
 export interface NameLookup {
-  orgName(id: number): string | undefined;
-  templateName(id: string): string | undefined;
+  orgName(orgId: number): string | undefined;
+  templateName(orgId: number, templateId: string): string | undefined;
 }
-let names: NameLookup = { orgName: () => undefined, templateName: () => undefined };
-/** Registered once at start by the templates feature, which knows both directories. */
-export function useNames(lookup: NameLookup): void {
-  names = lookup;
-}
+/** The NameLookup provider (the templates feature); each gateway has its own. */
+export const NAME_LOOKUP = Symbol('NameLookup');
+
+/** A key of the record itself: `metadata_constructor` is no placeholder for Object's constructor. */
+const own = <T>(record: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;
 
 /** Bold's topic for each event kind a Bold subscription receives (seed 002). */
 function boldTopic(e: DeviceEvent): string | undefined {
@@ -73,17 +83,17 @@ function element(v: unknown, i: number): unknown {
  * ones. `device_authToken` is never available: tokens are stored hashed, and a callback is no place for one.
  */
 export function placeholders(ctx: EventContext): Resolve {
-  const { event: e, device: d, webhook: w } = ctx;
+  const { event: e, device: d, webhook: w, orgName } = ctx;
   const user = e.kind.startsWith('user.') ? (e.value as User) : undefined;
   const pinValue = e.kind === 'datastream.update' ? e.value : undefined;
   return (name) => {
     if (name.startsWith('device_')) {
       if (!d && !e.deviceId) return undefined;
       const field = name.slice(7);
-      if (field.startsWith('dataStream_')) return d?.values[field.slice(11)]?.value;
-      if (field.startsWith('metadata_')) return d?.metadata[field.slice(9)];
+      if (field.startsWith('dataStream_')) return d && own(d.values, field.slice(11))?.value;
+      if (field.startsWith('metadata_')) return d && own(d.metadata, field.slice(9));
       const multi = /^pinValue\[(\d+)\]$/.exec(field);
-      if (multi) return element(pinValue ?? (e.key ? d?.values[e.key]?.value : undefined), Number(multi[1]));
+      if (multi) return element(pinValue ?? (e.key && d ? own(d.values, e.key)?.value : undefined), Number(multi[1]));
       switch (field) {
         case 'id':
           return e.deviceId;
@@ -92,9 +102,9 @@ export function placeholders(ctx: EventContext): Resolve {
         case 'templateId':
           return d?.templateId ?? '';
         case 'productName':
-          return d?.templateId ? (names.templateName(d.templateId) ?? '') : '';
+          return d?.templateId ? (d.productName ?? '') : '';
         case 'orgName':
-          return names.orgName(e.orgId);
+          return orgName;
         case 'dataStreamId':
         case 'pin':
           return e.kind === 'datastream.update' ? e.key : undefined;
@@ -126,7 +136,7 @@ export function placeholders(ctx: EventContext): Resolve {
         case 'object':
           return user;
         case 'orgName':
-          return names.orgName(user.orgId);
+          return orgName; // user events are raised in the user's organization
         default:
           return undefined;
       }

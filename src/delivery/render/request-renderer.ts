@@ -1,7 +1,6 @@
-import type { Device } from '../../devices/device.model.js';
 import type { DeviceEvent } from '../../events/device-event.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
-import type { Delivery, RenderedRequest } from '../delivery.model.js';
+import type { Delivery, MatchedEvent, RenderedRequest } from '../delivery.model.js';
 import { defaultPayload, type EventContext, placeholders } from './placeholders.js';
 import { renderJson, renderText, renderUrl } from './template.js';
 
@@ -28,15 +27,15 @@ export function renderRequest(ctx: EventContext, sentAt: number): RenderedReques
   return { method: w.method, url, headers, body: renderBody(w, ctx, resolve, sentAt) };
 }
 
+/** The request for a match (render/snapshot.ts) under `w` as it is now. */
+export function renderMatched({ event, device, orgName }: MatchedEvent, w: Webhook, sentAt: number): RenderedRequest {
+  return renderRequest({ event, device: device ?? undefined, webhook: w, orgName }, sentAt);
+}
+
 /** One attempt's request: rendered from the stored event, or (rows from before) the stored body re-addressed. */
 export function renderDelivery(d: Delivery, w: Webhook): RenderedRequest {
   const sentAt = d.renderedAt ?? Date.now();
-  if (d.matched) {
-    return renderRequest(
-      { event: d.matched.event, device: (d.matched.device as Device | null) ?? undefined, webhook: w },
-      sentAt,
-    );
-  }
+  if (d.matched) return renderMatched(d.matched, w, sentAt);
   // A row from before: its event was not kept, only the body rendered then. URL, method and headers still
   // follow the webhook (so mending the URL mends these too); the body and its content type stay as sent.
   const event: DeviceEvent = {

@@ -27,6 +27,18 @@ function isPlain(template: string): boolean {
   return p;
 }
 
+/** The placeholder names in a template, told once per template text (bounded like `plain`). */
+const named = new Map<string, readonly string[]>();
+export function placeholderNames(template: string): readonly string[] {
+  let names = named.get(template);
+  if (names === undefined) {
+    names = isPlain(template) ? [] : [...template.matchAll(PLACEHOLDER)].map((m) => m[1]);
+    if (named.size >= PLAIN_CACHED) named.clear();
+    named.set(template, names);
+  }
+  return names;
+}
+
 const text = (v: unknown): string =>
   v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 

@@ -48,6 +48,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
   const changes = new MongoChangeLog(model('Change', schemas.ChangeS, 'changes'), instanceId);
   const leases = model('InstanceLease', schemas.LeaseS, 'instance_leases');
   const devices = model('Device', schemas.Doc, 'devices');
+  const templates = new MongoTemplateRepository(model('Template', schemas.TemplateS, 'templates'));
   const ids = new Ids(model('IdBlock', schemas.IdBlock, 'id_blocks'), model('Counter', schemas.Counter, 'counters'));
   const driver: MongoStorageDriver = {
     name: 'mongo',
@@ -79,7 +80,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
     triggerStates: new MongoTriggerStateRepository(model('TriggerState', schemas.StateS, 'trigger_states')),
     notifications: new MongoNotificationRepository(model('Notification', schemas.NotificationS, 'notifications'), ids),
     inboundWebhooks: new MongoInboundWebhookRepository(model('InboundWebhook', schemas.InboundS, 'inbound_webhooks')),
-    templates: new MongoTemplateRepository(model('Template', schemas.Doc, 'templates')),
+    templates,
     async ping() {
       await conn.db!.admin().ping();
     },
@@ -87,6 +88,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
       await conn.close();
     },
   };
+  await templates.migrate(); // before its unique index, which rows without `id` would break
   // createIndexes, not syncIndexes: an index an operator added by hand is kept (syncIndexes drops every index
   // the schema does not declare, at every start).
   await Promise.all(Object.values(conn.models).map((m) => m.createIndexes()));

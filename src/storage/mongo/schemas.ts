@@ -60,6 +60,12 @@ export const InboundS = new Schema(
   { _id: String, orgId: { type: Number, index: true }, token: { type: String, unique: true }, doc: Schema.Types.Mixed },
   opts,
 );
+/**
+ * Template ids are unique per organization. `_id` is "orgId/id" (a template id has no "/"); rows stored while
+ * ids were global keep their bare `_id` and are given `id` at start (MongoTemplateRepository.migrate).
+ */
+export const TemplateS = new Schema({ _id: String, orgId: Number, id: String, doc: Schema.Types.Mixed }, opts);
+TemplateS.index({ orgId: 1, id: 1 }, { unique: true }); // every query: create, update, delete, by (orgId, id)
 export const Doc = new Schema({ _id: String, orgId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
 /** A device's runtime state, written by the instance holding its connection (read and written by `_id` only). */
 export const RuntimeS = new Schema({ _id: String, seq: Number, state: Schema.Types.Mixed }, opts);

@@ -42,6 +42,12 @@ const MIGRATIONS: string[] = [
    ALTER TABLE deliveries ADD COLUMN rendered_for INTEGER;
    DROP INDEX deliveries_webhook;
    CREATE INDEX deliveries_webhook ON deliveries (webhook_id, status, id);`,
+  // Template ids are unique per organization (were global: a 409 told who used an id elsewhere).
+  `CREATE TABLE templates_by_org (org_id INTEGER NOT NULL REFERENCES organizations(id), id TEXT NOT NULL,
+     doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+   INSERT INTO templates_by_org (org_id, id, doc) SELECT org_id, id, doc FROM templates;
+   DROP TABLE templates;
+   ALTER TABLE templates_by_org RENAME TO templates;`,
 ];
 
 export function openDatabase(file: string): Database.Database {

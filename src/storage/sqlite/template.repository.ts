@@ -7,7 +7,7 @@ export class SqliteTemplateRepository implements TemplateRepository {
   constructor(private readonly db: Database.Database) {}
   async create(t: Template): Promise<Template> {
     unique('id', () =>
-      this.db.prepare('INSERT INTO templates (id, org_id, doc) VALUES (?, ?, ?)').run(t.id, t.orgId, JSON.stringify(t)),
+      this.db.prepare('INSERT INTO templates (org_id, id, doc) VALUES (?, ?, ?)').run(t.orgId, t.id, JSON.stringify(t)),
     );
     return t;
   }
