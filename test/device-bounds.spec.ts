@@ -12,6 +12,7 @@ import {
   type TestGateway,
 } from './support/harness.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
+import { describeWith } from './support/requirements.js';
 import {
   createWebhook,
   DELIVERY_ENV,
@@ -142,7 +143,7 @@ async function keepsNamedOnly(gw: TestGateway, rx: Receiver, stored: (webhookId:
 }
 
 const mongoUri = mongoTestUri('device_bounds');
-(mongoUri ? describe : describe.skip)('a delivery row on MongoDB (FerretDB)', () => {
+describeWith(['mongo'], 'a delivery row on MongoDB (FerretDB)', () => {
   let gw: TestGateway;
   let rx: Receiver;
   beforeAll(async () => {

@@ -9,6 +9,7 @@ import { openSqlite } from '../src/storage/sqlite/sqlite.driver.js';
 import type { StorageDriver } from '../src/storage/storage-driver.js';
 import type { Template } from '../src/templates/template.model.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
+import { itWith } from './support/requirements.js';
 
 const template = (orgId: number, name: string): Template => ({
   id: 'TMPL_OLD',
@@ -61,7 +62,7 @@ describe('template ids per organization: rows stored while ids were global', () 
   });
 
   const uri = mongoTestUri('tmplmigrate');
-  (uri ? it : it.skip)('mongo: rows with a bare _id are given their id at start', async () => {
+  itWith(['mongo'], 'mongo: rows with a bare _id are given their id at start', async () => {
     try {
       // As stored before: `_id` the template id, no `id` field, no (orgId, id) index.
       const conn = await mongoose.createConnection(uri!, { serverSelectionTimeoutMS: 5000 }).asPromise();
