@@ -233,6 +233,13 @@ describe('Losant (seed 003): webhookId, and a malformed WEBHOOK_ID is a 400', ()
     }
     const missing = await gw.http().get(`${APP}/575ed78e7ae143cd83dc4aab`).set(auth());
     expect([missing.status, missing.body.type]).toEqual([404, 'NotFound']);
+    // A nested field's path is named once (it read "target.target.deviceId").
+    const target = await gw
+      .http()
+      .post(APP)
+      .set(auth())
+      .send({ name: 'bad target', target: { deviceId: 'a b' } });
+    expect([target.status, target.body.message]).toEqual([400, expect.stringMatching(/^target\.deviceId must match /)]);
   });
 });
 
