@@ -109,15 +109,17 @@ export class CallbackSender {
     ts: number,
   ): OutboundRequest {
     const s = w.signature!;
-    const own = new Set([...OWN_HEADERS, s.header!.toLowerCase()]);
+    const name = s.header!.toLowerCase();
+    const tsName = s.timestampHeader?.toLowerCase();
     // webhook-id stays: it is the delivery's idempotency key, the same across retries and replays.
     const out: Record<string, string> = { 'user-agent': USER_AGENT, 'webhook-id': messageId };
-    out[s.header!.toLowerCase()] = plainSignature(s, this.credentials.secretText(w), ts, r.body);
-    if (s.timestampHeader) {
-      out[s.timestampHeader.toLowerCase()] = String(ts);
-      own.add(s.timestampHeader.toLowerCase());
+    out[name] = plainSignature(s, this.credentials.secretText(w), ts, r.body);
+    if (tsName) out[tsName] = String(ts);
+    // Validation keeps the webhook's headers off these names; checked again here, case-insensitively.
+    for (const k in headers) {
+      const lower = k.toLowerCase();
+      if (!OWN_HEADERS.has(lower) && lower !== name && lower !== tsName) out[k] = headers[k];
     }
-    for (const k in headers) if (!own.has(k.toLowerCase())) out[k] = headers[k];
     return { url, method: r.method, headers: out, body: r.body };
   }
 }
