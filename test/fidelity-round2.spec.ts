@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { TenancyService } from '../src/tenancy/tenancy.service.js';
 import {
@@ -53,6 +54,8 @@ describe('Bold (seed 002): the subscription created by the seed can be listed, r
     expect(list.headers['access-control-allow-methods']).toBe('GET, POST, DELETE, OPTIONS, PUT');
     const one = await gw.http().get(`/v2/webhooks/${created.id}`).set(auth(key6));
     expect([one.status, one.body]).toEqual([200, expected]);
+    const badKey = await gw.http().get('/v2/webhooks').set('Authorization', 'not-a-key-0123456789');
+    expect([badKey.status, badKey.body.errorMessage]).toEqual([401, 'Invalid authentication token']);
     const preflight = await gw.http().options(`/v2/webhooks/${created.id}`).set('Origin', 'https://app.example');
     expect([preflight.status, preflight.headers['access-control-allow-origin']]).toEqual([204, '*']);
   });
@@ -104,6 +107,42 @@ describe('Bold (seed 002): the subscription created by the seed can be listed, r
     const blynk = await createWebhook(gw, { trigger: 'DEVICE_DELETED', url: 'https://example.com/b' }, key6);
     expect((await gw.http().delete(`/v2/webhooks/${blynk.id}`).set(auth(key6))).status).toBe(404);
     await gw.http().get(`${WEBHOOKS}/${blynk.id}`).set(auth(key6)).expect(200);
+  });
+});
+
+describe('Bold: callbacks follow a PUT', () => {
+  it('sends only the topics and the secretHttp of the replacement, with the HMAC a Bold receiver checks', async () => {
+    const rx = await startReceiver();
+    const gw = await startTestGateway(DELIVERY_ENV);
+    const lock = await createDevice(gw, { id: '85' });
+    const request = {
+      organizationId: 1,
+      deviceIds: [85],
+      secretHttp: 'PoWJFA11inptkbGz',
+      webhookUrl: `${rx.url}/bold`,
+      topics: ['DeviceActivationEvents', 'DeviceDeactivationEvents', 'DeviceTamperEvents'],
+    };
+    const sub = (await gw.http().post('/v2/webhooks').set(auth()).send(request).expect(200)).body;
+    await gw
+      .http()
+      .put(`/v2/webhooks/${sub.id}`)
+      .set(auth())
+      .send({ ...request, secretHttp: 'K22DgtNmch9DxKtJ', topics: ['DeviceTamperEvents'] })
+      .expect(200);
+    const c = await deviceClient(gw, lock);
+    await publish(c, 'devices/85/event/activation', 'unlocked');
+    await publish(c, 'devices/85/event/tamper', 'case opened');
+    const [r] = await rx.wait(1, '/bold');
+    expect(await matchedEvents(gw, sub.id)).toBe(1);
+    expect(JSON.parse(r.body)).toMatchObject({ topic: 'DeviceTamperEvents', deviceUdid: '85' });
+    expect(r.headers['x-webhook-secret']).toBe('K22DgtNmch9DxKtJ');
+    const hmac = createHmac('sha256', sub.secretHmac as string)
+      .update(r.body)
+      .digest('hex');
+    expect(r.headers['x-webhook-hmac-sha256']).toBe(hmac);
+    await endClient(c);
+    await gw.stop();
+    await rx.close();
   });
 });
 
