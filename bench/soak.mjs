@@ -78,7 +78,7 @@ await gw.api('POST', '/webhooks', {
   name: 'soak status',
   trigger: 'DEVICE_STATUS',
   url: `${rx.url}/flaky-status`,
-  dataTrigger: { deviceIds: flapping.map((d) => d.id) },
+  dataTrigger: { statuses: ['online', 'offline', 'utilizing', 'unplugged'], deviceIds: flapping.map((d) => d.id) },
   failureLimit: 1000,
 });
 

@@ -100,6 +100,17 @@ export const SCHEMAS: Record<string, Schema> = {
       lastModifiedTs: ms,
       lastTriggeredTs: nullable(ms),
       secret: { ...str, description: 'whsec_… signing secret; in the create response only' },
+      signature: obj(
+        {
+          type: { type: 'string', enum: ['STANDARD_WEBHOOKS', 'HMAC_SHA256'] },
+          header: str,
+          encoding: { type: 'string', enum: ['hex', 'base64'] },
+          prefix: str,
+          timestampHeader: str,
+          signTimestamp: { type: 'boolean' },
+        },
+        ['type'],
+      ),
     },
     ['id', 'name', 'trigger', 'url', 'status'],
   ),
@@ -141,6 +152,12 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ['id', 'name', 'token'],
   ),
+  LosantWebhook: {
+    allOf: [ref('InboundWebhook'), obj({ webhookId: { ...str, description: 'the same as id (Losant)' } })],
+  },
+  LosantWebhookList: {
+    allOf: [ref('InboundWebhookList'), obj({ items: { type: 'array', items: ref('LosantWebhook') } })],
+  },
   InboundWebhookList: obj(
     {
       items: { type: 'array', items: ref('InboundWebhook') },
@@ -157,6 +174,18 @@ export const SCHEMAS: Record<string, Schema> = {
     ['items', 'count', 'totalCount'],
   ),
   BoldCreated: obj({ id: int, secretHmac: str }, ['id', 'secretHmac']),
+  BoldSubscription: obj(
+    {
+      id: int,
+      organizationId: int,
+      deviceIds: { type: 'array', items: int },
+      deviceGroupIds: { type: 'array', items: int },
+      webhookUrl: str,
+      topics: { type: 'array', items: str },
+    },
+    ['id', 'organizationId', 'webhookUrl', 'topics'],
+  ),
+  BoldSubscriptionList: { type: 'array', items: ref('BoldSubscription') },
   Health: obj({ status: str, storage: str, mqtt: obj({ connections: int }) }, ['status']),
   InboundAnswer: { description: "{success: true}, or the device's reply" },
   CommandSent: { type: 'object', additionalProperties: true },
@@ -214,13 +243,18 @@ export const OPERATIONS: Record<string, [string, string | null]> = {
   'get /api/v1/organization/inbound-webhooks/{id}': ['Get an inbound webhook', 'InboundWebhook'],
   'patch /api/v1/organization/inbound-webhooks/{id}': ['Update an inbound webhook', 'InboundWebhook'],
   'delete /api/v1/organization/inbound-webhooks/{id}': ['Delete an inbound webhook', null],
-  'get /applications/{applicationId}/webhooks': ["List webhooks (Losant's collection)", 'InboundWebhookList'],
-  'post /applications/{applicationId}/webhooks': ['Create a webhook (Losant)', 'InboundWebhook'],
-  'get /applications/{applicationId}/webhooks/{webhookId}': ['Get a webhook (Losant)', 'InboundWebhook'],
-  'patch /applications/{applicationId}/webhooks/{webhookId}': ['Update a webhook (Losant)', 'InboundWebhook'],
+  'get /applications/{applicationId}/webhooks': ["List webhooks (Losant's collection)", 'LosantWebhookList'],
+  'post /applications/{applicationId}/webhooks': ['Create a webhook (Losant)', 'LosantWebhook'],
+  'get /applications/{applicationId}/webhooks/{webhookId}': ['Get a webhook (Losant)', 'LosantWebhook'],
+  'patch /applications/{applicationId}/webhooks/{webhookId}': ['Update a webhook (Losant)', 'LosantWebhook'],
   'delete /applications/{applicationId}/webhooks/{webhookId}': ['Delete a webhook (Losant)', 'Success'],
   'options /v2/webhooks': ['CORS preflight (Bold)', null],
   'post /v2/webhooks': ["Create a webhook subscription (Bold's request)", 'BoldCreated'],
+  'get /v2/webhooks': ["The organization's Bold subscriptions", 'BoldSubscriptionList'],
+  'options /v2/webhooks/{id}': ['CORS preflight (Bold)', null],
+  'get /v2/webhooks/{id}': ['One Bold subscription', 'BoldSubscription'],
+  'put /v2/webhooks/{id}': ["Replace a subscription (the POST's body; the HMAC secret stays)", 'BoldSubscription'],
+  'delete /v2/webhooks/{id}': ['Delete a subscription', null],
 };
 
 const q = (name: string, schema: Schema, description?: string) => ({

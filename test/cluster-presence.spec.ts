@@ -58,7 +58,12 @@ suite('cluster: presence across instances', () => {
         .http()
         .post(WEBHOOKS)
         .set(auth())
-        .send({ name: 'status', trigger: 'DEVICE_STATUS', url: `${rx.url}/status` })
+        .send({
+          name: 'status',
+          trigger: 'DEVICE_STATUS',
+          dataTrigger: { statuses: ['online', 'offline', 'utilizing', 'unplugged'] },
+          url: `${rx.url}/status`,
+        })
         .expect(201)
     ).body.id as number;
     // The webhook reaches B's catalog through the change log before the first transition.

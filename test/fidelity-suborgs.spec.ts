@@ -57,7 +57,11 @@ describe('sub-organizations', () => {
     await gw.http().get(`${ORG}?orgId=${sibling.id}`).set(auth(sub.adminToken)).expect(404);
     await gw.http().get(`${ORG}/webhooks?orgId=${sub.id}`).set(auth(sibling.adminToken)).expect(404);
     await gw.http().get(`${ORG}?orgId=999999`).set(auth()).expect(404);
-    await gw.http().get(`${ORG}?orgId=abc`).set(auth()).expect(404);
+    const abc = await gw.http().get(`${ORG}?orgId=abc`).set(auth());
+    expect([abc.status, abc.body.error.message]).toEqual([
+      400,
+      'orgId must be an organization id (a whole number), not "abc"',
+    ]);
     const narrow = await gw
       .http()
       .post(`${ORG}/tokens`)

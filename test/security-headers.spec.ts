@@ -36,6 +36,7 @@ describe('security: device-controlled values cannot break webhook requests', () 
       .send({
         name: `h${Math.random()}`,
         trigger: 'DEVICE_STATUS',
+        dataTrigger: { statuses: ['online', 'offline', 'utilizing', 'unplugged'] },
         url: `${rig.rx.url}/x`,
         headers: { 'X-Bad': value },
       });

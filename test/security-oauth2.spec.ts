@@ -39,6 +39,7 @@ describe('security: OAuth2 token cache is never shared across webhooks or organi
         gw,
         {
           trigger: 'DEVICE_STATUS',
+          dataTrigger: { statuses: ['online', 'offline', 'utilizing', 'unplugged'] },
           url: `${rx.url}${path}`,
           authType: 'OAUTH2',
           oAuth2Request: { tokenUrl: `${rx.url}/token`, clientId: 'shared-client', clientSecret: secret },

@@ -98,7 +98,11 @@ describe("security: request bodies cannot reference another org's devices, users
     const userA = (
       await gw.http().post('/api/v1/organization/users').set(auth()).send({ email: 'a@a.example', name: 'A' })
     ).body;
-    const recv = await post({ trigger: 'DEVICE_STATUS', failureReceivers: [userA.id] });
+    const recv = await post({
+      trigger: 'DEVICE_STATUS',
+      dataTrigger: { statuses: ['online'] },
+      failureReceivers: [userA.id],
+    });
     expect(recv.status).toBe(400);
     expect(recv.body.error.message).toContain('failureReceivers');
   });

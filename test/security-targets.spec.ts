@@ -13,7 +13,7 @@ describe('security: webhook URLs aimed at forbidden targets are refused at creat
       .http()
       .post(WEBHOOKS)
       .set(auth())
-      .send({ name: `t${Math.random()}`, trigger: 'DEVICE_STATUS', ...body });
+      .send({ name: `t${Math.random()}`, trigger: 'DEVICE_STATUS', dataTrigger: { statuses: ['online'] }, ...body });
 
   it.each([
     ['https://169.254.169.254/latest/meta-data/', 'linkLocal'],
@@ -36,7 +36,11 @@ describe('security: webhook URLs aimed at forbidden targets are refused at creat
     });
     expect(oauth.status).toBe(400);
     expect(oauth.body.error.message).toContain('oAuth2Request.tokenUrl: target address 192.168.1.1');
-    const w = await createWebhook(gw, { trigger: 'DEVICE_STATUS', url: 'http://127.0.0.1:9/allowed' });
+    const w = await createWebhook(gw, {
+      trigger: 'DEVICE_STATUS',
+      dataTrigger: { statuses: ['online'] },
+      url: 'http://127.0.0.1:9/allowed',
+    });
     const patched = await gw.http().patch(`${WEBHOOKS}/${w.id}`).set(auth()).send({ url: 'https://169.254.169.254/x' });
     expect(patched.status).toBe(400);
     expect(patched.body.error.code).toBe('WebhookForbiddenTarget');
@@ -54,7 +58,12 @@ describe('security: webhook URLs aimed at forbidden targets are refused at creat
         .http()
         .post(WEBHOOKS)
         .set(auth())
-        .send({ name: 'lh', trigger: 'DEVICE_STATUS', url: 'http://localhost:9/x' });
+        .send({
+          name: 'lh',
+          trigger: 'DEVICE_STATUS',
+          dataTrigger: { statuses: ['online'] },
+          url: 'http://localhost:9/x',
+        });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(
         /^url: target localhost resolves to (127\.0\.0\.1|::1), which is not allowed \(loopback\)/,

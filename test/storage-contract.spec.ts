@@ -153,6 +153,7 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
         createdAt: 1,
         lastModifiedTs: 1,
         lastTriggeredTs: null,
+        signature: { type: 'STANDARD_WEBHOOKS' as const },
       };
       const a = await s.webhooks.create({ ...base, orgId: o1.id, name: 'A' });
       const b = await s.webhooks.create({ ...base, orgId: o1.id, name: 'a' });
@@ -164,6 +165,18 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       const all = { status: true, failureCount: true };
       await updateRefusedAsDuplicate(s.webhooks.update({ ...b, name: 'A' }, all));
       await s.webhooks.update({ ...a, status: 'DISABLED', attemptCount: 3 }, all);
+      // The signature option, nested and with every field, is written and read back as given.
+      const ownHeader = {
+        type: 'HMAC_SHA256' as const,
+        header: 'X-Hub-Signature-256',
+        encoding: 'base64' as const,
+        prefix: 'sha256=',
+        timestampHeader: 'X-Timestamp',
+        signTimestamp: true,
+      };
+      await s.webhooks.update({ ...b, signature: ownHeader }, all);
+      expect((await s.webhooks.findById(o1.id, b.id))?.signature).toEqual(ownHeader);
+      expect((await s.webhooks.findById(o1.id, a.id))?.signature).toEqual({ type: 'STANDARD_WEBHOOKS' });
       expect((await s.webhooks.list(o1.id)).map((w) => [w.name, w.status])).toEqual([
         ['A', 'DISABLED'],
         ['a', 'ENABLED'],

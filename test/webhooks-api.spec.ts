@@ -4,7 +4,12 @@ import { TenancyService } from '../src/tenancy/tenancy.service.js';
 import { auth, startTestGateway, type TestGateway } from './support/harness.js';
 
 const BASE = '/api/v1/organization/webhooks';
-const minimal = { name: 'Status hook', trigger: 'DEVICE_STATUS', url: 'https://hooks.example.com/in/{device_id}' };
+const minimal = {
+  name: 'Status hook',
+  trigger: 'DEVICE_STATUS',
+  dataTrigger: { statuses: ['online', 'offline'] },
+  url: 'https://hooks.example.com/in/{device_id}',
+};
 
 describe('webhook management API (Blynk resource)', () => {
   let gw: TestGateway;
@@ -56,7 +61,7 @@ describe('webhook management API (Blynk resource)', () => {
       [{ ...minimal, name: 'trig', trigger: 'SOMETHING' }, 400, 'trigger must be one of'],
       [{ ...minimal, name: 'ftp', url: 'ftp://x.example/' }, 400, 'url must use http or https'],
       [
-        { ...minimal, name: 'ds', trigger: 'DEVICE_DATASTREAM_UPDATE' },
+        { ...minimal, name: 'ds', trigger: 'DEVICE_DATASTREAM_UPDATE', dataTrigger: undefined },
         400,
         'dataTrigger is required for DEVICE_DATASTREAM_UPDATE',
       ],

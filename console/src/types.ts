@@ -50,6 +50,15 @@ export interface DataTrigger {
   throttleMs?: number;
 }
 
+export interface Signature {
+  type: 'STANDARD_WEBHOOKS' | 'HMAC_SHA256';
+  header?: string;
+  encoding?: 'hex' | 'base64';
+  prefix?: string;
+  timestampHeader?: string;
+  signTimestamp?: boolean;
+}
+
 export interface Webhook {
   id: number;
   name: string;
@@ -68,6 +77,8 @@ export interface Webhook {
   oAuth2Request: { tokenUrl: string; clientId: string; clientSecret: string; scope?: string } | null;
   failureReceivers: number[];
   failureLimit: number;
+  /** How callbacks are signed (absent on an older gateway: Standard Webhooks). */
+  signature?: Signature;
   status: 'ENABLED' | 'DISABLED' | 'DISABLED_DUE_TO_ERRORS';
   attemptCount: number;
   failureCount: number;

@@ -7,7 +7,7 @@ import {
   type OutboundResponse,
   type WebhookHttpClient,
 } from './http/webhook-http-client.js';
-import { sign } from './signing.js';
+import { plainSignature, sign } from './signing.js';
 
 const USER_AGENT = 'device-gateway-webhooks/1';
 /** Set by the sender on every attempt, whatever the webhook's own headers say. */
@@ -85,6 +85,8 @@ export class CallbackSender {
   ): OutboundRequest {
     const now = Date.now();
     const ts = Math.floor(now / 1000);
+    if (w.signature && w.signature.type !== 'STANDARD_WEBHOOKS')
+      return this.signedOwnWay(w, messageId, r, headers, url, ts);
     // The gateway's headers as one literal, then the rendered and credential ones that do not replace them:
     // four stores into the copied object took ~1.9 us per attempt (measured), the literal ~0.1 us.
     const out: Record<string, string> = {
@@ -94,6 +96,30 @@ export class CallbackSender {
       'webhook-signature': sign(this.credentials.signingKeys(w, now), messageId, ts, r.body),
     };
     for (const k in headers) if (!OWN_HEADERS.has(k)) out[k] = headers[k];
+    return { url, method: r.method, headers: out, body: r.body };
+  }
+
+  /** The webhook's own signature header (and timestamp header) instead of webhook-timestamp/-signature. */
+  private signedOwnWay(
+    w: Webhook,
+    messageId: string,
+    r: RenderedRequest,
+    headers: Record<string, string>,
+    url: string,
+    ts: number,
+  ): OutboundRequest {
+    const s = w.signature!;
+    const name = s.header!.toLowerCase();
+    const tsName = s.timestampHeader?.toLowerCase();
+    // webhook-id stays: it is the delivery's idempotency key, the same across retries and replays.
+    const out: Record<string, string> = { 'user-agent': USER_AGENT, 'webhook-id': messageId };
+    out[name] = plainSignature(s, this.credentials.secretText(w), ts, r.body);
+    if (tsName) out[tsName] = String(ts);
+    // Validation keeps the webhook's headers off these names; checked again here, case-insensitively.
+    for (const k in headers) {
+      const lower = k.toLowerCase();
+      if (!OWN_HEADERS.has(lower) && lower !== name && lower !== tsName) out[k] = headers[k];
+    }
     return { url, method: r.method, headers: out, body: r.body };
   }
 }

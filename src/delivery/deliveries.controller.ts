@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -7,6 +7,7 @@ import { RequireScope } from '../tenancy/scopes.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { MAX_PAGE } from '../common/json-limits.js';
+import { IntParam } from '../common/int-param.js';
 
 export class ListDeliveriesQuery {
   @IsOptional()
@@ -29,7 +30,11 @@ export class DeliveriesController {
 
   @Get('deliveries')
   @RequireScope('webhook.get')
-  list(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Query() q: ListDeliveriesQuery) {
+  list(
+    @Req() req: AuthedRequest,
+    @Param('id', new IntParam('webhook id')) id: number,
+    @Query() q: ListDeliveriesQuery,
+  ) {
     return this.deliveries.list(req.auth.orgId, id, { status: q.status, page: q.page, size: q.size });
   }
 
@@ -37,8 +42,8 @@ export class DeliveriesController {
   @RequireScope('webhook.get')
   get(
     @Req() req: AuthedRequest,
-    @Param('id', ParseIntPipe) id: number,
-    @Param('deliveryId', ParseIntPipe) deliveryId: number,
+    @Param('id', new IntParam('webhook id')) id: number,
+    @Param('deliveryId', new IntParam('delivery id')) deliveryId: number,
   ) {
     return this.deliveries.get(req.auth.orgId, id, deliveryId);
   }
@@ -48,8 +53,8 @@ export class DeliveriesController {
   @RequireScope('webhook.patch')
   replay(
     @Req() req: AuthedRequest,
-    @Param('id', ParseIntPipe) id: number,
-    @Param('deliveryId', ParseIntPipe) deliveryId: number,
+    @Param('id', new IntParam('webhook id')) id: number,
+    @Param('deliveryId', new IntParam('delivery id')) deliveryId: number,
   ) {
     return this.deliveries.replay(req.auth.orgId, id, deliveryId);
   }
@@ -57,14 +62,14 @@ export class DeliveriesController {
   @Post('replay')
   @HttpCode(202)
   @RequireScope('webhook.patch')
-  replaySince(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Query() q: ReplayQuery) {
+  replaySince(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number, @Query() q: ReplayQuery) {
     return this.deliveries.replaySince(req.auth.orgId, id, q.since);
   }
 
   @Post('test')
   @HttpCode(200)
   @RequireScope('webhook.patch')
-  test(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+  test(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number) {
     return this.deliveries.test(req.auth.orgId, id);
   }
 }

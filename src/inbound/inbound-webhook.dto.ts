@@ -19,29 +19,30 @@ import { MAX_PAGE } from '../common/json-limits.js';
 
 const ID = DEVICE_ID_PATTERN;
 
+/** Messages name the field relative to `target`: ValidationPipe prepends `target.` once. */
 export class InboundTargetDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: `target.deviceId must match ${DEVICE_ID_RULE}` })
+  @Matches(ID, { message: `deviceId must match ${DEVICE_ID_RULE}` })
   deviceId?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: `target.templateId must match ${DEVICE_ID_RULE}` })
+  @Matches(ID, { message: `templateId must match ${DEVICE_ID_RULE}` })
   templateId?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: `target.groupId must match ${DEVICE_ID_RULE}` })
+  @Matches(ID, { message: `groupId must match ${DEVICE_ID_RULE}` })
   groupId?: string;
   @ApiPropertyOptional({ description: 'a topic under orgs/{orgId}/' })
   @IsOptional()
   @Matches(TOPIC_PATH_PATTERN, {
-    message: `target.topic must be ${TOPIC_PATH_RULE}`,
+    message: `topic must be ${TOPIC_PATH_RULE}`,
   })
   topic?: string;
   @ApiPropertyOptional()
   @IsOptional()
   @Matches(TOPIC_PATH_PATTERN, {
-    message: `target.path must be ${TOPIC_PATH_RULE}`,
+    message: `path must be ${TOPIC_PATH_RULE}`,
   })
   path?: string;
 }

@@ -25,7 +25,7 @@ import {
   ListInboundWebhooksQuery,
   UpdateInboundWebhookDto,
 } from './inbound-webhook.dto.js';
-import { InboundWebhooksService, mayManage } from './inbound-webhooks.service.js';
+import { InboundWebhooksService, mayManage, type InboundWebhookView } from './inbound-webhooks.service.js';
 
 const LOSANT_TYPES: Record<number, string> = {
   400: 'Validation',
@@ -61,31 +61,34 @@ export class LosantWebhooksController {
 
   @Get()
   @RequireScope('webhooks.get')
-  list(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Query() q: ListInboundWebhooksQuery) {
-    return this.webhooks.list(orgOf(req, app), q, mayManage(req.auth.scopes));
+  async list(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Query() q: ListInboundWebhooksQuery) {
+    const page = await this.webhooks.list(orgOf(req, app), q, mayManage(req.auth.scopes));
+    return { ...page, items: page.items.map(losantView) };
   }
 
   @Post()
   @RequireScope('webhooks.post')
-  create(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Body() dto: CreateInboundWebhookDto) {
-    return this.webhooks.create(orgOf(req, app), dto);
+  async create(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Body() dto: CreateInboundWebhookDto) {
+    return losantView(await this.webhooks.create(orgOf(req, app), dto));
   }
 
   @Get(':webhookId')
   @RequireScope('webhook.get')
   async get(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Param('webhookId') id: string) {
-    return this.webhooks.view(await this.webhooks.get(orgOf(req, app), id), mayManage(req.auth.scopes));
+    return losantView(
+      this.webhooks.view(await this.webhooks.get(orgOf(req, app), webhookIdOf(id)), mayManage(req.auth.scopes)),
+    );
   }
 
   @Patch(':webhookId')
   @RequireScope('webhook.patch')
-  update(
+  async update(
     @Req() req: AuthedRequest,
     @Param('applicationId') app: string,
     @Param('webhookId') id: string,
     @Body() dto: UpdateInboundWebhookDto,
   ) {
-    return this.webhooks.update(orgOf(req, app), id, dto);
+    return losantView(await this.webhooks.update(orgOf(req, app), webhookIdOf(id), dto));
   }
 
   @Delete(':webhookId')
@@ -96,9 +99,22 @@ export class LosantWebhooksController {
     @Param('webhookId') id: string,
     @Query() q: DeleteInboundWebhookQuery,
   ) {
-    await this.webhooks.remove(orgOf(req, app), id, q.includeWorkflows);
+    await this.webhooks.remove(orgOf(req, app), webhookIdOf(id), q.includeWorkflows);
     return { success: true };
   }
+}
+
+/** Losant's Webhook names its id twice, `id` and `webhookId` (losant-rest-js schemas/webhook.json). */
+function losantView(w: InboundWebhookView): InboundWebhookView & { webhookId: string } {
+  const { id, ...rest } = w;
+  return { id, webhookId: id, ...rest };
+}
+
+/** WEBHOOK_ID is an ObjectId, `^[A-Fa-f\d]{24}$`: anything else is a malformed request (400), not a 404. */
+function webhookIdOf(raw: string): string {
+  if (!/^[A-Fa-f\d]{24}$/.test(raw))
+    throw ApiError.badRequest(`webhookId must be 24 hexadecimal digits, not ${JSON.stringify(raw.slice(0, 40))}`);
+  return raw.toLowerCase();
 }
 
 /** Another organization's application is reported like a missing one. */

@@ -96,6 +96,9 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
   private async addressedOrg(req: Request, auth: AuthContext): Promise<number> {
     const raw = req.query.orgId;
     if (raw === undefined || String(raw) === String(auth.orgId)) return auth.orgId;
+    // Blynk's orgId is an int32: anything else is a bad request, not an organization that may exist.
+    if (typeof raw !== 'string' || !/^\d{1,10}$/.test(raw))
+      throw ApiError.badRequest(`orgId must be an organization id (a whole number), not ${JSON.stringify(raw)}`);
     const orgId = Number(raw);
     const sub =
       BLYNK_PATH.test(req.path) &&

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { pageOf, PageQuery } from '../common/page.js';
 import { ApiError } from '../common/api-error.js';
@@ -7,6 +7,7 @@ import { ANY_VALID_TOKEN, RequireScope } from './scopes.js';
 import { CreateOrganizationDto, CreateTokenDto, CreateUserDto, UpdateUserDto } from './tenancy.dto.js';
 import { TenancyService } from './tenancy.service.js';
 import { UsersService } from './users.service.js';
+import { IntParam } from '../common/int-param.js';
 
 @ApiTags('organization')
 @ApiBearerAuth()
@@ -46,20 +47,20 @@ export class TenancyController {
 
   @Patch('users/:id')
   @RequireScope('user.patch')
-  updateUser(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto) {
+  updateUser(@Req() req: AuthedRequest, @Param('id', new IntParam('user id')) id: number, @Body() dto: UpdateUserDto) {
     return this.users.update(req.auth.orgId, id, dto);
   }
 
   @Get('users/:id')
   @RequireScope('user.get')
-  user(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+  user(@Req() req: AuthedRequest, @Param('id', new IntParam('user id')) id: number) {
     return this.users.get(req.auth.orgId, id);
   }
 
   @Delete('users/:id')
   @HttpCode(204)
   @RequireScope('user.delete')
-  deleteUser(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+  deleteUser(@Req() req: AuthedRequest, @Param('id', new IntParam('user id')) id: number) {
     return this.users.remove(req.auth.orgId, id);
   }
 
@@ -87,7 +88,7 @@ export class TenancyController {
   @Delete('tokens/:id')
   @HttpCode(204)
   @RequireScope('token.delete')
-  async deleteToken(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+  async deleteToken(@Req() req: AuthedRequest, @Param('id', new IntParam('token id')) id: number) {
     if (!(await this.tenancy.revokeToken(req.auth.orgId, id))) throw ApiError.notFound('Token');
   }
 }

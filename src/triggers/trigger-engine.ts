@@ -109,7 +109,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     const device = this.registry.device(s.deviceId);
     if (!device || throttled(w.dataTrigger?.throttleMs, s, Date.now())) return;
     const event = e ?? {
-      orgId: w.orgId,
+      orgId: device.orgId,
       deviceId: s.deviceId,
       kind: 'datastream.update',
       key: w.dataTrigger!.dataStream!,

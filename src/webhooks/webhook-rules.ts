@@ -16,6 +16,8 @@ const RESERVED_HEADERS = new Set([
   'x-webhook-secret',
   'x-webhook-hmac-sha256',
 ]);
+/** Set on every callback besides the reserved ones: a signature header cannot take their place. */
+const SIGNATURE_CLASHES = new Set(['user-agent', 'content-type', 'authorization']);
 const THRESHOLD_OPS = new Set(['gt', 'gte', 'lt', 'lte', 'between', 'outside']);
 
 /** http(s) only; plain http only where the deployment allows it (Bold's error code). */
@@ -62,8 +64,9 @@ export function checkDataTrigger(w: Pick<Webhook, 'trigger' | 'dataTrigger'>): v
   if (t === 'DEVICE_EVENTS' && !dt?.statuses?.length && !dt?.eventCodes?.length) {
     throw bad('dataTrigger.statuses or dataTrigger.eventCodes must name at least one event for DEVICE_EVENTS');
   }
-  if (t === 'DEVICE_STATUS' && dt?.statuses && dt.statuses.length === 0)
-    throw bad('dataTrigger.statuses must enable at least one status (Kobiton)');
+  // Kobiton: "at least 1 event enabled" (an absent list used to mean every status).
+  if (t === 'DEVICE_STATUS' && !dt?.statuses?.length)
+    throw bad('dataTrigger.statuses must enable at least one status for DEVICE_STATUS (Kobiton: at least 1 event)');
   const c = dt?.condition;
   if (!c) return;
   if (!DATASTREAM_TRIGGERS.has(t)) throw bad(`dataTrigger.condition applies only to datastream triggers, not ${t}`);
@@ -81,6 +84,41 @@ export function checkDataTrigger(w: Pick<Webhook, 'trigger' | 'dataTrigger'>): v
     throw bad(`dataTrigger.condition.value is required for op ${c.op}`);
   if (c.hysteresis !== undefined && !THRESHOLD_OPS.has(c.op))
     throw bad('dataTrigger.condition.hysteresis applies only to threshold ops');
+}
+
+/** GET and DELETE callbacks carry no body: a body template there would be dropped, so it is refused. */
+export function checkBodyForMethod(w: Pick<Webhook, 'method' | 'body' | 'formBody'>): void {
+  if (w.method !== 'GET' && w.method !== 'DELETE') return;
+  if (w.body)
+    throw bad(
+      `body: a ${w.method} callback carries no body; send the data in the url's placeholders, or use POST, PUT or PATCH`,
+    );
+  if (Object.keys(w.formBody).length)
+    throw bad(`formBody: a ${w.method} callback carries no body; use the url's query, or POST, PUT or PATCH`);
+}
+
+/** HMAC_SHA256 names its header; neither header may be one the gateway or the webhook's own headers set. */
+export function checkSignature(w: Pick<Webhook, 'signature' | 'headers'>): void {
+  const s = w.signature;
+  if (!s || s.type === 'STANDARD_WEBHOOKS') {
+    const extra = (['header', 'encoding', 'prefix', 'timestampHeader', 'signTimestamp'] as const).find(
+      (f) => s?.[f] !== undefined,
+    );
+    if (extra) throw bad(`signature.${extra} applies to type HMAC_SHA256 only`);
+    return;
+  }
+  if (!s.header) throw bad('signature.header is required for type HMAC_SHA256 (e.g. X-Hub-Signature-256)');
+  if (s.signTimestamp && !s.timestampHeader) throw bad('signature.signTimestamp needs signature.timestampHeader');
+  const own = new Set(Object.keys(w.headers).map((k) => k.toLowerCase()));
+  for (const f of ['header', 'timestampHeader'] as const) {
+    const name = s[f]?.toLowerCase();
+    if (name === undefined) continue;
+    if (RESERVED_HEADERS.has(name) || SIGNATURE_CLASHES.has(name))
+      throw bad(`signature.${f}: ${s[f]} is set by the gateway or the HTTP layer`);
+    if (own.has(name)) throw bad(`signature.${f}: ${s[f]} is also one of the webhook's headers`);
+  }
+  if (s.timestampHeader && s.timestampHeader.toLowerCase() === s.header.toLowerCase())
+    throw bad('signature.timestampHeader must differ from signature.header');
 }
 
 export function checkAuth(

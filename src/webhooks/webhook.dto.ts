@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { PageQuery } from '../common/page.js';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -17,7 +18,16 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { AUTH_TYPES, CONDITION_OPS, CONTENT_TYPES, METHODS, TRIGGERS, WEBHOOK_STATUSES } from './webhook.model.js';
+import {
+  AUTH_TYPES,
+  CONDITION_OPS,
+  CONTENT_TYPES,
+  METHODS,
+  SIGNATURE_ENCODINGS,
+  SIGNATURE_TYPES,
+  TRIGGERS,
+  WEBHOOK_STATUSES,
+} from './webhook.model.js';
 import {
   DATASTREAM_NAME_PATTERN,
   DATASTREAM_NAME_RULE,
@@ -28,19 +38,22 @@ import {
 
 const ID = DEVICE_ID_PATTERN;
 const NAME = DATASTREAM_NAME_PATTERN;
+// Messages of nested objects name the field relative to that object: ValidationPipe prepends the parent's path
+// (`dataTrigger.`, `dataTrigger.condition.`) once.
 const idRule = (field: string, each = false) => ({
   each,
-  message: `dataTrigger.${field} must ${each ? 'each ' : ''}match ${DEVICE_ID_RULE}`,
+  message: `${field} must ${each ? 'each ' : ''}match ${DEVICE_ID_RULE}`,
 });
 const nameRule = (field: string, each = false) => ({
   each,
-  message: `dataTrigger.${field} must ${each ? 'each ' : ''}match ${DATASTREAM_NAME_RULE}`,
+  message: `${field} must ${each ? 'each ' : ''}match ${DATASTREAM_NAME_RULE}`,
 });
+const trimmed = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 const oneOf = (name: string, values: readonly string[]) =>
   IsIn(values, { message: `${name} must be one of ${values.join(', ')}` });
 
 export class ConditionDto {
-  @ApiProperty({ enum: CONDITION_OPS }) @oneOf('condition.op', CONDITION_OPS) op!: (typeof CONDITION_OPS)[number];
+  @ApiProperty({ enum: CONDITION_OPS }) @oneOf('op', CONDITION_OPS) op!: (typeof CONDITION_OPS)[number];
   @ApiPropertyOptional() @IsOptional() value?: number | string | boolean;
   @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) value2?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) hysteresis?: number;
@@ -75,7 +88,7 @@ export class DataTriggerDto {
   @IsArray()
   @IsIn(DEVICE_STATUSES, {
     each: true,
-    message: `dataTrigger.statuses must each be one of ${DEVICE_STATUSES.join(', ')}`,
+    message: `statuses must each be one of ${DEVICE_STATUSES.join(', ')}`,
   })
   statuses?: (typeof DEVICE_STATUSES)[number][];
   @ApiPropertyOptional()
@@ -98,7 +111,7 @@ export class DataTriggerDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(86_400_000) throttleMs?: number;
   @ApiPropertyOptional({ description: 'INBOUND_WEBHOOK_RECEIVED: only calls to this inbound webhook' })
   @IsOptional()
-  @Matches(/^[a-f0-9]{24}$/, { message: 'dataTrigger.inboundWebhookId must be an inbound webhook id (24 hex digits)' })
+  @Matches(/^[a-f0-9]{24}$/, { message: 'inboundWebhookId must be an inbound webhook id (24 hex digits)' })
   inboundWebhookId?: string;
 }
 
@@ -114,8 +127,42 @@ export class BasicAuthDto {
   @ApiProperty() @IsString() @Length(0, 512) password!: string;
 }
 
+const HEADER_NAME_RULE = { message: "must be a header name (letters, digits and !#$%&'*+-.^_`|~, at most 100)" };
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+
+/** How callbacks are signed (SignatureOption); the cross-field rules are in webhook-rules.ts. */
+export class SignatureDto {
+  @ApiProperty({ enum: SIGNATURE_TYPES, default: 'STANDARD_WEBHOOKS' })
+  @oneOf('type', SIGNATURE_TYPES)
+  type!: (typeof SIGNATURE_TYPES)[number];
+  @ApiPropertyOptional({ description: 'HMAC_SHA256: the header carrying the signature, e.g. X-Hub-Signature-256' })
+  @IsOptional()
+  @Matches(HEADER_NAME, { message: `header ${HEADER_NAME_RULE.message}` })
+  header?: string;
+  @ApiPropertyOptional({ enum: SIGNATURE_ENCODINGS, default: 'hex' })
+  @IsOptional()
+  @oneOf('encoding', SIGNATURE_ENCODINGS)
+  encoding?: (typeof SIGNATURE_ENCODINGS)[number];
+  @ApiPropertyOptional({ description: "Put before the signature, e.g. 'sha256='" })
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{0,32}$/, { message: 'prefix must be at most 32 visible ASCII characters (no spaces)' })
+  prefix?: string;
+  @ApiPropertyOptional({ description: 'A header carrying the Unix time (seconds) of the attempt' })
+  @IsOptional()
+  @Matches(HEADER_NAME, { message: `timestampHeader ${HEADER_NAME_RULE.message}` })
+  timestampHeader?: string;
+  @ApiPropertyOptional({ description: 'The HMAC covers "<timestamp>.<body>" (needs timestampHeader)' })
+  @IsOptional()
+  @IsBoolean({ message: 'signTimestamp must be true or false' })
+  signTimestamp?: boolean;
+}
+
 export class CreateWebhookDto {
-  @ApiProperty() @IsString() @Length(1, 50, { message: 'name must be 1 to 50 characters' }) name!: string;
+  @ApiProperty({ description: 'Trimmed; 1 to 50 characters, unique in the organization (Kobiton)' })
+  @trimmed
+  @IsString({ message: 'name must be a string' })
+  @Length(1, 50, { message: 'name must be 1 to 50 characters, spaces around it not counted' })
+  name!: string;
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -182,6 +229,11 @@ export class CreateWebhookDto {
   @Min(1, { message: 'rateLimitPerMinute must be at least 1' })
   @Max(60_000, { message: 'rateLimitPerMinute must be at most 60000' })
   rateLimitPerMinute?: number | null;
+  @ApiPropertyOptional({ type: SignatureDto, description: 'How callbacks are signed (default: Standard Webhooks)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SignatureDto)
+  signature?: SignatureDto;
 }
 
 export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}

@@ -31,6 +31,25 @@ export const CONTENT_TYPES = ['JSON', 'PLAIN_TEXT', 'URL_ENCODED_FORM'] as const
 export const AUTH_TYPES = ['NONE', 'BASIC', 'BEARER', 'OAUTH2'] as const;
 export const WEBHOOK_STATUSES = ['ENABLED', 'DISABLED', 'DISABLED_DUE_TO_ERRORS'] as const;
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
+export const SIGNATURE_TYPES = ['STANDARD_WEBHOOKS', 'HMAC_SHA256'] as const;
+export const SIGNATURE_ENCODINGS = ['hex', 'base64'] as const;
+
+/**
+ * How callbacks are signed. STANDARD_WEBHOOKS (the default): webhook-id, webhook-timestamp, webhook-signature.
+ * HMAC_SHA256: `header` carries `prefix` + the hex or base64 HMAC-SHA256 of the raw body, keyed with the
+ * signing secret's text as issued (what GitHub-, Shopify- or Bold-style receivers check); `timestampHeader`, if
+ * named, carries the Unix time in seconds, and with `signTimestamp` the HMAC covers `<timestamp>.<body>` instead.
+ */
+export interface SignatureOption {
+  type: (typeof SIGNATURE_TYPES)[number];
+  header?: string;
+  encoding?: (typeof SIGNATURE_ENCODINGS)[number];
+  prefix?: string;
+  timestampHeader?: string;
+  signTimestamp?: boolean;
+}
+export const DEFAULT_SIGNATURE: SignatureOption = { type: 'STANDARD_WEBHOOKS' };
+
 export const CONDITION_OPS = ['any', 'changed', 'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'outside'] as const;
 
 export interface Condition {
@@ -95,6 +114,8 @@ export interface Webhook {
   attemptCount: number;
   failureCount: number;
   secret: string;
+  /** Absent on webhooks stored before it existed: Standard Webhooks. */
+  signature?: SignatureOption;
   previousSecret: string | null;
   previousSecretExpiresAt: number | null;
   createdAt: number;

@@ -1,24 +1,11 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
 import { CreateWebhookDto, ListWebhooksQuery, UpdateWebhookDto } from './webhook.dto.js';
 import { WebhooksService } from './webhooks.service.js';
+import { IntParam } from '../common/int-param.js';
 
 /** Blynk's webhook resource (seed 000). */
 @ApiTags('webhooks')
@@ -37,7 +24,7 @@ export class WebhooksController {
 
   @Get(':id')
   @RequireScope('webhook.get')
-  get(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+  get(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number) {
     return this.webhooks.view(this.webhooks.get(req.auth.orgId, id));
   }
 
@@ -49,27 +36,35 @@ export class WebhooksController {
 
   @Put(':id')
   @RequireScope('webhook.put')
-  replace(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateWebhookDto) {
+  replace(
+    @Req() req: AuthedRequest,
+    @Param('id', new IntParam('webhook id')) id: number,
+    @Body() dto: UpdateWebhookDto,
+  ) {
     return this.webhooks.update(req.auth.orgId, id, dto, true);
   }
 
   @Patch(':id')
   @RequireScope('webhook.patch')
-  update(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateWebhookDto) {
+  update(
+    @Req() req: AuthedRequest,
+    @Param('id', new IntParam('webhook id')) id: number,
+    @Body() dto: UpdateWebhookDto,
+  ) {
     return this.webhooks.update(req.auth.orgId, id, dto, false);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @RequireScope('webhook.delete')
-  remove(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+  remove(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number) {
     return this.webhooks.remove(req.auth.orgId, id);
   }
 
   /** The new signing secret is shown here only. */
   @Post(':id/secret')
   @RequireScope('webhook.patch')
-  rotate(@Req() req: AuthedRequest, @Param('id', ParseIntPipe) id: number) {
+  rotate(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number) {
     return this.webhooks.rotateSecret(req.auth.orgId, id);
   }
 }

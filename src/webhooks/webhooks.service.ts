@@ -6,10 +6,17 @@ import { GatewayConfig } from '../config/gateway-config.js';
 import { DuplicateKeyError } from '../common/duplicate-key.error.js';
 import { USER_REPOSITORY, type UserRepository } from '../tenancy/user.repository.js';
 import type { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto.js';
-import type { Webhook } from './webhook.model.js';
+import { DEFAULT_SIGNATURE, type SignatureOption, type Webhook } from './webhook.model.js';
 import { WebhookCatalog } from './webhook-catalog.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from './webhook.repository.js';
-import { checkAuth, checkDataTrigger, checkStrings, checkUrl } from './webhook-rules.js';
+import {
+  checkAuth,
+  checkBodyForMethod,
+  checkDataTrigger,
+  checkSignature,
+  checkStrings,
+  checkUrl,
+} from './webhook-rules.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { checkDeviceReferences } from './webhook-references.js';
 import { maskCredentialFields, sealCredentialFields } from './credential-fields.js';
@@ -19,6 +26,12 @@ import { TargetGuard } from '../common/target-guard.js';
 export const MASK = '********';
 const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+/** The option as stored: the fields given (no undefined ones), HMAC_SHA256 hex unless told otherwise. */
+function signatureOf(given: SignatureOption): SignatureOption {
+  const s = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as SignatureOption;
+  return s.type === 'HMAC_SHA256' ? { encoding: 'hex', ...s } : s;
+}
 
 export type WebhookView = Omit<Webhook, 'secret' | 'previousSecret' | 'orgId' | 'httpSecret'> & {
   secret?: string;
@@ -87,6 +100,7 @@ export class WebhooksService {
       attemptCount: 0,
       failureCount: 0,
       secret: this.box.seal(secret),
+      signature: signatureOf(dto.signature ?? DEFAULT_SIGNATURE),
       previousSecret: null,
       previousSecretExpiresAt: null,
       createdAt: now,
@@ -108,7 +122,13 @@ export class WebhooksService {
    * PUT (`full`, Blynk's update) needs name, trigger and url; with PATCH, it changes only the fields given:
    * a field the update body does not list (failureReceivers, body, ... in Blynk's own example) stays as it is.
    */
-  async update(orgId: number, id: number, dto: UpdateWebhookDto, full: boolean): Promise<WebhookView> {
+  async update(
+    orgId: number,
+    id: number,
+    dto: UpdateWebhookDto,
+    full: boolean,
+    extra: { httpSecret?: string | null } = {},
+  ): Promise<WebhookView> {
     const stored = this.get(orgId, id);
     const w = structuredClone(stored);
     const before = w.dataTrigger && structuredClone(w.dataTrigger);
@@ -118,9 +138,11 @@ export class WebhooksService {
       for (const field of ['name', 'trigger', 'url'] as const)
         if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
     }
-    const { status, basicAuth: _b, bearerToken: _t, oAuth2Request: _o, ...plain } = dto;
+    const { status, basicAuth: _b, bearerToken: _t, oAuth2Request: _o, signature, ...plain } = dto;
     Object.assign(w, Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined)));
+    if (signature) w.signature = signatureOf(signature);
     this.applyCredentials(w, dto);
+    if (extra.httpSecret !== undefined) w.httpSecret = extra.httpSecret && this.box.seal(extra.httpSecret);
     if (status === 'ENABLED') {
       w.status = 'ENABLED';
       w.failureCount = 0; // re-enabling starts the consecutive-failure count afresh
@@ -173,6 +195,7 @@ export class WebhooksService {
     const { secret: _s, previousSecret: _p, orgId: _o, httpSecret, ...rest } = w;
     return {
       ...maskCredentialFields(rest),
+      signature: w.signature ?? DEFAULT_SIGNATURE,
       basicAuth: w.basicAuth && { username: w.basicAuth.username, password: MASK },
       bearerToken: w.bearerToken && MASK,
       oAuth2Request: w.oAuth2Request && { ...w.oAuth2Request, clientSecret: MASK },
@@ -208,6 +231,8 @@ export class WebhooksService {
     checkStrings('headers', w.headers);
     checkStrings('formBody', w.formBody);
     checkDataTrigger(w);
+    checkBodyForMethod(w);
+    checkSignature(w);
     checkDeviceReferences(this.registry, w.orgId, w.dataTrigger, before);
     checkAuth(w, this.allowHttp);
     await checkTarget(this.targets, 'url', w.url);

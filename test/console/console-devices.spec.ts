@@ -204,7 +204,12 @@ describeWith(['chromium'], 'web console in Chromium: sign-in, devices live, read
       .http()
       .post('/api/v1/organization/webhooks')
       .set(auth())
-      .send({ name: 'phone hook', trigger: 'DEVICE_STATUS', url: 'https://example.com/a/very/long/path/for/phones' })
+      .send({
+        name: 'phone hook',
+        trigger: 'DEVICE_STATUS',
+        dataTrigger: { statuses: ['online'] },
+        url: 'https://example.com/a/very/long/path/for/phones',
+      })
       .expect(201);
     open = await openConsole(browser, gw.httpPort, { width: 375, height: 740 });
     const { page } = open;

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser: DOM types for them.
 import { jest } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
 import { ADMIN_TOKEN, auth, createDevice, deviceClient, endClient, type TestGateway } from '../support/harness.js';
@@ -234,6 +235,39 @@ describeWith(
         formBody: { lock: '{device_id}' },
         dataTrigger: { statuses: ['online'], eventCodes: ['tamper', 'activation'], deviceIds: [device.id] },
       });
+    });
+
+    it('signs in a header of the receiver’s choosing, set in the form; an edit shows it again', async () => {
+      await page.goto(consoleUrl('webhooks'));
+      await page.getByRole('link', { name: 'New webhook' }).click();
+      const form = page.getByRole('form', { name: 'Webhook' });
+      await form.getByLabel('Name').fill('Signed my way');
+      await form.getByLabel('URL').fill(`${rx.url}/signed`);
+      await form.getByLabel('Signature scheme').selectOption('HMAC_SHA256');
+      await form.getByLabel('Signature header').fill('X-Shopify-Hmac-Sha256');
+      await form.getByLabel('Encoding').selectOption('base64');
+      await form.getByLabel('Timestamp header').fill('X-Timestamp');
+      await form.getByLabel('Sign “timestamp.body” instead of the body').check();
+      await form.getByRole('button', { name: 'Create webhook' }).click();
+      const secret = (await page.getByTestId('secret').textContent())!;
+      const all = (await gw.http().get(WEBHOOKS).set(auth())).body as Record<string, any>[];
+      const created = all.find((w) => w.name === 'Signed my way')!;
+      expect(created.signature).toEqual({
+        type: 'HMAC_SHA256',
+        header: 'X-Shopify-Hmac-Sha256',
+        encoding: 'base64',
+        timestampHeader: 'X-Timestamp',
+        signTimestamp: true,
+      });
+      const client = await online();
+      const [r] = await rx.wait(1, '/signed');
+      await endClient(client);
+      // The receiver's own check: base64 HMAC-SHA256 of "<timestamp>.<raw body>".
+      const hmac = createHmac('sha256', secret).update(`${String(r.headers['x-timestamp'])}.`);
+      expect(r.headers['x-shopify-hmac-sha256']).toBe(hmac.update(r.body).digest('base64'));
+      await page.goto(consoleUrl(`webhooks/${created.id}`));
+      expect(await form.getByLabel('Signature header').inputValue()).toBe('X-Shopify-Hmac-Sha256');
+      expect(await form.getByLabel('Encoding').inputValue()).toBe('base64');
     });
 
     it('left nothing in the browser console but the one 400 it provoked', () => {

@@ -180,7 +180,7 @@ function DeliveryItem({ d, onReplay }: { d: Delivery; onReplay?: () => void }) {
         </TableWrap>
         <h3>Request</h3>
         <pre class="request">{requestText(d)}</pre>
-        <p class="hint">webhook-timestamp and webhook-signature are added to each attempt (and credentials, if any).</p>
+        <p class="hint">The signature headers are added to each attempt (and credentials, if any).</p>
         {onReplay && (
           <button type="button" class="secondary" onClick={onReplay}>
             Replay

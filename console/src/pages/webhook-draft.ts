@@ -1,4 +1,4 @@
-import type { Webhook } from '../types';
+import type { Signature, Webhook } from '../types';
 
 // The webhook form's state, and its conversion to and from the API's resource (Blynk + Kobiton fields).
 
@@ -61,6 +61,13 @@ export interface Draft {
   failureLimit: string;
   failureReceivers: number[];
   enabled: boolean;
+  /** The signature option (Standard Webhooks, or an HMAC-SHA256 header of the receiver's choosing). */
+  sigType: Signature['type'];
+  sigHeader: string;
+  sigEncoding: 'hex' | 'base64';
+  sigPrefix: string;
+  sigTimestampHeader: string;
+  sigSignTimestamp: boolean;
   /** What the form does not edit but a full PUT must send back: formBody, Bold's dataTrigger filters. */
   kept: { trigger: string; formBody: Record<string, string>; dataTrigger: Record<string, unknown> };
 }
@@ -96,6 +103,12 @@ export const emptyDraft = (): Draft => ({
   failureLimit: '10',
   failureReceivers: [],
   enabled: true,
+  sigType: 'STANDARD_WEBHOOKS',
+  sigHeader: '',
+  sigEncoding: 'hex',
+  sigPrefix: '',
+  sigTimestampHeader: '',
+  sigSignTimestamp: false,
   kept: { trigger: '', formBody: {}, dataTrigger: {} },
 });
 
@@ -139,6 +152,12 @@ export function draftOf(w: Webhook): Draft {
     failureLimit: String(w.failureLimit),
     failureReceivers: w.failureReceivers,
     enabled: w.status === 'ENABLED',
+    sigType: w.signature?.type ?? 'STANDARD_WEBHOOKS',
+    sigHeader: w.signature?.header ?? '',
+    sigEncoding: w.signature?.encoding ?? 'hex',
+    sigPrefix: w.signature?.prefix ?? '',
+    sigTimestampHeader: w.signature?.timestampHeader ?? '',
+    sigSignTimestamp: w.signature?.signTimestamp ?? false,
     kept: {
       trigger: w.trigger,
       formBody: w.formBody ?? {},
@@ -180,6 +199,20 @@ function dataTriggerOf(d: Draft): Record<string, unknown> | undefined {
   return Object.keys(clean).length ? clean : undefined;
 }
 
+function signatureOf(d: Draft): Signature {
+  if (d.sigType === 'STANDARD_WEBHOOKS') return { type: d.sigType };
+  const timestampHeader = d.sigTimestampHeader.trim() || undefined;
+  const s: Signature = {
+    type: d.sigType,
+    header: d.sigHeader.trim(),
+    encoding: d.sigEncoding,
+    prefix: d.sigPrefix || undefined,
+    timestampHeader,
+    signTimestamp: timestampHeader ? d.sigSignTimestamp : undefined,
+  };
+  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as Signature;
+}
+
 /** The body of POST /webhooks or PUT /webhooks/{id}. */
 export function payloadOf(d: Draft): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -197,6 +230,7 @@ export function payloadOf(d: Draft): Record<string, unknown> {
     failureLimit: num(d.failureLimit),
     failureReceivers: d.failureReceivers,
     status: d.enabled ? 'ENABLED' : 'DISABLED',
+    signature: signatureOf(d),
   };
   if (d.authType === 'BASIC') out.basicAuth = { username: d.basicUser, password: d.basicPass };
   if (d.authType === 'BEARER') out.bearerToken = d.bearer;

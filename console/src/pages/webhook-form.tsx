@@ -7,6 +7,7 @@ import { Check, Field, FormError, inputValue, useFieldErrors } from '../ui/form'
 import { ConfirmButton, Notice, ShownOnce } from '../ui/widgets';
 import { type Draft, draftOf, emptyDraft, payloadOf } from './webhook-draft';
 import { RequestFields } from './webhook-request-fields';
+import { SignatureFields } from './webhook-signature-fields';
 import { TriggerFields } from './webhook-trigger-fields';
 import { TestButton } from './webhooks';
 
@@ -38,6 +39,12 @@ const FIELDS = [
   'oAuth2Request',
   'failureReceivers',
   'failureLimit',
+  'signature',
+  'signature.header',
+  'signature.encoding',
+  'signature.prefix',
+  'signature.timestampHeader',
+  'signature.signTimestamp',
 ];
 
 /** Create (id null) or edit one webhook: Kobiton's fields first, then Blynk's. */
@@ -118,6 +125,7 @@ export function WebhookForm(props: { id: number | null }) {
           </fieldset>
           <TriggerFields draft={draft} errors={errors} update={update} />
           <RequestFields draft={draft} errors={errors} update={update} />
+          <SignatureFields draft={draft} errors={errors} update={update} />
           <FailureFields draft={draft} users={users} errors={errors} update={update} />
           <FormError errors={errors} />
           {editable && (

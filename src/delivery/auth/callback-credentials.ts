@@ -59,6 +59,11 @@ export class CallbackCredentials {
     return keys;
   }
 
+  /** The current signing secret's text, as issued (the key of the plain HMAC signatures). */
+  secretText(w: Webhook): string {
+    return this.open(w.secret);
+  }
+
   private open(sealed: string): string {
     let clear = this.opened.get(sealed);
     if (clear === undefined) {

@@ -153,7 +153,7 @@ export function placeholders(ctx: EventContext): Resolve {
       case 'event_description':
         return describe(e);
       case 'org_id':
-        return w.orgId;
+        return e.orgId; // the event's (the device's) organization: a GLOBAL_PRODUCT_* webhook's may be a parent
       case 'webhook_id':
         return w.id;
       case 'webhook_name':
@@ -175,7 +175,7 @@ export function defaultPayload(ctx: EventContext): Record<string, unknown> {
     eventDescription: describe(e),
     deviceUdid: e.deviceId || null,
     deviceName: d?.name ?? null,
-    orgId: w.orgId,
+    orgId: e.orgId, // the device's organization (a GLOBAL_PRODUCT_* webhook may belong to a parent)
     webhookId: w.id,
     webhookName: w.name,
     ...(w.origin === 'bold' ? { topic: boldTopic(e) ?? null } : {}),

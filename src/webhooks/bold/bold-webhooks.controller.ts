@@ -5,12 +5,16 @@ import {
   Logger,
   type CallHandler,
   Controller,
+  Delete,
   type ExceptionFilter,
   type ExecutionContext,
+  Get,
   HttpCode,
   type NestInterceptor,
   Options,
+  Param,
   Post,
+  Put,
   Req,
   UseFilters,
   UseInterceptors,
@@ -21,9 +25,11 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, describeError, logServerError } from '../../common/api-error.js';
 import type { AuthedRequest } from '../../tenancy/auth.guard.js';
 import { RequireScope } from '../../tenancy/scopes.js';
-import { DEVICE_STATUSES } from '../../devices/device.model.js';
+import { IntParam } from '../../common/int-param.js';
 import { DeviceRegistry } from '../../devices/device-registry.js';
+import type { Webhook } from '../webhook.model.js';
 import { WebhooksService } from '../webhooks.service.js';
+import { type BoldSubscription, dataTriggerOf, subscriptionNotFound, subscriptionOf } from './bold-subscriptions.js';
 import { CreateBoldWebhookDto } from './bold-webhooks.dto.js';
 
 /** The headers on every Bold response (seed 002), errors included; http-setup sets them on every /v2 path. */
@@ -72,12 +78,14 @@ class BoldHeaders implements NestInterceptor {
 }
 
 /**
- * Bold's `POST /v2/webhooks`, accepted verbatim. One subscription is one webhook of trigger DEVICE_EVENTS:
- * DeviceStatusEvents ⇒ every device status (Kobiton's rules), DeviceTamperEvents ⇒ log event `tamper`,
- * DeviceActivationEvents / DeviceDeactivationEvents ⇒ log events `activation` / `deactivation`. Bold's numeric
- * device and group ids become our string ids (unknown device ids are refused, naming them); `secretHttp` is
- * sent as X-Webhook-Secret on every callback, `secretHmac` is the Standard Webhooks signing secret and also
- * keys the plain hex HMAC-SHA256 of the body in X-Webhook-HMAC-SHA256; callbacks name their Bold `topic`.
+ * Bold's `/v2/webhooks` (seed 002): POST accepted verbatim, answered `{id, secretHmac}`. One subscription is one
+ * webhook of trigger DEVICE_EVENTS: DeviceStatusEvents ⇒ every device status (Kobiton's rules),
+ * DeviceTamperEvents ⇒ log event `tamper`, DeviceActivationEvents / DeviceDeactivationEvents ⇒ log events
+ * `activation` / `deactivation`. Bold's numeric device and group ids become our string ids (unknown device ids
+ * are refused, naming them); `secretHttp` is sent as X-Webhook-Secret on every callback, `secretHmac` is the
+ * Standard Webhooks signing secret and also keys the plain hex HMAC-SHA256 of the body in X-Webhook-HMAC-SHA256;
+ * callbacks name their Bold `topic`. GET (list, one), PUT (the POST body, replacing) and DELETE follow Bold's
+ * conventions (GET_v2_shares: a list is an array; "<entity> not found"); they see Bold subscriptions only.
  */
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -95,6 +103,25 @@ export class BoldWebhooksController {
   @HttpCode(204)
   preflight(): void {}
 
+  @Options(':id')
+  @HttpCode(204)
+  preflightOne(): void {}
+
+  @Get()
+  @RequireScope('webhooks.get')
+  list(@Req() req: AuthedRequest): BoldSubscription[] {
+    return this.webhooks
+      .list(req.auth.orgId)
+      .items.filter((w) => w.origin === 'bold')
+      .map((w) => subscriptionOf(w, req.auth.orgId));
+  }
+
+  @Get(':id')
+  @RequireScope('webhook.get')
+  get(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number): BoldSubscription {
+    return subscriptionOf(this.webhooks.view(this.subscription(req.auth.orgId, id)), req.auth.orgId);
+  }
+
   @Post()
   @HttpCode(200)
   @RequireScope('webhooks.post')
@@ -102,34 +129,60 @@ export class BoldWebhooksController {
     @Req() req: AuthedRequest,
     @Body() dto: CreateBoldWebhookDto,
   ): Promise<{ id: number; secretHmac: string }> {
-    if (dto.organizationId !== req.auth.orgId) throw new ApiError(403, 'Forbidden', 'Insufficient rights');
-    this.webhooks.checkUrl(dto.webhookUrl);
-    const deviceIds = (dto.deviceIds ?? []).map(String);
-    if (!deviceIds.length && !dto.deviceGroupIds?.length)
-      throw ApiError.badRequest('deviceIds or deviceGroupIds must name at least one device or group');
-    const unknown = deviceIds.filter((id) => this.registry.device(id)?.orgId !== req.auth.orgId);
-    if (unknown.length) throw ApiError.badRequest(`deviceIds: unknown devices ${unknown.join(', ')}`, 'UnknownDevices');
-    const codes = {
-      DeviceActivationEvents: 'activation',
-      DeviceDeactivationEvents: 'deactivation',
-      DeviceTamperEvents: 'tamper',
-    } as const;
-    const eventCodes = dto.topics.flatMap((t) => (t === 'DeviceStatusEvents' ? [] : [codes[t]]));
     const created = await this.webhooks.create(
       req.auth.orgId,
       {
         name: `Bold subscription ${randomBytes(4).toString('hex')}`,
         trigger: 'DEVICE_EVENTS',
         url: dto.webhookUrl,
-        dataTrigger: {
-          ...(dto.topics.includes('DeviceStatusEvents') ? { statuses: [...DEVICE_STATUSES] } : {}),
-          ...(eventCodes.length ? { eventCodes: [...new Set(eventCodes)] } : {}),
-          ...(deviceIds.length ? { deviceIds } : {}),
-          ...(dto.deviceGroupIds?.length ? { deviceGroupIds: dto.deviceGroupIds.map(String) } : {}),
-        },
+        dataTrigger: this.checked(req, dto),
       },
       { httpSecret: dto.secretHttp, origin: 'bold' },
     );
     return { id: created.id, secretHmac: created.secret! };
+  }
+
+  /** The POST body replaces the subscription (an absent secretHttp removes it); the HMAC secret stays. */
+  @Put(':id')
+  @RequireScope('webhook.put')
+  async replace(
+    @Req() req: AuthedRequest,
+    @Param('id', new IntParam('webhook id')) id: number,
+    @Body() dto: CreateBoldWebhookDto,
+  ): Promise<BoldSubscription> {
+    this.subscription(req.auth.orgId, id);
+    const dataTrigger = this.checked(req, dto);
+    const updated = await this.webhooks.update(req.auth.orgId, id, { url: dto.webhookUrl, dataTrigger }, false, {
+      httpSecret: dto.secretHttp ?? null,
+    });
+    return subscriptionOf(updated, req.auth.orgId);
+  }
+
+  /** 204: Bold publishes no DELETE body, none is invented. */
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope('webhook.delete')
+  async remove(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number): Promise<void> {
+    this.subscription(req.auth.orgId, id);
+    await this.webhooks.remove(req.auth.orgId, id);
+  }
+
+  /** A Bold subscription of the org; any other webhook is not one (Bold's 404). */
+  private subscription(orgId: number, id: number): Webhook {
+    let w: Webhook;
+    try {
+      w = this.webhooks.get(orgId, id);
+    } catch {
+      throw subscriptionNotFound();
+    }
+    if (w.origin !== 'bold') throw subscriptionNotFound();
+    return w;
+  }
+
+  /** Bold's checks in Bold's order: the organization, the URL (its insecure example), then the devices. */
+  private checked(req: AuthedRequest, dto: CreateBoldWebhookDto) {
+    if (dto.organizationId !== req.auth.orgId) throw new ApiError(403, 'Forbidden', 'Insufficient rights');
+    this.webhooks.checkUrl(dto.webhookUrl);
+    return dataTriggerOf(dto, (id) => this.registry.device(id)?.orgId === req.auth.orgId);
   }
 }
