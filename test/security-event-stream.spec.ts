@@ -77,13 +77,13 @@ describe('security: the event stream under a reader that stops reading', () => {
       .body as { id: string; token: string };
     const client = await connectDevice(gw, device);
     // About 18 MB of events: more than a loopback socket's kernel buffers and the 1 MB cut-off together.
-    const value = 'v'.repeat(6000);
-    for (let i = 0; i < 3000; i++) client.publish(`devices/${device.id}/ds/blob`, value, { qos: 0 });
+    const value = 'v'.repeat(4000); // within DEVICE_MAX_VALUE_BYTES (4096)
+    for (let i = 0; i < 4500; i++) client.publish(`devices/${device.id}/ds/blob`, value, { qos: 0 });
     await publish(client, `devices/${device.id}/ds/marker`, 'last');
     await healthy.until((m) => eventsOf(m).some((e) => e.key === 'marker'), 60_000);
     // The frozen reader was cut off (its stream left the service), the healthy one got everything.
     await waitFor(openStreams, (n) => n === 1, 10_000);
-    expect(eventsOf(healthy.messages).filter((e) => e.key === 'blob')).toHaveLength(3000);
+    expect(eventsOf(healthy.messages).filter((e) => e.key === 'blob')).toHaveLength(4500);
     expect(await drainUntilClosed(frozen)).toBeLessThan(18_000_000);
 
     // A resume from the first event writes ~18 MB at once into a socket that never reads: cut off mid-loop.
