@@ -242,6 +242,11 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     return this.stop();
   }
 
+  /** Whether every MQTT listener accepts connections (/health/ready asks). */
+  get listening(): boolean {
+    return this.stopping === null && this.servers.length > 0 && this.servers.every((s) => s.listening);
+  }
+
   /** Closes the listeners and the broker: every client is disconnected. Once, however often it is asked. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {

@@ -195,6 +195,9 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     if (!w) return this.drop(d, 'webhook_deleted');
     if (w.status !== 'ENABLED') return this.hold(q, d);
     const result = await this.sender.send(w, d.messageId, this.render(d, w));
+    // [startup-health hook] A secret this instance cannot open is its configuration's fault, not the receiver's:
+    // held (out again after a restart with the right GATEWAY_SECRET_KEY), never counted toward failureLimit.
+    if (result.configurationError) return this.hold(q, d, result.error);
     const now = Date.now();
     d.attempts++;
     w.attemptCount++;
@@ -261,7 +264,8 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     void this.notifier.webhookDisabled(w, reason);
   }
 
-  private hold(q: EndpointQueue, d: Delivery): void {
+  private hold(q: EndpointQueue, d: Delivery, why: string | null = d.lastError): void {
+    d.lastError = why;
     this.setStatus(d, 'held');
     q.held.push(d);
     this.log.save(d);

@@ -20,6 +20,17 @@ export class RateLimitedLog {
     if (this.allow(key)) this.logger.warn(message);
   }
 
+  error(key: string, message: string): void {
+    if (this.allow(key)) this.logger.error(message);
+  }
+
+  /** The lines held back so far, in one line per key (a stop says what it did not print). */
+  flushSuppressed(): void {
+    for (const [key, w] of this.windows)
+      if (w.suppressed) this.logger.warn(`${w.suppressed} more "${key}" lines suppressed`);
+    this.windows.clear();
+  }
+
   private allow(key: string): boolean {
     const now = Date.now();
     let w = this.windows.get(key);

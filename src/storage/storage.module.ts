@@ -8,6 +8,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { CHANGE_LOG_REPOSITORY } from '../cluster/change-log.repository.js';
+import { SecretBox } from '../common/secret-box.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DELIVERY_CLAIM_REPOSITORY } from '../delivery/delivery-claim.repository.js';
 import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
@@ -23,8 +24,10 @@ import { USER_REPOSITORY } from '../tenancy/user.repository.js';
 import { TEMPLATE_REPOSITORY } from '../templates/template.repository.js';
 import { TRIGGER_STATE_REPOSITORY } from '../triggers/trigger-state.repository.js';
 import { WEBHOOK_REPOSITORY } from '../webhooks/webhook.repository.js';
+import { checkSecretKey } from './key-check.js';
 import { openStorage } from './open-storage.js';
 import type { StorageDriver } from './storage-driver.js';
+import { storageHealth } from './write-probe.js';
 
 const STORAGE_DRIVER = Symbol('StorageDriver');
 
@@ -44,6 +47,18 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [TEMPLATE_REPOSITORY, 'templates'],
 ];
 
+/** The driver, once the secret key is known to be the database's (key-check.ts); closed again if not. */
+async function openChecked(c: GatewayConfig, box: SecretBox): Promise<StorageDriver> {
+  const driver = await openStorage(c);
+  try {
+    await checkSecretKey(driver, box, c.GATEWAY_SECRET_KEY !== undefined);
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw err;
+  }
+  return driver;
+}
+
 /** Closes the driver last: the write-behinds of every feature flush in their own shutdown hooks first. */
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
@@ -59,7 +74,7 @@ class StorageLifecycle implements OnApplicationShutdown {
 export class StorageModule {
   static forRoot(): DynamicModule {
     const providers: Provider[] = [
-      { provide: STORAGE_DRIVER, useFactory: (c: GatewayConfig) => openStorage(c), inject: [GatewayConfig] },
+      { provide: STORAGE_DRIVER, useFactory: openChecked, inject: [GatewayConfig, SecretBox] },
       ...REPOSITORIES.map(([token, member]) => ({
         provide: token,
         useFactory: (d: StorageDriver) => d[member],
@@ -67,8 +82,9 @@ export class StorageModule {
       })),
       {
         provide: STORAGE_HEALTH,
-        useFactory: (d: StorageDriver): StorageHealth => ({ driver: d.name, ping: () => d.ping() }),
-        inject: [STORAGE_DRIVER],
+        useFactory: (d: StorageDriver, c: GatewayConfig): StorageHealth =>
+          storageHealth(d, c.DATA_DIR, c.GATEWAY_INSTANCE_ID),
+        inject: [STORAGE_DRIVER, GatewayConfig],
       },
       {
         provide: CHANGE_LOG_REPOSITORY,
