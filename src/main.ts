@@ -32,6 +32,12 @@ function banner(gateway: Gateway): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A stop's bound: each writer waits STOP_WAIT_MS at most for storage (about 15 s in all when storage is gone);
+ * should anything else hold the stop, the process exits anyway, saying so.
+ */
+const STOP_BOUND_MS = 20_000;
+
 async function main(): Promise<void> {
   let gateway: Gateway;
   try {
@@ -43,6 +49,10 @@ async function main(): Promise<void> {
   }
   process.stdout.write(banner(gateway));
   const stop = () => {
+    setTimeout(() => {
+      process.stderr.write(`stop did not finish within ${STOP_BOUND_MS} ms: exiting without it\n`);
+      process.exit(1);
+    }, STOP_BOUND_MS).unref();
     gateway.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -1,5 +1,8 @@
 import type { Logger } from '@nestjs/common';
 
+/** Errors a background writer repeats while storage fails (every retry, every beat): a few a minute each. */
+export const REPEATING_ERRORS_PER_MINUTE = 3;
+
 /**
  * Lines that can come in floods (connections, refused logins, failed deliveries): at most `perMinute` per
  * key each minute; the rest are counted and reported in one line when the next minute's first line is written.

@@ -3,12 +3,15 @@ import {
   Global,
   Inject,
   Injectable,
+  Logger,
   Module,
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
 import { CHANGE_LOG_REPOSITORY } from '../cluster/change-log.repository.js';
 import { SecretBox } from '../common/secret-box.js';
+import { STOP_WAIT_MS, stopReport } from '../common/stop-report.js';
+import { within } from '../common/within.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DELIVERY_CLAIM_REPOSITORY } from '../delivery/delivery-claim.repository.js';
 import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
@@ -59,12 +62,18 @@ async function openChecked(c: GatewayConfig, box: SecretBox): Promise<StorageDri
   return driver;
 }
 
-/** Closes the driver last: the write-behinds of every feature flush in their own shutdown hooks first. */
+/**
+ * Closes the driver last: the write-behinds of every feature flush in their own shutdown hooks first, each for
+ * STOP_WAIT_MS at most; what they could not write is said here, in one line.
+ */
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
+  private readonly logger = new Logger('storage');
   constructor(@Inject(STORAGE_DRIVER) private readonly driver: StorageDriver) {}
-  onApplicationShutdown(): Promise<void> {
-    return this.driver.close();
+  async onApplicationShutdown(): Promise<void> {
+    const report = stopReport.take();
+    if (report) this.logger.warn(report);
+    if (!(await within(this.driver.close(), STOP_WAIT_MS))) this.logger.warn('storage did not close in time');
   }
 }
 
