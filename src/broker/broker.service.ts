@@ -39,7 +39,7 @@ import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
  */
 const LISTEN_BACKLOG = 4096;
 import { SessionRevoker } from './session-revoker.js';
-import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 import { STOP_WAIT_MS } from '../common/stop-report.js';
 import { within } from '../common/within.js';
 
@@ -91,7 +91,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
   async onModuleInit(): Promise<void> {
     const c = this.config;
     // Every failed reconnection of each Redis client is reported while Redis is away: a few lines a minute.
-    const redisErrors = new RateLimitedLog(this.logger, REPEATING_ERRORS_PER_MINUTE);
+    const redisErrors = backgroundErrors(this.logger);
     const redisError = (e: Error) => redisErrors.error('redis', `redis: ${e.message}`);
     if (c.REDIS_URL) this.sharedStore = clusterPersistence(c.REDIS_URL, redisError) as { destroy(): Promise<void> };
     this.aedes = await Aedes.createBroker({

@@ -16,7 +16,7 @@ import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from '../webhooks/webhook.repository.js';
 import { CHANGE_LOG_REPOSITORY, type ChangeLogRepository, type ChangeRecord } from './change-log.repository.js';
 import { within } from '../common/within.js';
-import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 
 const BATCH = 500;
 /** Records written shortly before this instance loaded its caches are applied again (idempotent reloads). */
@@ -35,7 +35,7 @@ const STOP_WAIT_MS = 2000;
 @Injectable()
 export class ChangeFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** Storage failures repeat on every poll while the database is gone. */
-  private readonly failures = new RateLimitedLog(new Logger(ChangeFollower.name), REPEATING_ERRORS_PER_MINUTE);
+  private readonly failures = backgroundErrors(new Logger(ChangeFollower.name));
   private last = 0;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> = Promise.resolve();

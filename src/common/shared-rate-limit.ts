@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -22,7 +22,7 @@ export class SharedRateLimit {
 
   constructor(redisUrl: string, { name, points, windowMs }: SharedRateLimitOptions) {
     // ioredis reports every failed reconnection (about one a second while Redis is away): a few a minute.
-    const errors = new RateLimitedLog(new Logger(name), REPEATING_ERRORS_PER_MINUTE);
+    const errors = backgroundErrors(new Logger(name));
     // No offline queue: while Redis is away a take fails over to the insurance limiter at once, not after a
     // reconnect; ioredis reconnects by itself.
     this.redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });

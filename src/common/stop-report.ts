@@ -4,8 +4,27 @@
  * Process-wide: one gateway per process (tests that stop several at once may see their counts together).
  */
 const notWritten = new Map<string, number>();
+let stopping = false;
 
 export const stopReport = {
+  /**
+   * A stop began (Gateway.close): background writers' errors are no longer logged (writes in flight still
+   * fail as the driver closes), the report says it all. A gateway started later in this process (tests)
+   * calls started().
+   */
+  begin(): void {
+    stopping = true;
+  },
+
+  started(): void {
+    stopping = false;
+    notWritten.clear();
+  },
+
+  get stopping(): boolean {
+    return stopping;
+  },
+
   /** `count` records of `what` (e.g. "devices") were not written by the stop; they are lost or redone. */
   notWritten(what: string, count: number): void {
     if (count > 0) notWritten.set(what, (notWritten.get(what) ?? 0) + count);

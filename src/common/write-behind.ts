@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
+import { backgroundErrors, RateLimitedLog } from '../observability/rate-limited-log.js';
 import { STOP_WAIT_MS, stopReport } from './stop-report.js';
 import { within } from './within.js';
 
@@ -21,7 +21,7 @@ export class WriteBehind<T> {
     private readonly save: (batch: T[]) => Promise<void>,
     private readonly stillLive: (record: T) => boolean = () => true,
   ) {
-    this.failures = new RateLimitedLog(new Logger(`write-behind:${what}`), REPEATING_ERRORS_PER_MINUTE);
+    this.failures = backgroundErrors(new Logger(`write-behind:${what}`));
   }
 
   start(intervalMs: number): void {

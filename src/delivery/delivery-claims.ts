@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { STOP_WAIT_MS, stopReport } from '../common/stop-report.js';
 import { within } from '../common/within.js';
-import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { DeliveryClaim, DeliveryClaimRepository } from './delivery-claim.repository.js';
 import type { Delivery } from './delivery.model.js';
@@ -26,7 +26,7 @@ type Waiting = { d: Delivery; retry: ((d: Delivery) => void) | null };
 export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryClaims.name);
   /** Storage failures repeat on every beat while the database is gone. */
-  private readonly failures = new RateLimitedLog(this.logger, REPEATING_ERRORS_PER_MINUTE);
+  private readonly failures = backgroundErrors(this.logger);
   private readonly held = new Map<number, DeliveryClaim>();
   /** Deliveries this instance's dispatcher has (claimed or not yet): never adopted twice. */
   private readonly local = new Set<number>();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
+import { backgroundErrors, RateLimitedLog } from '../observability/rate-limited-log.js';
 import { stopReport } from '../common/stop-report.js';
 import type { Delivery, DeliveryAttempt } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
@@ -17,7 +17,7 @@ const COMMIT_WINDOW_MS = 10;
  */
 @Injectable()
 export class DeliveryLog {
-  private readonly writeFailures = new RateLimitedLog(new Logger(DeliveryLog.name), REPEATING_ERRORS_PER_MINUTE);
+  private readonly writeFailures = backgroundErrors(new Logger(DeliveryLog.name));
   private readonly failures = new RateLimitedLog(new Logger('delivery'));
   private deliveries = new Set<Delivery>();
   private attempts: DeliveryAttempt[] = [];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 import type { DeviceEvent } from '../events/device-event.js';
 import type { Device } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
@@ -26,7 +26,7 @@ function snapshot(device: Device): DeviceSnapshot {
  */
 @Injectable()
 export class Outbox {
-  private readonly failures = new RateLimitedLog(new Logger(Outbox.name), REPEATING_ERRORS_PER_MINUTE);
+  private readonly failures = backgroundErrors(new Logger(Outbox.name));
   private rows: NewDelivery[] = [];
   private commit: Promise<void> | null = null;
 

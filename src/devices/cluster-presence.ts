@@ -6,7 +6,7 @@ import type { DeviceRepository } from './device.repository.js';
 import type { DeviceRegistry } from './device-registry.js';
 import { stopReport } from '../common/stop-report.js';
 import { within } from '../common/within.js';
-import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 
 /** Holds, releases and announcements are written in batches gathered over this long. */
 const WRITE_WINDOW_MS = 20;
@@ -43,7 +43,7 @@ export interface SweepActions {
  */
 export class ClusterPresence implements BeforeApplicationShutdown {
   /** Storage failures repeat on every batch and beat while the database is gone. */
-  private readonly failures = new RateLimitedLog(new Logger(ClusterPresence.name), REPEATING_ERRORS_PER_MINUTE);
+  private readonly failures = backgroundErrors(new Logger(ClusterPresence.name));
   private readonly me: string;
   private readonly leaseMs: number;
   private toHold = new Set<string>();
