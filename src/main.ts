@@ -33,10 +33,10 @@ function banner(gateway: Gateway): string {
 }
 
 /**
- * A stop's bound: each writer waits STOP_WAIT_MS at most for storage (about 15 s in all when storage is gone);
- * should anything else hold the stop, the process exits anyway, saying so.
+ * A stop's bound: each writer waits a few seconds at most for storage (about 20 s in all when storage is
+ * gone, README); should anything else hold the stop, the process exits anyway, saying so.
  */
-const STOP_BOUND_MS = 20_000;
+const STOP_BOUND_MS = 25_000;
 
 async function main(): Promise<void> {
   let gateway: Gateway;
