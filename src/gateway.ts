@@ -7,6 +7,7 @@ import { BrokerTransport } from './broker/broker.transport.js';
 import { type GatewayConfig, loadConfig } from './config/gateway-config.js';
 import { setUpHttp } from './http-setup.js';
 import { PinoLogger } from './observability/pino-logger.js';
+import { stopReport } from './common/stop-report.js';
 import { checkDataDir, explainStartupFailure } from './startup-failure.js';
 import { TenancyService } from './tenancy/tenancy.service.js';
 
@@ -30,6 +31,7 @@ export async function startGateway(
 ): Promise<Gateway> {
   const config = loadConfig(env);
   checkDataDir(config);
+  stopReport.started();
   let app: INestApplication | undefined;
   try {
     app = await NestFactory.create(AppModule.forRoot(config), {
@@ -53,6 +55,9 @@ export async function startGateway(
     httpPort: (started.getHttpServer().address() as AddressInfo).port,
     mqttPort: started.get(BrokerService).tcpPort,
     generatedAdminToken: started.get(TenancyService).generatedAdminToken,
-    close: () => started.close(),
+    close: () => {
+      stopReport.begin();
+      return started.close();
+    },
   };
 }

@@ -32,6 +32,12 @@ function banner(gateway: Gateway): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A stop's bound: each writer waits a few seconds at most for storage (about 20 s in all when storage is
+ * gone, README); should anything else hold the stop, the process exits anyway, saying so.
+ */
+const STOP_BOUND_MS = 25_000;
+
 async function main(): Promise<void> {
   let gateway: Gateway;
   try {
@@ -43,6 +49,10 @@ async function main(): Promise<void> {
   }
   process.stdout.write(banner(gateway));
   const stop = () => {
+    setTimeout(() => {
+      process.stderr.write(`stop did not finish within ${STOP_BOUND_MS} ms: exiting without it\n`);
+      process.exit(1);
+    }, STOP_BOUND_MS).unref();
     gateway.close().then(
       () => process.exit(0),
       () => process.exit(1),

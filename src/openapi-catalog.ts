@@ -186,14 +186,29 @@ export const SCHEMAS: Record<string, Schema> = {
     ['id', 'organizationId', 'webhookUrl', 'topics'],
   ),
   BoldSubscriptionList: { type: 'array', items: ref('BoldSubscription') },
-  Health: obj({ status: str, storage: str, mqtt: obj({ connections: int }) }, ['status']),
+  Health: obj(
+    {
+      status: str,
+      storage: str,
+      mqtt: obj({ connections: int }),
+      checks: { type: 'object', additionalProperties: obj({ status: str, error: str }, ['status']) },
+      message: str,
+    },
+    ['status'],
+  ),
+  Live: obj({ status: str }, ['status']),
   InboundAnswer: { description: "{success: true}, or the device's reply" },
   CommandSent: { type: 'object', additionalProperties: true },
 };
 
 /** Summary and success schema of each operation, by "METHOD /path" (null: no body). */
 export const OPERATIONS: Record<string, [string, string | null]> = {
-  'get /health': ['Liveness and readiness (storage answers)', 'Health'],
+  'get /health': ['Readiness, as /health/ready (its old name)', 'Health'],
+  'get /health/ready': [
+    'Readiness: storage takes a write, Redis answers, MQTT listens (503 naming what fails)',
+    'Health',
+  ],
+  'get /health/live': ['Liveness: the process answers', 'Live'],
   'get /metrics': ['Prometheus metrics', null],
   'get /console': ['The web console (HTML; signs in with an API token)', null],
   'get /console/assets/{file}': ["The console's bundled scripts and styles", null],

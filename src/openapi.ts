@@ -69,7 +69,12 @@ function complete(key: string, path: string, op: Operation): void {
     if (!params.some((p) => p.in === 'query' && p.name === extra.name)) params.push(extra as Parameter);
   if (path.startsWith(BLYNK) && !params.some((p) => p.name === 'orgId')) params.push(ORG_ID);
   if (key.startsWith('options ')) op.security = []; // a CORS preflight carries no token
-  if (op.security?.length === 0 || path === '/health') return; // public: no token, no scope errors
+  if (path === '/health' || path === '/health/ready')
+    op.responses['503'] ??= {
+      description: 'Not ready: the failing parts named in `checks` and `message`',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } },
+    };
+  if (op.security?.length === 0 || path.startsWith('/health')) return; // public: no token, no scope errors
   const ref = { $ref: `#/components/schemas/${errorSchemaOf(path)}` };
   for (const [status, description] of Object.entries(ERRORS))
     op.responses[status] ??= { description, content: { 'application/json': { schema: ref } } };

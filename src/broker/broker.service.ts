@@ -43,6 +43,9 @@ import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
  */
 const LISTEN_BACKLOG = 4096;
 import { SessionRevoker } from './session-revoker.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
+import { STOP_WAIT_MS } from '../common/stop-report.js';
+import { within } from '../common/within.js';
 
 /** TCP keepalive probes after this much silence: a peer that vanished without a FIN is noticed. */
 const TCP_KEEPALIVE_S = 60;
@@ -96,7 +99,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
   /** Creates the broker; BrokerTransport opens it to clients once every module is up. */
   async onModuleInit(): Promise<void> {
     const c = this.config;
-    const redisError = (e: Error) => this.logger.error(`redis: ${e.message}`);
+    // Every failed reconnection of each Redis client is reported while Redis is away: a few lines a minute.
+    const redisErrors = backgroundErrors(this.logger);
+    const redisError = (e: Error) => redisErrors.error('redis', `redis: ${e.message}`);
     if (c.REDIS_URL) this.sharedStore = clusterPersistence(c.REDIS_URL, redisError) as { destroy(): Promise<void> };
     // At least one packet of the largest size fits the QoS 2 window.
     const inflight = {
@@ -263,14 +268,20 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     return this.stop();
   }
 
+  /** Whether every MQTT listener accepts connections (/health/ready asks). */
+  get listening(): boolean {
+    return this.stopping === null && this.servers.length > 0 && this.servers.every((s) => s.listening);
+  }
+
   /** Closes the listeners and the broker: every client is disconnected. Once, however often it is asked. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.wss?.close();
-      if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
+      // Bounded: with Redis gone, the shared bus and store never finish closing (their clients wait to reconnect).
+      if (this.aedes) await within(new Promise<void>((r) => this.aedes.close(() => r())), STOP_WAIT_MS);
       await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
       await this.sessionIndex.close();
-      await this.sharedStore?.destroy(); // Aedes' close leaves its persistence open
+      if (this.sharedStore) await within(this.sharedStore.destroy(), STOP_WAIT_MS); // Aedes' close leaves it open
     })();
     return this.stopping;
   }

@@ -16,6 +16,7 @@ import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from '../webhooks/webhook.repository.js';
 import { CHANGE_LOG_REPOSITORY, type ChangeLogRepository, type ChangeRecord } from './change-log.repository.js';
 import { within } from '../common/within.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 
 const BATCH = 500;
 /** Records written shortly before this instance loaded its caches are applied again (idempotent reloads). */
@@ -33,7 +34,8 @@ const STOP_WAIT_MS = 2000;
  */
 @Injectable()
 export class ChangeFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ChangeFollower.name);
+  /** Storage failures repeat on every poll while the database is gone. */
+  private readonly failures = backgroundErrors(new Logger(ChangeFollower.name));
   private last = 0;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> = Promise.resolve();
@@ -77,7 +79,7 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
           await this.changes.prune(Date.now() - KEEP_MS);
         }
       } catch (err) {
-        this.logger.error(`following the change log failed, will retry: ${(err as Error).message}`);
+        this.failures.error('poll', `following the change log failed, will retry: ${(err as Error).message}`);
       }
     });
     return this.polling;

@@ -3,6 +3,7 @@ import { DevicesModule } from '../devices/devices.module.js';
 import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ChangeFollower } from './change-follower.js';
+import { InstanceCensus } from './instance-census.js';
 
 /**
  * Several instances on one database (MONGODB_URI only: SQLite serves one instance). Delivery claims live in
@@ -10,6 +11,6 @@ import { ChangeFollower } from './change-follower.js';
  */
 @Module({
   imports: [DevicesModule, TenancyModule, WebhooksModule],
-  providers: [ChangeFollower],
+  providers: [ChangeFollower, InstanceCensus],
 })
 export class ClusterModule {}

@@ -1,5 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
+import { storageFault } from './storage-fault.js';
 
 /** An error with the REST body of ARCHITECTURE §7: `{"error": {"message", "code"}}`. */
 export class ApiError extends HttpException {
@@ -45,13 +47,29 @@ export function describeError(exception: unknown): { status: number; message: st
     const message = Array.isArray(raw) ? raw.join('; ') : raw;
     return { status, message, code: status === 400 ? 'ValidationError' : (CODES[status] ?? 'Error') };
   }
+  const fault = storageFault(exception);
+  if (fault?.code === 'ConfigurationError') return { status: 503, message: fault.message, code: fault.code };
+  if (fault)
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      message: `storage unavailable: ${fault.message}; the request was not completed, retry later`,
+      code: 'StorageUnavailable',
+    };
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'internal server error', code: 'InternalError' };
 }
+
+/** A full disk fails every request: their lines share one limit per logger and cause. */
+const storageFaultLogs = new WeakMap<Logger, RateLimitedLog>();
 
 /** Every 5xx is logged with its cause: the stack of an unexpected error, the reason of a deliberate one. */
 export function logServerError(logger: Logger, exception: unknown): void {
   const { status, message, code } = describeError(exception);
   if (status < 500) return;
+  if (storageFault(exception)) {
+    let log = storageFaultLogs.get(logger);
+    if (!log) storageFaultLogs.set(logger, (log = new RateLimitedLog(logger, REPEATING_ERRORS_PER_MINUTE)));
+    return log.error(`http:${code}`, `${status} ${code}: ${message}`);
+  }
   logger.error(
     exception instanceof ApiError
       ? `${status} ${code}: ${message}`

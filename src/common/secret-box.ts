@@ -1,6 +1,16 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** A sealed value this key cannot open: sealed under another key, or damaged. A configuration error. */
+export class UnopenableSecretError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `a stored secret cannot be opened with this instance's key (${(cause as Error).message}): ` +
+        'GATEWAY_SECRET_KEY differs from the key it was sealed with',
+    );
+  }
+}
 
 /**
  * Encryption at rest for secrets the gateway must use later in clear (webhook signing secrets, outbound
@@ -33,11 +43,25 @@ export class SecretBox {
     );
   }
 
+  /** Throws UnopenableSecretError when this key did not seal it. */
   open(sealed: string): string {
     const [v, iv, tag, data] = sealed.split(':');
-    if (v !== 'v1' || !iv || !tag || data === undefined) throw new Error('not a sealed secret');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+    if (v !== 'v1' || !iv || !tag || data === undefined)
+      throw new UnopenableSecretError(new Error('not a sealed secret'));
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+    } catch (err) {
+      throw new UnopenableSecretError(err);
+    }
+  }
+
+  /**
+   * What the database records of the key (storage/key-check.ts): an HMAC of a constant under it, so instances
+   * can compare keys without the key being stored.
+   */
+  keyCheck(): string {
+    return `v1:${createHmac('sha256', this.key).update('device-gateway secret key check').digest('base64url')}`;
   }
 }

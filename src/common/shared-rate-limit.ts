@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -20,11 +21,12 @@ export class SharedRateLimit {
   private readonly limiter: RateLimiterRedis;
 
   constructor(redisUrl: string, { name, points, windowMs }: SharedRateLimitOptions) {
-    const logger = new Logger(name);
+    // ioredis reports every failed reconnection (about one a second while Redis is away): a few a minute.
+    const errors = backgroundErrors(new Logger(name));
     // No offline queue: while Redis is away a take fails over to the insurance limiter at once, not after a
     // reconnect; ioredis reconnects by itself.
     this.redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    this.redis.on('error', (e: Error) => logger.warn(`redis: ${e.message}`));
+    this.redis.on('error', (e: Error) => errors.warn('redis', `redis: ${e.message}`));
     const duration = windowMs / 1000;
     this.limiter = new RateLimiterRedis({
       storeClient: this.redis,

@@ -1,4 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { backgroundErrors, RateLimitedLog } from '../observability/rate-limited-log.js';
+import { STOP_WAIT_MS, stopReport } from './stop-report.js';
+import { within } from './within.js';
 
 /**
  * Write-behind for in-memory state: records are marked dirty on the hot path (no I/O there) and saved in
@@ -6,8 +9,10 @@ import { Logger } from '@nestjs/common';
  * next one, unless its records are gone meanwhile (`stillLive`).
  */
 export class WriteBehind<T> {
-  private readonly logger: Logger;
+  private readonly failures: RateLimitedLog;
   private dirty = new Set<T>();
+  private inWrite = 0;
+  private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -16,7 +21,7 @@ export class WriteBehind<T> {
     private readonly save: (batch: T[]) => Promise<void>,
     private readonly stillLive: (record: T) => boolean = () => true,
   ) {
-    this.logger = new Logger(`write-behind:${what}`);
+    this.failures = backgroundErrors(new Logger(`write-behind:${what}`));
   }
 
   start(intervalMs: number): void {
@@ -39,19 +44,31 @@ export class WriteBehind<T> {
       if (this.dirty.size === 0) return;
       const batch = [...this.dirty];
       this.dirty = new Set();
+      this.inWrite = batch.length;
       try {
         await this.save(batch);
       } catch (err) {
         for (const r of batch) if (this.stillLive(r)) this.dirty.add(r);
-        this.logger.error(`writing ${batch.length} ${this.what} failed, will retry: ${(err as Error).message}`);
+        if (!this.stopped)
+          this.failures.error(
+            'write',
+            `writing ${batch.length} ${this.what} failed, will retry: ${(err as Error).message}`,
+          );
+      } finally {
+        this.inWrite = 0;
       }
     });
     return this.flushing;
   }
 
-  /** Stops the timer and writes what is left. */
+  /**
+   * Stops the timer and writes what is left, waiting STOP_WAIT_MS at most: what is not written by then (storage
+   * unreachable) goes into the stop's one-line report rather than holding the stop.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.flush();
+    const done = await within(this.flush(), STOP_WAIT_MS);
+    this.stopped = true;
+    stopReport.notWritten(this.what, this.dirty.size + (done ? 0 : this.inWrite));
   }
 }

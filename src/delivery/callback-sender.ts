@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { UnopenableSecretError } from '../common/secret-box.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import type { CallbackCredentials } from './auth/callback-credentials.js';
 import type { RenderedRequest } from './delivery.model.js';
@@ -20,10 +22,19 @@ export interface AttemptResult {
   response: string;
   error: string | null;
   headers: OutboundResponse['headers'];
+  /**
+   * Nothing was sent: a secret of the webhook cannot be opened with this instance's key. The gateway's
+   * configuration is at fault, not the receiver: never counted as the receiver's failure.
+   */
+  configurationError?: true;
 }
 
 /** One HTTP attempt: credentials and Standard Webhooks headers added to a rendered request, then sent. */
 export class CallbackSender {
+  private readonly logger = new Logger('CallbackSender');
+  /** Webhooks whose unopenable secret was logged: once each, however many deliveries meet it. */
+  private readonly unopenableLogged = new Set<number>();
+
   constructor(
     private readonly credentials: CallbackCredentials,
     private readonly client: WebhookHttpClient,
@@ -51,6 +62,7 @@ export class CallbackSender {
         headers: res.headers,
       };
     } catch (err) {
+      if (err instanceof UnopenableSecretError) return this.unopenable(w, err, started);
       const e = describeFailure(err, this.deadlineMs);
       return {
         statusCode: null,
@@ -60,6 +72,22 @@ export class CallbackSender {
         headers: {},
       };
     }
+  }
+
+  private unopenable(w: Webhook, err: UnopenableSecretError, started: number): AttemptResult {
+    if (!this.unopenableLogged.has(w.id)) {
+      if (this.unopenableLogged.size > 10_000) this.unopenableLogged.clear();
+      this.unopenableLogged.add(w.id);
+      this.logger.error(`webhook ${w.id}: ${err.message}; its deliveries are held until it can be opened`);
+    }
+    return {
+      statusCode: null,
+      durationMs: Math.round(performance.now() - started),
+      response: '',
+      error: `ConfigurationError: ${err.message}`,
+      headers: {},
+      configurationError: true,
+    };
   }
 
   close(): Promise<void> {

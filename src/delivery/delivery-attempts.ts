@@ -57,6 +57,7 @@ export class DeliveryAttempts {
     admission: Exclude<Admission, 'wait'>,
   ): Promise<void> {
     const result = await this.sender.send(sent, d.messageId, this.render(d, sent));
+    if (result.configurationError) return this.misconfigured(q, d, result.error, admission);
     const w = this.catalog.byIdAnyOrg(d.webhookId) ?? sent; // an update meanwhile replaced the catalog's copy
     const now = Date.now();
     d.attempts++;
@@ -87,6 +88,17 @@ export class DeliveryAttempts {
     }
     this.catalog.touch(w);
     this.states.save(d, attempt);
+  }
+
+  /**
+   * A secret this instance cannot open is its configuration's fault, not the receiver's: held (out again after a
+   * restart with the right GATEWAY_SECRET_KEY, or when the webhook is saved again), never counted toward
+   * failureLimit, and no probe spent on it.
+   */
+  private misconfigured(q: EndpointQueue, d: Delivery, why: string | null, admission: Exclude<Admission, 'wait'>) {
+    d.lastError = why;
+    this.states.hold(q, d, undefined);
+    if (admission === 'probe') probeSkipped(q.breaker);
   }
 
   /**

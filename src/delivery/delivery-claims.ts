@@ -1,4 +1,7 @@
 import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import { stopReport } from '../common/stop-report.js';
+import { within } from '../common/within.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { DeliveryClaim, DeliveryClaimRepository } from './delivery-claim.repository.js';
 import type { Delivery } from './delivery.model.js';
@@ -11,6 +14,8 @@ const TAKEOVER_BATCH = 2000;
 /** Unfinished rows nobody claimed (their instance died between commit and claim) are looked for this rarely. */
 const SWEEP_EVERY_BEATS = 6;
 
+/** How long a stop waits for the lease's end to be written. */
+const LEASE_END_WAIT_MS = 5000;
 type Waiting = { d: Delivery; retry: ((d: Delivery) => void) | null };
 
 /**
@@ -22,6 +27,8 @@ type Waiting = { d: Delivery; retry: ((d: Delivery) => void) | null };
  */
 export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryClaims.name);
+  /** Storage failures repeat on every beat while the database is gone. */
+  private readonly failures = backgroundErrors(this.logger);
   private readonly held = new Map<number, DeliveryClaim>();
   /** Deliveries this instance's dispatcher has (claimed or not yet): never adopted twice. */
   private readonly local = new Set<number>();
@@ -116,7 +123,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
       const rest = waiting.filter((w) => !this.held.has(w.d.id)).map((w) => w.d);
       if (rest.length > 0) await this.acquire(rest);
     } catch (err) {
-      this.logger.error(`claiming ${waiting.length} deliveries failed: ${(err as Error).message}`);
+      this.failures.error('claim', `claiming ${waiting.length} deliveries failed: ${(err as Error).message}`);
       for (const w of waiting) this.claiming.delete(w.d.id);
       setTimeout(() => waiting.forEach((w) => this.queueClaim(w)), 1000).unref();
       return;
@@ -160,7 +167,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     if (!this.renewing) {
       this.renewing = true;
       this.renewal = this.renew()
-        .catch((err: Error) => this.logger.error(`renewing the instance lease failed: ${err.message}`))
+        .catch((err: Error) => this.failures.error('lease', `renewing the instance lease failed: ${err.message}`))
         .finally(() => (this.renewing = false));
     }
     if (this.takingOver) return;
@@ -170,7 +177,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
         await this.takeOver();
         if (++this.beats % SWEEP_EVERY_BEATS === 0) await this.sweep();
       } catch (err) {
-        this.logger.error(`delivery claims heartbeat failed: ${(err as Error).message}`);
+        this.failures.error('beat', `delivery claims heartbeat failed: ${(err as Error).message}`);
       } finally {
         this.takingOver = false;
       }
@@ -246,6 +253,17 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    // Longer than the other writers' STOP_WAIT_MS: on a busy FerretDB these writes took up to 4.4 s (README).
+    // Storage unreachable: the others take over once the lease runs out instead (DELIVERY_CLAIM_LEASE_MS).
+    const ended = this.endLease().then(
+      () => true,
+      () => false,
+    );
+    if (!(await within(ended, LEASE_END_WAIT_MS)) || !(await ended))
+      stopReport.notWritten('instance lease end (the others take over when it runs out)', 1);
+  }
+
+  private async endLease(): Promise<void> {
     await Promise.all([this.beat, this.renewal]);
     await this.claims.remove(this.released.splice(0));
     await this.claims.renewLease(this.owner, 0);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { RateLimitedLog } from '../observability/rate-limited-log.js';
+import { backgroundErrors, RateLimitedLog } from '../observability/rate-limited-log.js';
+import { stopReport } from '../common/stop-report.js';
 import type { Delivery, DeliveryAttempt } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { within } from '../common/within.js';
@@ -16,7 +17,7 @@ const COMMIT_WINDOW_MS = 10;
  */
 @Injectable()
 export class DeliveryLog {
-  private readonly logger = new Logger(DeliveryLog.name);
+  private readonly writeFailures = backgroundErrors(new Logger(DeliveryLog.name));
   private readonly failures = new RateLimitedLog(new Logger('delivery'));
   private deliveries = new Set<Delivery>();
   private attempts: DeliveryAttempt[] = [];
@@ -66,10 +67,10 @@ export class DeliveryLog {
     const ms = this.config.DELIVERY_LOG_SHUTDOWN_MS;
     const written = await within(this.flush(), ms);
     this.closed = true;
-    if (!written)
-      this.logger.warn(
-        `stopping with ${this.behind()} delivery state changes not yet written after ${ms} ms ` +
-          `(DELIVERY_LOG_SHUTDOWN_MS): those deliveries stay pending and are sent again (same webhook-id)`,
+    if (!written || this.deliveries.size > 0)
+      stopReport.notWritten(
+        `delivery state changes (DELIVERY_LOG_SHUTDOWN_MS ${ms}: those deliveries stay pending and are sent again, same webhook-id)`,
+        this.behind(),
       );
   }
 
@@ -94,7 +95,7 @@ export class DeliveryLog {
         if (this.closed) return; // given up at shutdown: the rows stay pending in storage
         for (const d of deliveries) this.deliveries.add(d);
         this.attempts.unshift(...attempts);
-        this.logger.error(`delivery log write failed, will retry: ${(err as Error).message}`);
+        this.writeFailures.error('write', `delivery log write failed, will retry: ${(err as Error).message}`);
         if (!this.scheduled && !this.closed) {
           this.scheduled = true;
           setTimeout(() => void this.flush(), 1000).unref();

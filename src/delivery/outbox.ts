@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 import type { DeviceEvent } from '../events/device-event.js';
 import type { Device } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
@@ -21,7 +22,7 @@ import { RetryPolicy } from './retry-policy.js';
  */
 @Injectable()
 export class Outbox {
-  private readonly logger = new Logger(Outbox.name);
+  private readonly failures = backgroundErrors(new Logger(Outbox.name));
   private rows: NewDelivery[] = [];
   private commit: Promise<void> | null = null;
 
@@ -49,7 +50,11 @@ export class Outbox {
         now,
       ),
     );
-    this.commit ??= new Promise<void>((resolve, reject) => setImmediate(() => this.flush().then(resolve, reject)));
+    if (this.commit) return;
+    this.commit = new Promise<void>((resolve, reject) => setImmediate(() => this.flush().then(resolve, reject)));
+    // Logged in flush; a QoS 1 PUBLISH awaiting durable() sees the failure. Unobserved (QoS 0 only), a failed
+    // commit must not end the process as an unhandled rejection (it did, with MongoDB gone).
+    this.commit.catch(() => undefined);
   }
 
   /** The commit of everything added so far, or null when nothing is waiting. */
@@ -66,7 +71,7 @@ export class Outbox {
       saved = await this.deliveries.insertMany(rows);
     } catch (err) {
       for (const r of rows) this.metrics.move(r.webhookId, null, 'dropped', 'outbox_write_failed');
-      this.logger.error(`outbox commit of ${rows.length} deliveries failed: ${(err as Error).message}`);
+      this.failures.error('commit', `outbox commit of ${rows.length} deliveries failed: ${(err as Error).message}`);
       throw err;
     }
     for (const d of saved) this.metrics.move(d.webhookId, null, 'pending');

@@ -4,7 +4,9 @@ import type { AnnouncedPresence, ConnectionLedgerRepository } from './connection
 import type { Device } from './device.model.js';
 import type { DeviceRepository } from './device.repository.js';
 import type { DeviceRegistry } from './device-registry.js';
+import { stopReport } from '../common/stop-report.js';
 import { within } from '../common/within.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 
 /** Holds, releases and announcements are written in batches gathered over this long. */
 const WRITE_WINDOW_MS = 20;
@@ -40,7 +42,8 @@ export interface SweepActions {
  * holding that ended). So a dead instance's devices are offline within the lease plus one beat.
  */
 export class ClusterPresence implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(ClusterPresence.name);
+  /** Storage failures repeat on every batch and beat while the database is gone. */
+  private readonly failures = backgroundErrors(new Logger(ClusterPresence.name));
   private readonly me: string;
   private readonly leaseMs: number;
   private toHold = new Set<string>();
@@ -131,7 +134,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
         }
         await this.ledger.announce(announce.map(presenceOf));
       } catch (err) {
-        this.logger.error(`writing presence failed, will retry: ${(err as Error).message}`);
+        this.failures.error('write', `writing presence failed, will retry: ${(err as Error).message}`);
         hold.forEach((o) => this.toHold.add(o));
         catchUp.forEach((o) => this.toCatchUp.add(o));
         release.forEach((o) => this.toRelease.add(o));
@@ -145,7 +148,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
   private sweepInTurn(actions: SweepActions): Promise<void> {
     this.beat = this.beat.then(() =>
       this.sweep(actions, false, ++this.beats % ORPHAN_EVERY_BEATS === 0).catch((err: Error) =>
-        this.logger.error(`presence sweep failed, will retry: ${err.message}`),
+        this.failures.error('sweep', `presence sweep failed, will retry: ${err.message}`),
       ),
     );
     return this.beat;
@@ -221,6 +224,10 @@ export class ClusterPresence implements BeforeApplicationShutdown {
     await within(
       this.beat.then(() => this.write()),
       STOP_WAIT_MS,
+    );
+    stopReport.notWritten(
+      'presence changes (the others learn them at their sweep)',
+      this.toHold.size + this.toRelease.size + this.toAnnounce.size,
     );
   }
 }

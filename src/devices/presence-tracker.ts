@@ -31,6 +31,23 @@ export class PresenceTracker implements OnApplicationBootstrap {
     @Optional() @Inject(ClusterPresence) private readonly cluster: ClusterPresence | null = null,
   ) {}
 
+  /**
+   * Of these devices, the ones connected (directly or through their agent) only to another live instance
+   * (several instances on one database; none on one): a message published here reaches them only through a
+   * shared message bus (REDIS_URL).
+   */
+  async connectedOnlyElsewhere(deviceIds: string[]): Promise<string[]> {
+    if (!this.cluster) return [];
+    const here = (id: string | null) => id !== null && this.live.has(id);
+    const away = deviceIds.flatMap((id) => {
+      const d = this.registry.device(id);
+      return d && !here(d.id) && !here(d.agentId) ? [d] : [];
+    });
+    if (away.length === 0) return [];
+    const elsewhere = await this.cluster.heldElsewhere(away.flatMap((d) => (d.agentId ? [d.id, d.agentId] : [d.id])));
+    return away.filter((d) => elsewhere.has(d.id) || (d.agentId !== null && elsewhere.has(d.agentId))).map((d) => d.id);
+  }
+
   /** A connection of `ownerId` (device or agent) was accepted. */
   connected(ownerId: string, connection: object): void {
     const held = this.live.get(ownerId);

@@ -6,6 +6,7 @@ import { downlinkTopic, orgTopic, REPLY_FILTER } from '../devices/device-topics.
 import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
+import { PresenceTracker } from '../devices/presence-tracker.js';
 import type { InboundTarget } from './inbound-webhook.model.js';
 
 /** What a device answers on `devices/{id}/reply/{replyId}`. */
@@ -49,6 +50,7 @@ export class DownlinkService implements OnModuleInit {
     private readonly broker: BrokerService,
     private readonly registry: DeviceRegistry,
     private readonly config: GatewayConfig,
+    private readonly presence: PresenceTracker,
   ) {}
 
   onModuleInit(): void {
@@ -78,6 +80,7 @@ export class DownlinkService implements OnModuleInit {
     message: (replyId: string | undefined) => string,
     options: DownlinkOptions = {},
   ): Promise<{ replyId?: string; reply: () => Promise<DeviceReply | undefined> }> {
+    await this.refuseUnreachable(targets);
     if (!options.waitForReply) {
       await this.publishAll(targets, message(undefined), options);
       return { reply: async () => undefined };
@@ -98,6 +101,24 @@ export class DownlinkService implements OnModuleInit {
         throw new ApiError(504, 'ReplyTimeout', `${what} within ${ms} ms`);
       },
     };
+  }
+
+  /**
+   * Several instances on one database without REDIS_URL share no message bus: a device connected to another
+   * instance would never get what is published here, while the caller heard it was sent. Refused instead,
+   * before anything is published (instance-census.ts warns about the setup itself).
+   */
+  private async refuseUnreachable(targets: DownlinkTarget[]): Promise<void> {
+    if (this.config.REDIS_URL) return;
+    const away = await this.presence.connectedOnlyElsewhere(targets.flatMap((t) => (t.deviceId ? [t.deviceId] : [])));
+    if (away.length === 0) return;
+    const which = away.length === 1 ? `device ${away[0]} is` : `devices ${away.slice(0, 5).join(', ')} are`;
+    throw new ApiError(
+      503,
+      'DeviceOnAnotherInstance',
+      `${which} connected to another gateway instance, and without REDIS_URL this instance cannot hand a ` +
+        'message over to it: nothing was sent. Set the same REDIS_URL on every instance.',
+    );
   }
 
   private async publishAll(targets: DownlinkTarget[], payload: string, options: DownlinkOptions): Promise<void> {

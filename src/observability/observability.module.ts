@@ -1,8 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { ObservabilityController } from './observability.controller.js';
+import { Readiness } from './readiness.js';
 
-/** Prometheus metrics (every feature counts into them, so global), /metrics and /health. */
+/** Prometheus metrics (every feature counts into them, so global), /metrics, /health/live and /health/ready. */
 @Global()
-@Module({ controllers: [ObservabilityController], providers: [GatewayMetrics], exports: [GatewayMetrics] })
+@Module({
+  controllers: [ObservabilityController],
+  providers: [GatewayMetrics, Readiness],
+  exports: [GatewayMetrics],
+})
 export class ObservabilityModule {}

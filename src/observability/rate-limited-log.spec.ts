@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
-import { RateLimitedLog } from './rate-limited-log.js';
+import { stopReport } from '../common/stop-report.js';
+import { backgroundErrors, RateLimitedLog } from './rate-limited-log.js';
 
 describe('RateLimitedLog', () => {
   afterEach(() => jest.useRealTimers());
@@ -16,5 +17,21 @@ describe('RateLimitedLog', () => {
     jest.setSystemTime(1_000_000 + 60_000);
     log.warn('k', 'refused 5');
     expect(lines.slice(4)).toEqual(['warn 2 more "k" lines suppressed in the last minute', 'warn refused 5']);
+  });
+
+  it('background errors: a few a minute per key, none once a stop began, until a gateway starts again', () => {
+    jest.useFakeTimers({ now: 2_000_000 });
+    const lines: string[] = [];
+    const push = (m: string) => lines.push(m);
+    const log = backgroundErrors({ error: push, warn: push } as unknown as Logger);
+    for (let i = 0; i < 10; i++) log.error('write', `failed ${i}`);
+    expect(lines).toEqual(['failed 0', 'failed 1', 'failed 2']);
+    jest.setSystemTime(2_000_000 + 60_000);
+    stopReport.begin();
+    log.error('write', 'during the stop');
+    expect(lines).toHaveLength(3);
+    stopReport.started(); // the next gateway of this process
+    log.error('write', 'after');
+    expect(lines.slice(3)).toEqual(['7 more "write" lines suppressed in the last minute', 'after']);
   });
 });

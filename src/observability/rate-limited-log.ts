@@ -1,4 +1,17 @@
 import type { Logger } from '@nestjs/common';
+import { stopReport } from '../common/stop-report.js';
+
+/** Errors a background writer repeats while storage fails (every retry, every beat): a few a minute each. */
+export const REPEATING_ERRORS_PER_MINUTE = 3;
+
+/**
+ * The log of a background writer's failures (write-behinds, outbox, claims, presence, change log, Redis
+ * clients): REPEATING_ERRORS_PER_MINUTE per key, and nothing once a stop began (its one line says what
+ * was not written: common/stop-report.ts).
+ */
+export function backgroundErrors(logger: Logger): RateLimitedLog {
+  return new RateLimitedLog(logger, REPEATING_ERRORS_PER_MINUTE, true);
+}
 
 /**
  * Lines that can come in floods (connections, refused logins, failed deliveries): at most `perMinute` per
@@ -10,6 +23,7 @@ export class RateLimitedLog {
   constructor(
     private readonly logger: Logger,
     private readonly perMinute = 20,
+    private readonly quietWhileStopping = false,
   ) {}
 
   info(key: string, message: string): void {
@@ -20,7 +34,19 @@ export class RateLimitedLog {
     if (this.allow(key)) this.logger.warn(message);
   }
 
+  error(key: string, message: string): void {
+    if (this.allow(key)) this.logger.error(message);
+  }
+
+  /** The lines held back so far, in one line per key (a stop says what it did not print). */
+  flushSuppressed(): void {
+    for (const [key, w] of this.windows)
+      if (w.suppressed) this.logger.warn(`${w.suppressed} more "${key}" lines suppressed`);
+    this.windows.clear();
+  }
+
   private allow(key: string): boolean {
+    if (this.quietWhileStopping && stopReport.stopping) return false;
     const now = Date.now();
     let w = this.windows.get(key);
     if (!w || now - w.start >= 60_000) {

@@ -14,6 +14,15 @@ import type { TemplateRepository } from '../templates/template.repository.js';
 import type { TriggerStateRepository } from '../triggers/trigger-state.repository.js';
 import type { WebhookRepository } from '../webhooks/webhook.repository.js';
 
+/** Small named values of the gateway itself: the secret key's check (key-check.ts), the health write probe. */
+export interface GatewayMeta {
+  get(name: string): Promise<string | null>;
+  /** Records `value` unless `name` has one already (one writer wins); returns the value stored. */
+  putIfAbsent(name: string, value: string): Promise<string>;
+  /** Writes `value` under `name`, whatever was there: a real write, for /health/ready. */
+  put(name: string, value: string): Promise<void>;
+}
+
 /**
  * One storage backend: an implementation of every repository port, and its lifecycle. Two drivers exist,
  * sqlite/ (default, embedded) and mongo/ (MONGODB_URI); each repository is one file per driver.
@@ -36,6 +45,7 @@ export interface StorageDriver {
   readonly changeLog?: ChangeLogRepository;
   /** Likewise: which instance holds which device's connections (presence across instances). */
   readonly connections?: ConnectionLedgerRepository;
+  readonly meta: GatewayMeta;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,11 +3,15 @@ import {
   Global,
   Inject,
   Injectable,
+  Logger,
   Module,
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
 import { CHANGE_LOG_REPOSITORY } from '../cluster/change-log.repository.js';
+import { SecretBox } from '../common/secret-box.js';
+import { STOP_WAIT_MS, stopReport } from '../common/stop-report.js';
+import { within } from '../common/within.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DELIVERY_CLAIM_REPOSITORY } from '../delivery/delivery-claim.repository.js';
 import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
@@ -23,8 +27,10 @@ import { USER_REPOSITORY } from '../tenancy/user.repository.js';
 import { TEMPLATE_REPOSITORY } from '../templates/template.repository.js';
 import { TRIGGER_STATE_REPOSITORY } from '../triggers/trigger-state.repository.js';
 import { WEBHOOK_REPOSITORY } from '../webhooks/webhook.repository.js';
+import { checkSecretKey } from './key-check.js';
 import { openStorage } from './open-storage.js';
 import type { StorageDriver } from './storage-driver.js';
+import { storageHealth } from './write-probe.js';
 
 const STORAGE_DRIVER = Symbol('StorageDriver');
 
@@ -44,12 +50,30 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [TEMPLATE_REPOSITORY, 'templates'],
 ];
 
-/** Closes the driver last: the write-behinds of every feature flush in their own shutdown hooks first. */
+/** The driver, once the secret key is known to be the database's (key-check.ts); closed again if not. */
+async function openChecked(c: GatewayConfig, box: SecretBox): Promise<StorageDriver> {
+  const driver = await openStorage(c);
+  try {
+    await checkSecretKey(driver, box, c.GATEWAY_SECRET_KEY !== undefined);
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw err;
+  }
+  return driver;
+}
+
+/**
+ * Closes the driver last: the write-behinds of every feature flush in their own shutdown hooks first, each for
+ * STOP_WAIT_MS at most; what they could not write is said here, in one line.
+ */
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
+  private readonly logger = new Logger('storage');
   constructor(@Inject(STORAGE_DRIVER) private readonly driver: StorageDriver) {}
-  onApplicationShutdown(): Promise<void> {
-    return this.driver.close();
+  async onApplicationShutdown(): Promise<void> {
+    const report = stopReport.take();
+    if (report) this.logger.warn(report);
+    if (!(await within(this.driver.close(), STOP_WAIT_MS))) this.logger.warn('storage did not close in time');
   }
 }
 
@@ -59,7 +83,7 @@ class StorageLifecycle implements OnApplicationShutdown {
 export class StorageModule {
   static forRoot(): DynamicModule {
     const providers: Provider[] = [
-      { provide: STORAGE_DRIVER, useFactory: (c: GatewayConfig) => openStorage(c), inject: [GatewayConfig] },
+      { provide: STORAGE_DRIVER, useFactory: openChecked, inject: [GatewayConfig, SecretBox] },
       ...REPOSITORIES.map(([token, member]) => ({
         provide: token,
         useFactory: (d: StorageDriver) => d[member],
@@ -67,8 +91,9 @@ export class StorageModule {
       })),
       {
         provide: STORAGE_HEALTH,
-        useFactory: (d: StorageDriver): StorageHealth => ({ driver: d.name, ping: () => d.ping() }),
-        inject: [STORAGE_DRIVER],
+        useFactory: (d: StorageDriver, c: GatewayConfig): StorageHealth =>
+          storageHealth(d, c.DATA_DIR, c.GATEWAY_INSTANCE_ID),
+        inject: [STORAGE_DRIVER, GatewayConfig],
       },
       {
         provide: CHANGE_LOG_REPOSITORY,

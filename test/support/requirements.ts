@@ -21,3 +21,9 @@ export function itWith(needs: Need[], name: string, fn: () => Promise<void>, tim
   if (why.length) it.skip(`${name} [skipped: ${why.join('; ')}]`, fn);
   else it(name, fn, timeoutMs);
 }
+
+/** `describe`, or `describe.skip` with the given reason in its title when `why` is set (a local condition). */
+export function describeUnless(why: string | undefined, name: string, fn: () => void): void {
+  if (why) describe.skip(`${name} [skipped: ${why}]`, fn);
+  else describe(name, fn);
+}

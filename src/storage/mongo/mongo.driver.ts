@@ -1,5 +1,5 @@
 import mongoose, { type Connection, type Schema } from 'mongoose';
-import type { StorageDriver } from '../storage-driver.js';
+import type { GatewayMeta, StorageDriver } from '../storage-driver.js';
 import { MongoAgentRepository } from './agent.repository.js';
 import { MongoApiTokenRepository } from './api-token.repository.js';
 import { MongoChangeLog } from './change-log.js';
@@ -81,6 +81,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
     notifications: new MongoNotificationRepository(model('Notification', schemas.NotificationS, 'notifications'), ids),
     inboundWebhooks: new MongoInboundWebhookRepository(model('InboundWebhook', schemas.InboundS, 'inbound_webhooks')),
     templates,
+    meta: mongoMeta(conn),
     async ping() {
       await conn.db!.admin().ping();
     },
@@ -93,4 +94,25 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
   // the schema does not declare, at every start).
   await Promise.all(Object.values(conn.models).map((m) => m.createIndexes()));
   return driver;
+}
+
+/** `gateway_meta`: `{_id: name, value}`; the first writer of a name wins by a unique insert. */
+function mongoMeta(conn: Connection): GatewayMeta {
+  const c = conn.db!.collection<{ _id: string; value: string }>('gateway_meta');
+  const get = async (name: string) => (await c.findOne({ _id: name }))?.value ?? null;
+  return {
+    get,
+    async putIfAbsent(name, value) {
+      try {
+        await c.insertOne({ _id: name, value });
+        return value;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        return (await get(name))!;
+      }
+    },
+    async put(name, value) {
+      await c.updateOne({ _id: name }, { $set: { value } }, { upsert: true });
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import type { StorageDriver } from '../storage-driver.js';
+import type { GatewayMeta, StorageDriver } from '../storage-driver.js';
 import { SqliteAgentRepository } from './agent.repository.js';
 import { SqliteApiTokenRepository } from './api-token.repository.js';
+import type Database from 'better-sqlite3';
 import { openDatabase } from './database.js';
 import { SqliteDeliveryClaimRepository } from './delivery-claim.repository.js';
 import { SqliteDeliveryRepository } from './delivery.repository.js';
@@ -31,11 +32,34 @@ export function openSqlite(dataDir: string): StorageDriver {
     notifications: new SqliteNotificationRepository(db),
     inboundWebhooks: new SqliteInboundWebhookRepository(db),
     templates: new SqliteTemplateRepository(db),
+    meta: sqliteMeta(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },
     async close() {
       db.close();
+    },
+  };
+}
+
+/** `gateway_meta`, created here rather than by a migration: it is the driver's own, not the domain's. */
+function sqliteMeta(db: Database.Database): GatewayMeta {
+  db.exec('CREATE TABLE IF NOT EXISTS gateway_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  const get = db.prepare<[string], { value: string }>('SELECT value FROM gateway_meta WHERE name = ?');
+  const insert = db.prepare('INSERT OR IGNORE INTO gateway_meta (name, value) VALUES (?, ?)');
+  const put = db.prepare(
+    'INSERT INTO gateway_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+  );
+  return {
+    async get(name) {
+      return get.get(name)?.value ?? null;
+    },
+    async putIfAbsent(name, value) {
+      insert.run(name, value);
+      return get.get(name)!.value;
+    },
+    async put(name, value) {
+      put.run(name, value);
     },
   };
 }
