@@ -1,4 +1,4 @@
-// bench:triggers — cost of matching one event as the number of webhooks grows (ARCHITECTURE §2: flat from
+// bench:triggers — cost of matching one event as the number of webhooks grows (docs/architecture.md §2: flat from
 // 10 to 10,000). Each webhook watches its own device's datastream; events go to one device.
 import { TriggerIndex } from '../dist/triggers/trigger-index.js';
 

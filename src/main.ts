@@ -10,6 +10,7 @@ function banner(gateway: Gateway): string {
     'Device gateway ready',
     `  REST API        ${http}/api/v1/organization`,
     `  API docs        ${http}/docs   (OpenAPI JSON: ${http}/docs-json)`,
+    `  Web console     ${http}/console`,
     `  health/metrics  ${http}/health  ${http}/metrics`,
     `  MQTT            mqtt://${host(config.MQTT_HOST)}:${mqttPort}`,
     `  MQTT over WS    ws://${host(config.HTTP_HOST)}:${httpPort}${config.MQTT_WS_PATH}`,
@@ -34,7 +35,7 @@ function banner(gateway: Gateway): string {
 
 /**
  * A stop's bound: each writer waits a few seconds at most for storage (about 20 s in all when storage is
- * gone, README); should anything else hold the stop, the process exits anyway, saying so.
+ * gone, docs/operations.md); should anything else hold the stop, the process exits anyway, saying so.
  */
 const STOP_BOUND_MS = 25_000;
 

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
 import { storageFault } from './storage-fault.js';
 
-/** An error with the REST body of ARCHITECTURE §7: `{"error": {"message", "code"}}`. */
+/** An error with the REST body of docs/architecture.md §7: `{"error": {"message", "code"}}`. */
 export class ApiError extends HttpException {
   constructor(
     status: number,

@@ -8,7 +8,7 @@ export class ForbiddenTargetError extends Error {
 }
 
 /**
- * SSRF guard (ARCHITECTURE §5). Only public unicast addresses are reachable: ipaddr.js classifies the address
+ * SSRF guard (docs/architecture.md §5). Only public unicast addresses are reachable: ipaddr.js classifies the address
  * (loopback, private, link-local incl. cloud metadata 169.254.169.254, CGNAT, unique-local, IPv4-mapped,
  * multicast, reserved, ...). The check runs inside the socket's DNS lookup, on the very addresses the
  * connection will use, so a name that resolves differently later (DNS rebinding) gains nothing.

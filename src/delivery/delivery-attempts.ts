@@ -21,7 +21,7 @@ export interface AttemptFollowUps {
 }
 
 /**
- * One attempt of one delivery (ARCHITECTURE §5): asks for its claim, renders the stored event under the
+ * One attempt of one delivery (docs/architecture.md §5): asks for its claim, renders the stored event under the
  * webhook's current configuration, sends it, and lets the outcome decide: delivered, retried, failed or held.
  */
 export class DeliveryAttempts {

@@ -253,7 +253,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    // Longer than the other writers' STOP_WAIT_MS: on a busy FerretDB these writes took up to 4.4 s (README).
+    // Longer than the other writers' STOP_WAIT_MS: on a busy FerretDB these writes took up to 4.4 s (docs/operations.md).
     // Storage unreachable: the others take over once the lease runs out instead (DELIVERY_CLAIM_LEASE_MS).
     const ended = this.endLease().then(
       () => true,

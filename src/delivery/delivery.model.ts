@@ -1,4 +1,4 @@
-// The outbox row (ARCHITECTURE §5): one matched event for one webhook, rendered per attempt from the webhook's
+// The outbox row (docs/architecture.md §5): one matched event for one webhook, rendered per attempt from the webhook's
 // current configuration, signed per attempt.
 import type { DatastreamValue, Device } from '../devices/device.model.js';
 import type { DeviceEvent } from '../events/device-event.js';

@@ -23,7 +23,7 @@ export type { AttemptResult } from './callback-sender.js';
 export const WEBHOOK_HTTP_CLIENT = Symbol('WebhookHttpClient');
 
 /**
- * Delivers the outbox (ARCHITECTURE §5): one queue per webhook with bounded concurrency, so a slow or dead
+ * Delivers the outbox (docs/architecture.md §5): one queue per webhook with bounded concurrency, so a slow or dead
  * endpoint holds only its own slots; a global cap on top. While an endpoint fails, its circuit breaker lets one
  * delivery at a time probe it (circuit-breaker.ts). Each attempt renders the stored event under the webhook's
  * current configuration, adds credentials and Standard Webhooks headers, then the outcome decides: delivered,

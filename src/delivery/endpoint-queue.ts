@@ -10,7 +10,7 @@ export const PAGE = 250;
  * One webhook's deliveries in memory: due ones in arrival order, retries waiting on their timers, held ones
  * aside (oldest first), how many are in flight, and the endpoint's circuit breaker. While `cursor` is set, the
  * webhook's unfinished rows with a greater id are in storage only, and are paged in, in id order, as the window
- * empties (ARCHITECTURE §5: bounded memory in long outages).
+ * empties (docs/architecture.md §5: bounded memory in long outages).
  */
 export class EndpointQueue {
   private ready: Delivery[] = [];

@@ -13,7 +13,7 @@ import { matchedEvent } from './render/snapshot.js';
 import { RetryPolicy } from './retry-policy.js';
 
 /**
- * The outbox (ARCHITECTURE §2): each match becomes a Delivery row holding the event and the device as they
+ * The outbox (docs/architecture.md §2): each match becomes a Delivery row holding the event and the device as they
  * were, as far as the webhook's templates can name them (render/snapshot.ts; datastream values are replaced,
  * never changed in place, so copying the named ones keeps later updates out of the row). The request is
  * rendered at each attempt from the webhook as it is then (Dispatcher). Rows added during one turn of the event

@@ -1,4 +1,4 @@
-// What an attempt's outcome means (ARCHITECTURE §5): 2xx delivered; 410 disables the webhook; 3xx and every
+// What an attempt's outcome means (docs/architecture.md §5): 2xx delivered; 410 disables the webhook; 3xx and every
 // other outcome is a failure retried on the schedule; 429/502/503/504 honour Retry-After. The same schedule
 // spaces the probes of an endpoint whose circuit breaker is open (circuit-breaker.ts).
 

@@ -20,7 +20,7 @@ export const deviceLimits = (c: GatewayConfig): DeviceLimits => ({
 
 export type LimitBroken = 'value_too_large' | 'too_many_datastreams' | 'too_many_metadata_keys' | 'metadata_too_large';
 
-/** What each broken bound is called where an operator sets it, for REST errors and the README. */
+/** What each broken bound is called where an operator sets it, for REST errors and docs/configuration.md. */
 export const LIMIT_SETTING: Record<LimitBroken, keyof GatewayConfig> = {
   value_too_large: 'DEVICE_MAX_VALUE_BYTES',
   too_many_datastreams: 'DEVICE_MAX_DATASTREAMS',

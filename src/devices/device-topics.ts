@@ -1,4 +1,4 @@
-// Topic grammar of the MQTT contract (ARCHITECTURE §3): devices/{id}/{kind}[/{key}], and orgs/{orgId}/... .
+// Topic grammar of the MQTT contract (docs/architecture.md §3): devices/{id}/{kind}[/{key}], and orgs/{orgId}/... .
 
 export type DeviceTopicKind = 'status' | 'ds' | 'batch' | 'event' | 'info' | 'downlink' | 'reply' | 'other';
 

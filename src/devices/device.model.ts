@@ -1,4 +1,4 @@
-// The device vocabulary (ARCHITECTURE §3): every list of types and statuses, and the id alphabet, lives here.
+// The device vocabulary (docs/architecture.md §3): every list of types and statuses, and the id alphabet, lives here.
 import type { EventKind } from '../events/device-event.js';
 
 export const DEVICE_TYPES = ['PRIVATE', 'LOCAL', 'PUBLIC'] as const;

@@ -12,7 +12,7 @@ const NOBODY: ReadonlySet<string> = new Set();
 class Connections extends Set<object> {}
 
 /**
- * Presence state machine (ARCHITECTURE §3). A device is online while it holds at least one live connection
+ * Presence state machine (docs/architecture.md §3). A device is online while it holds at least one live connection
  * (counted per connection object, so a session takeover adds the new one before the old one goes and never
  * flips the state backwards). Agents report the status of their devices; an agent's last disconnect takes them
  * offline. Every transition gets the next per-device sequence number and emits one canonical event.

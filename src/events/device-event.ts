@@ -1,4 +1,4 @@
-/** Canonical event names (ARCHITECTURE §4). */
+/** Canonical event names (docs/architecture.md §4). */
 export type EventKind =
   | 'device.added'
   | 'device.deleted'

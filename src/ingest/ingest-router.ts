@@ -9,7 +9,7 @@ type Acknowledge = (err?: Error | null) => void;
 
 /**
  * The MQTT hot path after the ACL (broker/handlers/publish.ts calls `accept`): the table "topic kind →
- * handler" of the uplink contract (ARCHITECTURE §3), and the rule that a QoS 1/2 PUBLISH is acknowledged only
+ * handler" of the uplink contract (docs/architecture.md §3), and the rule that a QoS 1/2 PUBLISH is acknowledged only
  * once the outbox commit holding its deliveries is durable. Aedes writes the PUBACK right after this stage,
  * so nothing a message caused is lost once its sender has been told it arrived.
  */

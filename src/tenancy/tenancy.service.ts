@@ -66,8 +66,9 @@ export class TenancyService implements OnModuleInit {
     } else if (given && !(await this.tokens.findByHash(hashToken(given)))) {
       // Created only on an empty store: once revoked (deleted), the environment's token stays revoked.
       this.logger.warn(
-        'GATEWAY_ADMIN_TOKEN is not a token of this store (revoked, or never created here): it is ignored; ' +
-          'the environment token is created only on an empty store',
+        `GATEWAY_ADMIN_TOKEN is not a token of this store (revoked, or never created here): it is ignored; ` +
+          `the environment token is created only on an empty store — to start clean, stop and remove ` +
+          `${this.config.MONGODB_URI ? 'the database' : `DATA_DIR (${this.config.DATA_DIR})`}, or use a token this store printed`,
       );
     }
   }

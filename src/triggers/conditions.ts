@@ -1,7 +1,7 @@
 import type { Condition } from '../webhooks/webhook.model.js';
 import type { TriggerState } from './trigger-state.model.js';
 
-// Conditions beyond Blynk (ARCHITECTURE §4), as pure functions of (condition, state, value, time): the
+// Conditions beyond Blynk (docs/architecture.md §4), as pure functions of (condition, state, value, time): the
 // trigger engine owns timers and persistence, so this file is tested with explicit timestamps.
 
 /** `fire`: fire now. `hold`: the condition started holding and must last `forMs` (the engine sets a timer). */

@@ -15,7 +15,7 @@ import type { TriggerState } from './trigger-state.model.js';
 const STATUS_KINDS = new Set<string>(Object.values(STATUS_EVENT_KIND));
 
 /**
- * Matches every event on the bus against the webhooks (ARCHITECTURE §4) and hands each match to the
+ * Matches every event on the bus against the webhooks (docs/architecture.md §4) and hands each match to the
  * outbox. Synchronous on the MQTT path: an index lookup, the scope filters, the condition, the throttle.
  */
 @Injectable()

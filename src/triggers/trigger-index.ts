@@ -52,7 +52,7 @@ const isGlobal = (w: Webhook) => w.trigger.startsWith('GLOBAL_PRODUCT_') && Bool
 export const recordsMatches = (w: Webhook): boolean => w.status !== 'DISABLED';
 
 /**
- * The trigger index (ARCHITECTURE §2): webhooks that record matches (`recordsMatches`) keyed by (org, event kind, key), then by scope
+ * The trigger index (docs/architecture.md §2): webhooks that record matches (`recordsMatches`) keyed by (org, event kind, key), then by scope
  * (one device, one template, any device). Matching an event costs a few map lookups whatever the number of
  * webhooks; the index is updated on every create, update and delete. GLOBAL_PRODUCT_* webhooks are keyed by
  * (kind, key, template) without the org, since they also see the template's devices in sub-organizations.

@@ -2,7 +2,7 @@ import { DEVICE_STATUSES, STATUS_EVENT_KIND } from '../devices/device.model.js';
 import type { EventKind } from '../events/device-event.js';
 import type { Trigger, Webhook } from './webhook.model.js';
 
-/** Which event kind each trigger type sees (ARCHITECTURE §4); the event key comes from dataTrigger. */
+/** Which event kind each trigger type sees (docs/architecture.md §4); the event key comes from dataTrigger. */
 const KIND_OF: Partial<Record<Trigger, EventKind>> = {
   NEW_USER: 'user.added',
   UPDATED_USER: 'user.updated',

@@ -1,4 +1,4 @@
-// The webhook resource (Blynk, seed 000; ARCHITECTURE §5), plus Kobiton's description and a signing secret.
+// The webhook resource (Blynk, seed 000; docs/architecture.md §5), plus Kobiton's description and a signing secret.
 import type { DeviceStatus } from '../devices/device.model.js';
 
 /**
@@ -60,7 +60,7 @@ export interface Condition {
   forMs?: number;
 }
 
-/** Our shape for Blynk's unpublished `dataTrigger` (ARCHITECTURE §4). */
+/** Our shape for Blynk's unpublished `dataTrigger` (docs/architecture.md §4). */
 export interface DataTrigger {
   deviceId?: string;
   templateId?: string;

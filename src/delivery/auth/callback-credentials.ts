@@ -4,7 +4,7 @@ import type { Webhook } from '../../webhooks/webhook.model.js';
 import { openCredentialFields } from '../../webhooks/credential-fields.js';
 import { hmacHex, signingKey } from '../signing.js';
 
-/** Bold subscriptions: hex HMAC-SHA256 of the raw body, keyed with `secretHmac` (README, Bold). */
+/** Bold subscriptions: hex HMAC-SHA256 of the raw body, keyed with `secretHmac` (docs/rest-api.md, Bold). */
 export const BOLD_HMAC_HEADER = 'x-webhook-hmac-sha256';
 import type { OAuth2TokenCache } from './oauth2-token-cache.js';
 

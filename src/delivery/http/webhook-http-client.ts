@@ -1,4 +1,4 @@
-// The port between the dispatcher and an HTTP library: one call, every rule of ARCHITECTURE §5 enforced by
+// The port between the dispatcher and an HTTP library: one call, every rule of docs/architecture.md §5 enforced by
 // the driver — total deadline, response read up to a cap, redirects never followed, SSRF guard at connect.
 
 export interface OutboundRequest {
