@@ -90,6 +90,7 @@ const NEEDS = {
   chromium: { install: 'apt-get install chromium', debian: 'chromium' },
   redis: { install: 'apt-get install redis-server', debian: 'redis-server' },
   mongo: { install: 'scripts/ferretdb.sh build (needs Go), or set MONGODB_URI', debian: null },
+  mosquitto: { install: 'apt-get install mosquitto-clients', debian: 'mosquitto-clients' },
 } as const;
 type Need = keyof typeof NEEDS;
 
@@ -112,6 +113,7 @@ const present: Record<Need, () => boolean> = {
   chromium: () => existsSync('/usr/bin/chromium'),
   redis: () => runs('redis-server', ['--version']),
   mongo: () => Boolean(process.env.MONGODB_URI) || existsSync(ferretDbBinary()),
+  mosquitto: () => runs('bash', ['-c', 'command -v mosquitto_pub']),
 };
 
 /** On Debian as root, the missing packages are installed once, quietly; FerretDB is built when Go is there. */

@@ -1,7 +1,7 @@
-// Suites that need more than Node (Chromium, redis-server, a MongoDB server) skip with the reason when the global
+// Suites that need more than Node (Chromium, redis-server, a MongoDB server, mosquitto-clients) skip with the reason when the global
 // setup (test/support/global-setup.ts) found it missing; with CI=true the setup fails instead.
 
-export type Need = 'chromium' | 'redis' | 'mongo';
+export type Need = 'chromium' | 'redis' | 'mongo' | 'mosquitto';
 
 /** Why `need` is missing on this machine (e.g. "no chromium — apt-get install chromium"), or undefined. */
 export const missing = (need: Need): string | undefined => process.env[`GATEWAY_TEST_MISSING_${need.toUpperCase()}`];
