@@ -68,6 +68,7 @@ export interface Webhook {
   oAuth2Request: { tokenUrl: string; clientId: string; clientSecret: string; scope?: string } | null;
   failureReceivers: number[];
   failureLimit: number;
+  rateLimitPerMinute?: number | null;
   status: 'ENABLED' | 'DISABLED' | 'DISABLED_DUE_TO_ERRORS';
   attemptCount: number;
   failureCount: number;
@@ -82,6 +83,8 @@ export interface Attempt {
   response: string;
   error: string | null;
   nextRetryAt: number | null;
+  /** Bounded; absent on attempts stored before the gateway kept them. */
+  responseHeaders?: { name: string; value: string }[];
 }
 
 export interface Delivery {
@@ -95,6 +98,12 @@ export interface Delivery {
   attempts: Attempt[];
   lastStatusCode: number | null;
   lastError: string | null;
+  nextAttemptAt: number | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** GET …/deliveries: a page, and the endpoint's breaker as the serving instance sees it. */
+export interface DeliveryPage extends PageOf<Delivery> {
+  endpoint?: { failing: boolean; nextProbeAt: number | null };
 }

@@ -59,6 +59,8 @@ export interface Draft {
   oauthSecret: string;
   oauthScope: string;
   failureLimit: string;
+  /** Callbacks per minute at most; empty: no limit. */
+  rateLimit: string;
   failureReceivers: number[];
   enabled: boolean;
   /** What the form does not edit but a full PUT must send back: formBody, Bold's dataTrigger filters. */
@@ -94,6 +96,7 @@ export const emptyDraft = (): Draft => ({
   oauthSecret: '',
   oauthScope: '',
   failureLimit: '10',
+  rateLimit: '',
   failureReceivers: [],
   enabled: true,
   kept: { trigger: '', formBody: {}, dataTrigger: {} },
@@ -137,6 +140,7 @@ export function draftOf(w: Webhook): Draft {
     oauthSecret: w.oAuth2Request?.clientSecret ?? '',
     oauthScope: w.oAuth2Request?.scope ?? '',
     failureLimit: String(w.failureLimit),
+    rateLimit: str(w.rateLimitPerMinute),
     failureReceivers: w.failureReceivers,
     enabled: w.status === 'ENABLED',
     kept: {
@@ -152,7 +156,9 @@ export function draftOf(w: Webhook): Draft {
   };
 }
 
-const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
+/** A number field: empty is left out; what does not read as a number is sent as typed, for the API to name. */
+const num = (s: string): number | string | undefined =>
+  s.trim() === '' ? undefined : Number.isFinite(Number(s)) ? Number(s) : s;
 /** A condition value: a number when it reads as one, else true/false, else the text. */
 const scalar = (s: string) =>
   s.trim() === '' ? undefined : !isNaN(Number(s)) ? Number(s) : s === 'true' ? true : s === 'false' ? false : s;
@@ -195,6 +201,7 @@ export function payloadOf(d: Draft): Record<string, unknown> {
     headers: Object.fromEntries(d.headers.filter(([k]) => k.trim())),
     authType: d.authType,
     failureLimit: num(d.failureLimit),
+    rateLimitPerMinute: num(d.rateLimit) ?? null,
     failureReceivers: d.failureReceivers,
     status: d.enabled ? 'ENABLED' : 'DISABLED',
   };
