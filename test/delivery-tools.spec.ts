@@ -10,14 +10,7 @@ import {
   waitFor,
 } from './support/harness.js';
 import { dropDatabase, mongoTestUri } from './support/mongo.js';
-import {
-  createWebhook,
-  DELIVERY_ENV,
-  deliveries,
-  type Receiver,
-  startReceiver,
-  WEBHOOKS,
-} from './support/receiver.js';
+import { createWebhook, DELIVERY_ENV, deliveries, type Receiver, startReceiver, WEBHOOKS } from './support/receiver.js';
 import { describeWith } from './support/requirements.js';
 
 jest.setTimeout(90_000);
@@ -162,7 +155,9 @@ function deliveryTools(driver: string, env: () => Record<string, string>, cleanu
       expect((await deliveries(gw, hook.id, '?deviceId=nobody')).items).toEqual([]);
       // Exact, not a pattern: a regex or LIKE character matches nothing.
       expect((await deliveries(gw, hook.id, '?deviceId=.*')).total).toBe(0);
-      expect(one.attempts[0].responseHeaders).toEqual(expect.arrayContaining([{ name: 'x-request-id', value: 'r-ok' }]));
+      expect(one.attempts[0].responseHeaders).toEqual(
+        expect.arrayContaining([{ name: 'x-request-id', value: 'r-ok' }]),
+      );
       expect(alpha.endpoint).toEqual({ failing: false, nextProbeAt: null });
     });
 
@@ -173,7 +168,9 @@ function deliveryTools(driver: string, env: () => Record<string, string>, cleanu
       const list = await settled(4);
       const failed = list.items.filter((d: { status: string }) => d.status === 'failed');
       expect(failed.length).toBe(2);
-      expect(failed[0].attempts[0].responseHeaders).toEqual(expect.arrayContaining([{ name: 'x-request-id', value: 'r-down' }]));
+      expect(failed[0].attempts[0].responseHeaders).toEqual(
+        expect.arrayContaining([{ name: 'x-request-id', value: 'r-down' }]),
+      );
       expect(list.endpoint.failing).toBe(true);
       const since = Math.min(...failed.map((d: { createdAt: number }) => d.createdAt));
       const count = await gw.http().get(`${WEBHOOKS}/${hook.id}/replay?since=${since}`).set(auth()).expect(200);

@@ -73,7 +73,7 @@ export function Deliveries({ id }: { id: number }) {
       )}
       {webhook && (
         <p>
-          {webhook.attemptCount} attempts in all · <a href={href('webhooks', id)}>edit</a>
+          Attempts in all: {webhook.attemptCount} · <a href={href('webhooks', id)}>edit</a>
         </p>
       )}
       {notice && <Notice>{notice}</Notice>}
@@ -99,8 +99,16 @@ export function Deliveries({ id }: { id: number }) {
             </select>
           )}
         </Field>
-        <Field label="Search for" name="search" hint="exact: a device id, msg_…, or device.status.offline">
-          {(p) => <input {...p} type="search" value={typed} onInput={(e) => setTyped(inputValue(e))} />}
+        <Field label="Search for" name="search">
+          {(p) => (
+            <input
+              {...p}
+              type="search"
+              value={typed}
+              placeholder="exact: pump-1, msg_…, device.status.offline"
+              onInput={(e) => setTyped(inputValue(e))}
+            />
+          )}
         </Field>
         <div class="actions">
           <button type="submit" class="secondary">
@@ -278,8 +286,8 @@ function DeliveryItem({ d, waiting, onReplay }: { d: Delivery; waiting: string; 
       <details>
         <summary>
           <span class={`badge dl-${d.status}`}>{d.status}</span> <time>{when(d.createdAt)}</time>{' '}
-          <span title={d.event}>{label(EVENT_LABELS, d.event)}</span> {d.deviceId && <code>{d.deviceId}</code>} ·
-          HTTP {d.lastStatusCode ?? '—'} · {d.attemptCount} attempt{d.attemptCount === 1 ? '' : 's'}
+          <span title={d.event}>{label(EVENT_LABELS, d.event)}</span> {d.deviceId && <code>{d.deviceId}</code>} · HTTP{' '}
+          {d.lastStatusCode ?? '—'} · {d.attemptCount} attempt{d.attemptCount === 1 ? '' : 's'}
           {waiting && (
             <span class="waiting" data-testid="waiting">
               {' '}

@@ -26,15 +26,15 @@ export function AttemptsTable({ d }: { d: Delivery }) {
                 {a.statusCode ?? '—'}
               </td>
               <td data-label="Duration">{a.durationMs} ms</td>
-              <td data-label="Then">
-                {kindOf(a) === 'retried' ? `retry at ${when(a.nextRetryAt)}` : kindOf(a)}
-              </td>
+              <td data-label="Then">{kindOf(a) === 'retried' ? `retry at ${when(a.nextRetryAt)}` : kindOf(a)}</td>
               <td data-label="Response">
                 <code class="excerpt">{a.error ?? a.response}</code>
                 {a.responseHeaders && a.responseHeaders.length > 0 && (
                   <details class="headers-of">
                     <summary>Response headers ({a.responseHeaders.length})</summary>
-                    <pre class="response-headers">{a.responseHeaders.map((h) => `${h.name}: ${h.value}`).join('\n')}</pre>
+                    <pre class="response-headers">
+                      {a.responseHeaders.map((h) => `${h.name}: ${h.value}`).join('\n')}
+                    </pre>
                   </details>
                 )}
               </td>

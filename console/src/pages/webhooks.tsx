@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api';
 import { useCan } from '../me';
 import { href } from '../router';
-import type { PageOf, Webhook } from '../types';
+import type { Webhook } from '../types';
 import { label, TRIGGER_LABELS } from '../labels';
 import { ConfirmButton, Notice, TableWrap, when } from '../ui/widgets';
 import { attemptsSince, successRate } from './delivery-stats';
@@ -129,22 +129,24 @@ export function Webhooks() {
                   <td data-label="Success, 24 h" class="rate" data-testid="rate">
                     {rateText(rates[w.id])}
                   </td>
-                  <td data-label="Actions" class="row actions-cell">
-                    {can('webhook.patch') && (
-                      <label class="check">
-                        <input
-                          type="checkbox"
-                          checked={w.status === 'ENABLED'}
-                          onChange={(e) => void setEnabled(w, (e.currentTarget as HTMLInputElement).checked)}
-                        />
-                        Enabled
-                      </label>
-                    )}
-                    <a href={href('webhooks', w.id, 'deliveries')}>Deliveries</a>
-                    {can('webhook.patch') && <TestButton id={w.id} />}
-                    {can('webhook.delete') && (
-                      <ConfirmButton label="Delete" confirm={`Delete ${w.name}?`} onConfirm={() => remove(w)} />
-                    )}
+                  <td data-label="Actions" class="actions-cell">
+                    <div class="row">
+                      {can('webhook.patch') && (
+                        <label class="check">
+                          <input
+                            type="checkbox"
+                            checked={w.status === 'ENABLED'}
+                            onChange={(e) => void setEnabled(w, (e.currentTarget as HTMLInputElement).checked)}
+                          />
+                          Enabled
+                        </label>
+                      )}
+                      <a href={href('webhooks', w.id, 'deliveries')}>Deliveries</a>
+                      {can('webhook.patch') && <TestButton id={w.id} />}
+                      {can('webhook.delete') && (
+                        <ConfirmButton label="Delete" confirm={`Delete ${w.name}?`} onConfirm={() => remove(w)} />
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -26,11 +26,11 @@ export interface Bucket {
 
 const SERIES = ['delivered', 'retried', 'failed'] as const;
 
-/** A round step for `ticks` ticks up to at least `max` (1, 2, 5 × 10^n). */
+/** The count axis' top: a round even number at least `max` (2, 4 or 10 × 10^n), so its middle tick is whole. */
 function niceMax(max: number): number {
   const raw = Math.max(1, max);
   const p = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw) ?? raw;
+  return [2, 4, 10].map((m) => m * p).find((v) => v >= raw) ?? 10 * p;
 }
 
 const clock = (ms: number, spanMs: number) =>

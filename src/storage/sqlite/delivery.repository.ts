@@ -68,7 +68,9 @@ const toAttempt = (r: Row): DeliveryAttempt => ({
   response: r.response as string,
   error: r.error as string | null,
   nextRetryAt: r.next_retry_at as number | null,
-  ...(r.response_headers ? { responseHeaders: JSON.parse(r.response_headers as string) as DeliveryAttempt['responseHeaders'] } : {}),
+  ...(r.response_headers
+    ? { responseHeaders: JSON.parse(r.response_headers as string) as DeliveryAttempt['responseHeaders'] }
+    : {}),
 });
 
 /** The outbox: statements prepared once; every write of one call is one transaction (group commit). */
