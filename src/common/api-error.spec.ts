@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import { ApiError, logServerError } from './api-error.js';
+import { ApiError, checkAll, describeError, logServerError } from './api-error.js';
+import { storedHeaders } from '../delivery/delivery-attempts.js';
 
 describe('logServerError', () => {
   const recorder = () => {
@@ -15,5 +16,48 @@ describe('logServerError', () => {
     expect(lines[0]).toBe('502 InvalidDeviceReply: statusCode 100 is not 200-599');
     expect(lines[1]).toMatch(/^Error: boom\n\s+at /);
     expect(lines).toHaveLength(2);
+  });
+});
+
+describe('checkAll: every failing check of a request in one 400', () => {
+  const fail = (m: string, code?: string) => () => {
+    throw ApiError.badRequest(m, code);
+  };
+
+  it('names each failed field, in order, with the first one’s code', async () => {
+    const err = await checkAll([
+      fail('url must use https', 'WebhookUnsupportedProtocol'),
+      () => {},
+      async () => fail('headers.X-A must be a single-line string')(),
+      fail('no field named first'),
+    ]).catch((e: unknown) => e);
+    expect(describeError(err)).toEqual({
+      status: 400,
+      code: 'WebhookUnsupportedProtocol',
+      message: 'url must use https; headers.X-A must be a single-line string; no field named first',
+      fields: [
+        { path: 'url', message: 'url must use https' },
+        { path: 'headers.X-A', message: 'headers.X-A must be a single-line string' },
+        { path: '', message: 'no field named first' },
+      ],
+    });
+  });
+
+  it('throws one failure as it was, anything but a 400 at once, and nothing when all pass', async () => {
+    const one = ApiError.badRequest('name must be 1 to 50 characters');
+    await expect(checkAll([() => {}, () => Promise.reject(one)])).rejects.toBe(one);
+    const boom = new Error('database gone');
+    await expect(checkAll([fail('url must use https'), () => Promise.reject(boom)])).rejects.toBe(boom);
+    await expect(checkAll([() => {}])).resolves.toBeUndefined();
+  });
+});
+
+describe('storedHeaders: the response headers an attempt keeps', () => {
+  it('keeps at most 30, each cut to 256 characters, repeated ones joined', () => {
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`x-h${i}`, 'v'.repeat(300)]));
+    const kept = storedHeaders({ 'set-cookie': ['a=1', 'b=2'], skipped: undefined, ...many });
+    expect(kept).toHaveLength(30);
+    expect(kept[0]).toEqual({ name: 'set-cookie', value: 'a=1, b=2' });
+    expect(kept[1]).toEqual({ name: 'x-h0', value: 'v'.repeat(256) });
   });
 });

@@ -37,8 +37,11 @@ export class ApiError extends HttpException {
   }
 }
 
-/** A message that starts with a field path: `name`, `dataTrigger.condition.value`, `headers.X-Api-Key`. */
-const FIELD_FIRST = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9_-]+)*)(?=[ :])/;
+/**
+ * A message that starts with a field path (`name`, `dataTrigger.condition.value`, `headers.X-Api-Key`) and then
+ * says what is wrong with it ("… must", "… is", "…:"), not a sentence that merely starts with a word.
+ */
+const FIELD_FIRST = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9_-]+)*)(?=:| (?:must|is|are|applies|or|and|keys|cannot|\{))/;
 
 /**
  * Runs independent checks of one request and throws one 400 naming every field that failed (a form shows each

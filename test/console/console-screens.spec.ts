@@ -218,7 +218,7 @@ describeWith(['chromium'], 'web console in Chromium: phone and desktop, human wo
     // Typing filters the devices; each option shows its name and its id.
     const device = form.getByRole('combobox', { name: 'Device' });
     await device.fill('north');
-    const options = page.getByRole('option');
+    const options = page.getByRole('listbox').getByRole('option');
     await options.first().waitFor();
     expect(await options.count()).toBe(8);
     await device.fill('pump-1');
@@ -232,7 +232,7 @@ describeWith(['chromium'], 'web console in Chromium: phone and desktop, human wo
     await stream.focus();
     await options.first().waitFor();
     expect((await options.allTextContents()).map((t) => t.split(' ').pop())).toEqual(['pressure', 'temperature']);
-    await page.getByRole('option', { name: /temperature/ }).click();
+    await options.filter({ hasText: 'temperature' }).click();
     await form.getByLabel('Fire when the value').selectOption({ label: 'crosses above' });
     expect(await form.getByLabel('Fire when the value').inputValue()).toBe('gt');
     await form.getByLabel('Value', { exact: true }).fill('40');
