@@ -245,7 +245,11 @@ describeWith(['chromium'], 'web console in Chromium: phone and desktop, human wo
     await options.first().click();
     expect(await template.inputValue()).toBe('pumps');
     await screenshot(page, 'screens-pickers-375');
+    // Back to a device trigger: the template id is not kept as a device id.
     await form.getByLabel('Trigger type').selectOption({ label: 'Device datastream update' });
+    expect(await device.inputValue()).toBe('');
+    await device.fill('Pump 1');
+    await options.filter({ hasText: 'pump-1' }).click();
     await form.getByLabel('Name').fill('Picked');
     await form.getByLabel('URL').fill(`${rx.url}/picked`);
     await form.getByLabel('At most this many callbacks per minute').fill('12');
@@ -293,6 +297,9 @@ describeWith(['chromium'], 'web console in Chromium: phone and desktop, human wo
     expect(await error('url').textContent()).toBe('url must be an absolute http(s) URL');
     expect(await error('headers').textContent()).toContain('headers.webhook-id is set by the gateway');
     expect(await error('dataTrigger.dataStream').textContent()).toContain('dataTrigger.dataStream is required');
+    expect(await error('dataTrigger.deviceId').textContent()).toBe(
+      'dataTrigger.deviceId: device no-such-device is not a device of this organization',
+    );
     expect(await error('rateLimitPerMinute').count()).toBe(0);
     expect(await form.getByLabel('URL').getAttribute('aria-invalid')).toBe('true');
     await screenshot(page, 'screens-field-errors-1280');

@@ -39,7 +39,8 @@ export function TriggerFields({ draft: d, errors, update, choices }: DraftProps 
             onChange={(e) => {
               const trigger = inputValue(e);
               const kind = isDatastream(trigger) || isLogEvent(trigger) ? scopeFor(trigger) : d.scopeKind;
-              update({ trigger, scopeKind: kind });
+              // A template id is no device id (nor the other way round): a new kind of scope starts empty.
+              update({ trigger, scopeKind: kind, scopeId: kind === scopeKind ? d.scopeId : '' });
             }}
           >
             {TRIGGERS.map((t) => (
