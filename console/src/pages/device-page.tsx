@@ -4,7 +4,7 @@ import { type LiveEvent, live } from '../live';
 import { useCan } from '../me';
 import { go, href } from '../router';
 import type { Device } from '../types';
-import { DEVICE_TYPE_LABELS, label } from '../labels';
+import { DEVICE_TYPE_LABELS, EVENT_LABELS, label } from '../labels';
 import { Sparkline } from '../ui/charts';
 import { Check, Field, FormError, inputValue, useFieldErrors } from '../ui/form';
 import { ConfirmButton, Notice, ShownOnce, TableWrap, when } from '../ui/widgets';
@@ -111,13 +111,14 @@ export function DevicePage({ id }: { id: string }) {
       <ul class="events" aria-live="polite">
         {events.map((e) => (
           <li key={e.id}>
-            <time>{new Date(e.ts).toLocaleTimeString()}</time> <code>{e.kind}</code> {e.key} {show(e.value ?? '')}
+            <time>{new Date(e.ts).toLocaleTimeString()}</time>{' '}
+            <strong title={e.kind}>{label(EVENT_LABELS, e.kind)}</strong> {e.key} {show(e.value ?? '')}
           </li>
         ))}
         {events.length === 0 && device.lastEvent && (
           <li>
-            <time>{when(device.lastEvent.ts)}</time> <code>log.event</code> {device.lastEvent.code}{' '}
-            {device.lastEvent.description}
+            <time>{when(device.lastEvent.ts)}</time> <strong title="log.event">{EVENT_LABELS['log.event']}</strong>{' '}
+            {device.lastEvent.code} {device.lastEvent.description}
           </li>
         )}
       </ul>
