@@ -1,7 +1,8 @@
-import { type ArgumentsHost, Catch, type INestApplication, ValidationPipe } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type INestApplication } from '@nestjs/common';
 import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError, ApiErrorFilter, logServerError } from './common/api-error.js';
+import { FieldValidationPipe } from './common/field-validation.pipe.js';
 import { jsonDepthExceeds, tooDeep } from './common/json-limits.js';
 import { losantError } from './inbound/losant-webhooks.controller.js';
 import { serveOpenApi } from './openapi.js';
@@ -83,7 +84,8 @@ export function setUpHttp(app: INestApplication): void {
       inbound(req) ? next() : parser(req, res, (err?: unknown) => (err ? refuseBody(req, res, err as never) : next())),
     );
   }
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // Every invalid field of a request at once, with its path (`error.fields`, README "Errors").
+  app.useGlobalPipes(new FieldValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new FamilyErrorFilter());
   serveOpenApi(app);
 }

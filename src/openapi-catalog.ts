@@ -23,7 +23,23 @@ const page = (item: string): Schema =>
   ]);
 
 export const SCHEMAS: Record<string, Schema> = {
-  Error: obj({ error: obj({ message: str, code: str }, ['message', 'code']) }, ['error']),
+  Error: obj(
+    {
+      error: obj(
+        {
+          message: str,
+          code: str,
+          fields: {
+            type: 'array',
+            description: 'a 400 about the request: every invalid field at once, with its path',
+            items: obj({ path: { ...str, example: 'dataTrigger.condition.value' }, message: str }, ['path', 'message']),
+          },
+        },
+        ['message', 'code'],
+      ),
+    },
+    ['error'],
+  ),
   BoldError: obj({ message: str, code: str, errorMessage: str, errorCode: str }, ['message', 'code']),
   LosantError: obj({ type: str, message: str }, ['type', 'message']),
   Success: obj({ success: { type: 'boolean' } }, ['success']),
@@ -129,7 +145,15 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ['id', 'messageId', 'status'],
   ),
-  DeliveryPage: page('Delivery'),
+  DeliveryPage: {
+    allOf: [
+      page('Delivery'),
+      obj({
+        endpoint: obj({ failing: { type: 'boolean' }, nextProbeAt: nullable(ms) }, ['failing', 'nextProbeAt']),
+      }),
+    ],
+  },
+  ReplayCount: obj({ since: ms, failed: int, held: int, count: int }, ['since', 'failed', 'held', 'count']),
   Accepted: { type: 'object', additionalProperties: true },
   TestResult: { type: 'object', additionalProperties: true },
   Notification: obj({ id: int, userId: int, createdAt: ms, webhookId: int, reason: str }),
@@ -253,6 +277,10 @@ export const OPERATIONS: Record<string, [string, string | null]> = {
   'get /api/v1/organization/webhooks/{id}/deliveries/{deliveryId}': ['One delivery with its attempts', 'Delivery'],
   'post /api/v1/organization/webhooks/{id}/deliveries/{deliveryId}/replay': ['Replay one delivery', 'Accepted'],
   'post /api/v1/organization/webhooks/{id}/replay': ['Replay failed and held deliveries since a time', 'Accepted'],
+  'get /api/v1/organization/webhooks/{id}/replay': [
+    'How many deliveries a replay since a time would send',
+    'ReplayCount',
+  ],
   'get /api/v1/organization/inbound-webhooks': ['List inbound webhooks', 'InboundWebhookList'],
   'post /api/v1/organization/inbound-webhooks': ['Create an inbound webhook', 'InboundWebhook'],
   'get /api/v1/organization/inbound-webhooks/{id}': ['Get an inbound webhook', 'InboundWebhook'],
@@ -297,9 +325,16 @@ export const QUERY_PARAMS: Record<string, Schema[]> = {
   'get /api/v1/organization/webhooks/{id}/deliveries': [
     q('status', { type: 'string', enum: ['pending', 'delivered', 'failed', 'held', 'dropped'] }),
     ...paging(20, 100),
+    q('since', ms, 'deliveries created since then'),
+    q('deviceId', str, 'search: this device only (exact)'),
+    q('messageId', str, 'search: the delivery with this webhook-id (exact)'),
+    q('event', str, 'search: this event (exact), e.g. device.status.offline'),
   ],
   'post /api/v1/organization/webhooks/{id}/replay': [
     { ...q('since', ms, 'replay failed and held deliveries created since then'), required: true },
+  ],
+  'get /api/v1/organization/webhooks/{id}/replay': [
+    { ...q('since', ms, 'count the failed and held deliveries created since then'), required: true },
   ],
   'post /api/v1/organization/devices/{id}/downlink/{path}': [
     q('qos', { type: 'integer', enum: [0, 1], default: 1 }),

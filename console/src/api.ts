@@ -1,20 +1,31 @@
 import { session } from './session';
 
-/** An error answered by the API: `{"error": {"message", "code"}}` (src/common/api-error.ts). */
+/** One invalid field of a request, as the API names it (`error.fields`). */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * An error answered by the API: `{"error": {"message", "code", "fields"?}}` (src/common/api-error.ts); a 400
+ * names every invalid field of the request in `fields`.
+ */
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly fields: FieldError[] = [],
   ) {
     super(message);
   }
 
   /**
-   * The messages split per field: the API names the field first ("url must …", "dataTrigger.eventCode is
-   * required …", "headers: …"); several class-validator messages arrive joined with "; ".
+   * The messages per field: the API's `fields` when it sent them; else the message split, its field named
+   * first ("url must …", "headers: …"), several joined with "; ".
    */
   fieldMessages(): { field: string; message: string }[] {
+    if (this.fields.length) return this.fields.map((f) => ({ field: f.path, message: f.message }));
     return this.message.split('; ').map((message) => {
       const m = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9_-]+)*)(?=[ :])/.exec(message);
       return { field: this.status === 409 && / named /.test(message) ? 'name' : (m?.[1] ?? ''), message };
@@ -53,8 +64,8 @@ export async function api<T = unknown>(
   const text = await res.text();
   const body = text ? safeJson(text) : undefined;
   if (!res.ok) {
-    const err = (body as { error?: { message?: string; code?: string } } | undefined)?.error;
-    throw new ApiFailure(res.status, err?.code ?? 'Error', err?.message ?? `HTTP ${res.status}`);
+    const err = (body as { error?: { message?: string; code?: string; fields?: FieldError[] } } | undefined)?.error;
+    throw new ApiFailure(res.status, err?.code ?? 'Error', err?.message ?? `HTTP ${res.status}`, err?.fields);
   }
   return body as T;
 }

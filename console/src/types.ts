@@ -79,6 +79,7 @@ export interface Webhook {
   failureLimit: number;
   /** How callbacks are signed (absent on an older gateway: Standard Webhooks). */
   signature?: Signature;
+  rateLimitPerMinute?: number | null;
   status: 'ENABLED' | 'DISABLED' | 'DISABLED_DUE_TO_ERRORS';
   attemptCount: number;
   failureCount: number;
@@ -93,6 +94,8 @@ export interface Attempt {
   response: string;
   error: string | null;
   nextRetryAt: number | null;
+  /** Bounded; absent on attempts stored before the gateway kept them. */
+  responseHeaders?: { name: string; value: string }[];
 }
 
 export interface Delivery {
@@ -106,6 +109,12 @@ export interface Delivery {
   attempts: Attempt[];
   lastStatusCode: number | null;
   lastError: string | null;
+  nextAttemptAt: number | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** GET …/deliveries: a page, and the endpoint's breaker as the serving instance sees it. */
+export interface DeliveryPage extends PageOf<Delivery> {
+  endpoint?: { failing: boolean; nextProbeAt: number | null };
 }

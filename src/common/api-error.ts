@@ -3,14 +3,24 @@ import type { Response } from 'express';
 import { RateLimitedLog, REPEATING_ERRORS_PER_MINUTE } from '../observability/rate-limited-log.js';
 import { storageFault } from './storage-fault.js';
 
-/** An error with the REST body of docs/architecture.md §7: `{"error": {"message", "code"}}`. */
+/** One invalid field of a request: its path in the body or query (`dataTrigger.condition.value`), and why. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * An error with the REST body of docs/architecture.md §7: `{"error": {"message", "code"}}`; a 400 about the request's
+ * fields adds `fields: [{path, message}]`, every invalid field of the request at once.
+ */
 export class ApiError extends HttpException {
   constructor(
     status: number,
     readonly code: string,
     message: string,
+    readonly fields?: FieldError[],
   ) {
-    super({ error: { message, code } }, status);
+    super({ error: fields ? { message, code, fields } : { message, code } }, status);
   }
   static notFound(what: string): ApiError {
     return new ApiError(404, 'NotFound', `${what} not found or access denied`);
@@ -18,10 +28,45 @@ export class ApiError extends HttpException {
   static conflict(message: string): ApiError {
     return new ApiError(409, 'Conflict', message);
   }
+  /** A 400 about one field, named first in the message ("url must …", "headers.X-A: …"). */
   static badRequest(message: string, code = 'ValidationError'): ApiError {
-    return new ApiError(400, code, message);
+    const path = FIELD_FIRST.exec(message)?.[1];
+    return new ApiError(400, code, message, path ? [{ path, message }] : undefined);
+  }
+  /** Every invalid field of one request in one 400; the message joins theirs (as it always read). */
+  static invalid(fields: FieldError[], code = 'ValidationError'): ApiError {
+    return new ApiError(400, code, fields.map((f) => f.message).join('; '), fields);
   }
 }
+
+/**
+ * A message that starts with a field path (`name`, `dataTrigger.condition.value`, `headers.X-Api-Key`) and then
+ * says what is wrong with it ("… must", "… is", "…:"), not a sentence that merely starts with a word.
+ */
+const FIELD_FIRST = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9_-]+)*)(?=:| (?:must|is|are|applies|or|and|keys|cannot|\{))/;
+
+/**
+ * Runs independent checks of one request and throws one 400 naming every field that failed (a form shows each
+ * at its input), instead of the first failure only. Anything but a 400 ApiError is thrown as it comes.
+ */
+export async function checkAll(checks: (() => void | Promise<void>)[]): Promise<void> {
+  const failed: ApiError[] = [];
+  for (const check of checks) {
+    try {
+      await check();
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.getStatus() !== 400) throw e;
+      failed.push(e);
+    }
+  }
+  if (failed.length === 1) throw failed[0];
+  if (failed.length > 1) {
+    const fields = failed.flatMap((e) => e.fields ?? [{ path: '', message: messageOf(e) }]);
+    throw ApiError.invalid(fields, failed[0].code);
+  }
+}
+
+const messageOf = (e: ApiError) => (e.getResponse() as { error: { message: string } }).error.message;
 
 const CODES: Record<number, string> = {
   400: 'BadRequest',
@@ -34,10 +79,15 @@ const CODES: Record<number, string> = {
   429: 'TooManyRequests',
 };
 
-/** Status, message and code of anything thrown while serving a request. */
-export function describeError(exception: unknown): { status: number; message: string; code: string } {
+/** Status, message and code (and the invalid fields, if known) of anything thrown while serving a request. */
+export function describeError(exception: unknown): {
+  status: number;
+  message: string;
+  code: string;
+  fields?: FieldError[];
+} {
   if (exception instanceof ApiError) {
-    const { error } = exception.getResponse() as { error: { message: string; code: string } };
+    const { error } = exception.getResponse() as { error: { message: string; code: string; fields?: FieldError[] } };
     return { status: exception.getStatus(), ...error };
   }
   if (exception instanceof HttpException) {
@@ -86,8 +136,8 @@ export class ApiErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const { status, message, code } = describeError(exception);
+    const { status, message, code, fields } = describeError(exception);
     logServerError(this.logger, exception);
-    res.status(status).json({ error: { message, code } });
+    res.status(status).json({ error: fields ? { message, code, fields } : { message, code } });
   }
 }

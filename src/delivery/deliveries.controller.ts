@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
@@ -15,6 +15,15 @@ export class ListDeliveriesQuery {
   status?: DeliveryStatus;
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_PAGE) page = 0;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) size = 20;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'since must be a timestamp in milliseconds' })
+  @Min(0)
+  since?: number;
+  /** Search, exact: the device id, the `webhook-id` (msg_…), the event name (device.status.offline). */
+  @IsOptional() @IsString() @MaxLength(200) deviceId?: string;
+  @IsOptional() @IsString() @MaxLength(200) messageId?: string;
+  @IsOptional() @IsString() @MaxLength(100) event?: string;
 }
 
 export class ReplayQuery {
@@ -35,7 +44,8 @@ export class DeliveriesController {
     @Param('id', new IntParam('webhook id')) id: number,
     @Query() q: ListDeliveriesQuery,
   ) {
-    return this.deliveries.list(req.auth.orgId, id, { status: q.status, page: q.page, size: q.size });
+    const { status, page, size, since, deviceId, messageId, event } = q;
+    return this.deliveries.list(req.auth.orgId, id, { status, page, size, since, deviceId, messageId, event });
   }
 
   @Get('deliveries/:deliveryId')
@@ -57,6 +67,13 @@ export class DeliveriesController {
     @Param('deliveryId', new IntParam('delivery id')) deliveryId: number,
   ) {
     return this.deliveries.replay(req.auth.orgId, id, deliveryId);
+  }
+
+  /** How many deliveries `POST replay?since=` would send now (a bulk replay says what it will do first). */
+  @Get('replay')
+  @RequireScope('webhook.get')
+  replayCount(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number, @Query() q: ReplayQuery) {
+    return this.deliveries.replayCount(req.auth.orgId, id, q.since);
   }
 
   @Post('replay')

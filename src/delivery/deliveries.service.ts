@@ -48,7 +48,14 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
   async list(orgId: number, webhookId: number, q: DeliveryQuery) {
     this.webhook(orgId, webhookId);
     const { items, total } = await this.deliveries.find(orgId, webhookId, q);
-    return { items: await Promise.all(items.map((d) => this.withAttempts(d))), page: q.page, size: q.size, total };
+    return {
+      items: await Promise.all(items.map((d) => this.withAttempts(d))),
+      page: q.page,
+      size: q.size,
+      total,
+      // Why pending deliveries may wait past their retry time: the endpoint's breaker, as this instance sees it.
+      endpoint: this.dispatcher.endpointHealth(webhookId),
+    };
   }
 
   async get(orgId: number, webhookId: number, id: number) {
@@ -81,6 +88,15 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
       }
     }
     return { replayed, since };
+  }
+
+  /** What replaySince(since) would replay now: the failed and held deliveries created since `since`. */
+  async replayCount(orgId: number, webhookId: number, since: number) {
+    this.webhook(orgId, webhookId);
+    const count = async (status: 'failed' | 'held') =>
+      (await this.deliveries.find(orgId, webhookId, { status, since, page: 0, size: 1 })).total;
+    const [failed, held] = await Promise.all([count('failed'), count('held')]);
+    return { since, failed, held, count: failed + held };
   }
 
   /** Blynk's Test: one synthetic event, sent now; counted in attemptCount, not written to the delivery log. */

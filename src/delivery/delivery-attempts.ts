@@ -2,7 +2,7 @@ import type { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import type { AttemptResult, CallbackSender } from './callback-sender.js';
 import { type Admission, probeSkipped } from './circuit-breaker.js';
-import type { Delivery, DeliveryAttempt, RenderedRequest } from './delivery.model.js';
+import type { Delivery, DeliveryAttempt, RenderedRequest, ResponseHeader } from './delivery.model.js';
 import type { DeliveryMetrics } from './delivery-metrics.js';
 import type { DeliveryOwnership } from './delivery-ownership.js';
 import type { DeliveryStates } from './delivery-states.js';
@@ -12,6 +12,9 @@ import { renderDelivery } from './render/request-renderer.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 const STORED_RESPONSE_CHARS = 1024;
+/** Response headers kept per attempt: enough to see Retry-After, rate-limit and request-id headers, bounded. */
+const STORED_HEADERS = 30;
+const STORED_HEADER_CHARS = 256;
 
 /** What an attempt's outcome hands back: the endpoint's health, a retry to schedule, a claim won later. */
 export interface AttemptFollowUps {
@@ -125,5 +128,18 @@ function attemptRecord(d: Delivery, result: AttemptResult, now: number): Deliver
     response: result.response.slice(0, STORED_RESPONSE_CHARS),
     error: result.error,
     nextRetryAt: null,
+    responseHeaders: storedHeaders(result.headers),
   };
+}
+
+/** The first STORED_HEADERS headers, each value (several joined with ", ") cut to STORED_HEADER_CHARS. */
+export function storedHeaders(headers: AttemptResult['headers']): ResponseHeader[] {
+  const out: ResponseHeader[] = [];
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    if (out.length === STORED_HEADERS) break;
+    const value = (Array.isArray(v) ? v.join(', ') : v).slice(0, STORED_HEADER_CHARS);
+    out.push({ name: k.slice(0, STORED_HEADER_CHARS), value });
+  }
+  return out;
 }

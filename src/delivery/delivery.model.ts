@@ -91,6 +91,11 @@ export function newDelivery(
   };
 }
 
+export interface ResponseHeader {
+  name: string;
+  value: string;
+}
+
 /** One HTTP attempt, as the delivery log shows it. */
 export interface DeliveryAttempt {
   deliveryId: number;
@@ -102,11 +107,21 @@ export interface DeliveryAttempt {
   response: string;
   error: string | null;
   nextRetryAt: number | null;
+  /**
+   * The response's headers as {name, value} items, bounded (delivery-attempts.ts): not a record, since a
+   * receiver's header name may hold characters a MongoDB field name may not ('.', '$'), nor pairs, since
+   * FerretDB stores no nested arrays. Absent in attempts stored before they were kept.
+   */
+  responseHeaders?: ResponseHeader[];
 }
 
 export interface DeliveryQuery {
   status?: DeliveryStatus;
   since?: number;
+  /** Search (exact): the device, the `webhook-id`, the event name (`device.status.offline`). */
+  deviceId?: string;
+  messageId?: string;
+  event?: string;
   page: number;
   size: number;
 }

@@ -114,6 +114,15 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     this.pump();
   }
 
+  /**
+   * Whether the webhook's endpoint is failing (its breaker open: deliveries wait for one probe at a time) and
+   * when the next probe may go (null while one is in flight), as this instance sees it.
+   */
+  endpointHealth(webhookId: number): { failing: boolean; nextProbeAt: number | null } {
+    const b = this.queues.get(webhookId)?.breaker;
+    return { failing: b?.open ?? false, nextProbeAt: b ? nextProbe(b) : null };
+  }
+
   /** One HTTP attempt with credentials and signatures (also Blynk's Test). */
   send(w: Webhook, messageId: string, request: RenderedRequest): Promise<AttemptResult> {
     return this.sender.send(w, messageId, request);

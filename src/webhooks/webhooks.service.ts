@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../common/api-error.js';
+import { ApiError, checkAll } from '../common/api-error.js';
 import { SecretBox } from '../common/secret-box.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DuplicateKeyError } from '../common/duplicate-key.error.js';
@@ -227,20 +227,25 @@ export class WebhooksService {
   }
 
   private async validate(w: Omit<Webhook, 'id'>, before: Webhook['dataTrigger'] = null): Promise<void> {
-    checkUrl(w.url, this.allowHttp);
-    checkStrings('headers', w.headers);
-    checkStrings('formBody', w.formBody);
-    checkDataTrigger(w);
-    checkBodyForMethod(w);
-    checkSignature(w);
-    checkDeviceReferences(this.registry, w.orgId, w.dataTrigger, before);
-    checkAuth(w, this.allowHttp);
+    // Every rule that fails is named in one 400 (a form shows each at its field); the targets need valid URLs.
+    await checkAll([
+      () => checkUrl(w.url, this.allowHttp),
+      () => checkStrings('headers', w.headers),
+      () => checkStrings('formBody', w.formBody),
+      () => checkDataTrigger(w),
+      () => checkBodyForMethod(w),
+      () => checkSignature(w),
+      () => checkDeviceReferences(this.registry, w.orgId, w.dataTrigger, before),
+      () => checkAuth(w, this.allowHttp),
+      async () => {
+        for (const userId of w.failureReceivers) {
+          if (!(await this.users.findById(w.orgId, userId)))
+            throw ApiError.badRequest(`failureReceivers: user ${userId} is not a user of this organization`);
+        }
+      },
+    ]);
     await checkTarget(this.targets, 'url', w.url);
     if (w.oAuth2Request) await checkTarget(this.targets, 'oAuth2Request.tokenUrl', w.oAuth2Request.tokenUrl);
-    for (const userId of w.failureReceivers) {
-      if (!(await this.users.findById(w.orgId, userId)))
-        throw ApiError.badRequest(`failureReceivers: user ${userId} is not a user of this organization`);
-    }
   }
 
   private async unique<T>(name: string, run: () => Promise<T>): Promise<T> {

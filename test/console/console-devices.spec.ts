@@ -116,7 +116,7 @@ describeWith(['chromium'], 'web console in Chromium: sign-in, devices live, read
     expect(token).toMatch(/^dev_/);
     const row = page.locator('tr[data-device="pump-7"]');
     await row.getByText('offline').waitFor();
-    expect(await row.textContent()).toContain('LOCAL');
+    expect(await row.textContent()).toContain('Local');
     expect(await row.textContent()).toContain('pumps');
 
     const client = await deviceClient(gw, { id: 'pump-7', token });

@@ -64,12 +64,18 @@ describeWith(
       await screenshot(page, 'webhook-form-invalid-url');
 
       await form.getByLabel('URL').fill(`${rx.url}${statusPath}`);
-      // Kobiton's four status toggles: online and offline on by default, utilizing too.
-      expect(await form.getByLabel('online').isChecked()).toBe(true);
-      expect(await form.getByLabel('offline').isChecked()).toBe(true);
-      await form.getByLabel('utilizing').check();
+      // Kobiton's four status toggles, by their names: online and offline on by default, utilizing too.
+      expect(await form.getByLabel('Device online').isChecked()).toBe(true);
+      expect(await form.getByLabel('Device offline').isChecked()).toBe(true);
+      expect(await form.getByLabel('Device unplugged').isChecked()).toBe(false);
+      await form.getByLabel('Device utilizing').check();
       await form.getByLabel('Scope').selectOption('deviceId');
-      await form.getByLabel('Device id').fill(device.id);
+      // The device is picked from the API's list: typing part of its name offers it, with its id.
+      await form.getByRole('combobox', { name: 'Device' }).fill('phone');
+      const option = page.getByRole('listbox').getByRole('option', { name: /Phone 1/ });
+      expect(await option.textContent()).toBe(`Phone 1 ${device.id}`);
+      await option.click();
+      expect(await form.getByRole('combobox', { name: 'Device' }).inputValue()).toBe(device.id);
       await form.getByLabel('Disable after this many failed attempts in a row').fill('2');
       await form.getByLabel('Ops <ops@example.com>').check();
       await form.getByRole('button', { name: 'Create webhook' }).click();
@@ -107,15 +113,28 @@ describeWith(
       const delivered = page.locator('li[data-status="delivered"]');
       await page.waitForFunction(() => document.querySelectorAll('li[data-status="delivered"]').length === 2);
       const newest = delivered.first();
-      await newest.locator('summary').click();
-      expect(await newest.locator('summary').textContent()).toContain('device.status.offline');
+      await newest.locator('summary').first().click();
+      // The event by its name; its code and the webhook-id below.
+      expect(await newest.locator('summary').first().textContent()).toContain(
+        `Device offline ${device.id} · HTTP 200 · 1 attempt`,
+      );
+      expect(await newest.locator('p.muted').textContent()).toMatch(
+        /^webhook-id msg_\S+ · event device\.status\.offline$/,
+      );
       expect(await newest.locator('td.code').first().textContent()).toBe('200');
       expect(await newest.locator('code.excerpt').first().textContent()).toBe('thanks');
       const request = await newest.locator('pre.request').textContent();
       expect(request).toContain(`POST ${rx.url}${statusPath}`);
       expect(request).toContain('"eventActivity":"device.status.offline"');
       expect(request).toMatch(/webhook-id: msg_/);
-      await page.locator('p.legend', { hasText: '2 delivered, 0 failed' }).waitFor();
+      await page.locator('p.legend', { hasText: '2 delivered, 0 retried, 0 failed' }).waitFor();
+      await page
+        .getByTestId('success-rate')
+        .filter({ hasText: 'Success rate 100% of 2 attempts (last hour)' })
+        .waitFor();
+      // Each attempt keeps the receiver's response headers.
+      await newest.getByText(/^Response headers \(\d+\)$/).click();
+      expect(await newest.locator('pre.response-headers').textContent()).toMatch(/^date: /m);
       await screenshot(page, 'deliveries');
     });
 
@@ -124,10 +143,28 @@ describeWith(
       down = true;
       const client = await online();
       await endClient(client);
-      await page.locator('.badge[data-status="DISABLED_DUE_TO_ERRORS"]').waitFor();
-      await page.locator('li[data-status="held"]').first().waitFor();
-      await page.locator('p.legend', { hasText: /2 delivered, [12] failed/ }).waitFor();
+      const held = page.locator('li[data-status="held"]').first();
+      await held.waitFor();
+      expect(await held.getByTestId('waiting').textContent()).toContain('held: the webhook is disabled');
+      // Disabled first and loud: the banner comes before the figures.
+      const banner = page.locator('[data-banner="DISABLED_DUE_TO_ERRORS"]');
+      await banner.waitFor();
+      expect(await banner.textContent()).toMatch(
+        /^Disabled due to errors \(2 failed attempts in a row\): nothing is sent/,
+      );
+      const [bannerBox, chartBox] = [await banner.boundingBox(), await page.locator('.chart-box').boundingBox()];
+      expect(bannerBox!.y).toBeLessThan(chartBox!.y);
+      // Honest figures: failed attempts count; the success rate is no longer 100%.
+      await page.locator('p.legend', { hasText: /2 delivered, \d+ retried, [1-9]\d* failed/ }).waitFor();
+      const rate = (await page.getByTestId('success-rate').textContent())!;
+      expect(rate).toMatch(/^Success rate \d+% of \d+ attempts \(last hour\)$/);
+      expect(rate).not.toContain('100%');
       await screenshot(page, 'deliveries-disabled');
+      // A bulk replay says first how many it will send (here the held ones), and sends nothing when cancelled.
+      await page.getByRole('button', { name: 'Replay failed since…' }).click();
+      const plan = (await page.getByTestId('replay-plan').textContent())!;
+      expect(plan).toMatch(/^This sends [1-9]\d* deliveries \(\d+ failed, [1-9]\d* held\) again\.$/);
+      await page.getByRole('button', { name: 'Cancel' }).click();
 
       await page.goto(consoleUrl('webhooks'));
       const row = page.locator(`tr[data-webhook="${w.name}"]`);
@@ -142,7 +179,7 @@ describeWith(
       // Replay one delivered delivery: the receiver gets the same webhook-id again.
       await page.goto(consoleUrl(`webhooks/${w.id}/deliveries`));
       const first = page.locator('li[data-status="delivered"]').last();
-      await first.locator('summary').click();
+      await first.locator('summary').first().click();
       const id = /webhook-id: (\S+)/.exec((await first.locator('pre.request').textContent())!)![1];
       const n = rx.received.length;
       await first.getByRole('button', { name: 'Replay' }).click();
@@ -159,10 +196,11 @@ describeWith(
       await page.getByText('Failure notifications').click();
       await page.getByText(`Webhook "${w.name}" was disabled`).waitFor();
 
-      // Replay since: nothing failed or held is left, and the console says so.
+      // Replay since: nothing failed or held is left, and the console says so before sending anything.
       await page.goto(consoleUrl(`webhooks/${w.id}/deliveries`));
-      await page.getByRole('button', { name: /Replay failed and held since/ }).click();
-      await page.getByRole('status').filter({ hasText: '0 failed or held deliveries queued again.' }).waitFor();
+      await page.getByRole('button', { name: 'Replay failed since…' }).click();
+      await page.getByTestId('replay-plan').filter({ hasText: 'Nothing to replay' }).waitFor();
+      expect(await page.getByRole('button', { name: /^Send \d+$/ }).count()).toBe(0);
     });
 
     it('runs Test from the list and shows the receiver’s answer', async () => {
@@ -172,7 +210,7 @@ describeWith(
       await row.getByRole('button', { name: 'Test' }).click();
       await row.locator('.test-result', { hasText: /^Delivered: 200 in \d+ ms$/ }).waitFor();
       expect(rx.received.length).toBe(n + 1);
-      expect(await row.locator('td').nth(5).textContent()).toMatch(/^\d+%$/);
+      expect(await row.getByTestId('rate').textContent()).toMatch(/^\d+% of \d+ attempts$/);
       await screenshot(page, 'webhooks');
     });
 

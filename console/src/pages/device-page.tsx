@@ -4,6 +4,7 @@ import { type LiveEvent, live } from '../live';
 import { useCan } from '../me';
 import { go, href } from '../router';
 import type { Device } from '../types';
+import { DEVICE_TYPE_LABELS, EVENT_LABELS, label } from '../labels';
 import { Sparkline } from '../ui/charts';
 import { Check, Field, FormError, inputValue, useFieldErrors } from '../ui/form';
 import { ConfirmButton, Notice, ShownOnce, TableWrap, when } from '../ui/widgets';
@@ -62,7 +63,7 @@ export function DevicePage({ id }: { id: string }) {
         <dt>Id</dt>
         <dd>{device.id}</dd>
         <dt>Type</dt>
-        <dd>{device.type}</dd>
+        <dd>{label(DEVICE_TYPE_LABELS, device.type)}</dd>
         <dt>Template</dt>
         <dd>{device.templateId ?? '—'}</dd>
         <dt>Agent</dt>
@@ -78,7 +79,7 @@ export function DevicePage({ id }: { id: string }) {
       </dl>
       <h2>Datastreams</h2>
       <TableWrap label="Datastreams">
-        <table class="values">
+        <table class="values stack">
           <thead>
             <tr>
               <th scope="col">Datastream</th>
@@ -90,10 +91,14 @@ export function DevicePage({ id }: { id: string }) {
           <tbody>
             {Object.entries(device.values).map(([k, v]) => (
               <tr key={k} data-datastream={k}>
-                <th scope="row">{k}</th>
-                <td class="value">{show(v.value)}</td>
-                <td>{when(v.ts)}</td>
-                <td>
+                <th scope="row" class="name-cell">
+                  {k}
+                </th>
+                <td class="value" data-label="Last value">
+                  {show(v.value)}
+                </td>
+                <td data-label="Updated">{when(v.ts)}</td>
+                <td data-label="Recent">
                   <Sparkline values={history[k] ?? []} label={`recent values of ${k}`} />
                 </td>
               </tr>
@@ -106,13 +111,14 @@ export function DevicePage({ id }: { id: string }) {
       <ul class="events" aria-live="polite">
         {events.map((e) => (
           <li key={e.id}>
-            <time>{new Date(e.ts).toLocaleTimeString()}</time> <code>{e.kind}</code> {e.key} {show(e.value ?? '')}
+            <time>{new Date(e.ts).toLocaleTimeString()}</time>{' '}
+            <strong title={e.kind}>{label(EVENT_LABELS, e.kind)}</strong> {e.key} {show(e.value ?? '')}
           </li>
         ))}
         {events.length === 0 && device.lastEvent && (
           <li>
-            <time>{when(device.lastEvent.ts)}</time> <code>log.event</code> {device.lastEvent.code}{' '}
-            {device.lastEvent.description}
+            <time>{when(device.lastEvent.ts)}</time> <strong title="log.event">{EVENT_LABELS['log.event']}</strong>{' '}
+            {device.lastEvent.code} {device.lastEvent.description}
           </li>
         )}
       </ul>

@@ -4,7 +4,9 @@ import { live } from '../live';
 import { useCan } from '../me';
 import { href } from '../router';
 import type { Device, PageOf } from '../types';
+import { DEVICE_TYPE_LABELS, label } from '../labels';
 import { Field, FormError, inputValue, useFieldErrors } from '../ui/form';
+import { type Choice, Picker } from '../ui/picker';
 import { Notice, Pager, ShownOnce, TableWrap, when } from '../ui/widgets';
 
 const STATUS_KINDS: Record<string, string> = {
@@ -69,8 +71,10 @@ export function Devices() {
           {(p) => (
             <select {...p} value={filter.type} onChange={set('type')}>
               <option value="">any</option>
-              {['PRIVATE', 'LOCAL', 'PUBLIC'].map((s) => (
-                <option key={s}>{s}</option>
+              {Object.entries(DEVICE_TYPE_LABELS).map(([t, name]) => (
+                <option key={t} value={t}>
+                  {name}
+                </option>
               ))}
             </select>
           )}
@@ -83,7 +87,7 @@ export function Devices() {
       {list && (
         <>
           <TableWrap label="Devices">
-            <table class="devices">
+            <table class="devices stack">
               <thead>
                 <tr>
                   <th scope="col">Device</th>
@@ -96,15 +100,15 @@ export function Devices() {
               <tbody>
                 {list.items.map((d) => (
                   <tr key={d.id} data-device={d.id}>
-                    <td>
+                    <td class="name-cell">
                       <a href={href('devices', d.id)}>{d.name}</a> <small class="muted">{d.id}</small>
                     </td>
-                    <td>
+                    <td class="status-cell">
                       <StatusBadge status={d.status} />
                     </td>
-                    <td>{d.type}</td>
-                    <td>{d.templateId ?? '—'}</td>
-                    <td>{when(d.lastSeen)}</td>
+                    <td data-label="Type">{label(DEVICE_TYPE_LABELS, d.type)}</td>
+                    <td data-label="Template">{d.templateId ?? '—'}</td>
+                    <td data-label="Last seen">{when(d.lastSeen)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -144,6 +148,13 @@ function CreateDevice({ onCreated }: { onCreated: () => void }) {
     }
   };
   const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: inputValue(e) });
+  const [templates, setTemplates] = useState<Choice[]>([]);
+  useEffect(() => {
+    api<PageOf<Choice>>('templates?size=1000').then(
+      (p) => setTemplates(p.items.map((t) => ({ id: t.id, name: t.name }))),
+      () => setTemplates([]),
+    );
+  }, []);
   return (
     <details class="panel">
       <summary>New device</summary>
@@ -157,14 +168,23 @@ function CreateDevice({ onCreated }: { onCreated: () => void }) {
         <Field label="Type" name="type" errors={errors}>
           {(p) => (
             <select {...p} value={form.type} onChange={set('type')}>
-              {['PRIVATE', 'LOCAL', 'PUBLIC'].map((s) => (
-                <option key={s}>{s}</option>
+              {Object.entries(DEVICE_TYPE_LABELS).map(([t, name]) => (
+                <option key={t} value={t}>
+                  {name}
+                </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Template" name="templateId" errors={errors}>
-          {(p) => <input {...p} value={form.templateId} onInput={set('templateId')} />}
+        <Field label="Template" name="templateId" errors={errors} hint="type to filter by name or id">
+          {(p) => (
+            <Picker
+              control={p}
+              value={form.templateId}
+              choices={templates}
+              onChange={(templateId) => setForm({ ...form, templateId })}
+            />
+          )}
         </Field>
         <FormError errors={errors} />
         <div class="actions">

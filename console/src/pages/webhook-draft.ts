@@ -59,6 +59,8 @@ export interface Draft {
   oauthSecret: string;
   oauthScope: string;
   failureLimit: string;
+  /** Callbacks per minute at most; empty: no limit. */
+  rateLimit: string;
   failureReceivers: number[];
   enabled: boolean;
   /** The signature option (Standard Webhooks, or an HMAC-SHA256 header of the receiver's choosing). */
@@ -101,6 +103,7 @@ export const emptyDraft = (): Draft => ({
   oauthSecret: '',
   oauthScope: '',
   failureLimit: '10',
+  rateLimit: '',
   failureReceivers: [],
   enabled: true,
   sigType: 'STANDARD_WEBHOOKS',
@@ -150,6 +153,7 @@ export function draftOf(w: Webhook): Draft {
     oauthSecret: w.oAuth2Request?.clientSecret ?? '',
     oauthScope: w.oAuth2Request?.scope ?? '',
     failureLimit: String(w.failureLimit),
+    rateLimit: str(w.rateLimitPerMinute),
     failureReceivers: w.failureReceivers,
     enabled: w.status === 'ENABLED',
     sigType: w.signature?.type ?? 'STANDARD_WEBHOOKS',
@@ -171,7 +175,9 @@ export function draftOf(w: Webhook): Draft {
   };
 }
 
-const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
+/** A number field: empty is left out; what does not read as a number is sent as typed, for the API to name. */
+const num = (s: string): number | string | undefined =>
+  s.trim() === '' ? undefined : Number.isFinite(Number(s)) ? Number(s) : s;
 /** A condition value: a number when it reads as one, else true/false, else the text. */
 const scalar = (s: string) =>
   s.trim() === '' ? undefined : !isNaN(Number(s)) ? Number(s) : s === 'true' ? true : s === 'false' ? false : s;
@@ -228,6 +234,7 @@ export function payloadOf(d: Draft): Record<string, unknown> {
     headers: Object.fromEntries(d.headers.filter(([k]) => k.trim())),
     authType: d.authType,
     failureLimit: num(d.failureLimit),
+    rateLimitPerMinute: num(d.rateLimit) ?? null,
     failureReceivers: d.failureReceivers,
     status: d.enabled ? 'ENABLED' : 'DISABLED',
     signature: signatureOf(d),

@@ -9,6 +9,7 @@ import { type Draft, draftOf, emptyDraft, payloadOf } from './webhook-draft';
 import { RequestFields } from './webhook-request-fields';
 import { SignatureFields } from './webhook-signature-fields';
 import { TriggerFields } from './webhook-trigger-fields';
+import { useWebhookChoices } from './webhook-choices';
 import { TestButton } from './webhooks';
 
 /** Every field path the API may name in a 400, so its message lands next to that field. */
@@ -45,6 +46,7 @@ const FIELDS = [
   'signature.prefix',
   'signature.timestampHeader',
   'signature.signTimestamp',
+  'rateLimitPerMinute',
 ];
 
 /** Create (id null) or edit one webhook: Kobiton's fields first, then Blynk's. */
@@ -58,6 +60,7 @@ export function WebhookForm(props: { id: number | null }) {
   const [saved, setSaved] = useState('');
   const [loadError, setLoadError] = useState('');
   const { errors, fail, clear } = useFieldErrors(FIELDS);
+  const choices = useWebhookChoices();
   const editable = id === null ? can('webhooks.post') : can('webhook.put');
 
   useEffect(() => {
@@ -123,7 +126,7 @@ export function WebhookForm(props: { id: number | null }) {
             </Field>
             <Check label="Enabled" name="enabled" checked={draft.enabled} onChange={(enabled) => update({ enabled })} />
           </fieldset>
-          <TriggerFields draft={draft} errors={errors} update={update} />
+          <TriggerFields draft={draft} errors={errors} update={update} choices={choices} />
           <RequestFields draft={draft} errors={errors} update={update} />
           <SignatureFields draft={draft} errors={errors} update={update} />
           <FailureFields draft={draft} users={users} errors={errors} update={update} />
@@ -162,15 +165,29 @@ function FailureFields(props: {
   const toggle = (uid: number, on: boolean) =>
     update({ failureReceivers: on ? [...d.failureReceivers, uid] : d.failureReceivers.filter((x) => x !== uid) });
   return (
-    <fieldset>
-      <legend>Failures</legend>
+    <fieldset class="grid">
+      <legend>Delivery and failures</legend>
+      <Field
+        label="At most this many callbacks per minute"
+        name="rateLimitPerMinute"
+        errors={errors}
+        hint="empty: no limit; over it, deliveries wait their turn"
+      >
+        {(p) => (
+          <input
+            {...p}
+            inputMode="numeric"
+            value={d.rateLimit}
+            placeholder="no limit"
+            onInput={(e) => update({ rateLimit: inputValue(e) })}
+          />
+        )}
+      </Field>
       <Field label="Disable after this many failed attempts in a row" name="failureLimit" errors={errors}>
         {(p) => (
           <input
             {...p}
-            type="number"
-            min={1}
-            max={1000}
+            inputMode="numeric"
             value={d.failureLimit}
             onInput={(e) => update({ failureLimit: inputValue(e) })}
           />

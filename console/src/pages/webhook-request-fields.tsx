@@ -1,4 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
+import { AUTH_LABELS, CONTENT_TYPE_LABELS } from '../labels';
 import { Field, inputValue } from '../ui/form';
 import { placeholdersFor } from './webhook-draft';
 import type { DraftProps } from './webhook-trigger-fields';
@@ -38,8 +39,10 @@ export function RequestFields({ draft: d, errors, update }: DraftProps) {
         <Field label="Content type" name="contentType" errors={errors}>
           {(p) => (
             <select {...p} value={d.contentType} onChange={text('contentType')}>
-              {['JSON', 'PLAIN_TEXT', 'URL_ENCODED_FORM'].map((m) => (
-                <option key={m}>{m}</option>
+              {Object.entries(CONTENT_TYPE_LABELS).map(([m, name]) => (
+                <option key={m} value={m}>
+                  {name}
+                </option>
               ))}
             </select>
           )}
@@ -96,8 +99,10 @@ function AuthFields({ draft: d, errors, update }: DraftProps) {
       <Field label="Auth type" name="authType" errors={errors}>
         {(p) => (
           <select {...p} value={d.authType} onChange={text('authType')}>
-            {['NONE', 'BASIC', 'BEARER', 'OAUTH2'].map((m) => (
-              <option key={m}>{m}</option>
+            {Object.entries(AUTH_LABELS).map(([m, name]) => (
+              <option key={m} value={m}>
+                {name}
+              </option>
             ))}
           </select>
         )}

@@ -1,4 +1,7 @@
+import { label, OP_LABELS, STATUS_LABELS, TRIGGER_LABELS } from '../labels';
 import { Check, Field, type FieldErrors, inputValue } from '../ui/form';
+import { Picker } from '../ui/picker';
+import type { WebhookChoices } from './webhook-choices';
 import {
   type Draft,
   isDatastream,
@@ -16,8 +19,11 @@ export interface DraftProps {
   update: (patch: Partial<Draft>) => void;
 }
 
-/** Trigger type, Kobiton's status toggles, the device/template scope, datastream or event code, condition. */
-export function TriggerFields({ draft: d, errors, update }: DraftProps) {
+/**
+ * Trigger type, Kobiton's status toggles, the device/template scope, datastream or event code, condition. The
+ * device, template and datastream are picked from the API's lists (typing filters them; the id stays visible).
+ */
+export function TriggerFields({ draft: d, errors, update, choices }: DraftProps & { choices: WebhookChoices }) {
   const text = (k: keyof Draft) => (e: Event) => update({ [k]: inputValue(e) });
   const needsScope = isDatastream(d.trigger) || isLogEvent(d.trigger);
   const scopeKind = needsScope ? scopeFor(d.trigger) : d.scopeKind;
@@ -33,11 +39,14 @@ export function TriggerFields({ draft: d, errors, update }: DraftProps) {
             onChange={(e) => {
               const trigger = inputValue(e);
               const kind = isDatastream(trigger) || isLogEvent(trigger) ? scopeFor(trigger) : d.scopeKind;
-              update({ trigger, scopeKind: kind });
+              // A template id is no device id (nor the other way round): a new kind of scope starts empty.
+              update({ trigger, scopeKind: kind, scopeId: kind === scopeKind ? d.scopeId : '' });
             }}
           >
             {TRIGGERS.map((t) => (
-              <option key={t}>{t}</option>
+              <option key={t} value={t}>
+                {label(TRIGGER_LABELS, t)}
+              </option>
             ))}
           </select>
         )}
@@ -49,7 +58,7 @@ export function TriggerFields({ draft: d, errors, update }: DraftProps) {
             <Check
               key={s}
               name={`status-${s}`}
-              label={s}
+              label={STATUS_LABELS[s]}
               checked={d.statuses[s]}
               onChange={(v) => update({ statuses: { ...d.statuses, [s]: v } })}
             />
@@ -78,13 +87,32 @@ export function TriggerFields({ draft: d, errors, update }: DraftProps) {
           </Field>
         )}
         {scopeKind && (
-          <Field label={scopeKind === 'deviceId' ? 'Device id' : 'Template id'} name={scopeName} errors={errors}>
-            {(p) => <input {...p} value={d.scopeId} onInput={text('scopeId')} />}
+          <Field
+            label={scopeKind === 'deviceId' ? 'Device' : 'Template'}
+            name={scopeName}
+            errors={errors}
+            hint="type to filter by name or id"
+          >
+            {(p) => (
+              <Picker
+                control={p}
+                value={d.scopeId}
+                choices={scopeKind === 'deviceId' ? choices.devices : choices.templates}
+                onChange={(scopeId) => update({ scopeId })}
+              />
+            )}
           </Field>
         )}
         {isDatastream(d.trigger) && (
           <Field label="Datastream" name="dataTrigger.dataStream" errors={errors}>
-            {(p) => <input {...p} value={d.dataStream} onInput={text('dataStream')} />}
+            {(p) => (
+              <Picker
+                control={p}
+                value={d.dataStream}
+                choices={choices.datastreams(scopeKind, d.scopeId)}
+                onChange={(dataStream) => update({ dataStream })}
+              />
+            )}
           </Field>
         )}
         {isLogEvent(d.trigger) && (
@@ -116,7 +144,7 @@ function ConditionBuilder({ draft: d, errors, update }: DraftProps) {
             <option value="">is updated (no condition)</option>
             {OPS.map((op) => (
               <option key={op} value={op}>
-                {op}
+                {label(OP_LABELS, op)}
               </option>
             ))}
           </select>

@@ -116,6 +116,10 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     const filter: Record<string, unknown> = { orgId, webhookId };
     if (q.status) filter.status = q.status;
     if (q.since !== undefined) filter.createdAt = { $gte: q.since };
+    // messageId has an index of its own; device and event are filtered within the webhook's index range.
+    if (q.messageId !== undefined) filter.messageId = q.messageId;
+    if (q.deviceId !== undefined) filter['doc.deviceId'] = q.deviceId;
+    if (q.event !== undefined) filter['doc.event'] = q.event;
     const [total, docs] = await Promise.all([
       this.m.countDocuments(filter),
       this.m

@@ -48,6 +48,8 @@ const MIGRATIONS: string[] = [
    INSERT INTO templates_by_org (org_id, id, doc) SELECT org_id, id, doc FROM templates;
    DROP TABLE templates;
    ALTER TABLE templates_by_org RENAME TO templates;`,
+  // Each attempt keeps its response's headers (bounded, JSON); the delivery log shows them.
+  `ALTER TABLE delivery_attempts ADD COLUMN response_headers TEXT;`,
 ];
 
 export function openDatabase(file: string): Database.Database {

@@ -68,6 +68,9 @@ const toAttempt = (r: Row): DeliveryAttempt => ({
   response: r.response as string,
   error: r.error as string | null,
   nextRetryAt: r.next_retry_at as number | null,
+  ...(r.response_headers
+    ? { responseHeaders: JSON.parse(r.response_headers as string) as DeliveryAttempt['responseHeaders'] }
+    : {}),
 });
 
 /** The outbox: statements prepared once; every write of one call is one transaction (group commit). */
@@ -85,8 +88,8 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     const update = db.prepare(`UPDATE deliveries SET status = ?, attempts = ?, round_start = ?, next_attempt_at = ?,
       last_status_code = ?, last_error = ?, drop_reason = ?, rendered_at = ?, rendered_for = ?, updated_at = ? WHERE id = ?`);
     const putAttempt =
-      db.prepare(`INSERT OR REPLACE INTO delivery_attempts (delivery_id, n, ts, duration_ms, status_code, response, error, next_retry_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+      db.prepare(`INSERT OR REPLACE INTO delivery_attempts (delivery_id, n, ts, duration_ms, status_code, response, error, next_retry_at,
+      response_headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // Rows as arrays (no per-row object keyed by column name): paging runs while the dispatcher is busy.
     this.page = db
       .prepare(
@@ -134,7 +137,17 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
           d.id,
         );
       for (const a of attempts)
-        putAttempt.run(a.deliveryId, a.n, a.ts, a.durationMs, a.statusCode, a.response, a.error, a.nextRetryAt);
+        putAttempt.run(
+          a.deliveryId,
+          a.n,
+          a.ts,
+          a.durationMs,
+          a.statusCode,
+          a.response,
+          a.error,
+          a.nextRetryAt,
+          a.responseHeaders ? JSON.stringify(a.responseHeaders) : null,
+        );
     });
     // One batch per transaction, so the database is never locked for the whole prune; the status is checked
     // by the deletes themselves (a row replayed since the last batch is not finished any more, and stays).
@@ -196,6 +209,17 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     if (q.since !== undefined) {
       where.push('created_at >= ?');
       args.push(q.since);
+    }
+    // Searches run inside one webhook's log (its index range), bounded by DELIVERY_RETENTION_DAYS: no index of
+    // their own, which every insert would pay for.
+    for (const [column, value] of [
+      ['device_id', q.deviceId],
+      ['message_id', q.messageId],
+      ['event', q.event],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      args.push(value);
     }
     const sql = where.join(' AND ');
     const total = (this.db.prepare(`SELECT count(*) n FROM deliveries WHERE ${sql}`).get(...args) as { n: number }).n;
