@@ -72,7 +72,12 @@ describe('every invalid field of a request in one 400 (error.fields)', () => {
   });
 
   it('keeps one failing rule exactly as before, its field named', async () => {
-    const res = await post({ name: 'one', url: 'not a url', trigger: 'DEVICE_STATUS' }).expect(400);
+    const res = await post({
+      name: 'one',
+      url: 'not a url',
+      trigger: 'DEVICE_STATUS',
+      dataTrigger: { statuses: ['online'] },
+    }).expect(400);
     expect(res.body).toEqual({
       error: {
         message: 'url must be an absolute http(s) URL',
@@ -93,7 +98,11 @@ describe('every invalid field of a request in one 400 (error.fields)', () => {
   });
 
   it('refuses a bad search or since with the field named', async () => {
-    const hook = await createWebhook(gw, { url: 'http://127.0.0.1:9/x', trigger: 'DEVICE_STATUS' });
+    const hook = await createWebhook(gw, {
+      url: 'http://127.0.0.1:9/x',
+      trigger: 'DEVICE_STATUS',
+      dataTrigger: { statuses: ['online'] },
+    });
     const res = await gw.http().get(`${WEBHOOKS}/${hook.id}/deliveries?since=soon`).set(auth()).expect(400);
     // Two rules of one field (an integer, not below 0): both named, both at `since`.
     expect(new Set(res.body.error.fields.map((f: { path: string }) => f.path))).toEqual(new Set(['since']));

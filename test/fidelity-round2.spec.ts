@@ -326,7 +326,11 @@ describe('Blynk (seed 000): ids and orgId named in every 400, no dropped body, t
     const abc = await gw.http().get(`${WEBHOOKS}?orgId=abc`).set(auth());
     expect([abc.status, abc.body.error]).toEqual([
       400,
-      { message: 'orgId must be an organization id (a whole number), not "abc"', code: 'ValidationError' },
+      {
+        message: 'orgId must be an organization id (a whole number), not "abc"',
+        code: 'ValidationError',
+        fields: [{ path: 'orgId', message: 'orgId must be an organization id (a whole number), not "abc"' }],
+      },
     ]);
     expect((await gw.http().get(`${WEBHOOKS}?orgId=1.5`).set(auth())).status).toBe(400);
     const missing = await gw.http().post(`${WEBHOOKS}?orgId=101`).set(auth()).send(SEED_CREATE_BODY);

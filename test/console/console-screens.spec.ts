@@ -25,6 +25,9 @@ import {
   signIn,
 } from './browser.js';
 
+/** Kobiton's rule: a status webhook names at least one status. */
+const ON = { statuses: ['online', 'offline'] };
+
 jest.setTimeout(90_000);
 
 const PHONE = { width: 375, height: 740 };
@@ -114,8 +117,14 @@ describeWith(['chromium'], 'web console in Chromium: phone and desktop, human wo
       dataTrigger: { deviceId: 'pump-1', dataStream: 'temperature', condition: { op: 'gt', value: 30 } },
     });
     for (const name of ['Lab status', 'Night shift', 'Kobiton devices', 'Inventory sync', 'Ops pager'])
-      await createWebhook(gw, { name, url: `${rx.url}/${name.length}`, trigger: 'DEVICE_STATUS' });
-    await createWebhook(gw, { name: 'Flaky', url: `${rx.url}/down`, trigger: 'DEVICE_STATUS', failureLimit: 100 });
+      await createWebhook(gw, { name, url: `${rx.url}/${name.length}`, trigger: 'DEVICE_STATUS', dataTrigger: ON });
+    await createWebhook(gw, {
+      name: 'Flaky',
+      url: `${rx.url}/down`,
+      trigger: 'DEVICE_STATUS',
+      failureLimit: 100,
+      dataTrigger: ON,
+    });
     browser = await launchChromium();
   });
   afterEach(async () => {
