@@ -109,7 +109,7 @@ describe('start-up failures name their cause and variable', () => {
 });
 
 describe('what is logged', () => {
-  it('MQTT connections at info, refusals and failed deliveries at warn', async () => {
+  it('MQTT connections at debug, refusals and failed deliveries at warn', async () => {
     const logger = capture();
     const rx = await startReceiver(() => ({ status: 500, body: 'down' }));
     const dir = tempDir();
@@ -136,16 +136,81 @@ describe('what is logged', () => {
       while (!logger.lines.some((l) => re.test(l))) await new Promise((r) => setTimeout(r, 10));
     };
     await wait(/^warn delivery webhook \d+: delivery \d+ attempt 1 failed: HTTP 500/);
-    await wait(/^info mqtt MQTT device logged-1 disconnected/);
+    await wait(/^debug mqtt MQTT device logged-1 disconnected/);
     expect(logger.lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^warn mqtt MQTT login refused for ghost from .*: bad user name or password/),
-        expect.stringMatching(/^info mqtt MQTT device logged-1 connected from /),
+        expect.stringMatching(/^debug mqtt MQTT device logged-1 connected from /),
       ]),
     );
     await gw.close();
     await rx.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('one line per resource created or deleted, activity summaries instead of a line per message, the stop', async () => {
+    const logger = capture();
+    const rx = await startReceiver();
+    const dir = tempDir();
+    const gw = await startGateway(
+      {
+        ...BASE_ENV,
+        ...DELIVERY_ENV,
+        DATA_DIR: dir,
+        GATEWAY_ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+        LOG_SUMMARY_MS: '200',
+      },
+      logger,
+    );
+    const call = async (method: string, path: string, body?: object) => {
+      const res = await fetch(`http://127.0.0.1:${gw.httpPort}${path}`, {
+        method,
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      });
+      return res.status === 204 ? null : ((await res.json()) as Record<string, any>);
+    };
+    const api = '/api/v1/organization';
+    const device = await call('POST', `${api}/devices`, { id: 'pump-9', name: 'Pump 9' });
+    const token = await call('POST', `${api}/tokens`, { name: 'ci', scopes: ['all.Organization.read'] });
+    const hook = await call('POST', `${api}/webhooks`, {
+      name: 'Level',
+      trigger: 'DEVICE_DATASTREAM_UPDATE',
+      url: `${rx.url}/level`,
+      dataTrigger: { deviceId: 'pump-9', dataStream: 'level' },
+    });
+    const inbound = await call('POST', `${api}/inbound-webhooks`, { name: 'Control', target: { deviceId: 'pump-9' } });
+    const c = await connectMqtt(gw, { username: 'pump-9', password: device!.token, clientId: 'p9' });
+    await new Promise((r) => c.publish('devices/pump-9/ds/level', '3', { qos: 1 }, r));
+    await rx.wait(1, '/level');
+    expect(await call('POST', `/webhooks/${inbound!.token}/go`, { on: true })).toEqual({ success: true });
+    await new Promise<void>((r) => c.end(false, {}, () => r()));
+    const wait = async (re: RegExp) => {
+      while (!logger.lines.some((l) => re.test(l))) await new Promise((r) => setTimeout(r, 10));
+    };
+    await wait(/^info activity deliveries: 1 matched; attempts 1 delivered$/);
+    await wait(/^info activity MQTT: 1 connected, 1 disconnected; 0 open$/);
+    await wait(/^info activity inbound webhooks: 1 calls answered \(Control: 1\)$/);
+    await call('DELETE', `${api}/webhooks/${hook!.id}`);
+    await call('DELETE', `${api}/inbound-webhooks/${inbound!.id}`);
+    await call('DELETE', `${api}/tokens/${token!.id}`);
+    await call('DELETE', `${api}/devices/pump-9`);
+    await gw.close();
+    await rx.close();
+    rmSync(dir, { recursive: true, force: true });
+    const resources = logger.lines.filter((l) => l.startsWith('info resources '));
+    expect(resources).toEqual([
+      'info resources device pump-9 "Pump 9" created in organization 1',
+      `info resources API token ${token!.id} "ci" created in organization 1`,
+      `info resources webhook ${hook!.id} "Level" created in organization 1`,
+      `info resources inbound webhook ${inbound!.id} "Control" created in organization 1`,
+      `info resources webhook ${hook!.id} "Level" deleted from organization 1`,
+      `info resources inbound webhook ${inbound!.id} deleted from organization 1`,
+      `info resources API token ${token!.id} deleted from organization 1`,
+      'info resources device pump-9 "Pump 9" deleted from organization 1',
+    ]);
+    expect(logger.lines.filter((l) => l.startsWith('info ') && l.includes('pump-9 connected'))).toEqual([]);
+    expect(logger.lines.at(-1)).toBe('info storage stopped: every write was flushed to storage');
   });
 
   it('GET /agents/{id} answers one agent', async () => {

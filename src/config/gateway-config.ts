@@ -136,6 +136,8 @@ export class GatewayConfig {
   /** Blynk's API rate: REST requests per organization per minute before 429 (0: no limit). */
   @int() @IsInt() @Min(0) API_RATE_LIMIT_PER_MINUTE = 10000;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /** How often the activity summary lines (deliveries per outcome, MQTT connections, inbound calls) are logged. */
+  @int() @IsInt() @Min(100) @Max(3600000) LOG_SUMMARY_MS = 60000;
   /** auto: readable lines on a terminal, JSON lines otherwise. */
   @IsIn(['auto', 'json', 'pretty'], { message: 'LOG_FORMAT must be auto, json or pretty' }) LOG_FORMAT:
     'auto' | 'json' | 'pretty' = 'auto';

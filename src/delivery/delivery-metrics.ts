@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
+import { ActivitySummary, countsLine } from '../observability/activity-summary.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
 
@@ -11,6 +12,20 @@ export const BUCKET: Record<DeliveryStatus, string> = {
   failed: 'failed',
   dropped: 'dropped',
 };
+
+/** Attempt outcomes (retry-policy.ts) as the summary line says them. */
+const OUTCOME_WORDS: Record<string, string> = {
+  delivered: 'delivered',
+  retry: 'failed (to be retried)',
+  exhausted: 'failed (no retries left)',
+  gone: 'answered 410 Gone',
+};
+
+const emptyTally = (): Record<string, number> & { matched: number; held: number; dropped: number } => ({
+  matched: 0,
+  held: 0,
+  dropped: 0,
+});
 
 /**
  * Delivery buckets and attempt durations. prom-client hashes the label set on every update, so the hot path
@@ -24,8 +39,11 @@ export class DeliveryMetrics {
   private readonly plainKeys = new Map<number, Record<DeliveryStatus, string>>();
   private readonly durations = new Map<string, number[]>();
   private readonly attempts: Histogram;
+  /** Since the last activity summary: deliveries matched, held and dropped, and attempts by outcome. */
+  private tally = emptyTally();
 
-  constructor(metrics: GatewayMetrics) {
+  constructor(metrics: GatewayMetrics, @Optional() summary?: ActivitySummary) {
+    summary?.add(() => this.summary());
     const registers = [metrics.registry];
     const counts = this.counts;
     new Gauge({
@@ -73,6 +91,8 @@ export class DeliveryMetrics {
   /** A delivery enters `to` (from `from`, or new). */
   move(webhookId: number, from: DeliveryStatus | null, to: DeliveryStatus, reason = ''): void {
     if (from === to) return;
+    if (from === null) this.tally.matched++;
+    else if (to === 'held' || to === 'dropped') this.tally[to]++;
     if (from) this.add(this.plainKey(webhookId, from), -1);
     this.add(reason ? `${webhookId}|${BUCKET[to]}|${reason}` : this.plainKey(webhookId, to), 1);
   }
@@ -97,7 +117,18 @@ export class DeliveryMetrics {
     return keys[status];
   }
 
+  /** The activity summary's line: deliveries matched and attempts by outcome since it was last asked. */
+  private summary(): string | null {
+    const { matched, held, dropped, ...attempts } = this.tally;
+    const made = countsLine(Object.fromEntries(Object.entries(attempts).map(([k, n]) => [OUTCOME_WORDS[k] ?? k, n])));
+    const line = countsLine({ matched, held, dropped });
+    if (!made && !line) return null;
+    this.tally = emptyTally();
+    return `deliveries: ${[line, made && `attempts ${made}`].filter(Boolean).join('; ')}`;
+  }
+
   observeAttempt(outcome: string, durationMs: number): void {
+    this.tally[outcome] = (this.tally[outcome] ?? 0) + 1;
     let list = this.durations.get(outcome);
     if (!list) this.durations.set(outcome, (list = []));
     list.push(durationMs);

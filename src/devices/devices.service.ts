@@ -10,6 +10,7 @@ import { type Device, newDevice } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
 import type { CreateAgentDto, CreateDeviceDto, ListDevicesQuery, UpdateDeviceDto } from './devices.dto.js';
 import { PresenceTracker } from './presence-tracker.js';
+import { resourceLog } from '../observability/resource-log.js';
 
 export type DeviceView = Omit<Device, 'tokenHash'>;
 export const deviceView = ({ tokenHash: _h, ...d }: Device): DeviceView => d;
@@ -57,6 +58,7 @@ export class DevicesService {
       throw e;
     }
     this.registry.emit(device, 'device.added', '', null, now);
+    resourceLog.created('device', orgId, device.id, device.name);
     return { ...deviceView(device), token };
   }
 
@@ -97,6 +99,7 @@ export class DevicesService {
     const d = this.get(orgId, id);
     await this.registry.removeDevice(d);
     this.registry.emit(d, 'device.deleted', '', null, Date.now());
+    resourceLog.deleted('device', orgId, id, d.name);
   }
 
   rotateToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
@@ -118,6 +121,7 @@ export class DevicesService {
       updatedAt: now,
     };
     await this.registry.addAgent(agent);
+    resourceLog.created('agent', orgId, agent.id, agent.name);
     return { ...agentView(agent), token };
   }
 
@@ -143,6 +147,7 @@ export class DevicesService {
     if (this.registry.devicesOfAgent(id).length > 0)
       throw ApiError.conflict(`agent ${id} still has devices assigned; reassign them first`);
     await this.registry.removeAgent(a);
+    resourceLog.deleted('agent', orgId, id, a.name);
   }
 
   rotateAgentToken(orgId: number, id: string): Promise<{ id: string; token: string }> {

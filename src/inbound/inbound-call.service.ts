@@ -12,6 +12,7 @@ import type { InboundWebhook } from './inbound-webhook.model.js';
 import { INBOUND_WEBHOOK_REPOSITORY, type InboundWebhookRepository } from './inbound-webhook.repository.js';
 import { InboundWebhooksService } from './inbound-webhooks.service.js';
 import { parseBody, readBody } from './request-body.js';
+import { ActivitySummary } from '../observability/activity-summary.js';
 
 export interface CallResponse {
   status: number;
@@ -74,7 +75,23 @@ export class InboundCallService {
     private readonly bus: EventBus,
     private readonly metrics: GatewayMetrics,
     private readonly callThrottle: CallThrottle,
-  ) {}
+    summary: ActivitySummary,
+  ) {
+    summary.add(() => this.answeredSummary());
+  }
+
+  /** Calls answered since the last activity summary, per inbound webhook name. */
+  private answered = new Map<string, number>();
+
+  private answeredSummary(): string | null {
+    if (this.answered.size === 0) return null;
+    let total = 0;
+    for (const n of this.answered.values()) total += n;
+    const each = [...this.answered].slice(0, 5).map(([name, n]) => `${name}: ${n}`);
+    const more = this.answered.size > each.length ? ', …' : '';
+    this.answered = new Map();
+    return `inbound webhooks: ${total} calls answered (${each.join(', ')}${more})`;
+  }
 
   private readonly authThrottle = new AuthThrottle();
 
@@ -105,6 +122,7 @@ export class InboundCallService {
     const inbound = { webhookId: w.id, name: w.name, method: req.method, path: message.path, query: req.query, body };
     this.bus.orgEvent(w.orgId, 'inbound.received', inbound, w.target?.deviceId);
     const reply = await sent?.reply();
+    this.answered.set(w.name, (this.answered.get(w.name) ?? 0) + 1);
     return reply ? toResponse(reply) : { status: w.responseCode, headers: {}, body: { success: true } };
   }
 

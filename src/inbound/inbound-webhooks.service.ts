@@ -13,6 +13,7 @@ import type {
 } from './inbound-webhook.dto.js';
 import type { InboundTarget, InboundWebhook } from './inbound-webhook.model.js';
 import { INBOUND_WEBHOOK_REPOSITORY, type InboundWebhookRepository } from './inbound-webhook.repository.js';
+import { resourceLog } from '../observability/resource-log.js';
 
 export type InboundWebhookView = Omit<InboundWebhook, 'orgId' | 'basicAuthPassword'> & {
   applicationId: string;
@@ -84,6 +85,7 @@ export class InboundWebhooksService {
     };
     this.applyBasicAuth(w, dto);
     await this.repository.create(w);
+    resourceLog.created('inbound webhook', orgId, w.id, w.name);
     return this.view(w);
   }
 
@@ -101,6 +103,7 @@ export class InboundWebhooksService {
   /** Losant's `includeWorkflows=true` also deletes the outbound webhooks this one triggers. */
   async remove(orgId: number, id: string, includeWorkflows = false): Promise<void> {
     if (!(await this.repository.delete(orgId, id))) throw ApiError.notFound('Webhook');
+    resourceLog.deleted('inbound webhook', orgId, id);
     if (!includeWorkflows) return;
     for (const w of this.outbound.list(orgId).items)
       if (w.trigger === 'INBOUND_WEBHOOK_RECEIVED' && w.dataTrigger?.inboundWebhookId === id)

@@ -7,6 +7,9 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   /** Open authenticated MQTT connections, every kind together (what /health shows). */
   private openCount = 0;
+  /** Connects and disconnects since the last activity summary. */
+  private opened = 0;
+  private closed = 0;
   readonly connections = new Gauge({
     name: 'gateway_mqtt_connections',
     help: 'Open MQTT connections',
@@ -68,15 +71,25 @@ export class GatewayMetrics {
 
   connectionOpened(kind: string): void {
     this.openCount++;
+    this.opened++;
     this.connections.inc({ kind });
   }
 
   connectionClosed(kind: string): void {
     this.openCount--;
+    this.closed++;
     this.connections.dec({ kind });
   }
 
   openConnections(): number {
     return this.openCount;
+  }
+
+  /** The activity summary's MQTT line: connects and disconnects since it was last asked (each is at debug). */
+  connectionSummary(): string | null {
+    if (this.opened === 0 && this.closed === 0) return null;
+    const line = `MQTT: ${this.opened} connected, ${this.closed} disconnected; ${this.openCount} open`;
+    this.opened = this.closed = 0;
+    return line;
   }
 }

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ActivitySummary } from './activity-summary.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { ObservabilityController } from './observability.controller.js';
 import { Readiness } from './readiness.js';
@@ -7,7 +8,7 @@ import { Readiness } from './readiness.js';
 @Global()
 @Module({
   controllers: [ObservabilityController],
-  providers: [GatewayMetrics, Readiness],
-  exports: [GatewayMetrics],
+  providers: [GatewayMetrics, Readiness, ActivitySummary],
+  exports: [GatewayMetrics, ActivitySummary],
 })
 export class ObservabilityModule {}

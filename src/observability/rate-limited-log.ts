@@ -30,6 +30,11 @@ export class RateLimitedLog {
     if (this.allow(key)) this.logger.log(message);
   }
 
+  /** At debug, limited like the others (a connect burst at debug level still floods). */
+  debug(key: string, message: string): void {
+    if (this.allow(key)) this.logger.debug(message);
+  }
+
   warn(key: string, message: string): void {
     if (this.allow(key)) this.logger.warn(message);
   }

@@ -74,6 +74,7 @@ class StorageLifecycle implements OnApplicationShutdown {
     const report = stopReport.take();
     if (report) this.logger.warn(report);
     if (!(await within(this.driver.close(), STOP_WAIT_MS))) this.logger.warn('storage did not close in time');
+    else if (!report) this.logger.log('stopped: every write was flushed to storage');
   }
 }
 

@@ -11,6 +11,7 @@ import type { Organization } from './organization.model.js';
 import { OrganizationDirectory } from './organization-directory.js';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from './organization.repository.js';
 import { scopeWithin } from './scopes.js';
+import { resourceLog } from '../observability/resource-log.js';
 
 export interface AuthContext {
   orgId: number;
@@ -108,6 +109,7 @@ export class TenancyService implements OnModuleInit {
   /** Deletes (revokes) a token of the org and ends every session opened with it; false if there is none. */
   async revokeToken(orgId: number, id: number): Promise<boolean> {
     if (!(await this.tokens.delete(orgId, id))) return false;
+    resourceLog.deleted('API token', orgId, id);
     await this.revocations.revoke(tokenRevocation(id));
     return true;
   }
@@ -136,6 +138,7 @@ export class TenancyService implements OnModuleInit {
   async createToken(orgId: number, name: string, scopes: string[]): Promise<TokenView & { token: string }> {
     const token = newToken('gw');
     const record = await this.tokens.create({ orgId, name, scopes, tokenHash: hashToken(token) });
+    resourceLog.created('API token', orgId, record.id, name);
     return { ...tokenView(record), token };
   }
 

@@ -22,6 +22,7 @@ import { checkDeviceReferences } from './webhook-references.js';
 import { maskCredentialFields, sealCredentialFields } from './credential-fields.js';
 import { checkTarget } from './webhook-targets.js';
 import { TargetGuard } from '../common/target-guard.js';
+import { resourceLog } from '../observability/resource-log.js';
 
 export const MASK = '********';
 const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
@@ -115,6 +116,7 @@ export class WebhooksService {
     sealCredentialFields(w, this.box, null);
     const saved = await this.unique(w.name, () => this.webhooks.create(w));
     this.catalog.put(saved, { status: false, failureCount: false });
+    resourceLog.created('webhook', saved.orgId, saved.id, saved.name);
     return { ...this.view(saved), secret };
   }
 
@@ -167,6 +169,7 @@ export class WebhooksService {
     const w = this.get(orgId, id);
     if (!(await this.webhooks.delete(orgId, id))) throw ApiError.notFound('Webhook');
     this.catalog.remove(w); // the trigger engine, listening, drops the webhook's condition states
+    resourceLog.deleted('webhook', orgId, id, w.name);
   }
 
   /** New signing secret; the previous one stays valid (both signatures are sent) for 24 h. */

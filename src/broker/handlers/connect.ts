@@ -108,7 +108,7 @@ function connectionClosed(ctx: BrokerContext) {
     const identity = client?.identity;
     if (!client || !identity) return; // listened to from `accept` on, so only for accepted clients; 'close' comes once
     ctx.metrics.connectionClosed(identity.kind);
-    log.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} disconnected`);
+    log.debug('mqtt connections', `MQTT ${identity.kind} ${identity.id} disconnected`);
     if (identity.kind !== 'sandbox') ctx.presence.disconnected(identity.id, client);
   };
 }
@@ -135,7 +135,7 @@ function accept(
   client.identity = identity;
   client.id = sessionId(identity, client.id);
   ctx.metrics.connectionOpened(identity.kind);
-  log.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${address}`);
+  log.debug('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${address}`);
   // Sandbox clients are no device or agent: they have no presence.
   const present = identity.kind !== 'sandbox';
   // Presence counts the connection from here, before Aedes closes a taken-over session, so a takeover never
