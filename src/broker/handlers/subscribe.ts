@@ -59,6 +59,10 @@ export function authorizeForward(ctx: BrokerContext) {
 function withGrantedQos<P extends { topic: string; qos?: number }>(client: Client, packet: P): P {
   if (!packet.qos) return packet;
   const subs = (client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions;
+  // The usual case, every subscription granted at least this QoS, needs no topic matching.
+  let lowest = 2;
+  for (const filter in subs) if (subs[filter].qos < lowest) lowest = subs[filter].qos;
+  if (lowest >= packet.qos) return packet;
   let granted = -1; // none matching: unsubscribed while the message was on its way, Aedes' own rules apply
   for (const filter in subs) {
     if (subs[filter].qos > granted && filterMatches(filter, packet.topic)) granted = subs[filter].qos;
