@@ -1,6 +1,7 @@
 // Third-party MQTT 3.1.1 interoperability suites against a gateway with default settings plus MQTT_SANDBOX=true
 // (the suites connect without credentials): Eclipse Paho's client_test.py (10 tests) and EMQX's V311 client
-// suite (pytest, test_client/V311). Prints each test's outcome and the totals per suite; exits 1 on a failure.
+// suite (pytest, test_client/V311). Prints each test's outcome and the totals per suite; exits 1 on a failure
+// other than the known ones below.
 //
 // The suites are not vendored (EPL/EDL, Python). Get them once:
 //   git clone https://github.com/eclipse/paho.mqtt.testing /tmp/paho.mqtt.testing
@@ -82,6 +83,14 @@ async function emqx(dir, port) {
   return { out, results };
 }
 
+// Failures that stay, with why (docs/mqtt.md, interop suites): they print as known and do not fail the run.
+const KNOWN = new Map([
+  ['test_connack.py::TestConnack::test_ack_flag', 'Session Present of a persistent session without subscriptions'],
+  ['test_publish.py::TestPublish::test_dup', "resend on the same connection (EMQX's retry_interval)"],
+  ['test_publish.py::TestPublish::test_actions', 'one copy per overlapping subscription (optional in 3.1.1)'],
+  ['test_unsubscribe.py::TestUnsubscribe::test_behaviour', "resend on the same connection (EMQX's retry_interval)"],
+]);
+
 const suites = [
   { name: "Eclipse Paho's client_test.py", env: 'PAHO_INTEROP', run: paho },
   { name: "EMQX's V311 suite", env: 'EMQX_INTEROP', run: emqx },
@@ -102,16 +111,23 @@ for (const suite of suites) {
   try {
     console.log(`\n${suite.name} (${dir}) against ${gw.mqttUrl}`);
     const { out, results } = await suite.run(dir, port);
+    if (results.length === 0 && only) {
+      console.log(`  no test matches INTEROP_ONLY=${only}`);
+      continue;
+    }
     if (results.length === 0) {
       console.log(`${out.slice(-3000)}\n  no test results in its output (is ${PYTHON} with pytest installed?)`);
       totals.push(`${suite.name}: no results`);
       failed = true;
       continue;
     }
-    for (const r of results) console.log(`  ${r.passed ? 'passed' : 'FAILED'}  ${r.name}`);
+    for (const r of results) {
+      const known = !r.passed && KNOWN.get(r.name);
+      console.log(`  ${r.passed ? 'passed' : 'FAILED'}  ${r.name}${known ? `  (known: ${known})` : ''}`);
+      if (!r.passed && !known) failed = true;
+    }
     const passed = results.filter((r) => r.passed).length;
     totals.push(`${suite.name}: ${passed}/${results.length}`);
-    if (passed < results.length) failed = true;
   } finally {
     await gw.stop();
     gw.remove();
