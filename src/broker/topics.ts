@@ -19,3 +19,16 @@ export function isValidFilter(filter: string): boolean {
 export function filterWithin(filter: string, prefix: string): boolean {
   return filter.startsWith(prefix) && filter.length > prefix.length;
 }
+
+/** Does the (valid) `filter` match the topic name? A leading wildcard matches no `$` topic [MQTT-4.7.2-1]. */
+export function filterMatches(filter: string, topic: string): boolean {
+  if (filter === topic) return true;
+  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true; // [MQTT-4.7.1-2] also matches the parent level: `a/#` matches `a`
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}

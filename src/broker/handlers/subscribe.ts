@@ -2,7 +2,7 @@ import type { Client, Subscription } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
 import { type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
 import { downlinkFilter, downlinkTopic, orgTopic } from '../../devices/device-topics.js';
-import { filterWithin, isValidFilter } from '../topics.js';
+import { filterMatches, filterWithin, isValidFilter } from '../topics.js';
 
 /**
  * ACL for SUBSCRIBE. A malformed filter is a protocol violation: the connection is closed ([MQTT-4.8.0-1]).
@@ -44,7 +44,35 @@ function mayRead(ctx: BrokerContext, who: Identity, filter: string): boolean {
 
 /** Per-message delivery filter: nobody receives another org's device messages through a wildcard. */
 export function authorizeForward(ctx: BrokerContext) {
-  return function forward<P extends { topic: string }>(client: Client, packet: P): P | null {
+  const allowed = forwardAllowed(ctx);
+  return function forward<P extends { topic: string; qos?: number }>(client: Client, packet: P): P | null {
+    const out = allowed(client, packet);
+    return out && withGrantedQos(client, out);
+  };
+}
+
+/**
+ * [MQTT-3.8.4-6]: a message goes out at no more than the QoS granted to the client's matching subscriptions.
+ * Aedes 1.2 caps it only by a subscription named exactly as the topic, so a QoS 2 publish reached a QoS 1
+ * wildcard subscriber at QoS 2.
+ */
+function withGrantedQos<P extends { topic: string; qos?: number }>(client: Client, packet: P): P {
+  if (!packet.qos) return packet;
+  const subs = (client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions;
+  // The usual case, every subscription granted at least this QoS, needs no topic matching.
+  let lowest = 2;
+  for (const filter in subs) if (subs[filter].qos < lowest) lowest = subs[filter].qos;
+  if (lowest >= packet.qos) return packet;
+  let granted = -1; // none matching: unsubscribed while the message was on its way, Aedes' own rules apply
+  for (const filter in subs) {
+    if (subs[filter].qos > granted && filterMatches(filter, packet.topic)) granted = subs[filter].qos;
+    if (granted >= packet.qos) return packet;
+  }
+  return granted < 0 ? packet : { ...packet, qos: granted };
+}
+
+function forwardAllowed(ctx: BrokerContext) {
+  return function allowed<P extends { topic: string }>(client: Client, packet: P): P | null {
     const who = (client as GatewayClient).identity;
     if (!who) return null;
     const topic = packet.topic;
