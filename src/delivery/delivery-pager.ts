@@ -1,18 +1,22 @@
 import type { Delivery } from './delivery.model.js';
 import type { DeliveryRepository } from './delivery.repository.js';
 import type { DeliveryLog } from './delivery-log.js';
+import type { DeliveryOwnership } from './delivery-ownership.js';
 import { type EndpointQueue, PAGE, WINDOW } from './endpoint-queue.js';
 
 /**
  * Brings a webhook's unfinished rows from storage into its window, in id order, while the window has room
  * (EndpointQueue). The delivery log is flushed before each read, so a replay written behind the window is
  * seen. Rows committed while a page was read may be missed by it: the cursor is only let go after a short
- * page that nothing was skipped during.
+ * page that nothing was skipped during. A row handed back behind the cursor meanwhile (a takeover) moves the
+ * cursor back to it, and the read goes on from there. With several instances, each page is claimed in one
+ * batch as it comes in (DeliveryOwnership.admit), rather than row by row at each first attempt.
  */
 export class DeliveryPager {
   constructor(
     private readonly repository: DeliveryRepository,
     private readonly log: DeliveryLog,
+    private readonly ownership: DeliveryOwnership | null,
   ) {}
 
   /** Pages in until the window is full or storage has nothing behind the cursor; `place` takes each row. */
@@ -21,13 +25,14 @@ export class DeliveryPager {
     try {
       while (q.cursor !== null && WINDOW - q.resident.size >= PAGE && !stopped()) {
         q.skipped = 0;
+        const from = q.cursor;
         await this.log.flush();
-        const rows = await this.repository.unfinishedPage(q.webhookId, q.cursor, PAGE);
-        for (const d of rows) {
-          if (q.resident.has(d.id)) continue;
-          q.resident.add(d.id);
-          place(d);
-        }
+        const rows = await this.repository.unfinishedPage(q.webhookId, from, PAGE);
+        const fresh = rows.filter((d) => !q.resident.has(d.id));
+        for (const d of fresh) q.resident.add(d.id);
+        this.ownership?.admit(fresh);
+        for (const d of fresh) place(d);
+        if (q.cursor !== from) continue; // moved back meanwhile: read on from there
         if (rows.length > 0) q.cursor = rows[rows.length - 1].id;
         if (rows.length < PAGE && q.skipped === 0) q.cursor = null;
       }

@@ -5,7 +5,7 @@ import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { CallbackCredentials } from './auth/callback-credentials.js';
 import { type AttemptResult, CallbackSender } from './callback-sender.js';
-import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest } from './delivery.model.js';
+import type { Delivery, DeliveryAttempt, DeliveryStatus, RenderedRequest, UnfinishedCount } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
@@ -54,7 +54,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
     this.sender = new CallbackSender(credentials, client, config.WEBHOOK_TIMEOUT_MS);
-    this.pager = new DeliveryPager(deliveries, log);
+    this.pager = new DeliveryPager(deliveries, log, ownership);
   }
 
   /**
@@ -63,10 +63,12 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
    */
   async onModuleInit(): Promise<void> {
     this.catalog.onChange((current, previous) => this.webhookChanged(current, previous));
-    for (const c of await this.deliveries.unfinishedCounts()) {
+    const unfinished = await this.deliveries.unfinishedCounts();
+    for (const c of unfinished) {
       for (let i = 0; i < c.n; i++) this.metrics.move(c.webhookId, null, c.status);
       this.queue(c.webhookId).cursor = 0;
     }
+    if (unfinished.length > 0) this.logger.log(resumingLine(unfinished));
     // Several instances on one database (delivery-claims.ts): the lease starts now; every attempt asks for its
     // claim first, and deliveries taken over from dead instances come back through accept().
     if (this.ownership) await this.ownership.resume([], (taken) => this.accept(taken));
@@ -187,10 +189,8 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async attempt(q: EndpointQueue, d: Delivery): Promise<void> {
-    if (this.ownership && !this.ownership.mayAttempt(d, (x) => this.accept([x]))) {
-      q.resident.delete(d.id); // another instance's, or not yet claimed: back through accept() if it becomes ours
-      return;
-    }
+    // Not claimed yet, or another instance's: it stays in the window until the claim is decided.
+    if (this.ownership && !this.ownership.mayAttempt(d, (x, mine) => this.claimSettled(q, x, mine))) return;
     const w = this.catalog.byIdAnyOrg(d.webhookId);
     if (!w) return this.drop(d, 'webhook_deleted');
     if (w.status !== 'ENABLED') return this.hold(q, d);
@@ -239,6 +239,15 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     }
     this.catalog.touch(w);
     this.log.save(d, attempt);
+  }
+
+  /** The claim an attempt waited for: attempted now if this instance holds it, else out of the window. */
+  private claimSettled(q: EndpointQueue, d: Delivery, mine: boolean): void {
+    if (mine) {
+      q.push(d);
+      this.runnable.add(q);
+    } else if (q.resident.delete(d.id) && q.wantsPage) void this.pageIn(q);
+    this.pump();
   }
 
   /**
@@ -332,4 +341,11 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     await this.log.close();
     await this.sender.close();
   }
+}
+
+/** What a start resumes from storage: a backlog that then does not shrink is stalled (see /metrics). */
+function resumingLine(counts: UnfinishedCount[]): string {
+  const n = (status: string) => counts.reduce((sum, c) => sum + (c.status === status ? c.n : 0), 0);
+  const webhooks = new Set(counts.map((c) => c.webhookId)).size;
+  return `resuming ${n('pending')} pending and ${n('held')} held deliveries of ${webhooks} webhooks from storage`;
 }

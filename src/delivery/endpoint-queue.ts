@@ -31,12 +31,14 @@ export class EndpointQueue {
 
   /** Takes a committed delivery into memory, or leaves it in storage when the window is full or paging. */
   admit(d: Delivery): boolean {
+    if (this.resident.has(d.id)) return false; // already here (a sweep can hand back a row paged in meanwhile)
     if (this.cursor === null && this.resident.size < WINDOW) {
       this.resident.add(d.id);
       return true;
     }
-    // Ids grow with every commit, so everything from here on is behind the cursor, in order.
-    this.cursor ??= d.id - 1;
+    // Ids grow with every commit, so new rows from here on are behind the cursor, in order. A resumed or taken
+    // over row can be older than the cursor: it moves back to it, or paging would never bring that row in.
+    this.cursor = Math.min(this.cursor ?? d.id - 1, d.id - 1);
     if (this.paging) this.skipped++;
     return false;
   }
