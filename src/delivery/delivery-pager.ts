@@ -2,7 +2,7 @@ import type { Delivery } from './delivery.model.js';
 import type { DeliveryRepository } from './delivery.repository.js';
 import type { DeliveryLog } from './delivery-log.js';
 import type { DeliveryOwnership } from './delivery-ownership.js';
-import { type EndpointQueue, PAGE, WINDOW } from './endpoint-queue.js';
+import type { EndpointQueue } from './endpoint-queue.js';
 
 /**
  * Brings a webhook's unfinished rows from storage into its window, in id order, while the window has room
@@ -23,18 +23,18 @@ export class DeliveryPager {
   async fill(q: EndpointQueue, place: (d: Delivery) => void, stopped: () => boolean): Promise<void> {
     q.paging = true;
     try {
-      while (q.cursor !== null && WINDOW - q.resident.size >= PAGE && !stopped()) {
+      while (q.cursor !== null && q.window - q.resident.size >= q.page && !stopped()) {
         q.skipped = 0;
         const from = q.cursor;
         await this.log.flush();
-        const rows = await this.repository.unfinishedPage(q.webhookId, from, PAGE);
+        const rows = await this.repository.unfinishedPage(q.webhookId, from, q.page);
         const fresh = rows.filter((d) => !q.resident.has(d.id));
         for (const d of fresh) q.resident.add(d.id);
         this.ownership?.admit(fresh);
         for (const d of fresh) place(d);
         if (q.cursor !== from) continue; // moved back meanwhile: read on from there
         if (rows.length > 0) q.cursor = rows[rows.length - 1].id;
-        if (rows.length < PAGE && q.skipped === 0) q.cursor = null;
+        if (rows.length < q.page && q.skipped === 0) q.cursor = null;
       }
     } finally {
       q.paging = false;
@@ -44,9 +44,9 @@ export class DeliveryPager {
   /** Every row still behind the cursor, page by page (a deleted webhook's rows are dropped this way). */
   async drain(q: EndpointQueue, each: (d: Delivery) => void, stopped: () => boolean): Promise<void> {
     while (q.cursor !== null && !stopped()) {
-      const rows = await this.repository.unfinishedPage(q.webhookId, q.cursor, PAGE);
+      const rows = await this.repository.unfinishedPage(q.webhookId, q.cursor, q.page);
       for (const d of rows) each(d);
-      q.cursor = rows.length < PAGE ? null : rows[rows.length - 1].id;
+      q.cursor = rows.length < q.page ? null : rows[rows.length - 1].id;
       await this.log.flush();
     }
   }

@@ -34,6 +34,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly runnable = new Set<EndpointQueue>();
   private readonly perEndpoint: number;
   private readonly globalMax: number;
+  private readonly window: number;
   private readonly sender: CallbackSender;
   private readonly pager: DeliveryPager;
   private inFlight = 0;
@@ -53,6 +54,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
+    this.window = config.DELIVERY_WINDOW;
     this.sender = new CallbackSender(credentials, client, config.WEBHOOK_TIMEOUT_MS);
     this.pager = new DeliveryPager(deliveries, log, ownership);
   }
@@ -72,7 +74,9 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     // Several instances on one database (delivery-claims.ts): the lease starts now; every attempt asks for its
     // claim first, and deliveries taken over from dead instances come back through accept().
     if (this.ownership) await this.ownership.resume([], (taken) => this.accept(taken));
-    await Promise.all([...this.queues.values()].map((q) => this.pageIn(q)));
+    // Not awaited: as the window empties the pager reads on, so with a backlog (and a slow store) waiting here
+    // held the start, MQTT listener included, until nearly all of it was sent.
+    for (const q of this.queues.values()) void this.pageIn(q);
   }
 
   /** Committed deliveries, new or resumed: into memory while their webhook's window has room. */
@@ -331,7 +335,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
 
   private queue(webhookId: number): EndpointQueue {
     let q = this.queues.get(webhookId);
-    if (!q) this.queues.set(webhookId, (q = new EndpointQueue(webhookId)));
+    if (!q) this.queues.set(webhookId, (q = new EndpointQueue(webhookId, this.window)));
     return q;
   }
 

@@ -1,10 +1,5 @@
 import type { Delivery } from './delivery.model.js';
 
-/** At most this many of one webhook's unfinished deliveries are in memory; the rest wait in storage. */
-export const WINDOW = 1000;
-/** Rows read from storage at a time, once the window has at least this much room. */
-export const PAGE = 250;
-
 /**
  * One webhook's deliveries in memory: due ones in arrival order, retries waiting on their timers, held ones
  * aside, and how many are in flight. While `cursor` is set, the webhook's unfinished rows with a greater id
@@ -26,13 +21,21 @@ export class EndpointQueue {
   /** Callback rate limit: the next free slot, and the deliveries waiting for the slot they were given. */
   nextSlotAt = 0;
   readonly slotted = new Set<Delivery>();
+  /** Rows read from storage at a time, once the window has at least this much room. */
+  readonly page: number;
 
-  constructor(readonly webhookId: number) {}
+  /** `window`: at most this many of the webhook's unfinished deliveries in memory (DELIVERY_WINDOW). */
+  constructor(
+    readonly webhookId: number,
+    readonly window = 1000,
+  ) {
+    this.page = Math.ceil(window / 4);
+  }
 
   /** Takes a committed delivery into memory, or leaves it in storage when the window is full or paging. */
   admit(d: Delivery): boolean {
     if (this.resident.has(d.id)) return false; // already here (a sweep can hand back a row paged in meanwhile)
-    if (this.cursor === null && this.resident.size < WINDOW) {
+    if (this.cursor === null && this.resident.size < this.window) {
       this.resident.add(d.id);
       return true;
     }
@@ -45,7 +48,7 @@ export class EndpointQueue {
 
   /** Room for a page, and rows waiting in storage. */
   get wantsPage(): boolean {
-    return this.cursor !== null && !this.paging && WINDOW - this.resident.size >= PAGE;
+    return this.cursor !== null && !this.paging && this.window - this.resident.size >= this.page;
   }
 
   push(d: Delivery): void {
