@@ -99,7 +99,18 @@ function missing(rx: Receiver, hooks: number, acked: Set<number>): string[] {
 /** Waits for every acked value on every webhook (or WAIT_MS); prints how many arrived in how long. */
 async function awaitAll(what: string, rx: Receiver, hooks: number, acked: Set<number>, since: number) {
   const expected = hooks * acked.size;
-  await until(what, () => missing(rx, hooks, acked).length === 0, WAIT_MS).catch(() => {}); // asserted below
+  let report = since + 30_000;
+  const done = () => {
+    const n = missing(rx, hooks, acked).length;
+    if (process.env.BACKLOG_PROGRESS && Date.now() > report) {
+      report += 30_000;
+      process.stdout.write(
+        `${what}: ${expected - n} of ${expected} at ${((Date.now() - since) / 1000).toFixed(0)} s\n`,
+      );
+    }
+    return n === 0;
+  };
+  await until(what, done, WAIT_MS).catch(() => {}); // asserted below
   const left = missing(rx, hooks, acked);
   process.stdout.write(
     `${what}: ${expected - left.length} of ${expected} arrived, ${((Date.now() - since) / 1000).toFixed(1)} s after\n`,
