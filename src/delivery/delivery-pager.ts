@@ -1,8 +1,13 @@
+import { Logger } from '@nestjs/common';
+import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import type { Delivery } from './delivery.model.js';
 import type { DeliveryRepository } from './delivery.repository.js';
 import type { DeliveryLog } from './delivery-log.js';
 import type { DeliveryOwnership } from './delivery-ownership.js';
 import type { EndpointQueue } from './endpoint-queue.js';
+
+/** A page that waited longer than this for the delivery log is reported (once a minute per webhook). */
+const SLOW_LOG_MS = 10_000;
 
 /**
  * Brings a webhook's unfinished rows from storage into its window, in id order, while the window has room
@@ -13,6 +18,8 @@ import type { EndpointQueue } from './endpoint-queue.js';
  * batch as it comes in (DeliveryOwnership.admit), rather than row by row at each first attempt.
  */
 export class DeliveryPager {
+  private readonly slow = new RateLimitedLog(new Logger(DeliveryPager.name), 1);
+
   constructor(
     private readonly repository: DeliveryRepository,
     private readonly log: DeliveryLog,
@@ -26,7 +33,7 @@ export class DeliveryPager {
       while (q.cursor !== null && q.window - q.resident.size >= q.page && !stopped()) {
         q.skipped = 0;
         const from = q.cursor;
-        await this.log.flush();
+        await this.flushLog(q);
         const rows = await this.repository.unfinishedPage(q.webhookId, from, q.page);
         const fresh = rows.filter((d) => !q.resident.has(d.id));
         for (const d of fresh) q.resident.add(d.id);
@@ -39,6 +46,21 @@ export class DeliveryPager {
     } finally {
       q.paging = false;
     }
+  }
+
+  /**
+   * The log's writes bound how fast a backlog is paged in: on FerretDB, where each row replaced costs a scan of
+   * the collection, far below the endpoint's pace. Said, so a slow recovery is not taken for a stalled one.
+   */
+  private async flushLog(q: EndpointQueue): Promise<void> {
+    const started = Date.now();
+    await this.log.flush();
+    const s = Math.round((Date.now() - started) / 1000);
+    if (s * 1000 >= SLOW_LOG_MS)
+      this.slow.warn(
+        `webhook ${q.webhookId}`,
+        `webhook ${q.webhookId}: paging in its backlog waited ${s} s for the delivery log to write the deliveries before it`,
+      );
   }
 
   /** Every row still behind the cursor, page by page (a deleted webhook's rows are dropped this way). */
