@@ -127,6 +127,8 @@ export class GatewayConfig {
    * whose latest state was not written stay pending in storage and are sent again (same webhook-id).
    */
   @int() @IsInt() @Min(0) @Max(600000) DELIVERY_LOG_SHUTDOWN_MS = 3000;
+  /** At most this many of one webhook's unfinished deliveries in memory; the rest are paged in from storage. */
+  @int() @IsInt() @Min(8) @Max(100000) DELIVERY_WINDOW = 1000;
   @IsOptional()
   @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must start with smtp:// or smtps://' })
   SMTP_URL?: string = undefined;

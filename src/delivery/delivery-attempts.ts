@@ -20,7 +20,8 @@ const STORED_HEADER_CHARS = 256;
 export interface AttemptFollowUps {
   health: EndpointHealth;
   retry: (q: EndpointQueue, d: Delivery) => void;
-  adopt: (d: Delivery) => void;
+  /** A claim `run` could not get at once was decided: attempt it (mine) or let it go (another instance's). */
+  claimSettled: (q: EndpointQueue, d: Delivery, mine: boolean) => void;
 }
 
 /**
@@ -41,8 +42,8 @@ export class DeliveryAttempts {
   /** Attempts `d` as the breaker admitted it: sent, or held, dropped or left to its owner without a request. */
   async run(q: EndpointQueue, d: Delivery, admission: Exclude<Admission, 'wait'>): Promise<void> {
     const w = this.catalog.byIdAnyOrg(d.webhookId);
-    if (this.ownership && !this.ownership.mayAttempt(d, this.then.adopt)) {
-      q.resident.delete(d.id); // another instance's, or not yet claimed: back through accept() if it becomes ours
+    if (this.ownership && !this.ownership.mayAttempt(d, (x, mine) => this.then.claimSettled(q, x, mine))) {
+      // Not claimed yet, or another instance's: it stays in the window until the claim is decided.
     } else if (!w) {
       this.states.drop(d, 'webhook_deleted');
     } else if (w.status !== 'ENABLED') {

@@ -39,6 +39,27 @@ suite('DeliveryClaims', () => {
     }
   };
 
+  it('settles each claim an attempt waits for: not mine when another live instance holds it, else mine', async () => {
+    const rows = await driver.deliveries.insertMany(
+      ['msg_s1', 'msg_s2'].map((messageId) =>
+        newDelivery({ orgId: 1, webhookId: 2, messageId, event: 'device.added', deviceId: 'd', matched: null }),
+      ),
+    );
+    const a = await start('a');
+    await a.resume([], () => {});
+    a.admit([rows[0]]);
+    await until('a claimed the first', async () => (await claimsOf(rows[0].id)).join() === 'a');
+    const b = await start('b');
+    await b.resume([], () => {});
+    const settled = new Map<number, boolean>();
+    const record = (d: { id: number }, mine: boolean) => settled.set(d.id, mine);
+    // The dispatcher keeps each in its window until told; a row left waiting for ever is a stalled backlog.
+    expect(rows.map((d) => b.mayAttempt(d, record))).toEqual([false, false]);
+    await until('both settled', () => settled.size === 2);
+    expect([settled.get(rows[0].id), settled.get(rows[1].id)]).toEqual([false, true]);
+    expect(b.mayAttempt(rows[1], record)).toBe(true);
+  });
+
   it("keeps a finished delivery's claim until the delivery log recorded it, so no other instance sends it again", async () => {
     const [stored] = await driver.deliveries.insertMany([
       newDelivery({ orgId: 1, webhookId: 1, messageId: 'msg_c1', event: 'device.added', deviceId: 'd', matched: null }),

@@ -6,7 +6,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import type { DeliveryClaim, DeliveryClaimRepository } from './delivery-claim.repository.js';
 import type { Delivery } from './delivery.model.js';
 import type { DeliveryRepository } from './delivery.repository.js';
-import type { DeliveryOwnership } from './delivery-ownership.js';
+import type { ClaimSettled, DeliveryOwnership } from './delivery-ownership.js';
 
 /** Rows are claimed in batches gathered over this long (claims are not on the PUBACK path). */
 const CLAIM_WINDOW_MS = 5;
@@ -16,7 +16,7 @@ const SWEEP_EVERY_BEATS = 6;
 
 /** How long a stop waits for the lease's end to be written. */
 const LEASE_END_WAIT_MS = 5000;
-type Waiting = { d: Delivery; retry: ((d: Delivery) => void) | null };
+type Waiting = { d: Delivery; settled: ClaimSettled | null };
 
 /**
  * Outbox claims with leases and fencing tokens (Convoy's design), for several instances on one database: a
@@ -34,7 +34,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
   private readonly local = new Set<number>();
   /** Claims being inserted, with the attempt that waits for each. */
   private readonly claiming = new Map<number, Waiting>();
-  private readonly parked = new Map<number, { d: Delivery; retry: (d: Delivery) => void }>();
+  private readonly parked = new Map<number, { d: Delivery; settled: ClaimSettled }>();
   private readonly owner: string;
   private readonly leaseMs: number;
   /** Attempts stop then unless a renewal succeeds: the last renewal's start plus the lease, less a margin. */
@@ -76,19 +76,19 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
   admit(deliveries: Delivery[]): void {
     for (const d of deliveries) {
       this.local.add(d.id);
-      if (!this.held.has(d.id) && !this.claiming.has(d.id)) this.queueClaim({ d, retry: null });
+      if (!this.held.has(d.id) && !this.claiming.has(d.id)) this.queueClaim({ d, settled: null });
     }
   }
 
-  mayAttempt(d: Delivery, retry: (d: Delivery) => void): boolean {
+  mayAttempt(d: Delivery, settled: ClaimSettled): boolean {
     if (this.held.has(d.id)) {
       if (Date.now() < this.validUntil) return true;
-      this.parked.set(d.id, { d, retry }); // renewal is late: wait for it rather than risk a double send
+      this.parked.set(d.id, { d, settled }); // renewal is late: wait for it rather than risk a double send
       return false;
     }
     const waiting = this.claiming.get(d.id);
-    if (waiting) waiting.retry = retry;
-    else this.queueClaim({ d, retry });
+    if (waiting) waiting.settled = settled;
+    else this.queueClaim({ d, settled });
     return false;
   }
 
@@ -130,9 +130,9 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     }
     for (const w of waiting) {
       this.claiming.delete(w.d.id);
-      if (!this.held.has(w.d.id))
-        this.local.delete(w.d.id); // another instance holds it and sends it
-      else if (w.retry) w.retry(w.d);
+      const mine = this.held.has(w.d.id);
+      if (!mine) this.local.delete(w.d.id); // another instance holds it and sends it
+      w.settled?.(w.d, mine);
     }
   }
 
@@ -205,7 +205,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     }
     const parked = [...this.parked.values()];
     this.parked.clear();
-    for (const p of parked) if (this.mayAttempt(p.d, p.retry)) p.retry(p.d);
+    for (const p of parked) if (this.mayAttempt(p.d, p.settled)) p.settled(p.d, true);
   }
 
   /** Deliveries of instances whose lease ended, resumed here. */
@@ -227,12 +227,14 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
 
   /**
    * Unfinished rows without a claim, committed a lease ago or more: their instance died before claiming them.
-   * A full read of the unfinished rows (no join across collections on FerretDB: no $lookup), hence rare.
+   * A full read of the unfinished rows (no join across collections on FerretDB: no $lookup), hence rare. After
+   * a restart it also finds this instance's own earlier claims not paged in yet: the dispatcher leaves those
+   * where they are, behind its paging cursor (EndpointQueue.admit).
    */
   private async sweep(): Promise<void> {
     const before = Date.now() - this.leaseMs;
     const rows = (await this.deliveries.unfinished()).filter((d) => d.createdAt < before && !this.local.has(d.id));
-    await this.resumeHere(rows, 'resumed', 'nobody had claimed');
+    await this.resumeHere(rows, 'resumed', 'not in hand here (unclaimed, or claimed before a restart)');
   }
 
   private async resumeHere(rows: Delivery[], verb: string, which: string): Promise<void> {

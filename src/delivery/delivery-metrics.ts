@@ -27,6 +27,8 @@ const emptyTally = (): Record<string, number> & { matched: number; held: number;
   dropped: 0,
 });
 
+const FINISHED = new Set<DeliveryStatus>(['delivered', 'failed', 'dropped']);
+
 /**
  * Delivery buckets and attempt durations. prom-client hashes the label set on every update, so the hot path
  * only adds to plain numbers here; the gauges read them when /metrics is scraped (`collect`).
@@ -38,6 +40,8 @@ export class DeliveryMetrics {
   /** The keys without a reason, built once per webhook: a key built per move was hashed afresh every time. */
   private readonly plainKeys = new Map<number, Record<DeliveryStatus, string>>();
   private readonly durations = new Map<string, number[]>();
+  /** Per webhook: when one of its deliveries last finished, or when it first had one (see `move`). */
+  private readonly progress = new Map<number, number>();
   private readonly attempts: Histogram;
   /** Since the last activity summary: deliveries matched, held and dropped, and attempts by outcome. */
   private tally = emptyTally();
@@ -77,6 +81,19 @@ export class DeliveryMetrics {
         }
       },
     });
+    const progress = this.progress;
+    new Gauge({
+      name: 'gateway_webhook_progress_timestamp_seconds',
+      help:
+        'When a delivery of the webhook last finished (delivered, failed, dropped), or when the gateway first ' +
+        'had one: retrying > 0 with this far behind is a stalled backlog',
+      labelNames: ['webhook_id'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [id, ms] of progress) this.set({ webhook_id: String(id) }, ms / 1000);
+      },
+    });
     const durations = this.durations;
     this.attempts = new Histogram({
       name: 'gateway_webhook_attempt_seconds',
@@ -93,6 +110,7 @@ export class DeliveryMetrics {
     if (from === to) return;
     if (from === null) this.tally.matched++;
     else if (to === 'held' || to === 'dropped') this.tally[to]++;
+    if (FINISHED.has(to) || !this.progress.has(webhookId)) this.progress.set(webhookId, Date.now());
     if (from) this.add(this.plainKey(webhookId, from), -1);
     this.add(reason ? `${webhookId}|${BUCKET[to]}|${reason}` : this.plainKey(webhookId, to), 1);
   }

@@ -6,7 +6,7 @@ import type { Webhook } from '../webhooks/webhook.model.js';
 import { CallbackCredentials } from './auth/callback-credentials.js';
 import { type AttemptResult, CallbackSender } from './callback-sender.js';
 import { admit, nextProbe, probeSkipped, reset } from './circuit-breaker.js';
-import type { Delivery, RenderedRequest } from './delivery.model.js';
+import type { Delivery, RenderedRequest, UnfinishedCount } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
@@ -38,6 +38,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly globalMax: number;
   private readonly sender: CallbackSender;
   private readonly pager: DeliveryPager;
+  private readonly window: number;
   private readonly states: DeliveryStates;
   private readonly attempts: DeliveryAttempts;
   private inFlight = 0;
@@ -58,12 +59,13 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
     this.sender = new CallbackSender(credentials, client, config.WEBHOOK_TIMEOUT_MS);
-    this.pager = new DeliveryPager(deliveries, log);
+    this.window = config.DELIVERY_WINDOW;
+    this.pager = new DeliveryPager(deliveries, log, ownership);
     this.states = new DeliveryStates(metrics, log, ownership, config.WEBHOOK_HELD_MAX, (d) => this.finished(d));
     this.attempts = new DeliveryAttempts(catalog, this.sender, policy, metrics, this.states, ownership, {
       health: new EndpointHealth(catalog, notifier, policy),
       retry: (q, d) => this.schedule(q, d),
-      adopt: (d) => this.accept([d]),
+      claimSettled: (q, d, mine) => this.claimSettled(q, d, mine),
     });
   }
 
@@ -73,14 +75,18 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
    */
   async onModuleInit(): Promise<void> {
     this.catalog.onChange((current, previous) => this.webhookChanged(current, previous));
-    for (const c of await this.deliveries.unfinishedCounts()) {
+    const unfinished = await this.deliveries.unfinishedCounts();
+    for (const c of unfinished) {
       for (let i = 0; i < c.n; i++) this.metrics.move(c.webhookId, null, c.status);
       this.queue(c.webhookId).cursor = 0;
     }
+    if (unfinished.length > 0) this.logger.log(resumingLine(unfinished));
     // Several instances on one database (delivery-claims.ts): the lease starts now; every attempt asks for its
     // claim first, and deliveries taken over from dead instances come back through accept().
     if (this.ownership) await this.ownership.resume([], (taken) => this.accept(taken));
-    await Promise.all([...this.queues.values()].map((q) => this.pageIn(q)));
+    // Not awaited: as the window empties the pager reads on, so with a backlog (and a slow store) waiting here
+    // held the start, MQTT listener included, until nearly all of it was sent.
+    for (const q of this.queues.values()) void this.pageIn(q);
   }
 
   /** Committed deliveries, new or resumed: into memory while their webhook's window has room. */
@@ -224,6 +230,15 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     q.probeTimer.unref();
   }
 
+  /** The claim an attempt waited for: attempted now if this instance holds it, else out of the window. */
+  private claimSettled(q: EndpointQueue, d: Delivery, mine: boolean): void {
+    if (mine) {
+      q.push(d);
+      this.runnable.add(q);
+    } else if (q.resident.delete(d.id) && q.wantsPage) void this.pageIn(q);
+    this.pump();
+  }
+
   /** A delivery finished: its place in the window is free for the rows behind it in storage. */
   private finished(d: Delivery): void {
     const q = this.queues.get(d.webhookId);
@@ -275,7 +290,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
 
   private queue(webhookId: number): EndpointQueue {
     let q = this.queues.get(webhookId);
-    if (!q) this.queues.set(webhookId, (q = new EndpointQueue(webhookId)));
+    if (!q) this.queues.set(webhookId, (q = new EndpointQueue(webhookId, this.window)));
     return q;
   }
 
@@ -285,4 +300,11 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     await this.log.close();
     await this.sender.close();
   }
+}
+
+/** What a start resumes from storage: a backlog that then does not shrink is stalled (see /metrics). */
+function resumingLine(counts: UnfinishedCount[]): string {
+  const n = (status: string) => counts.reduce((sum, c) => sum + (c.status === status ? c.n : 0), 0);
+  const webhooks = new Set(counts.map((c) => c.webhookId)).size;
+  return `resuming ${n('pending')} pending and ${n('held')} held deliveries of ${webhooks} webhooks from storage`;
 }

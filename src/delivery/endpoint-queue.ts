@@ -1,11 +1,6 @@
 import { type Breaker, closedBreaker } from './circuit-breaker.js';
 import type { Delivery } from './delivery.model.js';
 
-/** At most this many of one webhook's unfinished deliveries are in memory; the rest wait in storage. */
-export const WINDOW = 1000;
-/** Rows read from storage at a time, once the window has at least this much room. */
-export const PAGE = 250;
-
 /**
  * One webhook's deliveries in memory: due ones in arrival order, retries waiting on their timers, held ones
  * aside (oldest first), how many are in flight, and the endpoint's circuit breaker. While `cursor` is set, the
@@ -31,24 +26,34 @@ export class EndpointQueue {
   readonly breaker: Breaker = closedBreaker();
   /** While the breaker is open with deliveries due: the timer that brings them back at the next probe time. */
   probeTimer: NodeJS.Timeout | null = null;
+  /** Rows read from storage at a time, once the window has at least this much room. */
+  readonly page: number;
 
-  constructor(readonly webhookId: number) {}
+  /** `window`: at most this many of the webhook's unfinished deliveries in memory (DELIVERY_WINDOW). */
+  constructor(
+    readonly webhookId: number,
+    readonly window = 1000,
+  ) {
+    this.page = Math.ceil(window / 4);
+  }
 
   /** Takes a committed delivery into memory, or leaves it in storage when the window is full or paging. */
   admit(d: Delivery): boolean {
-    if (this.cursor === null && this.resident.size < WINDOW) {
+    if (this.resident.has(d.id)) return false; // already here (a sweep can hand back a row paged in meanwhile)
+    if (this.cursor === null && this.resident.size < this.window) {
       this.resident.add(d.id);
       return true;
     }
-    // Ids grow with every commit, so everything from here on is behind the cursor, in order.
-    this.cursor ??= d.id - 1;
+    // Ids grow with every commit, so new rows from here on are behind the cursor, in order. A resumed or taken
+    // over row can be older than the cursor: it moves back to it, or paging would never bring that row in.
+    this.cursor = Math.min(this.cursor ?? d.id - 1, d.id - 1);
     if (this.paging) this.skipped++;
     return false;
   }
 
   /** Room for a page, and rows waiting in storage. */
   get wantsPage(): boolean {
-    return this.cursor !== null && !this.paging && WINDOW - this.resident.size >= PAGE;
+    return this.cursor !== null && !this.paging && this.window - this.resident.size >= this.page;
   }
 
   push(d: Delivery): void {

@@ -44,19 +44,7 @@ export async function startFerretDb(bin = ferretDbBinary(), attempts = 3): Promi
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'ferretdb-'));
-    const child: ChildProcess = spawn(
-      bin,
-      [
-        '--handler=sqlite',
-        `--sqlite-url=file:${dir}/`,
-        `--listen-addr=127.0.0.1:${port}`,
-        `--state-dir=${dir}`,
-        '--telemetry=disable',
-        '--debug-addr=-',
-        '--log-level=warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child: ChildProcess = spawn(bin, ferretDbArgs(port, dir), { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
     let exited = false;
@@ -129,6 +117,67 @@ function provision(missing: Need[]): void {
     runs('bash', ['scripts/ferretdb.sh', 'build']);
   }
 }
+
+/**
+ * A FerretDB of a test's own that can be taken down and brought back on the same port with the same data: a
+ * database outage, for real. `down()` stops the process (SIGTERM); `up()` starts it again.
+ */
+export interface RestartableFerretDb extends FerretDb {
+  down(): Promise<void>;
+  up(): Promise<void>;
+}
+
+export async function startRestartableFerretDb(bin = ferretDbBinary()): Promise<RestartableFerretDb> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ferretdb-'));
+  let child: ChildProcess | null = null;
+  let exit: Promise<void> = Promise.resolve();
+  const down = async () => {
+    if (!child) return;
+    const c = child;
+    child = null;
+    c.kill('SIGTERM');
+    const t = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await exit;
+    clearTimeout(t);
+  };
+  const killOnExit = () => child?.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const up = async () => {
+    if (child) return;
+    let stderr = '';
+    const c = spawn(bin, ferretDbArgs(port, dir), { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = c;
+    c.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
+    exit = new Promise<void>((r) => c.once('exit', () => r()));
+    const deadline = Date.now() + 20_000;
+    while (c.exitCode === null && Date.now() < deadline && !(await accepts(port)))
+      await new Promise((r) => setTimeout(r, 50));
+    if (c.exitCode !== null || Date.now() >= deadline)
+      throw new Error(`FerretDB (${bin}) did not start on 127.0.0.1:${port}:\n${stderr}`);
+  };
+  await up();
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    down,
+    up,
+    async stop() {
+      await down();
+      process.removeListener('exit', killOnExit);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const ferretDbArgs = (port: number, dir: string) => [
+  '--handler=sqlite',
+  `--sqlite-url=file:${dir}/`,
+  `--listen-addr=127.0.0.1:${port}`,
+  `--state-dir=${dir}`,
+  '--telemetry=disable',
+  '--debug-addr=-',
+  '--log-level=warn',
+];
 
 /**
  * Jest globalSetup. Finds (or provisions, see provision()) what suites need beyond Node — Chromium, redis-server,
