@@ -19,6 +19,27 @@ export default tseslint.config(
     },
   },
   {
+    // One writer per record (issue 21): a module holds no state of its own, so two gateways in one process
+    // (tests, benches) never share it. State lives on instances the module system wires (or their owner builds).
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':matches(Program, ExportNamedDeclaration) > VariableDeclaration[kind=/^(let|var)$/]',
+          message: 'No mutable module state in src/: put it on an instance (a class field) and inject that instance.',
+        },
+        {
+          selector:
+            ':matches(Program, ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator > NewExpression.init[callee.name=/^(Map|WeakMap|RateLimitedLog)$/]',
+          message:
+            'No mutable module state in src/: a module-level Map or rate-limited log is shared by every gateway in the process; make it a field of an injected instance.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', '**/*.spec.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -29,7 +29,7 @@ import { FrameGuard } from './frame-guard.js';
 import { mqttWebSocketStream, selectSubprotocol } from './websocket-stream.js';
 import { boundedQos2Publish } from './inbound-qos2.js';
 import { SlowConsumers } from './slow-consumers.js';
-import { coalesceWrites } from './write-coalescing.js';
+import { WriteCoalescer } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
 import { preConnectRules } from './handlers/connect-rules.js';
 import { authorizePublish } from './handlers/publish.js';
@@ -77,6 +77,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
   private sessionIndex: SessionIndex = new LocalSessionIndex();
   private sharedStore: { destroy(): Promise<void> } | null = null;
   private readonly slowConsumers: SlowConsumers;
+  private readonly writes = new WriteCoalescer();
   tcpPort = 0;
   tlsPort = 0;
 
@@ -90,7 +91,16 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     private readonly revocations: Revocations,
     private readonly http: HttpAdapterHost,
   ) {
-    this.ctx = { config, registry, presence, metrics, tenancy, ingest, throttle: new AuthThrottle() };
+    this.ctx = {
+      config,
+      registry,
+      presence,
+      metrics,
+      tenancy,
+      ingest,
+      throttle: new AuthThrottle(),
+      connectionLog: new RateLimitedLog(this.logger),
+    };
     this.flowLog = new RateLimitedLog(this.logger);
     const queue = { qos0Bytes: config.MQTT_MAX_QUEUED_QOS0_BYTES, closeBytes: config.MQTT_MAX_QUEUED_BYTES };
     this.slowConsumers = new SlowConsumers(queue, metrics, this.flowLog);
@@ -197,7 +207,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       if ('setKeepAlive' in stream) stream.setKeepAlive(true, TCP_KEEPALIVE_S * 1000);
       else req?.socket.setKeepAlive(true, TCP_KEEPALIVE_S * 1000);
     }
-    coalesceWrites(stream);
+    this.writes.coalesce(stream);
     const client = this.aedes.handle(stream, req) as Client & ParserHolder;
     this.slowConsumers.watch(client);
     const parser = client._parser;

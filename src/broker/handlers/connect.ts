@@ -1,7 +1,5 @@
 import type { AuthenticateError, Client } from 'aedes';
 import type { ConnectPacket } from 'aedes';
-import { Logger } from '@nestjs/common';
-import { RateLimitedLog } from '../../observability/rate-limited-log.js';
 import { tokenMatches } from '../../common/secrets.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
 import { serviceCredential } from '../../tenancy/tenancy.service.js';
@@ -10,9 +8,6 @@ import type { GatewayClient, Identity } from '../identity.js';
 import { peerAddress, sessionId, throttleKeys } from './connect-rules.js';
 import { mayPublish } from './publish.js';
 import type { StoredWill } from './will.js';
-
-// Connections at info and refusals at warn, rate-limited: a reconnect storm must not flood the log.
-const log = new RateLimitedLog(new Logger('mqtt'));
 
 const refuse = (returnCode: number, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -43,7 +38,7 @@ export function authenticate(ctx: BrokerContext) {
     const address = peerAddress(c);
     const done = (err: AuthenticateError | null, ok: boolean | null) => {
       if (err)
-        log.warn(
+        ctx.connectionLog.warn(
           'mqtt refused',
           `MQTT login refused for ${username ?? '(no user name)'} from ${address}: ${err.message}`,
         );
@@ -108,7 +103,7 @@ function connectionClosed(ctx: BrokerContext) {
     const identity = client?.identity;
     if (!client || !identity) return; // listened to from `accept` on, so only for accepted clients; 'close' comes once
     ctx.metrics.connectionClosed(identity.kind);
-    log.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} disconnected`);
+    ctx.connectionLog.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} disconnected`);
     if (identity.kind !== 'sandbox') ctx.presence.disconnected(identity.id, client);
   };
 }
@@ -135,7 +130,7 @@ function accept(
   client.identity = identity;
   client.id = sessionId(identity, client.id);
   ctx.metrics.connectionOpened(identity.kind);
-  log.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${address}`);
+  ctx.connectionLog.info('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${address}`);
   // Sandbox clients are no device or agent: they have no presence.
   const present = identity.kind !== 'sandbox';
   // Presence counts the connection from here, before Aedes closes a taken-over session, so a takeover never
