@@ -34,7 +34,8 @@ export class Outbox {
     @Inject(NAME_LOOKUP) private readonly names: NameLookup,
   ) {}
 
-  add(w: Webhook, event: DeviceEvent, device: Device | undefined): void {
+  /** Adds a delivery row; returns the commit that will hold it (what the event's PUBACK waits on). */
+  add(w: Webhook, event: DeviceEvent, device: Device | undefined): Promise<void> {
     const now = Date.now();
     this.rows.push(
       newDelivery(
@@ -50,11 +51,12 @@ export class Outbox {
         now,
       ),
     );
-    if (this.commit) return;
-    this.commit = new Promise<void>((resolve, reject) => setImmediate(() => this.flush().then(resolve, reject)));
-    // Logged in flush; a QoS 1 PUBLISH awaiting durable() sees the failure. Unobserved (QoS 0 only), a failed
+    if (this.commit) return this.commit;
+    const commit = new Promise<void>((resolve, reject) => setImmediate(() => this.flush().then(resolve, reject)));
+    // Logged in flush; a QoS 1 PUBLISH awaiting its commit sees the failure. Unobserved (QoS 0 only), a failed
     // commit must not end the process as an unhandled rejection (it did, with MongoDB gone).
-    this.commit.catch(() => undefined);
+    commit.catch(() => undefined);
+    return (this.commit = commit);
   }
 
   /** The commit of everything added so far, or null when nothing is waiting. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { EventKind } from '../events/device-event.js';
+import type { Durable, EventKind } from '../events/device-event.js';
 import { EventBus } from '../events/event-bus.js';
 import { Revocations } from '../events/revocations.js';
 import type { Agent } from './agent.model.js';
@@ -169,9 +169,9 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** An event of `device`: it takes the device's next sequence number, written behind with the rest. */
-  emit(device: Device, kind: EventKind, key: string, value: unknown, ts: number): void {
+  emit(device: Device, kind: EventKind, key: string, value: unknown, ts: number): Durable {
     this.dirty.mark(device);
-    this.bus.deviceEvent(device, kind, key, value, ts);
+    return this.bus.deviceEvent(device, kind, key, value, ts);
   }
 
   /** Writes every dirty device in one commit. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
+import type { Durable } from '../events/device-event.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { PresenceState } from './connection-ledger.repository.js';
 import { type Device, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
@@ -101,10 +102,11 @@ export class PresenceTracker implements OnApplicationBootstrap {
   }
 
   /** A reported status (`devices/{id}/status`). */
-  report(device: Device, status: DeviceStatus, ts: number): void {
+  report(device: Device, status: DeviceStatus, ts: number): Durable {
     device.lastSeen = ts;
-    if (device.status !== status) this.transition(device, status, ts);
-    else this.registry.touch(device);
+    if (device.status !== status) return this.transition(device, status, ts);
+    this.registry.touch(device);
+    return undefined;
   }
 
   /**
@@ -171,7 +173,7 @@ export class PresenceTracker implements OnApplicationBootstrap {
     }
   }
 
-  private transition(device: Device, to: DeviceStatus, ts: number): void {
+  private transition(device: Device, to: DeviceStatus, ts: number): Durable {
     const from = device.status;
     device.status = to;
     this.metrics.transitions.inc({ to });
@@ -180,8 +182,8 @@ export class PresenceTracker implements OnApplicationBootstrap {
     if (to === 'online' && from === 'utilizing') {
       device.seq++;
       this.registry.touch(device);
-      return;
+      return undefined;
     }
-    this.registry.emit(device, STATUS_EVENT_KIND[to], '', { from, to }, ts);
+    return this.registry.emit(device, STATUS_EVENT_KIND[to], '', { from, to }, ts);
   }
 }

@@ -7,7 +7,7 @@ describe('EventBus', () => {
     const temps: DeviceEvent[] = [];
     const all: DeviceEvent[] = [];
     const offTemps = bus.subscribe(
-      (e) => temps.push(e),
+      (e) => void temps.push(e),
       (orgId, kind, key) => orgId === 1 && kind === 'datastream.update' && key === 'temp',
     );
     const device = { id: 'd1', orgId: 1, seq: 0 };
@@ -17,7 +17,7 @@ describe('EventBus', () => {
     expect(device.seq).toBe(2);
 
     // A listener without an interest gets everything; unsubscribing one leaves the other in place.
-    bus.subscribe((e) => all.push(e));
+    bus.subscribe((e) => void all.push(e));
     offTemps();
     bus.deviceEvent(device, 'datastream.update', 'temp', 21, 3);
     expect([temps.length, all.map((e) => e.seq)]).toEqual([1, [3]]);
