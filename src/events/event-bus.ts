@@ -5,16 +5,15 @@ import { type DeviceEvent, type DeviceEventListener, type Durable, type EventKin
 export type EventInterest = (orgId: number, kind: EventKind, key: string) => boolean;
 const EVERYTHING: EventInterest = () => true;
 
-/** What a device event is about: a device (or anything that keeps a per-device sequence). */
+/** What a device event is about: a device. */
 export interface EventSubject {
   readonly id: string;
   readonly orgId: number;
-  seq: number;
 }
 
 /**
- * In-process, synchronous fan-out of events, and the one place they are made: a device event takes its
- * device's next sequence number here. Synchronous on purpose: a listener that must do I/O (the webhook outbox)
+ * In-process, synchronous fan-out of events, and the one place they are made; a device event comes with its
+ * device's next sequence number (DeviceRegistry.emit gives it out). Synchronous on purpose: a listener that must do I/O (the webhook outbox)
  * batches it itself; the bus adds no promise or tick per event on the hot path. What the listeners return
  * (the commits they caused) is returned to the emitter, which the ingest path waits on before a PUBACK.
  */
@@ -36,11 +35,10 @@ export class EventBus {
   }
 
   /**
-   * An event of one device; its sequence number orders the device's events. The number is taken even when no
-   * listener wants the event (most datastream values match no webhook), but the event is then never built.
+   * An event of one device; its sequence number `seq` orders the device's events. Most datastream values match
+   * no webhook: when no listener wants the event it is never built.
    */
-  deviceEvent(device: EventSubject, kind: EventKind, key: string, value: unknown, ts: number): Durable {
-    const seq = ++device.seq;
+  deviceEvent(device: EventSubject, seq: number, kind: EventKind, key: string, value: unknown, ts: number): Durable {
     if (!this.wanted(device.orgId, kind, key)) return undefined;
     return this.emit({ orgId: device.orgId, deviceId: device.id, kind, key, value, ts, seq });
   }

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Outbox } from '../delivery/outbox.js';
-import { type Device, STATUS_EVENT_KIND } from '../devices/device.model.js';
+import { type DeviceRecord, STATUS_EVENT_KIND } from '../devices/device.model.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { type DeviceEvent, type Durable, together } from '../events/device-event.js';
 import { EventBus } from '../events/event-bus.js';
@@ -63,7 +63,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Bold's device and group filters, and Kobiton's rule that status webhooks never report PUBLIC devices. */
-  private inScope(w: Webhook, e: DeviceEvent, device: Device | undefined): boolean {
+  private inScope(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): boolean {
     const dt = w.dataTrigger;
     if (dt?.deviceIds?.length && !dt.deviceIds.includes(e.deviceId)) return false;
     if (dt?.deviceGroupIds?.length && !device?.groupIds.some((g) => dt.deviceGroupIds!.includes(g))) return false;
@@ -73,7 +73,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     return true;
   }
 
-  private check(w: Webhook, e: DeviceEvent, device: Device | undefined): Durable {
+  private check(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): Durable {
     const dt = w.dataTrigger;
     if (!dt?.condition && !dt?.throttleMs) return this.fire(w, e, device);
     const s = this.states.get(w.id, e.deviceId);
@@ -85,7 +85,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     return undefined;
   }
 
-  private fire(w: Webhook, e: DeviceEvent, device: Device | undefined): Promise<void> {
+  private fire(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): Promise<void> {
     w.lastTriggeredTs = e.ts;
     this.catalog.touch(w);
     return this.outbox.add(w, e, device);
