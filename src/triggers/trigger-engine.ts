@@ -86,8 +86,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   private fire(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): Promise<void> {
-    w.lastTriggeredTs = e.ts;
-    this.catalog.touch(w);
+    this.catalog.triggered(w, e.ts);
     return this.outbox.add(w, e, device);
   }
 
