@@ -22,6 +22,7 @@ import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import { AuthThrottle } from '../tenancy/auth-throttle.js';
+import { type AedesParser, listenHandleOf, parserOf } from './aedes-internals.js';
 import type { BrokerContext } from './broker-context.js';
 import { clusterEmitter } from './cluster-emitter.js';
 import { clusterPersistence, LocalSessionIndex, RedisSessionIndex, type SessionIndex } from './cluster-persistence.js';
@@ -50,10 +51,7 @@ import { within } from '../common/within.js';
 /** TCP keepalive probes after this much silence: a peer that vanished without a FIN is noticed. */
 const TCP_KEEPALIVE_S = 60;
 /** The listening socket's handle (libuv's TCP wrap), whose socket options accepted connections inherit. */
-type ListenHandle = { setKeepAlive?(enable: boolean, delaySeconds: number): number };
-
-type GuardedParser = { parse(buf: Buffer): unknown; guard?: FrameGuard; closing?: boolean; client: Client };
-type ParserHolder = { _parser: GuardedParser };
+type GuardedParser = AedesParser & { guard?: FrameGuard; closing?: boolean };
 export type MessageHandler = (packet: AedesPublishPacket) => void;
 
 /**
@@ -208,9 +206,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       else req?.socket.setKeepAlive(true, TCP_KEEPALIVE_S * 1000);
     }
     this.writes.coalesce(stream);
-    const client = this.aedes.handle(stream, req) as Client & ParserHolder;
+    const client = this.aedes.handle(stream, req) as Client;
     this.slowConsumers.watch(client);
-    const parser = client._parser;
+    const parser: GuardedParser = parserOf(client);
     this.parserParse ??= (Object.getPrototypeOf(parser) as GuardedParser).parse;
     parser.guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
     parser.parse = this.guardedParse;
@@ -252,7 +250,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
    * fails, every connection sets keepalive itself as before.
    */
   private inheritKeepAlive(server: NetServer): void {
-    const listening = (server as unknown as { _handle?: ListenHandle })._handle;
+    const listening = listenHandleOf(server);
     const inherited = process.platform === 'linux' && listening?.setKeepAlive?.(true, TCP_KEEPALIVE_S) === 0;
     if (!inherited) this.keepAliveInherited = false;
   }

@@ -3,6 +3,7 @@ import type { ConnectPacket } from 'aedes';
 import { tokenMatches } from '../../common/secrets.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
 import { serviceCredential } from '../../tenancy/tenancy.service.js';
+import { pendingWill } from '../aedes-internals.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { GatewayClient, Identity } from '../identity.js';
 import { peerAddress, sessionId, throttleKeys } from './connect-rules.js';
@@ -116,8 +117,8 @@ function accept(
   closed: (this: AcceptedSocket) => void,
   done: (err: AuthenticateError | null, ok: boolean) => void,
 ): void {
-  // Aedes holds the CONNECT's will here until the session is set up, then stores it (handlers/connect.js).
-  const will = (client as GatewayClient & { _will?: StoredWill | null })._will;
+  // Aedes holds the CONNECT's will until the session is set up, then stores it (aedes-internals.ts).
+  const will = pendingWill<StoredWill>(client);
   if (will) {
     // A will is checked like the publish it becomes. Refused, not dropped: [MQTT-3.1.2-8] says a will that was
     // accepted MUST be published, and 0x05 tells the client why (§3.2.2.3; Mosquitto's 07-will-acl-denied).
