@@ -23,7 +23,7 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
   beforeAll(async () => {
     gw = await startTestGateway();
     events = [];
-    gw.app.get(EventBus).subscribe((e) => events.push(e));
+    gw.app.get(EventBus).subscribe((e) => void events.push(e));
   });
   afterAll(() => gw.stop());
 
@@ -216,7 +216,7 @@ describe('devices and presence (real broker, real clients, real SQLite)', () => 
     await gw.close();
     gw = await startTestGateway({}, dir);
     events = [];
-    gw.app.get(EventBus).subscribe((e) => events.push(e));
+    gw.app.get(EventBus).subscribe((e) => void events.push(e));
     const body = await getDevice(gw, d.id);
     expect(body.values.level.value).toBe(7);
     expect(body.status).toBe('offline');

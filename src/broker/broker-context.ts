@@ -5,6 +5,7 @@ import type { IngestRouter } from '../ingest/ingest-router.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
 import type { AuthThrottle } from '../tenancy/auth-throttle.js';
+import type { RateLimitedLog } from '../observability/rate-limited-log.js';
 
 /** What the broker's handlers need, handed to them once (by BrokerService) instead of looked up per packet. */
 export interface BrokerContext {
@@ -17,4 +18,6 @@ export interface BrokerContext {
   ingest: IngestRouter;
   /** Failed CONNECTs per client address and per identity. */
   throttle: AuthThrottle;
+  /** Connections at info and refusals at warn, rate-limited: a reconnect storm must not flood the log. */
+  connectionLog: RateLimitedLog;
 }

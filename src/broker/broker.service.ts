@@ -22,6 +22,7 @@ import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import { AuthThrottle } from '../tenancy/auth-throttle.js';
+import { type AedesParser, listenHandleOf, parserOf } from './aedes-internals.js';
 import type { BrokerContext } from './broker-context.js';
 import { clusterEmitter } from './cluster-emitter.js';
 import { clusterPersistence, LocalSessionIndex, RedisSessionIndex, type SessionIndex } from './cluster-persistence.js';
@@ -29,7 +30,7 @@ import { FrameGuard } from './frame-guard.js';
 import { mqttWebSocketStream, selectSubprotocol } from './websocket-stream.js';
 import { boundedQos2Publish } from './inbound-qos2.js';
 import { SlowConsumers } from './slow-consumers.js';
-import { coalesceWrites } from './write-coalescing.js';
+import { WriteCoalescer } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
 import { preConnectRules } from './handlers/connect-rules.js';
 import { authorizePublish } from './handlers/publish.js';
@@ -50,10 +51,7 @@ import { within } from '../common/within.js';
 /** TCP keepalive probes after this much silence: a peer that vanished without a FIN is noticed. */
 const TCP_KEEPALIVE_S = 60;
 /** The listening socket's handle (libuv's TCP wrap), whose socket options accepted connections inherit. */
-type ListenHandle = { setKeepAlive?(enable: boolean, delaySeconds: number): number };
-
-type GuardedParser = { parse(buf: Buffer): unknown; guard?: FrameGuard; closing?: boolean; client: Client };
-type ParserHolder = { _parser: GuardedParser };
+type GuardedParser = AedesParser & { guard?: FrameGuard; closing?: boolean };
 export type MessageHandler = (packet: AedesPublishPacket) => void;
 
 /**
@@ -77,6 +75,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
   private sessionIndex: SessionIndex = new LocalSessionIndex();
   private sharedStore: { destroy(): Promise<void> } | null = null;
   private readonly slowConsumers: SlowConsumers;
+  private readonly writes = new WriteCoalescer();
   tcpPort = 0;
   tlsPort = 0;
 
@@ -90,7 +89,16 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     private readonly revocations: Revocations,
     private readonly http: HttpAdapterHost,
   ) {
-    this.ctx = { config, registry, presence, metrics, tenancy, ingest, throttle: new AuthThrottle() };
+    this.ctx = {
+      config,
+      registry,
+      presence,
+      metrics,
+      tenancy,
+      ingest,
+      throttle: new AuthThrottle(),
+      connectionLog: new RateLimitedLog(this.logger),
+    };
     this.flowLog = new RateLimitedLog(this.logger);
     const queue = { qos0Bytes: config.MQTT_MAX_QUEUED_QOS0_BYTES, closeBytes: config.MQTT_MAX_QUEUED_BYTES };
     this.slowConsumers = new SlowConsumers(queue, metrics, this.flowLog);
@@ -197,10 +205,10 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       if ('setKeepAlive' in stream) stream.setKeepAlive(true, TCP_KEEPALIVE_S * 1000);
       else req?.socket.setKeepAlive(true, TCP_KEEPALIVE_S * 1000);
     }
-    coalesceWrites(stream);
-    const client = this.aedes.handle(stream, req) as Client & ParserHolder;
+    this.writes.coalesce(stream);
+    const client = this.aedes.handle(stream, req) as Client;
     this.slowConsumers.watch(client);
-    const parser = client._parser;
+    const parser: GuardedParser = parserOf(client);
     this.parserParse ??= (Object.getPrototypeOf(parser) as GuardedParser).parse;
     parser.guard = new FrameGuard(this.config.MQTT_MAX_PACKET_BYTES);
     parser.parse = this.guardedParse;
@@ -242,7 +250,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
    * fails, every connection sets keepalive itself as before.
    */
   private inheritKeepAlive(server: NetServer): void {
-    const listening = (server as unknown as { _handle?: ListenHandle })._handle;
+    const listening = listenHandleOf(server);
     const inherited = process.platform === 'linux' && listening?.setKeepAlive?.(true, TCP_KEEPALIVE_S) === 0;
     if (!inherited) this.keepAliveInherited = false;
   }

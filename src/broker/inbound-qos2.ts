@@ -1,6 +1,7 @@
 import type { Client, PublishPacket } from 'aedes';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { RateLimitedLog } from '../observability/rate-limited-log.js';
+import { inboundInflight, replaceInboundInflight } from './aedes-internals.js';
 
 /** Inbound QoS 2 PUBLISHes one connection may have awaiting PUBREL. */
 export interface InflightBounds {
@@ -9,11 +10,9 @@ export interface InflightBounds {
 }
 
 type AuthorizePublish = (client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void) => void;
-/** Aedes' per-client set of inbound QoS 2 message ids awaiting PUBREL (aedes/lib/client.js). */
-type WindowHolder = Client & { _inboundInflight: Set<number> };
 
 /**
- * The connection's inbound QoS 2 window, in place of Aedes' `_inboundInflight` set: Aedes adds a message id
+ * The connection's inbound QoS 2 window, in place of Aedes' set of inbound ids (aedes-internals.ts): Aedes adds a message id
  * once the packet is stored and deletes it at PUBREL (or when storing failed); this also holds each admitted
  * packet's size until that delete, so the bytes the store holds for the connection are bounded too. Aedes
  * bounds the count only (maxInflightInbound, 1000 by default), not the bytes: 600 PUBLISHes of 100 KB never
@@ -57,10 +56,10 @@ export class InboundQos2Window extends Set<number> {
  * The connection's window, put in place of Aedes' set at its first QoS 2 PUBLISH (most connections never send
  * one: they keep Aedes' empty set). Every id Aedes adds comes through `admit` first, so its set is empty then.
  */
-function windowOf(client: WindowHolder): InboundQos2Window {
-  const current = client._inboundInflight;
+function windowOf(client: Client): InboundQos2Window {
+  const current = inboundInflight(client);
   if (current instanceof InboundQos2Window) return current;
-  return (client._inboundInflight = new InboundQos2Window(current));
+  return replaceInboundInflight(client, new InboundQos2Window(current));
 }
 
 /**
@@ -79,7 +78,7 @@ export function boundedQos2Publish(
     if (client === null || packet.qos !== 2 || packet.messageId === undefined || client.closed) {
       return next(client, packet, done);
     }
-    const window = windowOf(client as WindowHolder);
+    const window = windowOf(client);
     const size = Buffer.byteLength(packet.topic) + (packet.payload?.length ?? 0);
     const passed = window.admit(packet.messageId, size, bounds);
     if (passed === null) return next(client, packet, done);

@@ -2,6 +2,13 @@ import type { Client } from 'aedes';
 import type { Writable } from 'node:stream';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { RateLimitedLog } from '../observability/rate-limited-log.js';
+import {
+  aedesWaitForDrain,
+  type DrainCallback,
+  drainTimerSet,
+  setWaitForDrain,
+  type WaitForDrain,
+} from './aedes-internals.js';
 import type { GatewayClient } from './identity.js';
 
 /** Outgoing bytes a connection may have waiting in its socket's buffer (Node's, past the kernel's). */
@@ -12,13 +19,10 @@ export interface QueueBounds {
   closeBytes: number;
 }
 
-type DrainCallback = (err: Error | null, client: unknown) => void;
 type Forward = <P extends { topic: string; qos?: number }>(client: Client, packet: P) => P | null;
-/** The Aedes client fields this policy reads (aedes/lib/client.js). */
+/** The Aedes client fields this policy reads (its private ones through aedes-internals.ts). */
 type FlowClient = GatewayClient & {
   conn: Writable;
-  waitForDrain(callback: DrainCallback): void;
-  _drainTimer: unknown;
   /** QoS 0 messages dropped for this connection so far (set once it drops one). */
   qos0Dropped?: number;
   /** Past the QoS 0 bound, until the socket's buffer has drained: QoS 0 messages to it are dropped. */
@@ -42,7 +46,7 @@ type FlowClient = GatewayClient & {
  * - a socket that has not drained for MQTT_DRAIN_TIMEOUT_MS is closed (Aedes' drainTimeout, counted here).
  */
 export class SlowConsumers {
-  private aedesWaitForDrain: FlowClient['waitForDrain'] | null = null;
+  private aedesWaitForDrain: WaitForDrain | null = null;
 
   constructor(
     private readonly bounds: QueueBounds,
@@ -52,9 +56,8 @@ export class SlowConsumers {
 
   /** Applies the policy to a new connection: one shared function, nothing allocated per connection. */
   watch(client: Client): void {
-    const c = client as FlowClient;
-    this.aedesWaitForDrain ??= (Object.getPrototypeOf(c) as FlowClient).waitForDrain;
-    c.waitForDrain = this.waitForDrain;
+    this.aedesWaitForDrain ??= aedesWaitForDrain(client);
+    setWaitForDrain(client, this.waitForDrain as WaitForDrain);
   }
 
   /**
@@ -99,7 +102,7 @@ export class SlowConsumers {
         return;
       }
       // Aedes' coalesced drain timer: one per connection until 'drain', which closes it past drainTimeout.
-      if (!this._drainTimer) self.aedesWaitForDrain!.call(this, self.drainSettled);
+      if (!drainTimerSet(this)) self.aedesWaitForDrain!.call(this, self.drainSettled);
       setImmediate(callback, null, this);
     })(this);
 

@@ -1,6 +1,6 @@
 import { Duplex } from 'node:stream';
 import mqttPacket from 'mqtt-packet';
-import { coalesceWrites } from './write-coalescing.js';
+import { WriteCoalescer } from './write-coalescing.js';
 
 /** A duplex that records every batch the stream hands to its sink (one per system call on a socket). */
 function recordingStream(): { stream: Duplex; batches: Buffer[][] } {
@@ -33,7 +33,9 @@ const nextTurn = () => new Promise((r) => setImmediate(r));
 const writeEachInItsImmediate = (stream: Duplex, ns: number[]) =>
   ns.forEach((n) => setImmediate(() => mqttPacket.writeToStream(publish(n), stream)));
 
-describe('coalesceWrites', () => {
+describe('WriteCoalescer', () => {
+  const coalesceWrites = (stream: Duplex) => new WriteCoalescer().coalesce(stream);
+
   it('is needed: without it each packet written from its own immediate is a batch of its own', async () => {
     const { stream, batches } = recordingStream();
     writeEachInItsImmediate(stream, [0, 1, 2]);

@@ -109,6 +109,7 @@ export function describeError(exception: unknown): {
 }
 
 /** A full disk fails every request: their lines share one limit per logger and cause. */
+// eslint-disable-next-line no-restricted-syntax -- keyed by the caller's logger: per-instance state, held weakly
 const storageFaultLogs = new WeakMap<Logger, RateLimitedLog>();
 
 /** Every 5xx is logged with its cause: the stack of an unexpected error, the reason of a deliberate one. */

@@ -3,7 +3,10 @@
  * line when the storage driver closes (storage.module.ts), instead of one error per writer and retry.
  * Process-wide: one gateway per process (tests that stop several at once may see their counts together).
  */
+// Still process-wide (issue 21 leaves it for later: every RateLimitedLog reads `stopping`).
+// eslint-disable-next-line no-restricted-syntax
 const notWritten = new Map<string, number>();
+// eslint-disable-next-line no-restricted-syntax
 let stopping = false;
 
 export const stopReport = {

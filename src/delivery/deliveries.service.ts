@@ -119,8 +119,7 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
       `msg_test_${Date.now()}`,
       renderMatched(matchedEvent(w, event, device, this.names), w, Date.now()),
     );
-    w.attemptCount++;
-    this.catalog.touch(w);
+    this.catalog.attempted(w);
     const { headers: _h, ...rest } = result;
     return {
       ...rest,

@@ -65,7 +65,7 @@ export class DeliveryAttempts {
     const w = this.catalog.byIdAnyOrg(d.webhookId) ?? sent; // an update meanwhile replaced the catalog's copy
     const now = Date.now();
     d.attempts++;
-    w.attemptCount++;
+    this.catalog.attempted(w);
     const outcome = this.policy.outcome(
       d.attempts - d.roundStart,
       result.statusCode,
@@ -90,7 +90,6 @@ export class DeliveryAttempts {
     } else {
       this.states.set(d, 'failed');
     }
-    this.catalog.touch(w);
     this.states.save(d, attempt);
   }
 

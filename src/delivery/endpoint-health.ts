@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FailureNotifier } from '../notifications/failure-notifier.js';
 import type { WebhookCatalog } from '../webhooks/webhook-catalog.js';
-import type { Webhook } from '../webhooks/webhook.model.js';
+import type { WebhookRecord } from '../webhooks/webhook.model.js';
 import type { AttemptResult } from './callback-sender.js';
 import { type Admission, failed, type FailureVerdict, succeeded } from './circuit-breaker.js';
 import type { EndpointQueue } from './endpoint-queue.js';
@@ -10,7 +10,8 @@ import type { RetryPolicy } from './retry-policy.js';
 /**
  * Whether a webhook's endpoint works, from the attempts' outcomes: its circuit breaker, the consecutive
  * failures it counts (`failureCount`), and disabling the webhook at `failureLimit` or on 410 Gone, which tells
- * the failureReceivers (FailureNotifier).
+ * the failureReceivers (FailureNotifier). The rules are here; the webhook's record changes through the
+ * catalog, its one writer.
  */
 export class EndpointHealth {
   private readonly logger = new Logger('Dispatcher');
@@ -21,15 +22,15 @@ export class EndpointHealth {
     private readonly policy: RetryPolicy,
   ) {}
 
-  delivered(q: EndpointQueue, w: Webhook): void {
-    w.failureCount = 0;
+  delivered(q: EndpointQueue, w: WebhookRecord): void {
+    this.catalog.succeeded(w);
     succeeded(q.breaker);
   }
 
   /** A failed attempt: counted towards failureLimit unless the breaker had already counted this failure. */
   failed(
     q: EndpointQueue,
-    w: Webhook,
+    w: WebhookRecord,
     admission: Exclude<Admission, 'wait'>,
     result: AttemptResult,
     now: number,
@@ -37,7 +38,7 @@ export class EndpointHealth {
     const probeAt = this.policy.probeAt(w.failureCount + 1, result.statusCode, result.headers['retry-after'], now);
     const verdict = failed(q.breaker, admission, w.failureCount, w.failureLimit, probeAt);
     if (verdict === 'ignored') return verdict;
-    w.failureCount++;
+    this.catalog.failed(w);
     if (verdict === 'disable')
       this.disable(
         w,
@@ -48,10 +49,8 @@ export class EndpointHealth {
   }
 
   /** DISABLED_DUE_TO_ERRORS (from ENABLED only): what matches from now on is held; the receivers are told. */
-  disable(w: Webhook, reason: string): void {
-    if (w.status !== 'ENABLED') return;
-    w.status = 'DISABLED_DUE_TO_ERRORS';
-    this.catalog.touch(w, true);
+  disable(w: WebhookRecord, reason: string): void {
+    if (!this.catalog.disableForErrors(w)) return;
     this.logger.warn(`webhook ${w.id} disabled: ${reason}`);
     void this.notifier.webhookDisabled(w, reason);
   }

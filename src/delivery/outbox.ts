@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
 import type { DeviceEvent } from '../events/device-event.js';
-import type { Device } from '../devices/device.model.js';
+import type { DeviceRecord } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { type Delivery, type NewDelivery, newDelivery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
@@ -34,7 +34,8 @@ export class Outbox {
     @Inject(NAME_LOOKUP) private readonly names: NameLookup,
   ) {}
 
-  add(w: Webhook, event: DeviceEvent, device: Device | undefined): void {
+  /** Adds a delivery row; returns the commit that will hold it (what the event's PUBACK waits on). */
+  add(w: Webhook, event: DeviceEvent, device: DeviceRecord | undefined): Promise<void> {
     const now = Date.now();
     this.rows.push(
       newDelivery(
@@ -50,11 +51,12 @@ export class Outbox {
         now,
       ),
     );
-    if (this.commit) return;
-    this.commit = new Promise<void>((resolve, reject) => setImmediate(() => this.flush().then(resolve, reject)));
-    // Logged in flush; a QoS 1 PUBLISH awaiting durable() sees the failure. Unobserved (QoS 0 only), a failed
+    if (this.commit) return this.commit;
+    const commit = new Promise<void>((resolve, reject) => setImmediate(() => this.flush().then(resolve, reject)));
+    // Logged in flush; a QoS 1 PUBLISH awaiting its commit sees the failure. Unobserved (QoS 0 only), a failed
     // commit must not end the process as an unhandled rejection (it did, with MongoDB gone).
-    this.commit.catch(() => undefined);
+    commit.catch(() => undefined);
+    return (this.commit = commit);
   }
 
   /** The commit of everything added so far, or null when nothing is waiting. */

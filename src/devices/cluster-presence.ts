@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { AnnouncedPresence, ConnectionLedgerRepository } from './connection-ledger.repository.js';
-import type { Device } from './device.model.js';
+import type { DeviceRecord } from './device.model.js';
 import type { DeviceRepository } from './device.repository.js';
 import type { DeviceRegistry } from './device-registry.js';
 import { stopReport } from '../common/stop-report.js';
@@ -15,7 +15,7 @@ const ORPHAN_EVERY_BEATS = 6;
 const KEEP_TRANSITIONS_MS = 3_600_000;
 const STOP_WAIT_MS = 2000;
 
-const presenceOf = (d: Device): AnnouncedPresence => ({
+const presenceOf = (d: DeviceRecord): AnnouncedPresence => ({
   deviceId: d.id,
   orgId: d.orgId,
   status: d.status,
@@ -27,7 +27,7 @@ const presenceOf = (d: Device): AnnouncedPresence => ({
 /** What the sweep asks the tracker to do (the tracker owns transitions). */
 export interface SweepActions {
   /** `device` has no live connection anywhere: offline, on this instance's behalf (numbered after `stored`). */
-  offline(device: Device, stored: Device): void;
+  offline(device: DeviceRecord, stored: DeviceRecord): void;
   /** Whether this instance holds a live connection of `ownerId`. */
   holdsHere(ownerId: string): boolean;
 }
@@ -48,7 +48,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
   private readonly leaseMs: number;
   private toHold = new Set<string>();
   private toRelease = new Set<string>();
-  private toAnnounce = new Set<Device>();
+  private toAnnounce = new Set<DeviceRecord>();
   private toCatchUp = new Set<string>();
   private writeTimer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
@@ -85,7 +85,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
   }
 
   /** A transition made here, for the other instances. */
-  changed(device: Device): void {
+  changed(device: DeviceRecord): void {
     this.toAnnounce.add(device);
     this.schedule();
   }
@@ -130,7 +130,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
         await Promise.all([this.ledger.hold(this.me, hold), this.ledger.release(ended)]);
         for (const stored of await this.devices.findByIds(catchUp)) {
           const d = this.registry.device(stored.id);
-          if (d && d.seq < stored.seq) d.seq = stored.seq;
+          if (d) this.registry.adoptPresence(d, { seq: stored.seq });
         }
         await this.ledger.announce(announce.map(presenceOf));
       } catch (err) {
@@ -166,7 +166,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
     if (first) live.delete(this.me);
     else live.add(this.me);
     const stale = await this.ledger.heldOutside([...live]);
-    const ended = new Map<Device, string>();
+    const ended = new Map<DeviceRecord, string>();
     for (const e of stale) for (const d of this.devicesOf(e.ownerId)) ended.set(d, `${d.id}@${e.instance}#${e.at}`);
     // Alone at start, whatever storage says is online is offline now (as with one instance on SQLite).
     const silentSince = first && live.size === 0 ? Infinity : now - this.leaseMs;
@@ -187,13 +187,13 @@ export class ClusterPresence implements BeforeApplicationShutdown {
   }
 
   /** The devices of an owner: a device itself, or every device of an agent. */
-  private devicesOf(ownerId: string): Device[] {
+  private devicesOf(ownerId: string): DeviceRecord[] {
     const device = this.registry.device(ownerId);
     return device ? [device] : this.registry.devicesOfAgent(ownerId);
   }
 
   /** Not offline here and silent for a lease: a holder's entry may have been lost (a crash before writing it). */
-  private *orphans(silentSince: number, actions: SweepActions): Iterable<Device> {
+  private *orphans(silentSince: number, actions: SweepActions): Iterable<DeviceRecord> {
     for (const d of this.registry.allDevices())
       if (d.status !== 'offline' && (d.lastSeen ?? 0) < silentSince && !actions.holdsHere(d.id)) yield d;
   }
@@ -202,10 +202,14 @@ export class ClusterPresence implements BeforeApplicationShutdown {
    * Devices online here or in storage (the holder's write-behind may not have stored its last announcement),
    * taken offline by the one instance that wins each; an orphan's key is its stored seq.
    */
-  private async takeOffline(devices: Device[], ended: Map<Device, string>, actions: SweepActions): Promise<void> {
+  private async takeOffline(
+    devices: DeviceRecord[],
+    ended: Map<DeviceRecord, string>,
+    actions: SweepActions,
+  ): Promise<void> {
     if (devices.length === 0) return;
     const stored = new Map((await this.devices.findByIds(devices.map((d) => d.id))).map((d) => [d.id, d]));
-    const keyed: [Device, string][] = [];
+    const keyed: [DeviceRecord, string][] = [];
     for (const d of devices) {
       const s = stored.get(d.id);
       if (!s || (d.status === 'offline' && s.status === 'offline')) continue;

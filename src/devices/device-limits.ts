@@ -2,7 +2,7 @@
 // GET /devices/{id}, so each part a device (or its agent) can grow has a limit. Pure: ingest (MQTT) and the
 // devices service (REST) apply the same rules and name them their own way (a drop reason, a 400).
 import type { GatewayConfig } from '../config/gateway-config.js';
-import type { Device } from './device.model.js';
+import type { DeviceRecord } from './device.model.js';
 
 export interface DeviceLimits {
   maxDatastreams: number;
@@ -40,7 +40,7 @@ export function valueBytes(v: unknown): number {
  * that carried them: when it is within the value bound, every value in it is too (no value is measured).
  */
 export function valuesExcess(
-  device: Device,
+  device: DeviceRecord,
   values: Record<string, unknown>,
   payloadBytes: number,
   limits: DeviceLimits,

@@ -1,12 +1,20 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { EventKind } from '../events/device-event.js';
+import type { Durable, EventKind } from '../events/device-event.js';
 import { EventBus } from '../events/event-bus.js';
 import { Revocations } from '../events/revocations.js';
 import type { Agent } from './agent.model.js';
 import { AGENT_REPOSITORY, type AgentRepository } from './agent.repository.js';
-import type { Device } from './device.model.js';
+import {
+  type Device,
+  type DeviceInfo,
+  type DeviceRecord,
+  type DeviceSettings,
+  type DeviceStatus,
+  STATUS_EVENT_KIND,
+} from './device.model.js';
+import type { PresenceState } from './connection-ledger.repository.js';
 import { deviceTopicRoot } from './device-topics.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from './device.repository.js';
 
@@ -14,6 +22,10 @@ import { DEVICE_REPOSITORY, type DeviceRepository } from './device.repository.js
  * The live device and agent registry. Every record is held in memory so the MQTT path (auth, ACL, presence,
  * last values) never waits on storage; runtime changes are marked dirty and written behind in one batch
  * per flush interval. Configuration changes from REST are written through at once.
+ *
+ * The one writer of a device (issue 21): records are handed out read-only (`DeviceRecord`) and changed only
+ * through the named operations below, which hold the rules (values replaced, never changed in place; sequence
+ * numbers only move forward) and the write-behind. Who decides (ingest, presence, REST) calls them.
  */
 @Injectable()
 export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
@@ -47,36 +59,42 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     this.dirty.start(this.config.WRITE_BEHIND_FLUSH_MS);
   }
 
-  device(id: string): Device | undefined {
+  device(id: string): DeviceRecord | undefined {
     return this.devices.get(id);
   }
   agent(id: string): Agent | undefined {
     return this.agents.get(id);
   }
-  allDevices(): IterableIterator<Device> {
+  allDevices(): IterableIterator<DeviceRecord> {
     return this.devices.values();
   }
   allAgents(): Agent[] {
     return [...this.agents.values()];
   }
-  devicesOfAgent(agentId: string): Device[] {
+  devicesOfAgent(agentId: string): DeviceRecord[] {
     return [...(this.byAgent.get(agentId) ?? [])];
   }
 
-  async addDevice(device: Device): Promise<void> {
+  /** A new device (newDevice()): the registry keeps it from here on; the caller reads it only. */
+  async addDevice(device: Device): Promise<DeviceRecord> {
     await this.deviceRepo.create(device);
     this.devices.set(device.id, device);
     this.reindex(device);
+    return device;
   }
 
-  async saveDevice(device: Device): Promise<void> {
+  /** REST changes of its configuration, written through at once. */
+  async configureDevice(record: DeviceRecord, settings: DeviceSettings): Promise<void> {
+    const device = this.own(record);
+    Object.assign(device, settings);
     device.updatedAt = Date.now();
     // Still dirty if it was: the REST write stores configuration, the write-behind the runtime state.
     this.reindex(device);
     await this.deviceRepo.update(device);
   }
 
-  async removeDevice(device: Device): Promise<void> {
+  async removeDevice(record: DeviceRecord): Promise<void> {
+    const device = this.own(record);
     this.devices.delete(device.id);
     this.dirty.forget(device);
     this.unindex(device);
@@ -94,7 +112,9 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     this.agents.set(agent.id, agent);
   }
 
-  async saveAgent(agent: Agent): Promise<void> {
+  /** A new token for an agent, written through at once. */
+  async setAgentToken(agent: Agent, tokenHash: string): Promise<void> {
+    agent.tokenHash = tokenHash;
     agent.updatedAt = Date.now();
     await this.agentRepo.update(agent);
   }
@@ -163,15 +183,86 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     this.indexedAgent.delete(device);
   }
 
-  /** Called on the hot path: no I/O, the write happens at the next flush. */
-  touch(device: Device): void {
-    this.dirty.mark(device);
+  // Runtime state, on the hot path: no I/O, each change is written at the next flush.
+
+  /** A message of the device was taken in, or it connected. */
+  seen(record: DeviceRecord, ts: number): void {
+    this.own(record).lastSeen = ts;
+    this.dirty.mark(record as Device);
   }
 
-  /** An event of `device`: it takes the device's next sequence number, written behind with the rest. */
-  emit(device: Device, kind: EventKind, key: string, value: unknown, ts: number): void {
+  /** A datastream value: it replaces the previous one (never changed in place: snapshots hold the old). */
+  recordValue(record: DeviceRecord, key: string, value: unknown, ts: number): Durable {
+    this.own(record).values[key] = { value, ts };
+    return this.emit(record, 'datastream.update', key, value, ts);
+  }
+
+  /** A log event: the last one is kept; the history lives in the event stream and the webhooks. */
+  recordLogEvent(record: DeviceRecord, code: string, description: string, ts: number): Durable {
+    this.own(record).lastEvent = { code, description, ts };
+    return this.emit(record, 'log.event', code, description, ts);
+  }
+
+  /** What the device reported about itself (already within its bounds); `reported` is the event's value. */
+  applyInfo(record: DeviceRecord, info: DeviceInfo, reported: unknown, ts: number): Durable {
+    const device = this.own(record);
+    if (info.name) device.name = info.name;
+    if (info.type) device.type = info.type;
+    if (info.templateId) device.templateId = info.templateId;
+    device.metadata = info.metadata;
+    return this.emit(device, 'device.info', '', reported, ts);
+  }
+
+  /** The name a status message carries. */
+  rename(record: DeviceRecord, name: string): void {
+    this.own(record).name = name;
+    this.dirty.mark(record as Device);
+  }
+
+  /** Its first connection ever: announced once. */
+  firstConnected(record: DeviceRecord, ts: number): Durable {
+    this.own(record).firstConnectedAt = ts;
+    return this.emit(record, 'device.first_connection', '', null, ts);
+  }
+
+  /** A presence transition; `announce` false (Kobiton's rules) takes its sequence number without an event. */
+  setStatus(record: DeviceRecord, to: DeviceStatus, ts: number, announce: boolean): Durable {
+    const device = this.own(record);
+    const from = device.status;
+    device.status = to;
+    if (announce) return this.emit(device, STATUS_EVENT_KIND[to], '', { from, to }, ts);
+    device.seq++;
     this.dirty.mark(device);
-    this.bus.deviceEvent(device, kind, key, value, ts);
+    return undefined;
+  }
+
+  /**
+   * Presence another instance announced or stored, taken as is (it is stored already: not written behind).
+   * Sequence numbers only move forward: event numbers continue after the highest seen.
+   */
+  adoptPresence(record: DeviceRecord, state: Partial<PresenceState>): void {
+    const device = this.own(record);
+    const { seq, ...rest } = state;
+    if (seq !== undefined && device.seq < seq) device.seq = seq;
+    Object.assign(device, rest);
+  }
+
+  /** Marks the device for the next write-behind flush. */
+  touch(record: DeviceRecord): void {
+    this.dirty.mark(record as Device);
+  }
+
+  /** An event of the device: it takes the device's next sequence number, written behind with the rest. */
+  emit(record: DeviceRecord, kind: EventKind, key: string, value: unknown, ts: number): Durable {
+    const device = this.own(record);
+    const seq = ++device.seq; // taken even when no listener wants the event
+    this.dirty.mark(device);
+    return this.bus.deviceEvent(device, seq, kind, key, value, ts);
+  }
+
+  /** The registry's own (writable) record behind a read-only one it handed out. */
+  private own(record: DeviceRecord): Device {
+    return record as Device;
   }
 
   /** Writes every dirty device in one commit. */

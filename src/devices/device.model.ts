@@ -46,6 +46,30 @@ export interface Device {
   updatedAt: number;
 }
 
+/**
+ * A device as the registry hands it out: only DeviceRegistry changes one, through its named operations (one
+ * writer per record), so everyone else reads it. Its value map is replaced, never changed in place, which keeps
+ * the outbox's snapshots (delivery/render/snapshot.ts) free of later values.
+ */
+export type DeviceRecord = Readonly<Omit<Device, 'values' | 'metadata' | 'lastEvent'>> & {
+  readonly values: Readonly<Record<string, Readonly<DatastreamValue>>>;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly lastEvent: Readonly<NonNullable<Device['lastEvent']>> | null;
+};
+
+/** What a device reports about itself (`devices/{id}/info`), as applied to its record. */
+export interface DeviceInfo {
+  name?: string;
+  type?: DeviceType;
+  templateId?: string;
+  metadata: Record<string, unknown>;
+}
+
+/** What REST changes of a device (PATCH, a new token): its configuration, written through. */
+export type DeviceSettings = Partial<
+  Pick<Device, 'name' | 'type' | 'templateId' | 'groupIds' | 'agentId' | 'metadata' | 'tokenHash'>
+>;
+
 /** Datastream names and log-event codes. */
 export const DATASTREAM_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const DATASTREAM_NAME_RULE = '[A-Za-z0-9_.-]{1,64}';

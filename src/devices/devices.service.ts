@@ -6,14 +6,14 @@ import { GatewayConfig } from '../config/gateway-config.js';
 import { Revocations } from '../events/revocations.js';
 import { type DeviceLimits, deviceLimits, limitMessage, metadataExcess } from './device-limits.js';
 import type { Agent } from './agent.model.js';
-import { type Device, newDevice } from './device.model.js';
+import { type Device, type DeviceRecord, type DeviceSettings, newDevice } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
 import type { CreateAgentDto, CreateDeviceDto, ListDevicesQuery, UpdateDeviceDto } from './devices.dto.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { resourceLog } from '../observability/resource-log.js';
 
 export type DeviceView = Omit<Device, 'tokenHash'>;
-export const deviceView = ({ tokenHash: _h, ...d }: Device): DeviceView => d;
+export const deviceView = ({ tokenHash: _h, ...d }: DeviceRecord): DeviceView => d;
 export const agentView = ({ tokenHash: _h, ...a }: Agent) => a;
 
 /** Device and agent lifecycle: ids and tokens issued here, tokens shown once and kept hashed. */
@@ -51,15 +51,16 @@ export class DevicesService {
       },
       now,
     );
+    let added: DeviceRecord;
     try {
-      await this.registry.addDevice(device);
+      added = await this.registry.addDevice(device);
     } catch (e) {
       if (e instanceof DuplicateKeyError) throw ApiError.conflict(`id ${device.id} is taken`);
       throw e;
     }
-    this.registry.emit(device, 'device.added', '', null, now);
-    resourceLog.created('device', orgId, device.id, device.name);
-    return { ...deviceView(device), token };
+    this.registry.emit(added, 'device.added', '', null, now);
+    resourceLog.created('device', orgId, added.id, added.name);
+    return { ...deviceView(added), token };
   }
 
   list(orgId: number, q: ListDevicesQuery): { items: DeviceView[]; page: number; size: number; total: number } {
@@ -80,7 +81,7 @@ export class DevicesService {
   }
 
   /** A device of another org is reported exactly like a missing one. */
-  get(orgId: number, id: string): Device {
+  get(orgId: number, id: string): DeviceRecord {
     const d = this.registry.device(id);
     if (!d || d.orgId !== orgId) throw ApiError.notFound('Device');
     return d;
@@ -90,8 +91,8 @@ export class DevicesService {
     const d = this.get(orgId, id);
     this.checkMetadata(dto.metadata);
     if (dto.agentId) this.agentOf(orgId, dto.agentId);
-    Object.assign(d, Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)));
-    await this.registry.saveDevice(d);
+    const settings = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as DeviceSettings;
+    await this.registry.configureDevice(d, settings);
     return deviceView(d);
   }
 
@@ -104,7 +105,7 @@ export class DevicesService {
 
   rotateToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
     const d = this.get(orgId, id);
-    return this.reissue('device', d, () => this.registry.saveDevice(d));
+    return this.reissue('device', d.id, (tokenHash) => this.registry.configureDevice(d, { tokenHash }));
   }
 
   async createAgent(orgId: number, dto: CreateAgentDto) {
@@ -152,7 +153,7 @@ export class DevicesService {
 
   rotateAgentToken(orgId: number, id: string): Promise<{ id: string; token: string }> {
     const a = this.agentOf(orgId, id);
-    return this.reissue('agent', a, () => this.registry.saveAgent(a));
+    return this.reissue('agent', a.id, (tokenHash) => this.registry.setAgentToken(a, tokenHash));
   }
 
   /** REST metadata replaces the device's: it alone must keep within the bounds (devices/device-limits.ts). */
@@ -162,11 +163,10 @@ export class DevicesService {
   }
 
   /** A new token, shown once; sessions opened with the old one are closed. */
-  private async reissue(kind: 'device' | 'agent', owner: { id: string; tokenHash: string }, save: () => Promise<void>) {
+  private async reissue(kind: 'device' | 'agent', id: string, save: (tokenHash: string) => Promise<void>) {
     const token = newToken(kind === 'device' ? 'dev' : 'agt');
-    owner.tokenHash = hashToken(token);
-    await save();
-    await this.revocations.revoke({ kind, id: owner.id, ended: false });
-    return { id: owner.id, token };
+    await save(hashToken(token));
+    await this.revocations.revoke({ kind, id, ended: false });
+    return { id, token };
   }
 }

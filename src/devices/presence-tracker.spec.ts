@@ -24,7 +24,7 @@ describe('PresenceTracker', () => {
     presence = rig.ctx.get(PresenceTracker);
     registry = rig.ctx.get(DeviceRegistry);
     events = [];
-    rig.ctx.get(EventBus).subscribe((e) => events.push(e));
+    rig.ctx.get(EventBus).subscribe((e) => void events.push(e));
   }
   afterEach(() => rig.close());
 

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
+import type { Durable } from '../events/device-event.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { PresenceState } from './connection-ledger.repository.js';
-import { type Device, type DeviceStatus, STATUS_EVENT_KIND } from './device.model.js';
+import type { DeviceRecord, DeviceStatus } from './device.model.js';
 import { ClusterPresence, type SweepActions } from './cluster-presence.js';
 import { DeviceRegistry } from './device-registry.js';
 
@@ -65,13 +66,9 @@ export class PresenceTracker implements OnApplicationBootstrap {
     const device = this.registry.device(ownerId);
     if (!device) return;
     const now = Date.now();
-    device.lastSeen = now;
-    if (device.firstConnectedAt === null) {
-      device.firstConnectedAt = now;
-      this.registry.emit(device, 'device.first_connection', '', null, now);
-    }
+    this.registry.seen(device, now);
+    if (device.firstConnectedAt === null) this.registry.firstConnected(device, now);
     if (device.status === 'offline') this.transition(device, 'online', now);
-    else this.registry.touch(device);
   }
 
   /** A connection of `ownerId` closed, for whatever reason (clean, killed socket, keepalive, takeover). */
@@ -101,10 +98,9 @@ export class PresenceTracker implements OnApplicationBootstrap {
   }
 
   /** A reported status (`devices/{id}/status`). */
-  report(device: Device, status: DeviceStatus, ts: number): void {
-    device.lastSeen = ts;
-    if (device.status !== status) this.transition(device, status, ts);
-    else this.registry.touch(device);
+  report(device: DeviceRecord, status: DeviceStatus, ts: number): Durable {
+    this.registry.seen(device, ts);
+    return device.status !== status ? this.transition(device, status, ts) : undefined;
   }
 
   /**
@@ -127,24 +123,26 @@ export class PresenceTracker implements OnApplicationBootstrap {
   adopt(id: string, announced: PresenceState): void {
     const device = this.registry.device(id);
     if (!device) return;
-    if (device.seq < announced.seq) device.seq = announced.seq;
     if (this.live.has(id)) {
+      this.registry.adoptPresence(device, { seq: announced.seq });
       if (announced.status === 'offline' && device.status === 'online') {
         this.cluster?.held(id); // the sweep that took it offline (our lease lapsed) forgot our entry
-        device.status = 'offline';
+        this.registry.adoptPresence(device, { status: 'offline' });
         this.transition(device, 'online', Date.now());
       }
       return;
     }
-    device.status = announced.status;
-    device.lastSeen = announced.lastSeen;
-    device.firstConnectedAt = announced.firstConnectedAt;
+    const { seq, status, lastSeen, firstConnectedAt } = announced;
+    this.registry.adoptPresence(device, { seq, status, lastSeen, firstConnectedAt });
   }
 
   private readonly sweepActions: SweepActions = {
     offline: (device, stored) => {
-      if (device.seq < stored.seq) device.seq = stored.seq;
-      if (device.status === 'offline') device.status = stored.status; // stored is newer than our copy
+      // Stored is newer than our copy when ours is offline.
+      this.registry.adoptPresence(
+        device,
+        device.status === 'offline' ? { seq: stored.seq, status: stored.status } : { seq: stored.seq },
+      );
       this.transition(device, 'offline', Date.now());
     },
     holdsHere: (ownerId) => this.live.has(ownerId),
@@ -162,7 +160,7 @@ export class PresenceTracker implements OnApplicationBootstrap {
     );
   }
 
-  private settleOffline(devices: (Device | undefined)[], elsewhere: ReadonlySet<string>): void {
+  private settleOffline(devices: (DeviceRecord | undefined)[], elsewhere: ReadonlySet<string>): void {
     const now = Date.now();
     for (const d of devices) {
       // A device with a direct connection of its own stays as it is when its agent goes.
@@ -171,17 +169,12 @@ export class PresenceTracker implements OnApplicationBootstrap {
     }
   }
 
-  private transition(device: Device, to: DeviceStatus, ts: number): void {
-    const from = device.status;
-    device.status = to;
+  private transition(device: DeviceRecord, to: DeviceStatus, ts: number): Durable {
+    // Kobiton's rule: a device back online after being utilized is not reported as "online".
+    const announce = !(to === 'online' && device.status === 'utilizing');
+    const durable = this.registry.setStatus(device, to, ts, announce);
     this.metrics.transitions.inc({ to });
     this.cluster?.changed(device);
-    // Kobiton's rule: a device back online after being utilized is not reported as "online".
-    if (to === 'online' && from === 'utilizing') {
-      device.seq++;
-      this.registry.touch(device);
-      return;
-    }
-    this.registry.emit(device, STATUS_EVENT_KIND[to], '', { from, to }, ts);
+    return durable;
   }
 }

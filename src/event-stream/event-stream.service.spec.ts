@@ -52,8 +52,8 @@ describe('EventStreamService', () => {
     // Both orgs were watched a moment ago (a stream opened and closed): their events are buffered for resumption.
     for (const orgId of [1, 2]) service.add({ orgId, tokenId: 1, filter: all, send: () => {}, close: () => {} })();
     const a = { id: 'a', orgId: 1, seq: 0 };
-    for (let n = 1; n <= EVENTS_KEPT_PER_ORG + 10; n++) bus.deviceEvent(a, 'datastream.update', 'n', n, n);
-    bus.deviceEvent({ id: 'b', orgId: 2, seq: 0 }, 'datastream.update', 'n', 1, 1);
+    for (let n = 1; n <= EVENTS_KEPT_PER_ORG + 10; n++) bus.deviceEvent(a, ++a.seq, 'datastream.update', 'n', n, n);
+    bus.deviceEvent({ id: 'b', orgId: 2 }, 1, 'datastream.update', 'n', 1, 1);
     const fromStart = service.resume(1, 1, all);
     expect(fromStart.gap).toBe(true);
     expect(fromStart.events).toHaveLength(EVENTS_KEPT_PER_ORG);
@@ -88,7 +88,7 @@ describe('EventStreamService', () => {
     const service = new EventStreamService(bus, new Revocations(), limits());
     service.onModuleInit();
     const d = { id: 'd', orgId: 3, seq: 0 };
-    bus.deviceEvent(d, 'datastream.update', 'n', 1, 1);
+    bus.deviceEvent(d, ++d.seq, 'datastream.update', 'n', 1, 1);
     expect(service.resume(3, 0, parseEventFilter({}))).toEqual({ events: [], gap: false });
     expect(d.seq).toBe(1); // the device's sequence moves on all the same
     service.onModuleDestroy();
@@ -105,14 +105,14 @@ describe('EventStreamService', () => {
     const all = parseEventFilter({});
     for (const orgId of [1, 2]) service.add({ orgId, tokenId: 1, filter: all, send: () => {}, close: () => {} })();
     const big = 'x'.repeat(1000);
-    for (let n = 1; n <= 100; n++) bus.deviceEvent({ id: 'a', orgId: 1, seq: 0 }, 'datastream.update', 'n', big, n);
+    for (let n = 1; n <= 100; n++) bus.deviceEvent({ id: 'a', orgId: 1 }, 1, 'datastream.update', 'n', big, n);
     const a = service.resume(1, 0, all);
     expect(a.gap).toBe(true);
     const aBytes = a.events.reduce((sum, k) => sum + k.bytes, 0);
     expect(aBytes).toBeLessThanOrEqual(20000);
     expect(a.events.length).toBeGreaterThan(10);
     expect(service.resumeBytes()).toBe(aBytes);
-    for (let n = 1; n <= 15; n++) bus.deviceEvent({ id: 'b', orgId: 2, seq: 0 }, 'datastream.update', 'n', big, n);
+    for (let n = 1; n <= 15; n++) bus.deviceEvent({ id: 'b', orgId: 2 }, 1, 'datastream.update', 'n', big, n);
     expect(service.resumeBytes()).toBeLessThanOrEqual(30000);
     expect(service.resume(2, 0, all)).toMatchObject({ gap: false }); // org 1's oldest made room
     expect(service.resume(2, 0, all).events).toHaveLength(15);

@@ -73,7 +73,7 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy {
     // Revoking a token ends live access at once: its open streams too (on every instance, see cluster/).
     this.revocations.onRevoked((r) => this.revoked(r));
     this.unsubscribe = this.bus.subscribe(
-      (e) => this.accept(e),
+      (e) => void this.accept(e), // nothing durable: a PUBACK never waits on a stream
       (orgId) => this.watched(orgId),
     );
   }

@@ -32,4 +32,18 @@ export interface DeviceEvent {
   seq: number;
 }
 
-export type DeviceEventListener = (event: DeviceEvent) => void;
+/**
+ * What must be durable before the device's message that caused an event is acknowledged (PUBACK): the commit a
+ * listener caused (the outbox's), or undefined when it caused none. A listener states it by its return type, so
+ * one that starts asynchronous work must return it (an `async` listener does): the acknowledgement waits on it.
+ */
+export type Durable = Promise<void> | undefined;
+
+/** Both commits; no allocation when one is missing or both are the same (one outbox commit per loop turn). */
+export function together(a: Durable, b: Durable): Durable {
+  if (a === undefined || a === b) return b;
+  if (b === undefined) return a;
+  return Promise.all([a, b]).then(() => undefined);
+}
+
+export type DeviceEventListener = (event: DeviceEvent) => Durable;

@@ -7,19 +7,19 @@ describe('EventBus', () => {
     const temps: DeviceEvent[] = [];
     const all: DeviceEvent[] = [];
     const offTemps = bus.subscribe(
-      (e) => temps.push(e),
+      (e) => void temps.push(e),
       (orgId, kind, key) => orgId === 1 && kind === 'datastream.update' && key === 'temp',
     );
     const device = { id: 'd1', orgId: 1, seq: 0 };
-    bus.deviceEvent(device, 'datastream.update', 'humidity', 50, 1);
-    bus.deviceEvent(device, 'datastream.update', 'temp', 20, 2);
+    bus.deviceEvent(device, ++device.seq, 'datastream.update', 'humidity', 50, 1);
+    bus.deviceEvent(device, ++device.seq, 'datastream.update', 'temp', 20, 2);
     expect(temps.map((e) => [e.key, e.seq])).toEqual([['temp', 2]]);
     expect(device.seq).toBe(2);
 
     // A listener without an interest gets everything; unsubscribing one leaves the other in place.
-    bus.subscribe((e) => all.push(e));
+    bus.subscribe((e) => void all.push(e));
     offTemps();
-    bus.deviceEvent(device, 'datastream.update', 'temp', 21, 3);
+    bus.deviceEvent(device, ++device.seq, 'datastream.update', 'temp', 21, 3);
     expect([temps.length, all.map((e) => e.seq)]).toEqual([1, [3]]);
   });
 });

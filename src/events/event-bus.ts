@@ -1,21 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { DeviceEvent, DeviceEventListener, EventKind } from './device-event.js';
+import { type DeviceEvent, type DeviceEventListener, type Durable, type EventKind, together } from './device-event.js';
 
 /** Whether a listener cares about device events of (org, kind, key); without one it gets every event. */
 export type EventInterest = (orgId: number, kind: EventKind, key: string) => boolean;
 const EVERYTHING: EventInterest = () => true;
 
-/** What a device event is about: a device (or anything that keeps a per-device sequence). */
+/** What a device event is about: a device. */
 export interface EventSubject {
   readonly id: string;
   readonly orgId: number;
-  seq: number;
 }
 
 /**
- * In-process, synchronous fan-out of events, and the one place they are made: a device event takes its
- * device's next sequence number here. Synchronous on purpose: a listener that must do I/O (the webhook outbox)
- * batches it itself; the bus adds no promise or tick per event on the hot path.
+ * In-process, synchronous fan-out of events, and the one place they are made; a device event comes with its
+ * device's next sequence number (DeviceRegistry.emit gives it out). Synchronous on purpose: a listener that must do I/O (the webhook outbox)
+ * batches it itself; the bus adds no promise or tick per event on the hot path. What the listeners return
+ * (the commits they caused) is returned to the emitter, which the ingest path waits on before a PUBACK.
  */
 @Injectable()
 export class EventBus {
@@ -35,13 +35,12 @@ export class EventBus {
   }
 
   /**
-   * An event of one device; its sequence number orders the device's events. The number is taken even when no
-   * listener wants the event (most datastream values match no webhook), but the event is then never built.
+   * An event of one device; its sequence number `seq` orders the device's events. Most datastream values match
+   * no webhook: when no listener wants the event it is never built.
    */
-  deviceEvent(device: EventSubject, kind: EventKind, key: string, value: unknown, ts: number): void {
-    const seq = ++device.seq;
-    if (!this.wanted(device.orgId, kind, key)) return;
-    this.emit({ orgId: device.orgId, deviceId: device.id, kind, key, value, ts, seq });
+  deviceEvent(device: EventSubject, seq: number, kind: EventKind, key: string, value: unknown, ts: number): Durable {
+    if (!this.wanted(device.orgId, kind, key)) return undefined;
+    return this.emit({ orgId: device.orgId, deviceId: device.id, kind, key, value, ts, seq });
   }
 
   private wanted(orgId: number, kind: EventKind, key: string): boolean {
@@ -51,19 +50,21 @@ export class EventBus {
   }
 
   /** An event of the organization (users, sub-organizations, inbound calls): no device sequence. */
-  orgEvent(orgId: number, kind: EventKind, value: unknown, deviceId = ''): void {
-    this.emit({ orgId, deviceId, kind, key: '', value, ts: Date.now(), seq: 0 });
+  orgEvent(orgId: number, kind: EventKind, value: unknown, deviceId = ''): Durable {
+    return this.emit({ orgId, deviceId, kind, key: '', value, ts: Date.now(), seq: 0 });
   }
 
-  private emit(event: DeviceEvent): void {
+  private emit(event: DeviceEvent): Durable {
     const listeners = this.listeners;
+    let durable: Durable;
     for (let i = 0; i < listeners.length; i++) {
       try {
-        listeners[i](event);
+        durable = together(durable, listeners[i](event));
       } catch (err) {
         // One faulty listener must not stop the others or the ingest path.
         this.logger.error(`listener failed on ${event.kind}: ${(err as Error).message}`);
       }
     }
+    return durable;
   }
 }

@@ -2,16 +2,20 @@ import { Injectable } from '@nestjs/common';
 import type { AedesPublishPacket } from 'aedes';
 import { parseDeviceTopic } from '../devices/device-topics.js';
 import { Outbox } from '../delivery/outbox.js';
+import { type Durable, together } from '../events/device-event.js';
 import { type DeviceMessage, IngestService } from './ingest.service.js';
 
-type Handler = (m: DeviceMessage) => void;
+/** A handler returns what the message caused that must be durable before its PUBACK. */
+type Handler = (m: DeviceMessage) => Durable;
 type Acknowledge = (err?: Error | null) => void;
 
 /**
  * The MQTT hot path after the ACL (broker/handlers/publish.ts calls `accept`): the table "topic kind →
  * handler" of the uplink contract (docs/architecture.md §3), and the rule that a QoS 1/2 PUBLISH is acknowledged only
- * once the outbox commit holding its deliveries is durable. Aedes writes the PUBACK right after this stage,
- * so nothing a message caused is lost once its sender has been told it arrived.
+ * once what it caused is durable: the handler returns it (the outbox commit holding its deliveries, or any
+ * other listener's commit), so a listener that works asynchronously holds the acknowledgement by its type.
+ * Aedes writes the PUBACK right after this stage, so nothing a message caused is lost once its sender has
+ * been told it arrived.
  */
 @Injectable()
 export class IngestRouter {
@@ -35,15 +39,18 @@ export class IngestRouter {
     const handle = topic === null ? undefined : this.handlers[topic.kind];
     if (handle === undefined) return done(); // downlink, reply, other: routed by Aedes, nothing to ingest
     const message = { deviceId: topic!.deviceId, key: topic!.key, payload: packet.payload as Buffer, ts: Date.now() };
+    let caused: Durable;
     try {
-      handle(message);
+      caused = handle(message);
     } catch {
       // A bug in one handler costs that message only, never the client's connection.
       this.ingest.drop(message, 'handler_error');
     }
     if (packet.qos === 0) return done();
-    const commit = this.outbox.durable();
-    if (commit === null) return done();
+    // Also the commit still pending for earlier messages: a message that caused none is not acknowledged
+    // before them (acknowledgements in order, [MQTT-4.6.0-2]). Usually the same promise: no allocation.
+    const commit = together(caused, this.outbox.durable() ?? undefined);
+    if (commit === undefined) return done();
     // A failed commit withholds the acknowledgement: Aedes closes the connection and the client resends.
     commit.then(
       () => done(),

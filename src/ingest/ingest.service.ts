@@ -5,7 +5,8 @@ import { type DeviceLimits, deviceLimits, metadataExcess, valuesExcess } from '.
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
-import type { Device } from '../devices/device.model.js';
+import type { DeviceRecord } from '../devices/device.model.js';
+import { type Durable, together } from '../events/device-event.js';
 import {
   type DropReason,
   isValidName,
@@ -26,8 +27,9 @@ export interface DeviceMessage {
 }
 
 /**
- * Turns device messages into registry updates and canonical events. A bad message is dropped, counted by
- * reason and logged (rate-limited) — never thrown, so it cannot cost another client anything.
+ * Turns device messages into registry operations (which change the device and raise its events). A bad message is dropped, counted by
+ * reason and logged (rate-limited) — never thrown, so it cannot cost another client anything. Each handler
+ * returns what the message caused that must be durable before it is acknowledged (IngestRouter).
  */
 @Injectable()
 export class IngestService {
@@ -46,79 +48,77 @@ export class IngestService {
     this.limits = deviceLimits(config);
   }
 
-  status(m: DeviceMessage): void {
+  status(m: DeviceMessage): Durable {
     const parsed = parseStatus(m.payload);
     const device = this.deviceOf(m, parsed);
-    if (!device || !parsed.ok) return;
+    if (!device || !parsed.ok) return undefined;
     this.admit(m, 'status', device);
     const { status, name } = parsed.value;
-    if (name) device.name = name;
-    this.presence.report(device, status, m.ts);
+    if (name) this.registry.rename(device, name);
+    return this.presence.report(device, status, m.ts);
   }
 
-  datastream(m: DeviceMessage): void {
+  datastream(m: DeviceMessage): Durable {
     if (!isValidName(m.key)) return this.drop(m, 'bad_name');
     if (m.payload.length > this.limits.maxValueBytes) return this.drop(m, 'value_too_large');
     const parsed = parseValue(m.payload);
     const device = this.deviceOf(m, parsed);
-    if (!device || !parsed.ok) return;
+    if (!device || !parsed.ok) return undefined;
     if (!Object.hasOwn(device.values, m.key) && Object.keys(device.values).length >= this.limits.maxDatastreams)
       return this.drop(m, 'too_many_datastreams');
     this.admit(m, 'ds', device);
-    this.setValue(device, m.key, parsed.value, m.ts);
+    return this.registry.recordValue(device, m.key, parsed.value, m.ts);
   }
 
   /** All or nothing: a batch breaking a bound is dropped whole, so no part of it is stored. */
-  batch(m: DeviceMessage): void {
+  batch(m: DeviceMessage): Durable {
     const parsed = parseBatch(m.payload);
     const device = this.deviceOf(m, parsed);
-    if (!device || !parsed.ok) return;
+    if (!device || !parsed.ok) return undefined;
     const excess = valuesExcess(device, parsed.value, m.payload.length, this.limits);
     if (excess) return this.drop(m, excess);
     this.admit(m, 'batch', device);
-    for (const [key, value] of Object.entries(parsed.value)) this.setValue(device, key, value, m.ts);
+    let durable: Durable;
+    for (const [key, value] of Object.entries(parsed.value))
+      durable = together(durable, this.registry.recordValue(device, key, value, m.ts));
+    return durable;
   }
 
-  logEvent(m: DeviceMessage): void {
+  logEvent(m: DeviceMessage): Durable {
     if (!isValidName(m.key)) return this.drop(m, 'bad_name');
     const parsed = parseEventDescription(m.payload);
     const device = this.deviceOf(m, parsed);
-    if (!device || !parsed.ok) return;
+    if (!device || !parsed.ok) return undefined;
     this.admit(m, 'event', device);
-    // One event is kept per device (the last); the history lives in the event stream and the webhooks.
-    const description = parsed.value;
-    device.lastEvent = { code: m.key, description, ts: m.ts };
-    this.registry.emit(device, 'log.event', m.key, description, m.ts);
+    return this.registry.recordLogEvent(device, m.key, parsed.value, m.ts);
   }
 
   /** Metadata is merged into the device's: refused whole when the merge would break a bound. */
-  info(m: DeviceMessage): void {
+  info(m: DeviceMessage): Durable {
     const parsed = parseInfo(m.payload);
     const device = this.deviceOf(m, parsed);
-    if (!device || !parsed.ok) return;
+    if (!device || !parsed.ok) return undefined;
     const { name, type, templateId, metadata } = parsed.value;
     const merged = { ...device.metadata, ...metadata };
     const excess = metadataExcess(merged, this.limits);
     if (excess) return this.drop(m, excess);
     this.admit(m, 'info', device);
-    if (name) device.name = name;
-    if (type) device.type = type;
-    if (templateId) device.templateId = templateId;
-    device.metadata = merged;
-    this.registry.emit(device, 'device.info', '', parsed.value, m.ts);
+    return this.registry.applyInfo(device, { name, type, templateId, metadata: merged }, parsed.value, m.ts);
   }
 
-  drop(m: DeviceMessage, reason: DropReason): void {
+  /** A dropped message caused nothing that must be durable. */
+  drop(m: DeviceMessage, reason: DropReason): undefined {
     this.counter(this.dropByReason, this.metrics.drops, reason).inc();
     const now = Date.now();
     if (now - this.lastDropLog > 1000) {
       this.lastDropLog = now;
       this.logger.warn(`dropped message of ${m.deviceId}${m.key ? `/${m.key}` : ''}: ${reason}`);
     }
+    return undefined;
   }
 
   /** The message's device, or null once the message is dropped (unparsable, or no such device). */
-  private deviceOf(m: DeviceMessage, parsed: Parsed<unknown>): Device | null {
+  private deviceOf(m: DeviceMessage, parsed: Parsed<unknown>): DeviceRecord | null {
     if (!parsed.ok) {
       this.drop(m, parsed.reason);
       return null;
@@ -129,14 +129,9 @@ export class IngestService {
   }
 
   /** A message taken in: counted by kind, and its device seen. */
-  private admit(m: DeviceMessage, kind: string, device: Device): void {
+  private admit(m: DeviceMessage, kind: string, device: DeviceRecord): void {
     this.counter(this.inByKind, this.metrics.messagesIn, kind).inc();
-    device.lastSeen = m.ts;
-  }
-
-  private setValue(device: Device, key: string, value: unknown, ts: number): void {
-    device.values[key] = { value, ts };
-    this.registry.emit(device, 'datastream.update', key, value, ts);
+    this.registry.seen(device, m.ts);
   }
 
   // prom-client resolves labels by hashing on every inc(); the bound child is resolved once per label.

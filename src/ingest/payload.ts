@@ -3,6 +3,7 @@ import {
   DEVICE_ID_PATTERN,
   DEVICE_STATUSES,
   DEVICE_TYPES,
+  type DeviceInfo,
   type DeviceStatus,
   type DeviceType,
 } from '../devices/device.model.js';
@@ -131,13 +132,6 @@ export function parseEventDescription(payload: Buffer): Parsed<string> {
   const t = text(payload);
   if (!t.ok) return t;
   return t.value.length > 1024 ? fail('wrong_type') : t;
-}
-
-export interface DeviceInfo {
-  name?: string;
-  type?: DeviceType;
-  templateId?: string;
-  metadata: Record<string, unknown>;
 }
 
 export function parseInfo(payload: Buffer): Parsed<DeviceInfo> {

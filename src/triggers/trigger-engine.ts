@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Outbox } from '../delivery/outbox.js';
-import { type Device, STATUS_EVENT_KIND } from '../devices/device.model.js';
+import { type DeviceRecord, STATUS_EVENT_KIND } from '../devices/device.model.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import { type DeviceEvent, type Durable, together } from '../events/device-event.js';
 import { EventBus } from '../events/event-bus.js';
 import { OrganizationDirectory } from '../tenancy/organization-directory.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
@@ -50,17 +50,20 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     return this.index.size;
   }
 
-  private onEvent(e: DeviceEvent): void {
+  /** The outbox commit the event's matches went into, or undefined when nothing matched. */
+  private onEvent(e: DeviceEvent): Durable {
     const device = e.deviceId ? this.registry.device(e.deviceId) : undefined;
     const candidates = this.index.lookup(e.orgId, e.kind, e.key, e.deviceId, device?.templateId ?? null);
+    let durable: Durable;
     for (let i = 0; i < candidates.length; i++) {
       const w = candidates[i];
-      if (this.inScope(w, e, device)) this.check(w, e, device);
+      if (this.inScope(w, e, device)) durable = together(durable, this.check(w, e, device));
     }
+    return durable;
   }
 
   /** Bold's device and group filters, and Kobiton's rule that status webhooks never report PUBLIC devices. */
-  private inScope(w: Webhook, e: DeviceEvent, device: Device | undefined): boolean {
+  private inScope(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): boolean {
     const dt = w.dataTrigger;
     if (dt?.deviceIds?.length && !dt.deviceIds.includes(e.deviceId)) return false;
     if (dt?.deviceGroupIds?.length && !device?.groupIds.some((g) => dt.deviceGroupIds!.includes(g))) return false;
@@ -70,7 +73,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     return true;
   }
 
-  private check(w: Webhook, e: DeviceEvent, device: Device | undefined): void {
+  private check(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): Durable {
     const dt = w.dataTrigger;
     if (!dt?.condition && !dt?.throttleMs) return this.fire(w, e, device);
     const s = this.states.get(w.id, e.deviceId);
@@ -78,13 +81,13 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     this.states.touch(s);
     if (verdict === 'hold') this.scheduleHold(s, e);
     else if (s.holdingSince === null) this.cancelHold(s); // a value broke the hold
-    if (verdict === 'fire' && !throttled(dt.throttleMs, s, e.ts)) this.fire(w, e, device);
+    if (verdict === 'fire' && !throttled(dt.throttleMs, s, e.ts)) return this.fire(w, e, device);
+    return undefined;
   }
 
-  private fire(w: Webhook, e: DeviceEvent, device: Device | undefined): void {
-    w.lastTriggeredTs = e.ts;
-    this.catalog.touch(w);
-    this.outbox.add(w, e, device);
+  private fire(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): Promise<void> {
+    this.catalog.triggered(w, e.ts);
+    return this.outbox.add(w, e, device);
   }
 
   /** forMs: fires when the hold runs out, unless a value broke the condition meanwhile. */
@@ -117,7 +120,8 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
       ts: since,
       value: undefined,
     };
-    this.fire(w, { ...event, value: s.lastValue, ts: Date.now() }, device);
+    // No message waits on a hold's delivery: its commit is the outbox's to log.
+    void this.fire(w, { ...event, value: s.lastValue, ts: Date.now() }, device);
   }
 
   private cancelHold(s: TriggerState): void {

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { Webhook, WebhookStatus } from './webhook.model.js';
+import type { Webhook, WebhookRecord, WebhookStatus } from './webhook.model.js';
 import { WEBHOOK_REPOSITORY, type WebhookCounterDelta, type WebhookRepository } from './webhook.repository.js';
 
 /** The counters as this instance last wrote (or read) them: the write-behind stores the difference. */
 type Counters = Pick<Webhook, 'attemptCount' | 'failureCount' | 'lastTriggeredTs'>;
-const countersOf = (w: Webhook): Counters => ({
+const countersOf = (w: WebhookRecord): Counters => ({
   attemptCount: w.attemptCount,
   failureCount: w.failureCount,
   lastTriggeredTs: w.lastTriggeredTs,
@@ -21,6 +21,9 @@ export type WebhookChange = (current: Webhook | null, previous: Webhook | null) 
  * increments (so instances sharing a database add up instead of overwriting each other), and a status the
  * system sets (disabled after failures) as a compare-and-set from ENABLED (so no instance re-enables a webhook
  * another one disabled).
+ *
+ * The one writer of a webhook's health (issue 21): records are handed out with it read-only (`WebhookRecord`)
+ * and the dispatcher, the test attempts and the trigger engine change it through the named operations below.
  */
 @Injectable()
 export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
@@ -50,20 +53,20 @@ export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
     this.listeners.push(listener);
   }
 
-  all(): IterableIterator<Webhook> {
+  all(): IterableIterator<WebhookRecord> {
     return this.byId.values();
   }
-  byIdAnyOrg(id: number): Webhook | undefined {
+  byIdAnyOrg(id: number): WebhookRecord | undefined {
     return this.byId.get(id);
   }
 
   /** A webhook of another org is reported exactly like a missing one. */
-  get(orgId: number, id: number): Webhook | undefined {
+  get(orgId: number, id: number): WebhookRecord | undefined {
     const w = this.byId.get(id);
     return w && w.orgId === orgId ? w : undefined;
   }
 
-  list(orgId: number): Webhook[] {
+  list(orgId: number): WebhookRecord[] {
     return [...this.byId.values()].filter((w) => w.orgId === orgId).sort((a, b) => a.id - b.id);
   }
 
@@ -109,7 +112,8 @@ export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
     this.announce(stored, previous);
   }
 
-  remove(w: Webhook): void {
+  remove(record: WebhookRecord): void {
+    const w = this.own(record);
     this.byId.delete(w.id);
     this.written.delete(w.id);
     this.statusSet.delete(w.id);
@@ -117,12 +121,53 @@ export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
     this.announce(null, w);
   }
 
-  /** A runtime change (counters, or a status set by the system, always from ENABLED): written at the next flush. */
-  touch(w: Webhook, statusChanged = false): void {
+  // Health, changed at run time: each change is written at the next flush.
+
+  /** A match of the webhook went to the outbox. */
+  triggered(record: WebhookRecord, ts: number): void {
+    const w = this.own(record);
+    w.lastTriggeredTs = ts;
     this.dirty.mark(w);
-    if (!statusChanged) return;
+  }
+
+  /** An attempt was sent (a delivery's, or a test's). */
+  attempted(record: WebhookRecord): void {
+    const w = this.own(record);
+    w.attemptCount++;
+    this.dirty.mark(w);
+  }
+
+  /** The endpoint took an attempt: the consecutive failures count afresh. */
+  succeeded(record: WebhookRecord): void {
+    const w = this.own(record);
+    w.failureCount = 0;
+    this.dirty.mark(w);
+  }
+
+  /** A failed attempt counted towards failureLimit (the breaker decides which count: endpoint-health.ts). */
+  failed(record: WebhookRecord): void {
+    const w = this.own(record);
+    w.failureCount++;
+    this.dirty.mark(w);
+  }
+
+  /**
+   * DISABLED_DUE_TO_ERRORS, set by the system from ENABLED only (stored as a compare-and-set, so no instance
+   * re-enables a webhook another one disabled); false when it was not ENABLED.
+   */
+  disableForErrors(record: WebhookRecord): boolean {
+    const w = this.own(record);
+    if (w.status !== 'ENABLED') return false;
+    w.status = 'DISABLED_DUE_TO_ERRORS';
+    this.dirty.mark(w);
     this.statusSet.set(w.id, { from: 'ENABLED', to: w.status });
     this.announce(w, { ...w, status: 'ENABLED' });
+    return true;
+  }
+
+  /** The catalog's own (writable) record behind one it handed out. */
+  private own(record: WebhookRecord): Webhook {
+    return record as Webhook;
   }
 
   flush(): Promise<void> {
@@ -167,5 +212,18 @@ export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
 
   private announce(current: Webhook | null, previous: Webhook | null): void {
     for (const l of this.listeners) l(current, previous);
+  }
+}
+
+/**
+ * The status a REST update asks for, on its draft (a copy `WebhookCatalog.put` then takes in): re-enabling
+ * starts the consecutive-failure count afresh; DISABLED_DUE_TO_ERRORS in an update is ignored (Blynk).
+ */
+export function requestStatus(draft: Webhook, status: WebhookStatus | undefined): void {
+  if (status === 'ENABLED') {
+    draft.status = 'ENABLED';
+    draft.failureCount = 0;
+  } else if (status === 'DISABLED') {
+    draft.status = 'DISABLED';
   }
 }

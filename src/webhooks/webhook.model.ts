@@ -127,6 +127,12 @@ export interface Webhook {
   rateLimitPerMinute?: number | null;
 }
 
+/** A webhook's health: changed at run time by WebhookCatalog's named operations only (one writer per record). */
+export type WebhookHealthField = 'status' | 'attemptCount' | 'failureCount' | 'lastTriggeredTs';
+
+/** A webhook as the catalog hands it out: its health read-only (configuration changes go through REST). */
+export type WebhookRecord = Omit<Webhook, WebhookHealthField> & Readonly<Pick<Webhook, WebhookHealthField>>;
+
 /** Triggers whose dataTrigger must name a datastream / an event code (Blynk: "required for datastream and log event triggers"). */
 export const DATASTREAM_TRIGGERS = new Set<Trigger>([
   'DEVICE_DATASTREAM_UPDATE',

@@ -7,7 +7,7 @@ import { DuplicateKeyError } from '../common/duplicate-key.error.js';
 import { USER_REPOSITORY, type UserRepository } from '../tenancy/user.repository.js';
 import type { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto.js';
 import { DEFAULT_SIGNATURE, type SignatureOption, type Webhook } from './webhook.model.js';
-import { WebhookCatalog } from './webhook-catalog.js';
+import { requestStatus, WebhookCatalog } from './webhook-catalog.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from './webhook.repository.js';
 import {
   checkAuth,
@@ -145,12 +145,7 @@ export class WebhooksService {
     if (signature) w.signature = signatureOf(signature);
     this.applyCredentials(w, dto);
     if (extra.httpSecret !== undefined) w.httpSecret = extra.httpSecret && this.box.seal(extra.httpSecret);
-    if (status === 'ENABLED') {
-      w.status = 'ENABLED';
-      w.failureCount = 0; // re-enabling starts the consecutive-failure count afresh
-    } else if (status === 'DISABLED') {
-      w.status = 'DISABLED';
-    } // DISABLED_DUE_TO_ERRORS in an update is ignored (Blynk).
+    requestStatus(w, status);
     await this.validate(w, before);
     sealCredentialFields(w, this.box, stored);
     w.lastModifiedTs = Date.now();

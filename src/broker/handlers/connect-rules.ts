@@ -1,5 +1,6 @@
 import type { Client, ConnectPacket } from 'aedes';
 import type { Socket } from 'node:net';
+import { forgetPeerName } from '../aedes-internals.js';
 import type { BrokerContext } from '../broker-context.js';
 import { ADDRESS_LIMITS, IDENTITY_LIMITS, type ThrottleLimits } from '../../tenancy/auth-throttle.js';
 import type { GatewayClient, Identity } from '../identity.js';
@@ -36,15 +37,13 @@ export function sessionOwner(sid: string): { kind: string; id: string } | null {
  */
 export function peerAddress(client: GatewayClient): string {
   const viaHttp = (client as GatewayClient & { req?: { socket?: Socket } }).req?.socket;
-  return readUncached(client.conn as PeerCached) ?? readUncached(viaHttp) ?? 'unknown';
+  return readUncached(client.conn as Socket) ?? readUncached(viaHttp) ?? 'unknown';
 }
 
-/** Node's cache behind `remoteAddress` (net.Socket#_getpeername). */
-type PeerCached = Socket & { _peername?: object };
-
-function readUncached(socket: PeerCached | undefined): string | undefined {
+/** The address, without keeping Node's cache of it (aedes-internals.ts). */
+function readUncached(socket: Socket | undefined): string | undefined {
   const address = socket?.remoteAddress;
-  if (socket?._peername) socket._peername = undefined; // a stream that is no net.Socket gets no property
+  if (socket) forgetPeerName(socket);
   return address;
 }
 

@@ -1,18 +1,14 @@
 import type { AuthenticateError, Client } from 'aedes';
 import type { ConnectPacket } from 'aedes';
-import { Logger } from '@nestjs/common';
-import { RateLimitedLog } from '../../observability/rate-limited-log.js';
 import { tokenMatches } from '../../common/secrets.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
 import { serviceCredential } from '../../tenancy/tenancy.service.js';
+import { pendingWill } from '../aedes-internals.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { GatewayClient, Identity } from '../identity.js';
 import { peerAddress, sessionId, throttleKeys } from './connect-rules.js';
 import { mayPublish } from './publish.js';
 import type { StoredWill } from './will.js';
-
-// Connections at info and refusals at warn, rate-limited: a reconnect storm must not flood the log.
-const log = new RateLimitedLog(new Logger('mqtt'));
 
 const refuse = (returnCode: number, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -43,7 +39,7 @@ export function authenticate(ctx: BrokerContext) {
     const address = peerAddress(c);
     const done = (err: AuthenticateError | null, ok: boolean | null) => {
       if (err)
-        log.warn(
+        ctx.connectionLog.warn(
           'mqtt refused',
           `MQTT login refused for ${username ?? '(no user name)'} from ${address}: ${err.message}`,
         );
@@ -108,7 +104,7 @@ function connectionClosed(ctx: BrokerContext) {
     const identity = client?.identity;
     if (!client || !identity) return; // listened to from `accept` on, so only for accepted clients; 'close' comes once
     ctx.metrics.connectionClosed(identity.kind);
-    log.debug('mqtt connections', `MQTT ${identity.kind} ${identity.id} disconnected`);
+    ctx.connectionLog.debug('mqtt connections', `MQTT ${identity.kind} ${identity.id} disconnected`);
     if (identity.kind !== 'sandbox') ctx.presence.disconnected(identity.id, client);
   };
 }
@@ -121,8 +117,8 @@ function accept(
   closed: (this: AcceptedSocket) => void,
   done: (err: AuthenticateError | null, ok: boolean) => void,
 ): void {
-  // Aedes holds the CONNECT's will here until the session is set up, then stores it (handlers/connect.js).
-  const will = (client as GatewayClient & { _will?: StoredWill | null })._will;
+  // Aedes holds the CONNECT's will until the session is set up, then stores it (aedes-internals.ts).
+  const will = pendingWill<StoredWill>(client);
   if (will) {
     // A will is checked like the publish it becomes. Refused, not dropped: [MQTT-3.1.2-8] says a will that was
     // accepted MUST be published, and 0x05 tells the client why (§3.2.2.3; Mosquitto's 07-will-acl-denied).
@@ -135,7 +131,7 @@ function accept(
   client.identity = identity;
   client.id = sessionId(identity, client.id);
   ctx.metrics.connectionOpened(identity.kind);
-  log.debug('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${address}`);
+  ctx.connectionLog.debug('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${address}`);
   // Sandbox clients are no device or agent: they have no presence.
   const present = identity.kind !== 'sandbox';
   // Presence counts the connection from here, before Aedes closes a taken-over session, so a takeover never

@@ -1,6 +1,6 @@
 // What a delivery keeps of its device (issue 19.2): what its callback can render, not the whole record. A
 // device may hold hundreds of datastreams and kilobytes of metadata; a webhook's templates name a few.
-import type { Device } from '../../devices/device.model.js';
+import type { DeviceRecord } from '../../devices/device.model.js';
 import type { DeviceEvent } from '../../events/device-event.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
 import type { DeviceSnapshot, MatchedEvent } from '../delivery.model.js';
@@ -24,7 +24,12 @@ function* templates(w: Webhook): Generator<string> {
  * name, the template's name, and the datastreams and metadata keys named by a placeholder. A template edited
  * later that names another datastream renders it empty for deliveries matched before the edit.
  */
-export function deviceSnapshot(device: Device, event: DeviceEvent, w: Webhook, productName?: string): DeviceSnapshot {
+export function deviceSnapshot(
+  device: DeviceRecord,
+  event: DeviceEvent,
+  w: Webhook,
+  productName?: string,
+): DeviceSnapshot {
   const values: DeviceSnapshot['values'] = {};
   const metadata: DeviceSnapshot['metadata'] = {};
   for (const text of templates(w)) {
@@ -56,7 +61,7 @@ function copy<T>(from: Record<string, T>, key: string, to: Record<string, T>): v
 export function matchedEvent(
   w: Webhook,
   event: DeviceEvent,
-  device: Device | undefined,
+  device: DeviceRecord | undefined,
   names: NameLookup,
 ): MatchedEvent {
   const productName = device?.templateId ? names.templateName(device.orgId, device.templateId) : undefined;

@@ -13,6 +13,7 @@ const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?)\}/g;
  * Templates without a placeholder render to themselves: most webhooks' URLs and headers, and fixed bodies. Told
  * apart once per template text (bounded: URLs and bodies are per webhook configuration), not scanned per attempt.
  */
+// eslint-disable-next-line no-restricted-syntax -- a memo of a pure function of the text: any gateway reads the same answer
 const plain = new Map<string, boolean>();
 const PLAIN_CACHED = 10_000;
 function isPlain(template: string): boolean {
@@ -28,6 +29,7 @@ function isPlain(template: string): boolean {
 }
 
 /** The placeholder names in a template, told once per template text (bounded like `plain`). */
+// eslint-disable-next-line no-restricted-syntax -- a memo of a pure function of the text, like `plain`
 const named = new Map<string, readonly string[]>();
 export function placeholderNames(template: string): readonly string[] {
   let names = named.get(template);

@@ -9,7 +9,7 @@ import type {
 import type { DeliveryRepository } from '../../delivery/delivery.repository.js';
 import type { Ids } from './ids.js';
 import type { AnyModel } from './model.js';
-import { bulkWrite } from './bulk-writes.js';
+import type { BulkWrites } from './bulk-writes.js';
 
 const FINISHED = ['delivered', 'failed', 'dropped'];
 const UNFINISHED = ['pending', 'held'];
@@ -35,6 +35,7 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     private readonly m: AnyModel,
     private readonly attemptsM: AnyModel,
     private readonly ids: Ids,
+    private readonly bulk: BulkWrites,
   ) {}
 
   /**
@@ -64,7 +65,7 @@ export class MongoDeliveryRepository implements DeliveryRepository {
    */
   async saveMany(deliveries: Delivery[], attempts: DeliveryAttempt[]): Promise<void> {
     if (attempts.length > 0) {
-      await bulkWrite(
+      await this.bulk.write(
         this.attemptsM,
         attempts.map((a) => ({
           replaceOne: {
@@ -77,7 +78,7 @@ export class MongoDeliveryRepository implements DeliveryRepository {
       );
     }
     if (deliveries.length > 0) {
-      await bulkWrite(
+      await this.bulk.write(
         this.m,
         deliveries.map((d) => ({ replaceOne: { filter: { _id: d.id }, replacement: row(d) } })),
         { ordered: false },

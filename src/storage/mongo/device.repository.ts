@@ -1,7 +1,7 @@
 import type { Device } from '../../devices/device.model.js';
 import type { DeviceRepository } from '../../devices/device.repository.js';
 import type { ChangeKind } from '../../cluster/change-log.repository.js';
-import { bulkWrite } from './bulk-writes.js';
+import type { BulkWrites } from './bulk-writes.js';
 import { MongoDocumentCollection } from './document-collection.js';
 import type { MongoChangeLog } from './change-log.js';
 import { type AnyModel, isDuplicate } from './model.js';
@@ -32,6 +32,7 @@ export class MongoDeviceRepository extends MongoDocumentCollection<Device> imple
     private readonly runtimeM: AnyModel,
     changes: MongoChangeLog,
     kind: ChangeKind,
+    private readonly bulk: BulkWrites,
   ) {
     super(m, changes, kind);
   }
@@ -73,12 +74,12 @@ export class MongoDeviceRepository extends MongoDocumentCollection<Device> imple
       },
     }));
     try {
-      await bulkWrite(this.runtimeM, ops, { ordered: false });
+      await this.bulk.write(this.runtimeM, ops, { ordered: false });
     } catch (e) {
       // Two upserts of a row not there yet: FerretDB fails the loser with E11000 where MongoDB retries it
       // itself. The row is there now, so the same updates once more (each sets, or only raises seq).
       if (!isDuplicate(e)) throw e;
-      await bulkWrite(this.runtimeM, ops, { ordered: false });
+      await this.bulk.write(this.runtimeM, ops, { ordered: false });
     }
   }
 

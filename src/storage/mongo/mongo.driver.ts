@@ -2,6 +2,7 @@ import mongoose, { type Connection, type Schema } from 'mongoose';
 import type { GatewayMeta, StorageDriver } from '../storage-driver.js';
 import { MongoAgentRepository } from './agent.repository.js';
 import { MongoApiTokenRepository } from './api-token.repository.js';
+import { BulkWrites } from './bulk-writes.js';
 import { MongoChangeLog } from './change-log.js';
 import { MongoConnectionLedgerRepository } from './connection-ledger.repository.js';
 import { MongoDeliveryClaimRepository } from './delivery-claim.repository.js';
@@ -45,6 +46,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
   const conn = await mongoose.createConnection(uri, MONGO_CONNECTION_OPTIONS).asPromise();
   const model = (name: string, schema: Schema, collection: string) =>
     conn.model(name, schema, collection) as unknown as AnyModel;
+  const bulk = new BulkWrites();
   const changes = new MongoChangeLog(model('Change', schemas.ChangeS, 'changes'), instanceId);
   const leases = model('InstanceLease', schemas.LeaseS, 'instance_leases');
   const devices = model('Device', schemas.Doc, 'devices');
@@ -61,14 +63,16 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
       model('DeviceRuntime', schemas.RuntimeS, 'device_runtime'),
       changes,
       'device',
+      bulk,
     ),
     agents: new MongoAgentRepository(model('Agent', schemas.Doc, 'agents'), changes, 'agent'),
-    webhooks: new MongoWebhookRepository(model('Webhook', schemas.WebhookS, 'webhooks'), ids, changes),
+    webhooks: new MongoWebhookRepository(model('Webhook', schemas.WebhookS, 'webhooks'), ids, changes, bulk),
     changeLog: changes,
     deliveries: new MongoDeliveryRepository(
       model('Delivery', schemas.DeliveryS, 'deliveries'),
       model('DeliveryAttempt', schemas.AttemptS, 'delivery_attempts'),
       ids,
+      bulk,
     ),
     deliveryClaims: new MongoDeliveryClaimRepository(model('DeliveryClaim', schemas.ClaimS, 'delivery_claims'), leases),
     connections: new MongoConnectionLedgerRepository(
@@ -77,7 +81,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
       model('PresenceTransition', schemas.TransitionS, 'presence_transitions'),
       changes,
     ),
-    triggerStates: new MongoTriggerStateRepository(model('TriggerState', schemas.StateS, 'trigger_states')),
+    triggerStates: new MongoTriggerStateRepository(model('TriggerState', schemas.StateS, 'trigger_states'), bulk),
     notifications: new MongoNotificationRepository(model('Notification', schemas.NotificationS, 'notifications'), ids),
     inboundWebhooks: new MongoInboundWebhookRepository(model('InboundWebhook', schemas.InboundS, 'inbound_webhooks')),
     templates,

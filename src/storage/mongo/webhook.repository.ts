@@ -8,7 +8,7 @@ import {
 import type { MongoChangeLog } from './change-log.js';
 import type { Ids } from './ids.js';
 import { type AnyModel, unique } from './model.js';
-import { bulkWrite } from './bulk-writes.js';
+import type { BulkWrites } from './bulk-writes.js';
 
 /**
  * `{ $set: { 'doc.a': 1 }, $unset: { 'doc.b': '' } }`: fields of the stored document written one by one, the
@@ -26,6 +26,7 @@ export class MongoWebhookRepository implements WebhookRepository {
     private readonly m: AnyModel,
     private readonly ids: Ids,
     private readonly changes: MongoChangeLog,
+    private readonly bulk: BulkWrites,
   ) {}
 
   async create(w: Omit<Webhook, 'id'>): Promise<Webhook> {
@@ -62,7 +63,7 @@ export class MongoWebhookRepository implements WebhookRepository {
 
   async increment(deltas: WebhookCounterDelta[]): Promise<void> {
     if (deltas.length === 0) return;
-    await bulkWrite(
+    await this.bulk.write(
       this.m,
       deltas.map((d) => {
         const update: Record<string, Record<string, number>> = {
