@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuplicateKeyError } from '../src/common/duplicate-key.error.js';
 import { openMongo } from '../src/storage/mongo/mongo.driver.js';
-import { openDatabase } from '../src/storage/sqlite/database.js';
+import { MIGRATIONS, openDatabase } from '../src/storage/sqlite/database.js';
 import { openSqlite } from '../src/storage/sqlite/sqlite.driver.js';
 import type { StorageDriver } from '../src/storage/storage-driver.js';
 import type { Template } from '../src/templates/template.model.js';
@@ -36,19 +36,15 @@ describe('template ids per organization: rows stored while ids were global', () 
   it('sqlite: the migration keeps them, keyed by (org, id)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-tmpl-'));
     try {
-      // The schema as it was: templates keyed by id alone, one migration short of today's.
-      const db = openDatabase(join(dir, 'gateway.db'));
-      const version = db.pragma('user_version', { simple: true }) as number;
-      db.exec(`DROP TABLE templates;
-        CREATE TABLE templates (id TEXT PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id), doc TEXT NOT NULL);
-        CREATE INDEX templates_org ON templates (org_id);
-        INSERT INTO organizations (name, created_at) VALUES ('a', 1), ('b', 1);`);
+      // The schema as it was: templates keyed by id alone (every migration before the one that rekeys them).
+      const rekey = MIGRATIONS.findIndex((m) => m.includes('templates_by_org'));
+      const db = openDatabase(join(dir, 'gateway.db'), rekey);
+      db.exec(`INSERT INTO organizations (name, created_at) VALUES ('a', 1), ('b', 1);`);
       db.prepare('INSERT INTO templates (id, org_id, doc) VALUES (?, ?, ?)').run(
         'TMPL_OLD',
         1,
         JSON.stringify(template(1, 'Old')),
       );
-      db.pragma(`user_version = ${version - 1}`);
       db.close();
       const s = openSqlite(dir);
       try {

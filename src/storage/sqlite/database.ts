@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 // Schema migrations, applied in order; PRAGMA user_version records how many ran.
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE organizations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created_at INTEGER NOT NULL);
    CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, org_id INTEGER NOT NULL REFERENCES organizations(id),
      email TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (org_id, email));
@@ -52,20 +52,21 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE delivery_attempts ADD COLUMN response_headers TEXT;`,
 ];
 
-export function openDatabase(file: string): Database.Database {
+/** `upTo`: how many migrations to run (all by default; a test builds an earlier release's schema with fewer). */
+export function openDatabase(file: string, upTo = MIGRATIONS.length): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode is durable across process crashes; only an OS crash can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  migrate(db, upTo);
   return db;
 }
 
-function migrate(db: Database.Database): void {
+function migrate(db: Database.Database, upTo: number): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (let v = current; v < MIGRATIONS.length; v++) {
+  for (let v = current; v < upTo; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${v + 1}`);
