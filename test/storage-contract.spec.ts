@@ -124,6 +124,25 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
       expect(await s.devices.delete(d1.id)).toBe(false);
     });
 
+    it("keeps what a device reported about itself through the write-behind; REST's later change wins", async () => {
+      const o = await s.organizations.create('r');
+      const d = device(`dev-${o.id}-r`, o.id);
+      await s.devices.create(d);
+      Object.assign(d, {
+        name: 'reported',
+        metadata: { fw: '1.2' },
+        templateId: 'TMPL_R',
+        reportedAt: d.updatedAt + 10,
+      });
+      await s.devices.saveMany([d]);
+      expect(await s.devices.findById(d.id)).toMatchObject({ name: 'reported', metadata: { fw: '1.2' } });
+      // REST then changes it (a newer updatedAt); the write-behind goes on with the older report's time.
+      const configured = { ...d, name: 'by REST', metadata: {}, updatedAt: d.reportedAt! + 10 };
+      await s.devices.update(configured);
+      await s.devices.saveMany([{ ...configured, status: 'online' }]);
+      expect(await s.devices.findById(d.id)).toMatchObject({ name: 'by REST', metadata: {}, status: 'online' });
+    });
+
     it('stores webhooks with org-scoped integer ids and per-org unique names', async () => {
       const o1 = await s.organizations.create('w1');
       const o2 = await s.organizations.create('w2');

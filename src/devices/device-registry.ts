@@ -210,13 +210,16 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     if (info.type) device.type = info.type;
     if (info.templateId) device.templateId = info.templateId;
     device.metadata = info.metadata;
+    device.reportedAt = ts;
     return this.emit(device, 'device.info', '', reported, ts);
   }
 
   /** The name a status message carries. */
   rename(record: DeviceRecord, name: string): void {
-    this.own(record).name = name;
-    this.dirty.mark(record as Device);
+    const device = this.own(record);
+    device.name = name;
+    device.reportedAt = Date.now();
+    this.dirty.mark(device);
   }
 
   /** Its first connection ever: announced once. */

@@ -43,7 +43,13 @@ export interface Device {
   values: Record<string, DatastreamValue>;
   lastEvent: { code: string; description: string; ts: number } | null;
   createdAt: number;
+  /** When REST last changed its configuration. */
   updatedAt: number;
+  /**
+   * When the device last reported its own name, type, template or metadata (`info`, a status message's name):
+   * where configuration and run-time state are stored apart (MongoDB), the newer of this and `updatedAt` wins.
+   */
+  reportedAt?: number;
 }
 
 /**

@@ -9,14 +9,20 @@ import { type AnyModel, isDuplicate } from './model.js';
 /** What the instance holding the device's connection changes at run time; everything else is REST's. */
 const RUNTIME_FIELDS = ['status', 'lastSeen', 'firstConnectedAt', 'values', 'lastEvent'] as const;
 type Runtime = Pick<Device, (typeof RUNTIME_FIELDS)[number]>;
+/** What the device reports about itself (info, a status message's name): configuration the holder writes too. */
+const REPORTED_FIELDS = ['name', 'type', 'templateId', 'metadata', 'reportedAt'] as const;
+type Reported = Pick<Device, (typeof REPORTED_FIELDS)[number]>;
 interface RuntimeRow {
   _id: string;
   seq?: number;
   state: Runtime;
+  reported?: Reported;
 }
 
 const runtimeOf = (d: Device): Runtime =>
   Object.fromEntries(RUNTIME_FIELDS.map((f) => [f, d[f]])) as unknown as Runtime;
+const reportedOf = (d: Device): Reported =>
+  Object.fromEntries(REPORTED_FIELDS.map((f) => [f, d[f]])) as unknown as Reported;
 
 /**
  * Several instances write one device: REST through any of them (its configuration, in `devices`), the
@@ -69,7 +75,12 @@ export class MongoDeviceRepository extends MongoDocumentCollection<Device> imple
       updateOne: {
         filter: { _id: d.id },
         // seq only ever grows: a device's events are numbered on from the highest any holder gave out
-        update: { $set: { state: runtimeOf(d) }, $max: { seq: d.seq } },
+        // What the device reported goes with its run-time state (else it was lost at a restart); REST's later
+        // configuration wins on read (`merge`), so a stale copy here never undoes it.
+        update: {
+          $set: d.reportedAt ? { state: runtimeOf(d), reported: reportedOf(d) } : { state: runtimeOf(d) },
+          $max: { seq: d.seq },
+        },
         upsert: true,
       },
     }));
@@ -99,7 +110,13 @@ export class MongoDeviceRepository extends MongoDocumentCollection<Device> imple
 
 function merge(device: Device, runtime: RuntimeRow | null | undefined): Device {
   if (!runtime) return device;
-  return { ...device, ...runtime.state, seq: Math.max(device.seq, runtime.seq ?? 0) };
+  const reported = runtime.reported?.reportedAt && runtime.reported.reportedAt > device.updatedAt;
+  return {
+    ...device,
+    ...(reported ? runtime.reported : {}),
+    ...runtime.state,
+    seq: Math.max(device.seq, runtime.seq ?? 0),
+  };
 }
 
 function withRuntime(devices: Device[], runtime: RuntimeRow[]): Device[] {

@@ -68,7 +68,10 @@ export const TemplateS = new Schema({ _id: String, orgId: Number, id: String, do
 TemplateS.index({ orgId: 1, id: 1 }, { unique: true }); // every query: create, update, delete, by (orgId, id)
 export const Doc = new Schema({ _id: String, orgId: { type: Number, index: true }, doc: Schema.Types.Mixed }, opts);
 /** A device's runtime state, written by the instance holding its connection (read and written by `_id` only). */
-export const RuntimeS = new Schema({ _id: String, seq: Number, state: Schema.Types.Mixed }, opts);
+export const RuntimeS = new Schema(
+  { _id: String, seq: Number, state: Schema.Types.Mixed, reported: Schema.Types.Mixed },
+  opts,
+);
 export const ClaimS = new Schema(
   { _id: String, deliveryId: Number, fence: Number, orgId: Number, webhookId: Number, owner: String },
   opts,
