@@ -82,56 +82,6 @@ export const SCHEMAS: Record<string, Schema> = {
   DevicePage: page('Device'),
   Agent: obj({ id: str, name: str, createdAt: ms }, ['id']),
   CreatedAgent: { allOf: [ref('Agent'), obj({ token: { ...str, description: 'shown once' } })] },
-  Webhook: obj(
-    {
-      id: int,
-      name: str,
-      description: str,
-      trigger: str,
-      dataTrigger: nullable({ type: 'object', additionalProperties: true }),
-      url: str,
-      method: str,
-      contentType: str,
-      authType: str,
-      body: str,
-      formBody: { type: 'object', additionalProperties: { type: 'string' } },
-      headers: { type: 'object', additionalProperties: { type: 'string' } },
-      failureReceivers: { type: 'array', items: { type: 'integer', format: 'int64' } },
-      failureLimit: {
-        ...int,
-        description:
-          'consecutive failures that disable the webhook: the one that opened its circuit breaker, then each failed ' +
-          'probe (one delivery at a time while the endpoint fails, on the retry schedule)',
-      },
-      failureCount: { ...int, description: 'consecutive failures counted so far; a success resets it' },
-      status: {
-        type: 'string',
-        enum: ['ENABLED', 'DISABLED', 'DISABLED_DUE_TO_ERRORS'],
-        description:
-          'DISABLED (by its owner): records nothing. DISABLED_DUE_TO_ERRORS: what matches is held (up to ' +
-          'WEBHOOK_HELD_MAX) and sent, oldest first, when set to ENABLED again',
-      },
-      attemptCount: int,
-      createdAt: ms,
-      lastModifiedTs: ms,
-      lastTriggeredTs: nullable(ms),
-      secret: { ...str, description: 'whsec_… signing secret; in the create response only' },
-      signature: obj(
-        {
-          type: { type: 'string', enum: ['STANDARD_WEBHOOKS', 'HMAC_SHA256'] },
-          header: str,
-          encoding: { type: 'string', enum: ['hex', 'base64'] },
-          prefix: str,
-          timestampHeader: str,
-          signTimestamp: { type: 'boolean' },
-        },
-        ['type'],
-      ),
-    },
-    ['id', 'name', 'trigger', 'url', 'status'],
-  ),
-  WebhookList: { type: 'array', items: ref('Webhook') },
-  SecretRotated: obj({ id: int, secret: str, previousSecretExpiresAt: ms }, ['id', 'secret']),
   Delivery: obj(
     {
       id: int,
@@ -234,8 +184,6 @@ export const OPERATIONS: Record<string, [string, string | null]> = {
   ],
   'get /health/live': ['Liveness: the process answers', 'Live'],
   'get /metrics': ['Prometheus metrics', null],
-  'get /console': ['The web console (HTML; signs in with an API token)', null],
-  'get /console/assets/{file}': ["The console's bundled scripts and styles", null],
   'get /api/v1/organization': ["The token's organization (or ?orgId= a sub-organization)", 'Organization'],
   'post /api/v1/organization/organizations': ['Create a sub-organization with its admin token', 'CreatedOrganization'],
   'get /api/v1/organization/users': ['List users', 'UserList'],
@@ -265,13 +213,6 @@ export const OPERATIONS: Record<string, [string, string | null]> = {
   'get /api/v1/organization/agents/{id}': ['Get a fleet agent', 'Agent'],
   'delete /api/v1/organization/agents/{id}': ['Delete a fleet agent', null],
   'post /api/v1/organization/agents/{id}/token': ["Rotate an agent's token", 'CreatedAgent'],
-  'get /api/v1/organization/webhooks': ['List webhooks (Blynk: an array)', 'WebhookList'],
-  'post /api/v1/organization/webhooks': ['Create a webhook (signing secret shown once)', 'Webhook'],
-  'get /api/v1/organization/webhooks/{id}': ['Get a webhook', 'Webhook'],
-  'put /api/v1/organization/webhooks/{id}': ["Update a webhook (Blynk's update; unlisted fields kept)", 'Webhook'],
-  'patch /api/v1/organization/webhooks/{id}': ['Update some fields of a webhook', 'Webhook'],
-  'delete /api/v1/organization/webhooks/{id}': ['Delete a webhook', null],
-  'post /api/v1/organization/webhooks/{id}/secret': ['Rotate the signing secret', 'SecretRotated'],
   'post /api/v1/organization/webhooks/{id}/test': ["Send a synthetic event now (Blynk's Test)", 'TestResult'],
   'get /api/v1/organization/webhooks/{id}/deliveries': ['The delivery log of a webhook', 'DeliveryPage'],
   'get /api/v1/organization/webhooks/{id}/deliveries/{deliveryId}': ['One delivery with its attempts', 'Delivery'],
@@ -379,26 +320,6 @@ const inboundPath = (withSub: boolean) => ({
 export const EXTRA_PATHS: Record<string, Schema> = {
   '/webhooks/{token}': inboundPath(false),
   '/webhooks/{token}/{path}': inboundPath(true),
-  '/console': {
-    get: {
-      tags: ['console'],
-      summary: OPERATIONS['get /console'][0],
-      security: [],
-      responses: { '200': { description: 'index.html', content: { 'text/html': { schema: str } } } },
-    },
-  },
-  '/console/assets/{file}': {
-    get: {
-      tags: ['console'],
-      summary: OPERATIONS['get /console/assets/{file}'][0],
-      security: [],
-      parameters: [{ name: 'file', in: 'path', required: true, schema: str }],
-      responses: {
-        '200': { description: 'A hashed bundle file', content: { 'application/octet-stream': { schema: str } } },
-        '404': { description: 'No such asset' },
-      },
-    },
-  },
   '/metrics': {
     get: {
       tags: ['observability'],

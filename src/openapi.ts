@@ -6,7 +6,8 @@ type Operation = {
   summary?: string;
   security?: unknown[];
   parameters?: Parameter[];
-  responses: Record<string, { description?: string; content?: Record<string, { schema: unknown }> }>;
+  requestBody?: { content?: Record<string, Media> };
+  responses: Record<string, { description?: string; content?: Record<string, Media> }>;
 };
 type Parameter = { name: string; in: string; schema?: { type?: string } & Record<string, unknown> };
 
@@ -40,14 +41,68 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       .build(),
   );
   Object.assign(doc.paths, EXTRA_PATHS);
-  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...SCHEMAS } as never };
+  doc.components = { ...doc.components, schemas: { ...SCHEMAS, ...doc.components?.schemas } as never };
+  const schemas = doc.components.schemas as Record<string, Schema>;
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       if (method === 'parameters') continue;
       complete(`${method} ${path}`, path, op);
+      addExamples(op, schemas);
     }
   }
   return doc;
+}
+
+type Schema = {
+  $ref?: string;
+  example?: unknown;
+  default?: unknown;
+  enum?: unknown[];
+  type?: string;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+};
+type Media = { schema?: Schema; example?: unknown; examples?: unknown };
+
+/**
+ * A body's example, composed from its fields' examples (the decorators' `example`, else an enum's first value or
+ * the default): each example is written once, on its field, and every request and response using it shows it.
+ */
+export function exampleOf(s: Schema | undefined, schemas: Record<string, Schema>, depth = 0): unknown {
+  if (!s || depth > 8) return undefined;
+  if (s.example !== undefined) return s.example;
+  if (s.$ref) return exampleOf(schemas[s.$ref.split('/').pop()!], schemas, depth + 1);
+  if (s.allOf) {
+    const parts = s.allOf.map((x) => exampleOf(x, schemas, depth + 1));
+    return parts.every((x) => x && typeof x === 'object') ? Object.assign({}, ...parts) : undefined;
+  }
+  if (s.oneOf) return exampleOf(s.oneOf[0], schemas, depth + 1);
+  if (s.enum?.length) return s.enum[0];
+  if (s.default !== undefined) return s.default;
+  if (s.type === 'array') {
+    const item = exampleOf(s.items, schemas, depth + 1);
+    return item === undefined ? undefined : [item];
+  }
+  if (!s.properties) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, prop] of Object.entries(s.properties)) {
+    const value = exampleOf(prop, schemas, depth + 1);
+    if (value !== undefined) out[name] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function addExamples(op: Operation, schemas: Record<string, Schema>): void {
+  const media: Media[] = Object.values(op.requestBody?.content ?? {});
+  for (const [status, response] of Object.entries(op.responses))
+    if (status.startsWith('2')) media.push(...Object.values(response.content ?? {}));
+  for (const m of media) {
+    if (m.example !== undefined || m.examples) continue;
+    const example = exampleOf(m.schema, schemas);
+    if (example !== undefined) m.example = example;
+  }
 }
 
 function complete(key: string, path: string, op: Operation): void {

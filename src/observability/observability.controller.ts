@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { type PartHealth, Readiness } from './readiness.js';
@@ -14,6 +14,7 @@ interface ReadyBody {
   message?: string;
 }
 
+@ApiTags('observability')
 @Controller()
 export class ObservabilityController {
   constructor(
