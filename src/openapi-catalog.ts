@@ -82,30 +82,6 @@ export const SCHEMAS: Record<string, Schema> = {
   DevicePage: page('Device'),
   Agent: obj({ id: str, name: str, createdAt: ms }, ['id']),
   CreatedAgent: { allOf: [ref('Agent'), obj({ token: { ...str, description: 'shown once' } })] },
-  Delivery: obj(
-    {
-      id: int,
-      webhookId: int,
-      messageId: { ...str, description: 'the webhook-id header, the same across attempts and replays' },
-      event: str,
-      deviceId: str,
-      status: str,
-      attempts: { type: 'array', items: { type: 'object', additionalProperties: true } },
-      createdAt: ms,
-    },
-    ['id', 'messageId', 'status'],
-  ),
-  DeliveryPage: {
-    allOf: [
-      page('Delivery'),
-      obj({
-        endpoint: obj({ failing: { type: 'boolean' }, nextProbeAt: nullable(ms) }, ['failing', 'nextProbeAt']),
-      }),
-    ],
-  },
-  ReplayCount: obj({ since: ms, failed: int, held: int, count: int }, ['since', 'failed', 'held', 'count']),
-  Accepted: { type: 'object', additionalProperties: true },
-  TestResult: { type: 'object', additionalProperties: true },
   Notification: obj({ id: int, userId: int, createdAt: ms, webhookId: int, reason: str }),
   NotificationList: { type: 'array', items: ref('Notification') },
   InboundWebhook: obj(
@@ -213,15 +189,6 @@ export const OPERATIONS: Record<string, [string, string | null]> = {
   'get /api/v1/organization/agents/{id}': ['Get a fleet agent', 'Agent'],
   'delete /api/v1/organization/agents/{id}': ['Delete a fleet agent', null],
   'post /api/v1/organization/agents/{id}/token': ["Rotate an agent's token", 'CreatedAgent'],
-  'post /api/v1/organization/webhooks/{id}/test': ["Send a synthetic event now (Blynk's Test)", 'TestResult'],
-  'get /api/v1/organization/webhooks/{id}/deliveries': ['The delivery log of a webhook', 'DeliveryPage'],
-  'get /api/v1/organization/webhooks/{id}/deliveries/{deliveryId}': ['One delivery with its attempts', 'Delivery'],
-  'post /api/v1/organization/webhooks/{id}/deliveries/{deliveryId}/replay': ['Replay one delivery', 'Accepted'],
-  'post /api/v1/organization/webhooks/{id}/replay': ['Replay failed and held deliveries since a time', 'Accepted'],
-  'get /api/v1/organization/webhooks/{id}/replay': [
-    'How many deliveries a replay since a time would send',
-    'ReplayCount',
-  ],
   'get /api/v1/organization/inbound-webhooks': ['List inbound webhooks', 'InboundWebhookList'],
   'post /api/v1/organization/inbound-webhooks': ['Create an inbound webhook', 'InboundWebhook'],
   'get /api/v1/organization/inbound-webhooks/{id}': ['Get an inbound webhook', 'InboundWebhook'],
@@ -263,20 +230,6 @@ const losantList = [
 
 /** Query parameters of DTOs that carry no Swagger decorators. */
 export const QUERY_PARAMS: Record<string, Schema[]> = {
-  'get /api/v1/organization/webhooks/{id}/deliveries': [
-    q('status', { type: 'string', enum: ['pending', 'delivered', 'failed', 'held', 'dropped'] }),
-    ...paging(20, 100),
-    q('since', ms, 'deliveries created since then'),
-    q('deviceId', str, 'search: this device only (exact)'),
-    q('messageId', str, 'search: the delivery with this webhook-id (exact)'),
-    q('event', str, 'search: this event (exact), e.g. device.status.offline'),
-  ],
-  'post /api/v1/organization/webhooks/{id}/replay': [
-    { ...q('since', ms, 'replay failed and held deliveries created since then'), required: true },
-  ],
-  'get /api/v1/organization/webhooks/{id}/replay': [
-    { ...q('since', ms, 'count the failed and held deliveries created since then'), required: true },
-  ],
   'post /api/v1/organization/devices/{id}/downlink/{path}': [
     q('qos', { type: 'integer', enum: [0, 1], default: 1 }),
     q('retain', { type: 'boolean', default: false }),
