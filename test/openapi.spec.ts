@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import openapiTS, { astToString } from 'openapi-typescript';
 import { startTestGateway, type TestGateway } from './support/harness.js';
 import { OPERATIONS, SCHEMAS } from '../src/openapi-catalog.js';
 
@@ -138,5 +140,16 @@ describe('OpenAPI document', () => {
     const spellings = [...tags].map((t) => t.toLowerCase());
     expect(spellings.length).toBe(new Set(spellings).size);
     expect([...tags].every((t) => t === t.toLowerCase())).toBe(true);
+  });
+
+  // The console's API types are generated from this document and committed (the console build needs no running
+  // gateway); a stale file fails here. UPDATE_API_TYPES=1 rewrites it.
+  it("matches the console's generated API types (console/src/api-schema.d.ts)", async () => {
+    const file = new URL('../console/src/api-schema.d.ts', import.meta.url);
+    const generated =
+      '// Generated from the OpenAPI document by test/openapi.spec.ts (UPDATE_API_TYPES=1 rewrites it). Do not edit.\n' +
+      astToString(await openapiTS(structuredClone(doc) as never, { alphabetize: true, defaultNonNullable: false }));
+    if (process.env.UPDATE_API_TYPES) writeFileSync(file, generated);
+    expect(readFileSync(file, 'utf8') === generated || 'stale: run UPDATE_API_TYPES=1 on this test').toBe(true);
   });
 });

@@ -8,7 +8,16 @@ const ms = (description: string, nullable = false) =>
 
 @ApiSchema({ name: 'DatastreamValue', description: 'The last value of one datastream' })
 export class DatastreamValueView {
-  @ApiProperty({ example: 21.5, description: 'The value as the device sent it (number, string, boolean or JSON)' })
+  @ApiProperty({
+    oneOf: [
+      { type: 'number' },
+      { type: 'string' },
+      { type: 'boolean' },
+      { type: 'object', additionalProperties: true },
+    ],
+    example: 21.5,
+    description: 'The value as the device sent it (number, string, boolean or JSON)',
+  })
   value!: unknown;
   @ms('When it arrived (ms)') ts!: number;
 }

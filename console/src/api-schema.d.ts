@@ -1,0 +1,7912 @@
+// Generated from the OpenAPI document by test/openapi.spec.ts (UPDATE_API_TYPES=1 rewrites it). Do not edit.
+export interface paths {
+    "/api/v1/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The token's organization (or ?orgId= a sub-organization) */
+        get: operations["TenancyController_organization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List fleet agents */
+        get: operations["AgentsController_list"];
+        put?: never;
+        /** Create a fleet agent (its token shown once) */
+        post: operations["AgentsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a fleet agent */
+        get: operations["AgentsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a fleet agent */
+        delete: operations["AgentsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/agents/{id}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate an agent's token (the old one stops working) */
+        post: operations["AgentsController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List devices */
+        get: operations["DevicesController_list"];
+        put?: never;
+        /** Create a device (its MQTT token shown once) */
+        post: operations["DevicesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/devices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a device with its last values */
+        get: operations["DevicesController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a device (its MQTT session is closed) */
+        delete: operations["DevicesController_remove"];
+        options?: never;
+        head?: never;
+        /** Update a device */
+        patch: operations["DevicesController_update"];
+        trace?: never;
+    };
+    "/api/v1/organization/devices/{id}/downlink/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a command to a device */
+        post: operations["DeviceCommandsController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/devices/{id}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate a device's MQTT token (the old one stops working) */
+        post: operations["DevicesController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live events of the token’s organization (text/event-stream)
+         * @description Each event is `id: <n>` + `data: <JSON DeviceEvent with id>`. Heartbeat comments keep the stream open. Reconnect with `Last-Event-ID` to get what was missed from a buffer of the newest 1000 events per org (bounded in bytes too: EVENT_STREAM_RESUME_BYTES_PER_ORG); an `event: reset` says some were lost. Bearer token in the Authorization header only. Streams are capped per token and per organization (429 past EVENT_STREAMS_PER_TOKEN / EVENT_STREAMS_PER_ORG).
+         */
+        get: operations["EventStreamController_open"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/inbound-webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List inbound webhooks */
+        get: operations["InboundWebhooksController_list"];
+        put?: never;
+        /** Create an inbound webhook */
+        post: operations["InboundWebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/inbound-webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an inbound webhook */
+        get: operations["InboundWebhooksController_get"];
+        put?: never;
+        post?: never;
+        /** Delete an inbound webhook */
+        delete: operations["InboundWebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /** Update an inbound webhook */
+        patch: operations["InboundWebhooksController_update"];
+        trace?: never;
+    };
+    "/api/v1/organization/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a sub-organization with its admin token */
+        post: operations["TenancyController_createOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List templates */
+        get: operations["TemplatesController_list"];
+        put?: never;
+        /** Create a template */
+        post: operations["TemplatesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a template */
+        get: operations["TemplatesController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a template */
+        delete: operations["TemplatesController_remove"];
+        options?: never;
+        head?: never;
+        /** Update a template */
+        patch: operations["TemplatesController_update"];
+        trace?: never;
+    };
+    "/api/v1/organization/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API tokens */
+        get: operations["TenancyController_tokens"];
+        put?: never;
+        /** Create an API token (shown once) */
+        post: operations["TenancyController_createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token */
+        delete: operations["TenancyController_deleteToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/tokens/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The presented API token: {id, orgId, name, scopes} */
+        get: operations["TenancyController_currentToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List users */
+        get: operations["TenancyController_listUsers"];
+        put?: never;
+        /** Create a user */
+        post: operations["TenancyController_createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a user */
+        get: operations["TenancyController_user"];
+        put?: never;
+        post?: never;
+        /** Delete a user */
+        delete: operations["TenancyController_deleteUser"];
+        options?: never;
+        head?: never;
+        /** Update a user */
+        patch: operations["TenancyController_updateUser"];
+        trace?: never;
+    };
+    "/api/v1/organization/users/{id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's webhook-disabled notices */
+        get: operations["NotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhooks (Blynk: an array; X-Total-Count gives the total) */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /** Create a webhook (signing secret shown once) */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: operations["WebhooksController_get"];
+        /** Update a webhook (Blynk's update; unlisted fields kept) */
+        put: operations["WebhooksController_replace"];
+        post?: never;
+        /** Delete a webhook */
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /** Update some fields of a webhook */
+        patch: operations["WebhooksController_update"];
+        trace?: never;
+    };
+    "/api/v1/organization/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log of a webhook */
+        get: operations["DeliveriesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/webhooks/{id}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery with its attempts */
+        get: operations["DeliveriesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/webhooks/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay one delivery (same webhook-id, a new round of the retry schedule) */
+        post: operations["DeliveriesController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/webhooks/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many deliveries a replay since a time would send */
+        get: operations["DeliveriesController_replayCount"];
+        put?: never;
+        /** Replay failed and held deliveries since a time */
+        post: operations["DeliveriesController_replaySince"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/webhooks/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the signing secret (the previous one stays valid for a grace period) */
+        post: operations["WebhooksController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a synthetic event now (Blynk's Test) */
+        post: operations["DeliveriesController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{applicationId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhooks (Losant's collection) */
+        get: operations["LosantWebhooksController_list"];
+        put?: never;
+        /** Create a webhook (Losant) */
+        post: operations["LosantWebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{applicationId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook (Losant) */
+        get: operations["LosantWebhooksController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook (Losant) */
+        delete: operations["LosantWebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /** Update a webhook (Losant) */
+        patch: operations["LosantWebhooksController_update"];
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness, as /health/ready (its old name) */
+        get: operations["ObservabilityController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["ObservabilityController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: storage takes a write, Redis answers, MQTT listens (503 naming what fails) */
+        get: operations["ObservabilityController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus text format */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's Bold subscriptions */
+        get: operations["BoldWebhooksController_list"];
+        put?: never;
+        /** Create a webhook subscription (Bold's request) */
+        post: operations["BoldWebhooksController_create"];
+        delete?: never;
+        /** CORS preflight (Bold) */
+        options: operations["BoldWebhooksController_preflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One Bold subscription */
+        get: operations["BoldWebhooksController_get"];
+        /** Replace a subscription (the POST's body; the HMAC secret stays) */
+        put: operations["BoldWebhooksController_replace"];
+        post?: never;
+        /** Delete a subscription */
+        delete: operations["BoldWebhooksController_remove"];
+        /** CORS preflight (Bold) */
+        options: operations["BoldWebhooksController_preflightOne"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** Inbound call (GET), published to the target */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Inbound call (PUT), published to the target */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Inbound call (POST), published to the target */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Inbound call (DELETE), published to the target */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Inbound call (PATCH), published to the target */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/webhooks/{token}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description sub-path */
+                path: string;
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** Inbound call (GET), published to the target */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description sub-path */
+                    path: string;
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Inbound call (PUT), published to the target */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description sub-path */
+                    path: string;
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Inbound call (POST), published to the target */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description sub-path */
+                    path: string;
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Inbound call (DELETE), published to the target */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description sub-path */
+                    path: string;
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Inbound call (PATCH), published to the target */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description sub-path */
+                    path: string;
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+                /** @description basic authentication required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description webhook disabled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no webhook with this token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description over 100 calls in 10 s */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description A fleet agent: one MQTT connection reporting for its devices */
+        Agent: {
+            /**
+             * Format: int64
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
+             */
+            createdAt: number;
+            /**
+             * @description Agent id (its MQTT client id)
+             * @example gateway-north
+             */
+            id: string;
+            /**
+             * @description Display name
+             * @example North site gateway
+             */
+            name: string;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
+            /**
+             * Format: int64
+             * @description Last change in milliseconds
+             * @example 1707244800000
+             */
+            updatedAt: number;
+        };
+        /** @description A page of agents */
+        AgentPage: {
+            /** @description The agents of this page */
+            items: components["schemas"]["Agent"][];
+            /**
+             * @description 0-based page
+             * @example 0
+             */
+            page: number;
+            /**
+             * @description Page size
+             * @example 50
+             */
+            size: number;
+            /**
+             * @description Agents in all
+             * @example 1
+             */
+            total: number;
+        };
+        ApiToken: {
+            /**
+             * Format: int64
+             * @description milliseconds since the epoch
+             */
+            createdAt?: number;
+            id: number;
+            name?: string;
+            orgId?: number;
+            scopes?: string[];
+        };
+        ApiTokenList: {
+            items: components["schemas"]["ApiToken"][];
+            /** @description 0-based */
+            page: number;
+            size: number;
+            total: number;
+        };
+        BasicAuthDto: {
+            /**
+             * @description Basic authentication password (answered masked: ********)
+             * @example s3cret
+             */
+            password: string;
+            /**
+             * @description Basic authentication user
+             * @example gateway
+             */
+            username: string;
+        };
+        BoldCreated: {
+            id: number;
+            secretHmac: string;
+        };
+        BoldError: {
+            code: string;
+            errorCode?: string;
+            errorMessage?: string;
+            message: string;
+        };
+        BoldSubscription: {
+            deviceGroupIds?: number[];
+            deviceIds?: number[];
+            id: number;
+            organizationId: number;
+            topics: string[];
+            webhookUrl: string;
+        };
+        BoldSubscriptionList: components["schemas"]["BoldSubscription"][];
+        CommandSent: {
+            [key: string]: unknown;
+        };
+        ConditionDto: {
+            /**
+             * @description Fires only after the condition has held this long (ms, at most a day)
+             * @example 60000
+             */
+            forMs?: number;
+            /**
+             * @description How far back across the threshold the value must go before it can fire again
+             * @example 0.5
+             */
+            hysteresis?: number;
+            /**
+             * @description How the new value is compared: any, changed, eq … lt, between/outside value and value2
+             * @example gt
+             * @enum {string}
+             */
+            op: "any" | "changed" | "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "between" | "outside";
+            /**
+             * @description The value compared against (a number for gt, gte, lt, lte, between, outside)
+             * @example 30
+             */
+            value?: number | string | boolean;
+            /**
+             * @description between/outside: the upper bound
+             * @example 40
+             */
+            value2?: number;
+        };
+        CreateAgentDto: {
+            /**
+             * @description Agent id (its MQTT client id); generated when absent
+             * @example gateway-north
+             */
+            id?: string;
+            /**
+             * @description Display name, 1 to 100 characters
+             * @example North site gateway
+             */
+            name: string;
+        };
+        CreateBoldWebhookDto: {
+            deviceGroupIds?: number[];
+            /** @description deviceIds, deviceGroupIds or both */
+            deviceIds?: number[];
+            organizationId: number;
+            secretHttp?: string;
+            topics: ("DeviceActivationEvents" | "DeviceDeactivationEvents" | "DeviceStatusEvents" | "DeviceTamperEvents")[];
+            webhookUrl: string;
+        };
+        /** @description A new agent with its MQTT password (shown this once) */
+        CreatedAgent: {
+            /**
+             * Format: int64
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
+             */
+            createdAt: number;
+            /**
+             * @description Agent id (its MQTT client id)
+             * @example gateway-north
+             */
+            id: string;
+            /**
+             * @description Display name
+             * @example North site gateway
+             */
+            name: string;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
+            /**
+             * @description MQTT password, shown once
+             * @example agt_7d1e9b3c5a2f4e8d6c0b
+             */
+            token: string;
+            /**
+             * Format: int64
+             * @description Last change in milliseconds
+             * @example 1707244800000
+             */
+            updatedAt: number;
+        };
+        CreatedApiToken: components["schemas"]["ApiToken"] & {
+            /** @description shown once */
+            token: string;
+        };
+        /** @description A new device with its MQTT password (shown this once) */
+        CreatedDevice: {
+            /**
+             * @description The fleet agent reporting for it
+             * @example null
+             */
+            agentId: string | null;
+            /**
+             * Format: int64
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
+             */
+            createdAt: number;
+            /**
+             * Format: int64
+             * @description First MQTT connection (null: never)
+             * @example 1707244800000
+             */
+            firstConnectedAt: number | null;
+            /**
+             * @description Groups it belongs to
+             * @example [
+             *       "basement"
+             *     ]
+             */
+            groupIds: string[];
+            /**
+             * @description Device id, globally unique (the MQTT client id)
+             * @example pump-1
+             */
+            id: string;
+            /** @description Its last log event (null: none) */
+            lastEvent: components["schemas"]["DeviceLogEvent"] | null;
+            /**
+             * Format: int64
+             * @description Last time it was heard from (null: never)
+             * @example 1707244800000
+             */
+            lastSeen: number | null;
+            /**
+             * @description Free metadata (placeholders can name it)
+             * @example {
+             *       "site": "north"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Display name
+             * @example Pump 1
+             */
+            name: string;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
+            /**
+             * @description Sequence number of the device's last event
+             * @example 12
+             */
+            seq: number;
+            /**
+             * @description Presence
+             * @example online
+             * @enum {string}
+             */
+            status: "online" | "offline" | "utilizing" | "unplugged";
+            /**
+             * @description Its template
+             * @example TMPL0001
+             */
+            templateId: string | null;
+            /**
+             * @description MQTT password, shown once
+             * @example dev_4f9c2a7b1e8d4c6a9b3e
+             */
+            token: string;
+            /**
+             * @description Device type
+             * @example PRIVATE
+             * @enum {string}
+             */
+            type: "PRIVATE" | "LOCAL" | "PUBLIC";
+            /**
+             * Format: int64
+             * @description Last change in milliseconds
+             * @example 1707244800000
+             */
+            updatedAt: number;
+            /**
+             * @description Last value per datastream
+             * @example {
+             *       "temperature": {
+             *         "value": 21.5,
+             *         "ts": 1707244800000
+             *       }
+             *     }
+             */
+            values: {
+                [key: string]: components["schemas"]["DatastreamValue"];
+            };
+        };
+        CreateDeviceDto: {
+            /**
+             * @description The fleet agent reporting for it (null clears it)
+             * @example gateway-north
+             */
+            agentId?: string;
+            /**
+             * @description Groups it belongs to (at most 50)
+             * @example [
+             *       "basement"
+             *     ]
+             */
+            groupIds?: string[];
+            /**
+             * @description Globally unique id (the MQTT client id); generated when absent
+             * @example pump-1
+             */
+            id?: string;
+            /**
+             * @description Free metadata (placeholders can name it)
+             * @example {
+             *       "site": "north"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Display name, 1 to 100 characters
+             * @example Pump 1
+             */
+            name: string;
+            /**
+             * @description Its template (null clears it)
+             * @example TMPL0001
+             */
+            templateId?: string;
+            /**
+             * @description Device type
+             * @default PRIVATE
+             * @enum {string}
+             */
+            type?: "PRIVATE" | "LOCAL" | "PUBLIC";
+        };
+        CreatedOrganization: components["schemas"]["Organization"] & {
+            /** @description shown once */
+            adminToken: string;
+        };
+        /** @description A new webhook, with its signing secret (shown this once) */
+        CreatedWebhook: {
+            /**
+             * @description Total number of execution attempts
+             * @example 42
+             */
+            attemptCount: number;
+            /**
+             * @description Authentication type
+             * @example NONE
+             * @enum {string}
+             */
+            authType: "NONE" | "BASIC" | "BEARER" | "OAUTH2";
+            /**
+             * @description authType BASIC: password, masked: ******** (send it back unchanged to keep the stored one)
+             * @example null
+             */
+            basicAuth: components["schemas"]["BasicAuthDto"] | null;
+            /**
+             * @description authType BEARER: the token, masked: ******** (send it back unchanged to keep the stored one)
+             * @example null
+             */
+            bearerToken: string | null;
+            /**
+             * @description Request body template
+             * @example {"device_id": "{device_id}"}
+             */
+            body: string;
+            /**
+             * @description Content type of the webhook request
+             * @example JSON
+             * @enum {string}
+             */
+            contentType: "JSON" | "PLAIN_TEXT" | "URL_ENCODED_FORM";
+            /**
+             * Format: int64
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
+             */
+            createdAt: number;
+            /**
+             * @description Data trigger configuration (for datastream, log event, status and inbound triggers)
+             * @example null
+             */
+            dataTrigger: components["schemas"]["DataTriggerDto"] | null;
+            /**
+             * @description Free text (Kobiton)
+             * @example
+             */
+            description: string;
+            /**
+             * @description Consecutive failures counted so far; a success resets it
+             * @example 0
+             */
+            failureCount: number;
+            /**
+             * @description Consecutive failures that disable the webhook: the one that opened its circuit breaker, then each failed probe (one delivery at a time while the endpoint fails, on the retry schedule)
+             * @example 10
+             */
+            failureLimit: number;
+            /**
+             * @description User IDs to notify on webhook failure
+             * @example [
+             *       7
+             *     ]
+             */
+            failureReceivers: number[];
+            /**
+             * @description URL_ENCODED_FORM: the form fields (templates)
+             * @example {}
+             */
+            formBody: {
+                [key: string]: string;
+            };
+            /**
+             * @description Extra request headers
+             * @example {}
+             */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * @description Bold's secretHttp (X-Webhook-Secret header), masked: ******** (send it back unchanged to keep the stored one)
+             * @example ********
+             */
+            httpSecret?: string;
+            /**
+             * @description Webhook ID
+             * @example 1
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description Last modification timestamp in milliseconds
+             * @example 1707244800000
+             */
+            lastModifiedTs: number;
+            /**
+             * Format: int64
+             * @description Last trigger timestamp in milliseconds (null: never)
+             * @example 1707244800000
+             */
+            lastTriggeredTs: number | null;
+            /**
+             * @description HTTP method for webhook
+             * @example POST
+             * @enum {string}
+             */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /**
+             * @description Webhook name
+             * @example Device Status Notification
+             */
+            name: string;
+            /**
+             * @description OAuth2 configuration (authType OAUTH2): clientSecret, masked: ******** (send it back unchanged to keep the stored one)
+             * @example null
+             */
+            oAuth2Request: components["schemas"]["OAuth2RequestDto"] | null;
+            /**
+             * @description bold: created by Bold's POST /v2/webhooks (callbacks name the Bold topic, carry a plain HMAC)
+             * @enum {string}
+             */
+            origin?: "bold";
+            /**
+             * Format: int64
+             * @description After a secret rotation: until when (ms) callbacks are signed with the previous secret too
+             * @example null
+             */
+            previousSecretExpiresAt: number | null;
+            /**
+             * @description Callbacks per minute at most; over it a delivery waits. null or absent: no limit
+             * @example null
+             */
+            rateLimitPerMinute?: number | null;
+            /**
+             * @description The whsec_… signing secret
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /**
+             * @description How callbacks are signed
+             * @example {
+             *       "type": "STANDARD_WEBHOOKS"
+             *     }
+             */
+            signature: components["schemas"]["SignatureDto"];
+            /**
+             * @description DISABLED (by its owner): records nothing. DISABLED_DUE_TO_ERRORS: what matches is held (up to WEBHOOK_HELD_MAX) and sent, oldest first, when set to ENABLED again
+             * @example ENABLED
+             * @enum {string}
+             */
+            status: "ENABLED" | "DISABLED" | "DISABLED_DUE_TO_ERRORS";
+            /**
+             * @description Webhook trigger type
+             * @example DEVICE_ADDED
+             * @enum {string}
+             */
+            trigger: "NEW_USER" | "DELETED_USER" | "UPDATED_USER" | "DEVICE_ADDED" | "DEVICE_DELETED" | "DEVICE_DATASTREAM_UPDATE" | "PRODUCT_DATASTREAM_UPDATE" | "GLOBAL_PRODUCT_DATASTREAM_UPDATE" | "DEVICE_LOG_EVENT" | "PRODUCT_LOG_EVENT" | "GLOBAL_PRODUCT_LOG_EVENT" | "FIRST_DEVICE_CONNECTION_IN_ORG" | "ORGANIZATION_ADDED" | "DEVICE_STATUS" | "DEVICE_EVENTS" | "INBOUND_WEBHOOK_RECEIVED";
+            /**
+             * @description Webhook URL. Supports placeholders such as {device_id}, {user_id}.
+             * @example https://example.com/webhook/{device_id}
+             */
+            url: string;
+        };
+        CreateInboundWebhookDto: {
+            /** @description null clears basic auth */
+            basicAuthPassword?: Record<string, never> | null;
+            /** @description null clears basic auth */
+            basicAuthUsername?: Record<string, never> | null;
+            description?: string;
+            /** @default true */
+            enabled?: boolean;
+            name: string;
+            /** @default 200 */
+            responseCode?: number;
+            /** @description none: calls only raise inbound.received */
+            target?: components["schemas"]["InboundTargetDto"] | null;
+            verificationCode?: string;
+            /** @enum {string} */
+            verificationType?: "none";
+            waitForReply?: boolean;
+        };
+        CreateOrganizationDto: {
+            name: string;
+        };
+        CreateTemplateDto: {
+            description?: string;
+            /** @description chosen by the caller, or generated (TMPL…); devices name it in templateId */
+            id?: string;
+            name: string;
+        };
+        CreateTokenDto: {
+            name: string;
+            /**
+             * @example [
+             *       "devices.*",
+             *       "mqtt.*"
+             *     ]
+             */
+            scopes?: string[];
+        };
+        CreateUserDto: {
+            email: string;
+            name: string;
+        };
+        CreateWebhookDto: {
+            /**
+             * @description Authentication type
+             * @default NONE
+             * @enum {string}
+             */
+            authType?: "NONE" | "BASIC" | "BEARER" | "OAUTH2";
+            /** @description authType BASIC: the credentials */
+            basicAuth?: components["schemas"]["BasicAuthDto"];
+            /**
+             * @description authType BEARER: the token (answered masked: ********)
+             * @example tok_abc123
+             */
+            bearerToken?: string;
+            /**
+             * @description Request body template (placeholders such as {device_id}, {value})
+             * @example {"device_id": "{device_id}"}
+             */
+            body?: string;
+            /**
+             * @description Content type of the webhook request
+             * @default JSON
+             * @enum {string}
+             */
+            contentType?: "JSON" | "PLAIN_TEXT" | "URL_ENCODED_FORM";
+            /** @description Data trigger configuration (required for datastream and log event triggers) */
+            dataTrigger?: components["schemas"]["DataTriggerDto"];
+            /**
+             * @description Free text, at most 512 characters
+             * @example Tells the ops channel when a pump goes offline
+             */
+            description?: string;
+            /**
+             * @description Consecutive failed probes of the endpoint (circuit breaker) before it is disabled due to errors
+             * @default 10
+             */
+            failureLimit?: number;
+            /**
+             * @description User IDs to notify on webhook failure (at most 10)
+             * @example [
+             *       7
+             *     ]
+             */
+            failureReceivers?: number[];
+            /**
+             * @description URL_ENCODED_FORM: the form fields (templates)
+             * @example {
+             *       "device": "{device_id}"
+             *     }
+             */
+            formBody?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Extra request headers
+             * @example {
+             *       "X-Source": "gateway"
+             *     }
+             */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * @description HTTP method for webhook
+             * @default POST
+             * @enum {string}
+             */
+            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /**
+             * @description Webhook name: trimmed, 1 to 50 characters, unique in the organization (Kobiton)
+             * @example Device Status Notification
+             */
+            name: string;
+            /** @description OAuth2 configuration (used when authType is OAUTH2) */
+            oAuth2Request?: components["schemas"]["OAuth2RequestDto"];
+            /**
+             * @description Callbacks per minute at most (Blynk: 10); over it a delivery waits. null: none
+             * @example 10
+             */
+            rateLimitPerMinute?: number | null;
+            /** @description How callbacks are signed (default: Standard Webhooks) */
+            signature?: components["schemas"]["SignatureDto"];
+            /**
+             * @description Webhook status. DISABLED_DUE_TO_ERRORS is set by the gateway; ENABLED again sends what was held
+             * @default ENABLED
+             * @enum {string}
+             */
+            status?: "ENABLED" | "DISABLED" | "DISABLED_DUE_TO_ERRORS";
+            /**
+             * @description Webhook trigger type
+             * @example DEVICE_ADDED
+             * @enum {string}
+             */
+            trigger: "NEW_USER" | "DELETED_USER" | "UPDATED_USER" | "DEVICE_ADDED" | "DEVICE_DELETED" | "DEVICE_DATASTREAM_UPDATE" | "PRODUCT_DATASTREAM_UPDATE" | "GLOBAL_PRODUCT_DATASTREAM_UPDATE" | "DEVICE_LOG_EVENT" | "PRODUCT_LOG_EVENT" | "GLOBAL_PRODUCT_LOG_EVENT" | "FIRST_DEVICE_CONNECTION_IN_ORG" | "ORGANIZATION_ADDED" | "DEVICE_STATUS" | "DEVICE_EVENTS" | "INBOUND_WEBHOOK_RECEIVED";
+            /**
+             * @description Webhook URL. Supports placeholders such as {device_id}, {user_id}.
+             * @example https://example.com/webhook/{device_id}
+             */
+            url: string;
+        };
+        CurrentToken: {
+            id: number;
+            name?: string;
+            orgId: number;
+            scopes: string[];
+        };
+        /** @description The last value of one datastream */
+        DatastreamValue: {
+            /**
+             * Format: int64
+             * @description When it arrived (ms)
+             * @example 1707244800000
+             */
+            ts: number;
+            /**
+             * @description The value as the device sent it (number, string, boolean or JSON)
+             * @example 21.5
+             */
+            value: number | string | boolean | {
+                [key: string]: unknown;
+            };
+        };
+        DataTriggerDto: {
+            /** @description Datastream triggers: fire only when the new value meets it */
+            condition?: components["schemas"]["ConditionDto"];
+            /**
+             * @description The datastream whose updates fire it (required for datastream triggers)
+             * @example temperature
+             */
+            dataStream?: string;
+            /**
+             * @description Only devices in these groups
+             * @example [
+             *       "basement"
+             *     ]
+             */
+            deviceGroupIds?: string[];
+            /**
+             * @description Only this device
+             * @example pump-1
+             */
+            deviceId?: string;
+            /**
+             * @description Only these devices
+             * @example [
+             *       "pump-1"
+             *     ]
+             */
+            deviceIds?: string[];
+            /**
+             * @description The log-event code that fires it (required for log-event triggers)
+             * @example overheat
+             */
+            eventCode?: string;
+            /**
+             * @description DEVICE_EVENTS: log-event codes that fire it
+             * @example [
+             *       "overheat",
+             *       "door_open"
+             *     ]
+             */
+            eventCodes?: string[];
+            /**
+             * @description INBOUND_WEBHOOK_RECEIVED: only calls to this inbound webhook
+             * @example 65f1c0ffee0000000000beef
+             */
+            inboundWebhookId?: string;
+            /**
+             * @description DEVICE_STATUS and DEVICE_EVENTS: the statuses that fire it
+             * @example [
+             *       "OFFLINE"
+             *     ]
+             */
+            statuses?: ("online" | "offline" | "utilizing" | "unplugged")[];
+            /**
+             * @description Only devices of this template (PRODUCT_* triggers)
+             * @example TMPL0001
+             */
+            templateId?: string;
+            /**
+             * @description At most one callback per device in this many ms
+             * @example 60000
+             */
+            throttleMs?: number;
+        };
+        /** @description One matched event for one webhook: the outbox row with its attempts */
+        Delivery: {
+            /**
+             * @description How many attempts were made
+             * @example 1
+             */
+            attemptCount: number;
+            /** @description Its HTTP attempts, first first */
+            attempts: components["schemas"]["DeliveryAttempt"][];
+            /**
+             * Format: int64
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
+             */
+            createdAt: number;
+            /**
+             * @description The device the event is about
+             * @example pump-1
+             */
+            deviceId: string;
+            /**
+             * @description Why it was dropped
+             * @example null
+             */
+            dropReason: string | null;
+            /**
+             * @description The event that matched
+             * @example device.status.offline
+             */
+            event: string;
+            /**
+             * @description Delivery ID
+             * @example 1
+             */
+            id: number;
+            /**
+             * @description The last attempt's error
+             * @example null
+             */
+            lastError: string | null;
+            /**
+             * @description The last attempt's HTTP status
+             * @example 200
+             */
+            lastStatusCode: number | null;
+            /**
+             * @description The matched event and the device as it was then (null in rows stored before)
+             * @example {
+             *       "event": {
+             *         "kind": "device.status",
+             *         "key": "OFFLINE",
+             *         "deviceId": "pump-1",
+             *         "ts": 1707244800000
+             *       }
+             *     }
+             */
+            matched: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description The webhook-id header, the same across attempts and replays (receivers de-duplicate by it)
+             * @example msg_2b1f8c0e9a7d4e5f
+             */
+            messageId: string;
+            /**
+             * Format: int64
+             * @description When the next attempt is due (null: none)
+             * @example null
+             */
+            nextAttemptAt: number | null;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
+            /**
+             * Format: int64
+             * @description Send time the current rendering uses (null: not rendered yet)
+             * @example 1707244800000
+             */
+            renderedAt: number | null;
+            /**
+             * Format: int64
+             * @description The webhook's lastModifiedTs this rendering was made for
+             * @example 1707244800000
+             */
+            renderedFor: number | null;
+            /** @description The request the next attempt sends */
+            request: components["schemas"]["RenderedRequest"] | null;
+            /**
+             * @description Attempts before the current round (a replay starts a new round)
+             * @example 0
+             */
+            roundStart: number;
+            /**
+             * @description pending: waiting for its next attempt. held: kept while its webhook is disabled. delivered, failed (retries exhausted, or 410) and dropped (webhook deleted) are final
+             * @example delivered
+             * @enum {string}
+             */
+            status: "pending" | "held" | "delivered" | "failed" | "dropped";
+            /**
+             * Format: int64
+             * @description Last change in milliseconds
+             * @example 1707244800000
+             */
+            updatedAt: number;
+            /**
+             * @description Webhook ID
+             * @example 1
+             */
+            webhookId: number;
+        };
+        /** @description One HTTP attempt of a delivery */
+        DeliveryAttempt: {
+            /**
+             * @description The delivery
+             * @example 1
+             */
+            deliveryId: number;
+            /**
+             * @description How long the receiver took to answer (ms)
+             * @example 84
+             */
+            durationMs: number;
+            /**
+             * @description Why it failed without an answer
+             * @example null
+             */
+            error: string | null;
+            /**
+             * @description Attempt number, from 1
+             * @example 1
+             */
+            n: number;
+            /**
+             * Format: int64
+             * @description When the next attempt is due (null: none)
+             * @example null
+             */
+            nextRetryAt: number | null;
+            /**
+             * @description Response body, truncated
+             * @example {"ok":true}
+             */
+            response: string;
+            /** @description The response's headers, bounded */
+            responseHeaders?: components["schemas"]["ResponseHeader"][];
+            /**
+             * @description The receiver's HTTP status (null: no answer)
+             * @example 200
+             */
+            statusCode: number | null;
+            /**
+             * Format: int64
+             * @description When it was sent (ms)
+             * @example 1707244800000
+             */
+            ts: number;
+        };
+        /** @description A page of the delivery log, newest first */
+        DeliveryPage: {
+            /** @description Why pending deliveries may wait past their retry time */
+            endpoint: components["schemas"]["EndpointHealth"];
+            /** @description The deliveries of this page */
+            items: components["schemas"]["Delivery"][];
+            /**
+             * @description 0-based page
+             * @example 0
+             */
+            page: number;
+            /**
+             * @description Page size
+             * @example 20
+             */
+            size: number;
+            /**
+             * @description Deliveries matching the query
+             * @example 1
+             */
+            total: number;
+        };
+        /** @description A device with its presence and last values (its token is never shown) */
+        Device: {
+            /**
+             * @description The fleet agent reporting for it
+             * @example null
+             */
+            agentId: string | null;
+            /**
+             * Format: int64
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
+             */
+            createdAt: number;
+            /**
+             * Format: int64
+             * @description First MQTT connection (null: never)
+             * @example 1707244800000
+             */
+            firstConnectedAt: number | null;
+            /**
+             * @description Groups it belongs to
+             * @example [
+             *       "basement"
+             *     ]
+             */
+            groupIds: string[];
+            /**
+             * @description Device id, globally unique (the MQTT client id)
+             * @example pump-1
+             */
+            id: string;
+            /** @description Its last log event (null: none) */
+            lastEvent: components["schemas"]["DeviceLogEvent"] | null;
+            /**
+             * Format: int64
+             * @description Last time it was heard from (null: never)
+             * @example 1707244800000
+             */
+            lastSeen: number | null;
+            /**
+             * @description Free metadata (placeholders can name it)
+             * @example {
+             *       "site": "north"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Display name
+             * @example Pump 1
+             */
+            name: string;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
+            /**
+             * @description Sequence number of the device's last event
+             * @example 12
+             */
+            seq: number;
+            /**
+             * @description Presence
+             * @example online
+             * @enum {string}
+             */
+            status: "online" | "offline" | "utilizing" | "unplugged";
+            /**
+             * @description Its template
+             * @example TMPL0001
+             */
+            templateId: string | null;
+            /**
+             * @description Device type
+             * @example PRIVATE
+             * @enum {string}
+             */
+            type: "PRIVATE" | "LOCAL" | "PUBLIC";
+            /**
+             * Format: int64
+             * @description Last change in milliseconds
+             * @example 1707244800000
+             */
+            updatedAt: number;
+            /**
+             * @description Last value per datastream
+             * @example {
+             *       "temperature": {
+             *         "value": 21.5,
+             *         "ts": 1707244800000
+             *       }
+             *     }
+             */
+            values: {
+                [key: string]: components["schemas"]["DatastreamValue"];
+            };
+        };
+        /** @description The device's last log event */
+        DeviceLogEvent: {
+            /**
+             * @description Event code
+             * @example overheat
+             */
+            code: string;
+            /**
+             * @description What the device said
+             * @example Motor above 90 °C
+             */
+            description: string;
+            /**
+             * Format: int64
+             * @description When it arrived (ms)
+             * @example 1707244800000
+             */
+            ts: number;
+        };
+        /** @description A page of devices, oldest first */
+        DevicePage: {
+            /** @description The devices of this page */
+            items: components["schemas"]["Device"][];
+            /**
+             * @description 0-based page
+             * @example 0
+             */
+            page: number;
+            /**
+             * @description Page size
+             * @example 50
+             */
+            size: number;
+            /**
+             * @description Devices matching the query
+             * @example 1
+             */
+            total: number;
+        };
+        /** @description The endpoint's circuit breaker, as this instance sees it */
+        EndpointHealth: {
+            /**
+             * @description The breaker is open: deliveries wait for the next probe
+             * @example false
+             */
+            failing: boolean;
+            /**
+             * Format: int64
+             * @description When the next probe is due (null: not failing)
+             * @example null
+             */
+            nextProbeAt: number | null;
+        };
+        Error: {
+            error: {
+                code: string;
+                /** @description a 400 about the request: every invalid field at once, with its path */
+                fields?: {
+                    message: string;
+                    /** @example dataTrigger.condition.value */
+                    path: string;
+                }[];
+                message: string;
+            };
+        };
+        Health: {
+            checks?: {
+                [key: string]: {
+                    error?: string;
+                    status: string;
+                };
+            };
+            message?: string;
+            mqtt?: {
+                connections?: number;
+            };
+            status: string;
+            storage?: string;
+        };
+        /** @description {success: true}, or the device's reply */
+        InboundAnswer: unknown;
+        InboundTargetDto: {
+            deviceId?: string;
+            groupId?: string;
+            path?: string;
+            templateId?: string;
+            /** @description a topic under orgs/{orgId}/ */
+            topic?: string;
+        };
+        InboundWebhook: {
+            applicationId?: string;
+            basicAuthUsername?: string | null;
+            /** Format: date-time */
+            creationDate?: string;
+            description?: string;
+            enabled?: boolean;
+            id: string;
+            /** Format: date-time */
+            lastUpdated?: string;
+            name: string;
+            responseCode?: number;
+            target?: {
+                [key: string]: unknown;
+            } | null;
+            token: string;
+            verificationType?: string;
+            waitForReply?: boolean;
+        };
+        InboundWebhookList: {
+            applicationId?: string;
+            count: number;
+            filter?: string;
+            filterField?: string;
+            items: components["schemas"]["InboundWebhook"][];
+            page?: number;
+            perPage?: number;
+            sortDirection?: string;
+            sortField?: string;
+            totalCount: number;
+        };
+        Live: {
+            status: string;
+        };
+        LosantError: {
+            message: string;
+            type: string;
+        };
+        LosantWebhook: components["schemas"]["InboundWebhook"] & {
+            /** @description the same as id (Losant) */
+            webhookId?: string;
+        };
+        LosantWebhookList: components["schemas"]["InboundWebhookList"] & {
+            items?: components["schemas"]["LosantWebhook"][];
+        };
+        Notification: {
+            /**
+             * Format: int64
+             * @description milliseconds since the epoch
+             */
+            createdAt?: number;
+            id?: number;
+            reason?: string;
+            userId?: number;
+            webhookId?: number;
+        };
+        NotificationList: components["schemas"]["Notification"][];
+        OAuth2RequestDto: {
+            /**
+             * @description OAuth2 client id
+             * @example gateway
+             */
+            clientId: string;
+            /**
+             * @description OAuth2 client secret (answered masked: ********)
+             * @example s3cret
+             */
+            clientSecret: string;
+            /**
+             * @description OAuth2 scope asked for
+             * @example webhooks
+             */
+            scope?: string;
+            /**
+             * @description Token endpoint (client credentials grant)
+             * @example https://auth.example.com/oauth/token
+             */
+            tokenUrl: string;
+        };
+        Organization: {
+            /**
+             * Format: int64
+             * @description milliseconds since the epoch
+             */
+            createdAt?: number;
+            id: number;
+            name: string;
+            parentId?: number | null;
+        };
+        /** @description The callback as the next attempt sends it (credentials masked) */
+        RenderedRequest: {
+            /**
+             * @description Request body
+             * @example {"device_id": "pump-1"}
+             */
+            body: string;
+            /**
+             * @description Request headers (before signing)
+             * @example {
+             *       "content-type": "application/json"
+             *     }
+             */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * @description HTTP method
+             * @example POST
+             */
+            method: string;
+            /**
+             * @description URL, placeholders filled
+             * @example https://example.com/webhook/pump-1
+             */
+            url: string;
+        };
+        /** @description What a replay since a time would send */
+        ReplayCount: {
+            /**
+             * @description failed + held
+             * @example 3
+             */
+            count: number;
+            /**
+             * @description Failed deliveries
+             * @example 2
+             */
+            failed: number;
+            /**
+             * @description Held deliveries
+             * @example 1
+             */
+            held: number;
+            /**
+             * Format: int64
+             * @description Created since then (ms)
+             * @example 1707244800000
+             */
+            since: number;
+        };
+        /** @description The failed and held deliveries queued again */
+        ReplayedSince: {
+            /**
+             * @description How many were queued again
+             * @example 3
+             */
+            replayed: number;
+            /**
+             * Format: int64
+             * @description Created since then (ms)
+             * @example 1707244800000
+             */
+            since: number;
+        };
+        /** @description One delivery queued again */
+        ReplayStarted: {
+            /**
+             * @description Delivery ID
+             * @example 1
+             */
+            id: number;
+            /**
+             * @description Its webhook-id, unchanged
+             * @example msg_2b1f8c0e9a7d4e5f
+             */
+            messageId: string;
+            /**
+             * @description Queued for its next attempt
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending";
+        };
+        /** @description One header of the receiver's response */
+        ResponseHeader: {
+            /**
+             * @description Header name (lower case)
+             * @example content-type
+             */
+            name: string;
+            /**
+             * @description Header value
+             * @example application/json
+             */
+            value: string;
+        };
+        /** @description The new signing secret (shown this once) */
+        SecretRotated: {
+            /**
+             * @description Webhook ID
+             * @example 1
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description Until then (ms) callbacks carry a signature with the previous secret too
+             * @example 1707244800000
+             */
+            previousSecretExpiresAt: number | null;
+            /**
+             * @description The new whsec_… signing secret
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        SignatureDto: {
+            /**
+             * @description HMAC_SHA256: how the HMAC is written
+             * @default hex
+             * @enum {string}
+             */
+            encoding?: "hex" | "base64";
+            /**
+             * @description HMAC_SHA256: the header carrying the signature
+             * @example X-Hub-Signature-256
+             */
+            header?: string;
+            /**
+             * @description HMAC_SHA256: put before the signature
+             * @example sha256=
+             */
+            prefix?: string;
+            /**
+             * @description HMAC_SHA256: the HMAC covers "<timestamp>.<body>" (needs timestampHeader)
+             * @example false
+             */
+            signTimestamp?: boolean;
+            /**
+             * @description HMAC_SHA256: a header carrying the Unix time (seconds) of the attempt
+             * @example X-Timestamp
+             */
+            timestampHeader?: string;
+            /**
+             * @description STANDARD_WEBHOOKS: webhook-id, webhook-timestamp, webhook-signature headers; HMAC_SHA256: one header
+             * @default STANDARD_WEBHOOKS
+             * @enum {string}
+             */
+            type: "STANDARD_WEBHOOKS" | "HMAC_SHA256";
+        };
+        Success: {
+            success: boolean;
+        };
+        Template: {
+            /**
+             * Format: int64
+             * @description milliseconds since the epoch
+             */
+            createdAt?: number;
+            description?: string;
+            id: string;
+            /**
+             * Format: int64
+             * @description milliseconds since the epoch
+             */
+            lastModifiedTs?: number;
+            name: string;
+            orgId?: number;
+        };
+        TemplatePage: {
+            items: components["schemas"]["Template"][];
+            /** @description 0-based */
+            page: number;
+            size: number;
+            total: number;
+        };
+        /** @description The synthetic event's one attempt (not in the delivery log) */
+        TestResult: {
+            /**
+             * @description A secret could not be opened with this instance's key
+             * @enum {boolean}
+             */
+            configurationError?: true;
+            /**
+             * @description The receiver answered 2xx
+             * @example true
+             */
+            delivered: boolean;
+            /**
+             * @description How long the receiver took (ms)
+             * @example 84
+             */
+            durationMs: number;
+            /**
+             * @description Why it failed without an answer
+             * @example null
+             */
+            error: string | null;
+            /**
+             * @description Always empty (kept for the shape)
+             * @example {}
+             */
+            headers: Record<string, never>;
+            /**
+             * @description Response body, truncated
+             * @example {"ok":true}
+             */
+            response: string;
+            /**
+             * @description The receiver's HTTP status (null: no answer)
+             * @example 200
+             */
+            statusCode: number | null;
+        };
+        /** @description A new token for a device or agent (shown this once; the old one stops) */
+        TokenIssued: {
+            /**
+             * @description Device or agent id
+             * @example pump-1
+             */
+            id: string;
+            /**
+             * @description The new MQTT password
+             * @example dev_4f9c2a7b1e8d4c6a9b3e
+             */
+            token: string;
+        };
+        UpdateDeviceDto: {
+            /**
+             * @description The fleet agent reporting for it (null clears it)
+             * @example gateway-north
+             */
+            agentId?: string;
+            /**
+             * @description Groups it belongs to (at most 50)
+             * @example [
+             *       "basement"
+             *     ]
+             */
+            groupIds?: string[];
+            /**
+             * @description Free metadata (placeholders can name it)
+             * @example {
+             *       "site": "north"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Display name, 1 to 100 characters
+             * @example Pump 1
+             */
+            name?: string;
+            /**
+             * @description Its template (null clears it)
+             * @example TMPL0001
+             */
+            templateId?: string;
+            /**
+             * @description Device type
+             * @default PRIVATE
+             * @enum {string}
+             */
+            type?: "PRIVATE" | "LOCAL" | "PUBLIC";
+        };
+        UpdateInboundWebhookDto: {
+            /** @description null clears basic auth */
+            basicAuthPassword?: Record<string, never> | null;
+            /** @description null clears basic auth */
+            basicAuthUsername?: Record<string, never> | null;
+            description?: string;
+            /** @default true */
+            enabled?: boolean;
+            name?: string;
+            /** @default 200 */
+            responseCode?: number;
+            /** @description none: calls only raise inbound.received */
+            target?: components["schemas"]["InboundTargetDto"] | null;
+            verificationCode?: string;
+            /** @enum {string} */
+            verificationType?: "none";
+            waitForReply?: boolean;
+        };
+        UpdateTemplateDto: {
+            description?: string;
+            name?: string;
+        };
+        UpdateUserDto: {
+            email?: string;
+            name?: string;
+        };
+        UpdateWebhookDto: {
+            /**
+             * @description Authentication type
+             * @default NONE
+             * @enum {string}
+             */
+            authType?: "NONE" | "BASIC" | "BEARER" | "OAUTH2";
+            /** @description authType BASIC: the credentials */
+            basicAuth?: components["schemas"]["BasicAuthDto"];
+            /**
+             * @description authType BEARER: the token (answered masked: ********)
+             * @example tok_abc123
+             */
+            bearerToken?: string;
+            /**
+             * @description Request body template (placeholders such as {device_id}, {value})
+             * @example {"device_id": "{device_id}"}
+             */
+            body?: string;
+            /**
+             * @description Content type of the webhook request
+             * @default JSON
+             * @enum {string}
+             */
+            contentType?: "JSON" | "PLAIN_TEXT" | "URL_ENCODED_FORM";
+            /** @description Data trigger configuration (required for datastream and log event triggers) */
+            dataTrigger?: components["schemas"]["DataTriggerDto"];
+            /**
+             * @description Free text, at most 512 characters
+             * @example Tells the ops channel when a pump goes offline
+             */
+            description?: string;
+            /**
+             * @description Consecutive failed probes of the endpoint (circuit breaker) before it is disabled due to errors
+             * @default 10
+             */
+            failureLimit?: number;
+            /**
+             * @description User IDs to notify on webhook failure (at most 10)
+             * @example [
+             *       7
+             *     ]
+             */
+            failureReceivers?: number[];
+            /**
+             * @description URL_ENCODED_FORM: the form fields (templates)
+             * @example {
+             *       "device": "{device_id}"
+             *     }
+             */
+            formBody?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Extra request headers
+             * @example {
+             *       "X-Source": "gateway"
+             *     }
+             */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * @description HTTP method for webhook
+             * @default POST
+             * @enum {string}
+             */
+            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /**
+             * @description Webhook name: trimmed, 1 to 50 characters, unique in the organization (Kobiton)
+             * @example Device Status Notification
+             */
+            name?: string;
+            /** @description OAuth2 configuration (used when authType is OAUTH2) */
+            oAuth2Request?: components["schemas"]["OAuth2RequestDto"];
+            /**
+             * @description Callbacks per minute at most (Blynk: 10); over it a delivery waits. null: none
+             * @example 10
+             */
+            rateLimitPerMinute?: number | null;
+            /** @description How callbacks are signed (default: Standard Webhooks) */
+            signature?: components["schemas"]["SignatureDto"];
+            /**
+             * @description Webhook status. DISABLED_DUE_TO_ERRORS is set by the gateway; ENABLED again sends what was held
+             * @default ENABLED
+             * @enum {string}
+             */
+            status?: "ENABLED" | "DISABLED" | "DISABLED_DUE_TO_ERRORS";
+            /**
+             * @description Webhook trigger type
+             * @example DEVICE_ADDED
+             * @enum {string}
+             */
+            trigger?: "NEW_USER" | "DELETED_USER" | "UPDATED_USER" | "DEVICE_ADDED" | "DEVICE_DELETED" | "DEVICE_DATASTREAM_UPDATE" | "PRODUCT_DATASTREAM_UPDATE" | "GLOBAL_PRODUCT_DATASTREAM_UPDATE" | "DEVICE_LOG_EVENT" | "PRODUCT_LOG_EVENT" | "GLOBAL_PRODUCT_LOG_EVENT" | "FIRST_DEVICE_CONNECTION_IN_ORG" | "ORGANIZATION_ADDED" | "DEVICE_STATUS" | "DEVICE_EVENTS" | "INBOUND_WEBHOOK_RECEIVED";
+            /**
+             * @description Webhook URL. Supports placeholders such as {device_id}, {user_id}.
+             * @example https://example.com/webhook/{device_id}
+             */
+            url?: string;
+        };
+        User: {
+            /**
+             * Format: int64
+             * @description milliseconds since the epoch
+             */
+            createdAt?: number;
+            email: string;
+            id: number;
+            name: string;
+            orgId?: number;
+        };
+        UserList: {
+            items: components["schemas"]["User"][];
+            /** @description 0-based */
+            page: number;
+            size: number;
+            total: number;
+        };
+        /** @description A webhook (Blynk's shape, plus Kobiton's description and signing) */
+        Webhook: {
+            /**
+             * @description Total number of execution attempts
+             * @example 42
+             */
+            attemptCount: number;
+            /**
+             * @description Authentication type
+             * @example NONE
+             * @enum {string}
+             */
+            authType: "NONE" | "BASIC" | "BEARER" | "OAUTH2";
+            /**
+             * @description authType BASIC: password, masked: ******** (send it back unchanged to keep the stored one)
+             * @example null
+             */
+            basicAuth: components["schemas"]["BasicAuthDto"] | null;
+            /**
+             * @description authType BEARER: the token, masked: ******** (send it back unchanged to keep the stored one)
+             * @example null
+             */
+            bearerToken: string | null;
+            /**
+             * @description Request body template
+             * @example {"device_id": "{device_id}"}
+             */
+            body: string;
+            /**
+             * @description Content type of the webhook request
+             * @example JSON
+             * @enum {string}
+             */
+            contentType: "JSON" | "PLAIN_TEXT" | "URL_ENCODED_FORM";
+            /**
+             * Format: int64
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
+             */
+            createdAt: number;
+            /**
+             * @description Data trigger configuration (for datastream, log event, status and inbound triggers)
+             * @example null
+             */
+            dataTrigger: components["schemas"]["DataTriggerDto"] | null;
+            /**
+             * @description Free text (Kobiton)
+             * @example
+             */
+            description: string;
+            /**
+             * @description Consecutive failures counted so far; a success resets it
+             * @example 0
+             */
+            failureCount: number;
+            /**
+             * @description Consecutive failures that disable the webhook: the one that opened its circuit breaker, then each failed probe (one delivery at a time while the endpoint fails, on the retry schedule)
+             * @example 10
+             */
+            failureLimit: number;
+            /**
+             * @description User IDs to notify on webhook failure
+             * @example [
+             *       7
+             *     ]
+             */
+            failureReceivers: number[];
+            /**
+             * @description URL_ENCODED_FORM: the form fields (templates)
+             * @example {}
+             */
+            formBody: {
+                [key: string]: string;
+            };
+            /**
+             * @description Extra request headers
+             * @example {}
+             */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * @description Bold's secretHttp (X-Webhook-Secret header), masked: ******** (send it back unchanged to keep the stored one)
+             * @example ********
+             */
+            httpSecret?: string;
+            /**
+             * @description Webhook ID
+             * @example 1
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description Last modification timestamp in milliseconds
+             * @example 1707244800000
+             */
+            lastModifiedTs: number;
+            /**
+             * Format: int64
+             * @description Last trigger timestamp in milliseconds (null: never)
+             * @example 1707244800000
+             */
+            lastTriggeredTs: number | null;
+            /**
+             * @description HTTP method for webhook
+             * @example POST
+             * @enum {string}
+             */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /**
+             * @description Webhook name
+             * @example Device Status Notification
+             */
+            name: string;
+            /**
+             * @description OAuth2 configuration (authType OAUTH2): clientSecret, masked: ******** (send it back unchanged to keep the stored one)
+             * @example null
+             */
+            oAuth2Request: components["schemas"]["OAuth2RequestDto"] | null;
+            /**
+             * @description bold: created by Bold's POST /v2/webhooks (callbacks name the Bold topic, carry a plain HMAC)
+             * @enum {string}
+             */
+            origin?: "bold";
+            /**
+             * Format: int64
+             * @description After a secret rotation: until when (ms) callbacks are signed with the previous secret too
+             * @example null
+             */
+            previousSecretExpiresAt: number | null;
+            /**
+             * @description Callbacks per minute at most; over it a delivery waits. null or absent: no limit
+             * @example null
+             */
+            rateLimitPerMinute?: number | null;
+            /**
+             * @description How callbacks are signed
+             * @example {
+             *       "type": "STANDARD_WEBHOOKS"
+             *     }
+             */
+            signature: components["schemas"]["SignatureDto"];
+            /**
+             * @description DISABLED (by its owner): records nothing. DISABLED_DUE_TO_ERRORS: what matches is held (up to WEBHOOK_HELD_MAX) and sent, oldest first, when set to ENABLED again
+             * @example ENABLED
+             * @enum {string}
+             */
+            status: "ENABLED" | "DISABLED" | "DISABLED_DUE_TO_ERRORS";
+            /**
+             * @description Webhook trigger type
+             * @example DEVICE_ADDED
+             * @enum {string}
+             */
+            trigger: "NEW_USER" | "DELETED_USER" | "UPDATED_USER" | "DEVICE_ADDED" | "DEVICE_DELETED" | "DEVICE_DATASTREAM_UPDATE" | "PRODUCT_DATASTREAM_UPDATE" | "GLOBAL_PRODUCT_DATASTREAM_UPDATE" | "DEVICE_LOG_EVENT" | "PRODUCT_LOG_EVENT" | "GLOBAL_PRODUCT_LOG_EVENT" | "FIRST_DEVICE_CONNECTION_IN_ORG" | "ORGANIZATION_ADDED" | "DEVICE_STATUS" | "DEVICE_EVENTS" | "INBOUND_WEBHOOK_RECEIVED";
+            /**
+             * @description Webhook URL. Supports placeholders such as {device_id}, {user_id}.
+             * @example https://example.com/webhook/{device_id}
+             */
+            url: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    TenancyController_organization: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgentsController_list: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+                /** @description 0-based page */
+                page?: number;
+                /** @description Page size */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "gateway-north",
+                     *           "orgId": 101,
+                     *           "name": "North site gateway",
+                     *           "createdAt": 1707244800000,
+                     *           "updatedAt": 1707244800000
+                     *         }
+                     *       ],
+                     *       "page": 0,
+                     *       "size": 50,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AgentPage"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgentsController_create: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "gateway-north",
+                 *       "name": "North site gateway"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateAgentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "gateway-north",
+                     *       "orgId": 101,
+                     *       "name": "North site gateway",
+                     *       "createdAt": 1707244800000,
+                     *       "updatedAt": 1707244800000,
+                     *       "token": "agt_7d1e9b3c5a2f4e8d6c0b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedAgent"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgentsController_get: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "gateway-north",
+                     *       "orgId": 101,
+                     *       "name": "North site gateway",
+                     *       "createdAt": 1707244800000,
+                     *       "updatedAt": 1707244800000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgentsController_remove: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgentsController_rotate: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "pump-1",
+                     *       "token": "dev_4f9c2a7b1e8d4c6a9b3e"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenIssued"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DevicesController_list: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization's id (default: the token's org) */
+                orgId?: number;
+                /** @description 0-based page */
+                page?: number;
+                /** @description Page size */
+                size?: number;
+                /** @description Only devices with this presence */
+                status?: "online" | "offline" | "utilizing" | "unplugged";
+                /** @description Only devices of this template */
+                templateId?: string;
+                /** @description Only devices of this type */
+                type?: "PRIVATE" | "LOCAL" | "PUBLIC";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "pump-1",
+                     *           "orgId": 101,
+                     *           "name": "Pump 1",
+                     *           "type": "PRIVATE",
+                     *           "templateId": "TMPL0001",
+                     *           "groupIds": [
+                     *             "basement"
+                     *           ],
+                     *           "agentId": null,
+                     *           "metadata": {
+                     *             "site": "north"
+                     *           },
+                     *           "status": "online",
+                     *           "seq": 12,
+                     *           "lastSeen": 1707244800000,
+                     *           "firstConnectedAt": 1707244800000,
+                     *           "values": {
+                     *             "temperature": {
+                     *               "value": 21.5,
+                     *               "ts": 1707244800000
+                     *             }
+                     *           },
+                     *           "lastEvent": {
+                     *             "code": "overheat",
+                     *             "description": "Motor above 90 °C",
+                     *             "ts": 1707244800000
+                     *           },
+                     *           "createdAt": 1707244800000,
+                     *           "updatedAt": 1707244800000
+                     *         }
+                     *       ],
+                     *       "page": 0,
+                     *       "size": 50,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DevicePage"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DevicesController_create: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "pump-1",
+                 *       "name": "Pump 1",
+                 *       "type": "PRIVATE",
+                 *       "templateId": "TMPL0001",
+                 *       "groupIds": [
+                 *         "basement"
+                 *       ],
+                 *       "agentId": "gateway-north",
+                 *       "metadata": {
+                 *         "site": "north"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateDeviceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "pump-1",
+                     *       "orgId": 101,
+                     *       "name": "Pump 1",
+                     *       "type": "PRIVATE",
+                     *       "templateId": "TMPL0001",
+                     *       "groupIds": [
+                     *         "basement"
+                     *       ],
+                     *       "agentId": null,
+                     *       "metadata": {
+                     *         "site": "north"
+                     *       },
+                     *       "status": "online",
+                     *       "seq": 12,
+                     *       "lastSeen": 1707244800000,
+                     *       "firstConnectedAt": 1707244800000,
+                     *       "values": {
+                     *         "temperature": {
+                     *           "value": 21.5,
+                     *           "ts": 1707244800000
+                     *         }
+                     *       },
+                     *       "lastEvent": {
+                     *         "code": "overheat",
+                     *         "description": "Motor above 90 °C",
+                     *         "ts": 1707244800000
+                     *       },
+                     *       "createdAt": 1707244800000,
+                     *       "updatedAt": 1707244800000,
+                     *       "token": "dev_4f9c2a7b1e8d4c6a9b3e"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedDevice"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DevicesController_get: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "pump-1",
+                     *       "orgId": 101,
+                     *       "name": "Pump 1",
+                     *       "type": "PRIVATE",
+                     *       "templateId": "TMPL0001",
+                     *       "groupIds": [
+                     *         "basement"
+                     *       ],
+                     *       "agentId": null,
+                     *       "metadata": {
+                     *         "site": "north"
+                     *       },
+                     *       "status": "online",
+                     *       "seq": 12,
+                     *       "lastSeen": 1707244800000,
+                     *       "firstConnectedAt": 1707244800000,
+                     *       "values": {
+                     *         "temperature": {
+                     *           "value": 21.5,
+                     *           "ts": 1707244800000
+                     *         }
+                     *       },
+                     *       "lastEvent": {
+                     *         "code": "overheat",
+                     *         "description": "Motor above 90 °C",
+                     *         "ts": 1707244800000
+                     *       },
+                     *       "createdAt": 1707244800000,
+                     *       "updatedAt": 1707244800000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DevicesController_remove: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DevicesController_update: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Pump 1",
+                 *       "type": "PRIVATE",
+                 *       "templateId": "TMPL0001",
+                 *       "groupIds": [
+                 *         "basement"
+                 *       ],
+                 *       "agentId": "gateway-north",
+                 *       "metadata": {
+                 *         "site": "north"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateDeviceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "pump-1",
+                     *       "orgId": 101,
+                     *       "name": "Pump 1",
+                     *       "type": "PRIVATE",
+                     *       "templateId": "TMPL0001",
+                     *       "groupIds": [
+                     *         "basement"
+                     *       ],
+                     *       "agentId": null,
+                     *       "metadata": {
+                     *         "site": "north"
+                     *       },
+                     *       "status": "online",
+                     *       "seq": 12,
+                     *       "lastSeen": 1707244800000,
+                     *       "firstConnectedAt": 1707244800000,
+                     *       "values": {
+                     *         "temperature": {
+                     *           "value": 21.5,
+                     *           "ts": 1707244800000
+                     *         }
+                     *       },
+                     *       "lastEvent": {
+                     *         "code": "overheat",
+                     *         "description": "Motor above 90 °C",
+                     *         "ts": 1707244800000
+                     *       },
+                     *       "createdAt": 1707244800000,
+                     *       "updatedAt": 1707244800000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeviceCommandsController_send: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+                qos?: 0 | 1;
+                retain?: boolean;
+                waitForReply?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandSent"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DevicesController_rotate: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "pump-1",
+                     *       "token": "dev_4f9c2a7b1e8d4c6a9b3e"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenIssued"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    EventStreamController_open: {
+        parameters: {
+            query?: {
+                /** @description comma-separated device ids */
+                deviceId?: unknown;
+                /** @description heartbeat interval in ms, 1000–60000 (default 15000) */
+                heartbeat?: unknown;
+                /** @description comma-separated: device.added, device.deleted, device.first_connection, device.status.online, device.status.offline, device.state.utilizing, device.state.unplugged, datastream.update, log.event, device.info, user.added, user.updated, user.deleted, organization.added, inbound.received, or a prefix like device.status.* */
+                kind?: unknown;
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header: {
+                "last-event-id": string;
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of `id:` + `data:` records, one per event, and heartbeat comments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InboundWebhooksController_list: {
+        parameters: {
+            query?: {
+                /** @description glob: * any run of characters, ? one */
+                filter?: string;
+                filterField?: "name";
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+                /** @description 0-based page */
+                page?: number;
+                perPage?: number;
+                /** @description any case */
+                sortDirection?: "asc" | "desc" | "ASC" | "DESC";
+                sortField?: "name" | "id" | "creationDate" | "lastUpdated";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundWebhookList"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InboundWebhooksController_create: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "responseCode": 200,
+                 *       "verificationType": "none",
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateInboundWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundWebhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InboundWebhooksController_get: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundWebhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InboundWebhooksController_remove: {
+        parameters: {
+            query?: {
+                /** @description true: also deletes the outbound webhooks this one triggers */
+                includeWorkflows?: boolean;
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InboundWebhooksController_update: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "responseCode": 200,
+                 *       "verificationType": "none",
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateInboundWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundWebhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_createOrganization: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrganizationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedOrganization"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TemplatesController_list: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+                /** @description 0-based page */
+                page?: number;
+                /** @description Page size */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePage"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TemplatesController_create: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTemplateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TemplatesController_get: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TemplatesController_remove: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TemplatesController_update: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTemplateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_tokens: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+                /** @description 0-based page */
+                page?: number;
+                /** @description Page size */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenList"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_createToken: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "scopes": [
+                 *         "devices.*",
+                 *         "mqtt.*"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateTokenDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiToken"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_deleteToken: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_currentToken: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentToken"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_listUsers: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+                /** @description 0-based page */
+                page?: number;
+                /** @description Page size */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_createUser: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_user: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_deleteUser: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenancyController_updateUser: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    NotificationsController_list: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: {
+                /** @description a sub-organization's id (default: the token's org) */
+                orgId?: number;
+                /** @description 0-based page */
+                page?: number;
+                /** @description Page size */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": 1,
+                     *         "name": "Device Status Notification",
+                     *         "description": "",
+                     *         "trigger": "DEVICE_ADDED",
+                     *         "dataTrigger": null,
+                     *         "url": "https://example.com/webhook/{device_id}",
+                     *         "method": "POST",
+                     *         "contentType": "JSON",
+                     *         "authType": "NONE",
+                     *         "body": "{\"device_id\": \"{device_id}\"}",
+                     *         "formBody": {},
+                     *         "headers": {},
+                     *         "basicAuth": null,
+                     *         "bearerToken": null,
+                     *         "oAuth2Request": null,
+                     *         "httpSecret": "********",
+                     *         "failureReceivers": [
+                     *           7
+                     *         ],
+                     *         "failureLimit": 10,
+                     *         "failureCount": 0,
+                     *         "status": "ENABLED",
+                     *         "attemptCount": 42,
+                     *         "createdAt": 1707244800000,
+                     *         "lastModifiedTs": 1707244800000,
+                     *         "lastTriggeredTs": 1707244800000,
+                     *         "previousSecretExpiresAt": null,
+                     *         "signature": {
+                     *           "type": "STANDARD_WEBHOOKS"
+                     *         },
+                     *         "rateLimitPerMinute": null,
+                     *         "origin": "bold"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Webhook"][];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description Webhook created successfully */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "Device Status Notification",
+                     *       "description": "",
+                     *       "trigger": "DEVICE_ADDED",
+                     *       "dataTrigger": null,
+                     *       "url": "https://example.com/webhook/{device_id}",
+                     *       "method": "POST",
+                     *       "contentType": "JSON",
+                     *       "authType": "NONE",
+                     *       "body": "{\"device_id\": \"{device_id}\"}",
+                     *       "formBody": {},
+                     *       "headers": {},
+                     *       "basicAuth": null,
+                     *       "bearerToken": null,
+                     *       "oAuth2Request": null,
+                     *       "httpSecret": "********",
+                     *       "failureReceivers": [
+                     *         7
+                     *       ],
+                     *       "failureLimit": 10,
+                     *       "failureCount": 0,
+                     *       "status": "ENABLED",
+                     *       "attemptCount": 42,
+                     *       "createdAt": 1707244800000,
+                     *       "lastModifiedTs": 1707244800000,
+                     *       "lastTriggeredTs": 1707244800000,
+                     *       "previousSecretExpiresAt": null,
+                     *       "signature": {
+                     *         "type": "STANDARD_WEBHOOKS"
+                     *       },
+                     *       "rateLimitPerMinute": null,
+                     *       "origin": "bold",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Webhook details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "Device Status Notification",
+                     *       "description": "",
+                     *       "trigger": "DEVICE_ADDED",
+                     *       "dataTrigger": null,
+                     *       "url": "https://example.com/webhook/{device_id}",
+                     *       "method": "POST",
+                     *       "contentType": "JSON",
+                     *       "authType": "NONE",
+                     *       "body": "{\"device_id\": \"{device_id}\"}",
+                     *       "formBody": {},
+                     *       "headers": {},
+                     *       "basicAuth": null,
+                     *       "bearerToken": null,
+                     *       "oAuth2Request": null,
+                     *       "httpSecret": "********",
+                     *       "failureReceivers": [
+                     *         7
+                     *       ],
+                     *       "failureLimit": 10,
+                     *       "failureCount": 0,
+                     *       "status": "ENABLED",
+                     *       "attemptCount": 42,
+                     *       "createdAt": 1707244800000,
+                     *       "lastModifiedTs": 1707244800000,
+                     *       "lastTriggeredTs": 1707244800000,
+                     *       "previousSecretExpiresAt": null,
+                     *       "signature": {
+                     *         "type": "STANDARD_WEBHOOKS"
+                     *       },
+                     *       "rateLimitPerMinute": null,
+                     *       "origin": "bold"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhooksController_replace: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description Updated webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "Device Status Notification",
+                     *       "description": "",
+                     *       "trigger": "DEVICE_ADDED",
+                     *       "dataTrigger": null,
+                     *       "url": "https://example.com/webhook/{device_id}",
+                     *       "method": "POST",
+                     *       "contentType": "JSON",
+                     *       "authType": "NONE",
+                     *       "body": "{\"device_id\": \"{device_id}\"}",
+                     *       "formBody": {},
+                     *       "headers": {},
+                     *       "basicAuth": null,
+                     *       "bearerToken": null,
+                     *       "oAuth2Request": null,
+                     *       "httpSecret": "********",
+                     *       "failureReceivers": [
+                     *         7
+                     *       ],
+                     *       "failureLimit": 10,
+                     *       "failureCount": 0,
+                     *       "status": "ENABLED",
+                     *       "attemptCount": 42,
+                     *       "createdAt": 1707244800000,
+                     *       "lastModifiedTs": 1707244800000,
+                     *       "lastTriggeredTs": 1707244800000,
+                     *       "previousSecretExpiresAt": null,
+                     *       "signature": {
+                     *         "type": "STANDARD_WEBHOOKS"
+                     *       },
+                     *       "rateLimitPerMinute": null,
+                     *       "origin": "bold"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Webhook deleted successfully */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description Updated webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "Device Status Notification",
+                     *       "description": "",
+                     *       "trigger": "DEVICE_ADDED",
+                     *       "dataTrigger": null,
+                     *       "url": "https://example.com/webhook/{device_id}",
+                     *       "method": "POST",
+                     *       "contentType": "JSON",
+                     *       "authType": "NONE",
+                     *       "body": "{\"device_id\": \"{device_id}\"}",
+                     *       "formBody": {},
+                     *       "headers": {},
+                     *       "basicAuth": null,
+                     *       "bearerToken": null,
+                     *       "oAuth2Request": null,
+                     *       "httpSecret": "********",
+                     *       "failureReceivers": [
+                     *         7
+                     *       ],
+                     *       "failureLimit": 10,
+                     *       "failureCount": 0,
+                     *       "status": "ENABLED",
+                     *       "attemptCount": 42,
+                     *       "createdAt": 1707244800000,
+                     *       "lastModifiedTs": 1707244800000,
+                     *       "lastTriggeredTs": 1707244800000,
+                     *       "previousSecretExpiresAt": null,
+                     *       "signature": {
+                     *         "type": "STANDARD_WEBHOOKS"
+                     *       },
+                     *       "rateLimitPerMinute": null,
+                     *       "origin": "bold"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeliveriesController_list: {
+        parameters: {
+            query?: {
+                /** @description Search: this device only (exact) */
+                deviceId?: string;
+                /** @description Search: this event (exact), e.g. device.status.offline */
+                event?: string;
+                /** @description Search: the delivery with this webhook-id (exact) */
+                messageId?: string;
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+                /** @description 0-based page */
+                page?: number;
+                /** @description Deliveries created since then (ms) */
+                since?: number;
+                /** @description Page size */
+                size?: number;
+                /** @description Only deliveries in this status */
+                status?: "pending" | "held" | "delivered" | "failed" | "dropped";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "orgId": 101,
+                     *           "webhookId": 1,
+                     *           "messageId": "msg_2b1f8c0e9a7d4e5f",
+                     *           "event": "device.status.offline",
+                     *           "deviceId": "pump-1",
+                     *           "matched": {
+                     *             "event": {
+                     *               "kind": "device.status",
+                     *               "key": "OFFLINE",
+                     *               "deviceId": "pump-1",
+                     *               "ts": 1707244800000
+                     *             }
+                     *           },
+                     *           "request": {
+                     *             "method": "POST",
+                     *             "url": "https://example.com/webhook/pump-1",
+                     *             "headers": {
+                     *               "content-type": "application/json"
+                     *             },
+                     *             "body": "{\"device_id\": \"pump-1\"}"
+                     *           },
+                     *           "renderedAt": 1707244800000,
+                     *           "renderedFor": 1707244800000,
+                     *           "status": "delivered",
+                     *           "attempts": [
+                     *             {
+                     *               "deliveryId": 1,
+                     *               "n": 1,
+                     *               "ts": 1707244800000,
+                     *               "durationMs": 84,
+                     *               "statusCode": 200,
+                     *               "response": "{\"ok\":true}",
+                     *               "error": null,
+                     *               "nextRetryAt": null
+                     *             }
+                     *           ],
+                     *           "attemptCount": 1,
+                     *           "roundStart": 0,
+                     *           "nextAttemptAt": null,
+                     *           "lastStatusCode": 200,
+                     *           "lastError": null,
+                     *           "dropReason": null,
+                     *           "createdAt": 1707244800000,
+                     *           "updatedAt": 1707244800000
+                     *         }
+                     *       ],
+                     *       "page": 0,
+                     *       "size": 20,
+                     *       "total": 1,
+                     *       "endpoint": {
+                     *         "failing": false,
+                     *         "nextProbeAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeliveriesController_get: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                deliveryId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "orgId": 101,
+                     *       "webhookId": 1,
+                     *       "messageId": "msg_2b1f8c0e9a7d4e5f",
+                     *       "event": "device.status.offline",
+                     *       "deviceId": "pump-1",
+                     *       "matched": {
+                     *         "event": {
+                     *           "kind": "device.status",
+                     *           "key": "OFFLINE",
+                     *           "deviceId": "pump-1",
+                     *           "ts": 1707244800000
+                     *         }
+                     *       },
+                     *       "request": {
+                     *         "method": "POST",
+                     *         "url": "https://example.com/webhook/pump-1",
+                     *         "headers": {
+                     *           "content-type": "application/json"
+                     *         },
+                     *         "body": "{\"device_id\": \"pump-1\"}"
+                     *       },
+                     *       "renderedAt": 1707244800000,
+                     *       "renderedFor": 1707244800000,
+                     *       "status": "delivered",
+                     *       "attempts": [
+                     *         {
+                     *           "deliveryId": 1,
+                     *           "n": 1,
+                     *           "ts": 1707244800000,
+                     *           "durationMs": 84,
+                     *           "statusCode": 200,
+                     *           "response": "{\"ok\":true}",
+                     *           "error": null,
+                     *           "nextRetryAt": null,
+                     *           "responseHeaders": [
+                     *             {
+                     *               "name": "content-type",
+                     *               "value": "application/json"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "attemptCount": 1,
+                     *       "roundStart": 0,
+                     *       "nextAttemptAt": null,
+                     *       "lastStatusCode": 200,
+                     *       "lastError": null,
+                     *       "dropReason": null,
+                     *       "createdAt": 1707244800000,
+                     *       "updatedAt": 1707244800000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeliveriesController_replay: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                deliveryId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "messageId": "msg_2b1f8c0e9a7d4e5f",
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReplayStarted"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeliveriesController_replayCount: {
+        parameters: {
+            query: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+                /** @description Failed and held deliveries created since then (ms) */
+                since: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "since": 1707244800000,
+                     *       "failed": 2,
+                     *       "held": 1,
+                     *       "count": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReplayCount"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeliveriesController_replaySince: {
+        parameters: {
+            query: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+                /** @description Failed and held deliveries created since then (ms) */
+                since: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "replayed": 3,
+                     *       "since": 1707244800000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReplayedSince"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhooksController_rotate: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *       "previousSecretExpiresAt": 1707244800000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecretRotated"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeliveriesController_test: {
+        parameters: {
+            query?: {
+                /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
+                orgId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "delivered": true,
+                     *       "statusCode": 200,
+                     *       "durationMs": 84,
+                     *       "response": "{\"ok\":true}",
+                     *       "error": null,
+                     *       "headers": {},
+                     *       "configurationError": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TestResult"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    LosantWebhooksController_list: {
+        parameters: {
+            query?: {
+                /** @description glob: * any run of characters, ? one */
+                filter?: string;
+                filterField?: "name";
+                /** @description 0-based page */
+                page?: number;
+                perPage?: number;
+                /** @description any case */
+                sortDirection?: "asc" | "desc" | "ASC" | "DESC";
+                sortField?: "name" | "id" | "creationDate" | "lastUpdated";
+            };
+            header?: never;
+            path: {
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantWebhookList"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+        };
+    };
+    LosantWebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "responseCode": 200,
+                 *       "verificationType": "none",
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateInboundWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantWebhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+        };
+    };
+    LosantWebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantWebhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+        };
+    };
+    LosantWebhooksController_remove: {
+        parameters: {
+            query?: {
+                /** @description true: also deletes the outbound webhooks this one triggers */
+                includeWorkflows?: boolean;
+            };
+            header?: never;
+            path: {
+                applicationId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+        };
+    };
+    LosantWebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "responseCode": 200,
+                 *       "verificationType": "none",
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateInboundWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantWebhook"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LosantError"];
+                };
+            };
+        };
+    };
+    ObservabilityController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Not ready: the failing parts named in `checks` and `message` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    ObservabilityController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Live"];
+                };
+            };
+        };
+    };
+    ObservabilityController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Not ready: the failing parts named in `checks` and `message` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    BoldWebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldSubscriptionList"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+        };
+    };
+    BoldWebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "DeviceActivationEvents"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateBoldWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldCreated"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+        };
+    };
+    BoldWebhooksController_preflight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BoldWebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldSubscription"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+        };
+    };
+    BoldWebhooksController_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "DeviceActivationEvents"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateBoldWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldSubscription"];
+                };
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+        };
+    };
+    BoldWebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: the message names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Missing, unknown or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Not found or access denied (another organization answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+            /** @description Over the organization's API rate (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoldError"];
+                };
+            };
+        };
+    };
+    BoldWebhooksController_preflightOne: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}
