@@ -5,7 +5,6 @@
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const int = { type: 'integer' };
-const ms = { type: 'integer', format: 'int64', description: 'milliseconds since the epoch' };
 const str = { type: 'string' };
 const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
   type: 'object',
@@ -13,15 +12,6 @@ const obj = (properties: Record<string, Schema>, required: string[] = []): Schem
   ...(required.length ? { required } : {}),
 });
 const nullable = (s: Schema): Schema => ({ ...s, nullable: true });
-/** Our list envelope, for every resource of our own that no seed shapes. */
-const page = (item: string): Schema =>
-  obj({ items: { type: 'array', items: ref(item) }, page: { ...int, description: '0-based' }, size: int, total: int }, [
-    'items',
-    'page',
-    'size',
-    'total',
-  ]);
-
 export const SCHEMAS: Record<string, Schema> = {
   Error: obj(
     {
@@ -43,27 +33,6 @@ export const SCHEMAS: Record<string, Schema> = {
   BoldError: obj({ message: str, code: str, errorMessage: str, errorCode: str }, ['message', 'code']),
   LosantError: obj({ type: str, message: str }, ['type', 'message']),
   Success: obj({ success: { type: 'boolean' } }, ['success']),
-  Organization: obj({ id: int, name: str, parentId: nullable(int), createdAt: ms }, ['id', 'name']),
-  CreatedOrganization: {
-    allOf: [ref('Organization'), obj({ adminToken: { ...str, description: 'shown once' } }, ['adminToken'])],
-  },
-  User: obj({ id: int, orgId: int, email: str, name: str, createdAt: ms }, ['id', 'email', 'name']),
-  UserList: page('User'),
-  ApiTokenList: page('ApiToken'),
-  ApiToken: obj({ id: int, orgId: int, name: str, scopes: { type: 'array', items: str }, createdAt: ms }, ['id']),
-  CurrentToken: obj({ id: int, orgId: int, name: str, scopes: { type: 'array', items: str } }, [
-    'id',
-    'orgId',
-    'scopes',
-  ]),
-  CreatedApiToken: { allOf: [ref('ApiToken'), obj({ token: { ...str, description: 'shown once' } }, ['token'])] },
-  Template: obj({ id: str, orgId: int, name: str, description: str, createdAt: ms, lastModifiedTs: ms }, [
-    'id',
-    'name',
-  ]),
-  TemplatePage: page('Template'),
-  Notification: obj({ id: int, userId: int, createdAt: ms, webhookId: int, reason: str }),
-  NotificationList: { type: 'array', items: ref('Notification') },
   InboundWebhook: obj(
     {
       id: { ...str, pattern: '^[A-Fa-f\\d]{24}$' },
@@ -140,23 +109,6 @@ export const OPERATIONS: Record<string, [string, string | null]> = {
   ],
   'get /health/live': ['Liveness: the process answers', 'Live'],
   'get /metrics': ['Prometheus metrics', null],
-  'get /api/v1/organization': ["The token's organization (or ?orgId= a sub-organization)", 'Organization'],
-  'post /api/v1/organization/organizations': ['Create a sub-organization with its admin token', 'CreatedOrganization'],
-  'get /api/v1/organization/users': ['List users', 'UserList'],
-  'post /api/v1/organization/users': ['Create a user', 'User'],
-  'get /api/v1/organization/users/{id}': ['Get a user', 'User'],
-  'patch /api/v1/organization/users/{id}': ['Update a user', 'User'],
-  'delete /api/v1/organization/users/{id}': ['Delete a user', null],
-  'get /api/v1/organization/users/{id}/notifications': ["A user's webhook-disabled notices", 'NotificationList'],
-  'get /api/v1/organization/tokens': ['List API tokens', 'ApiTokenList'],
-  'get /api/v1/organization/tokens/current': ['The presented API token: {id, orgId, name, scopes}', 'CurrentToken'],
-  'post /api/v1/organization/tokens': ['Create an API token (shown once)', 'CreatedApiToken'],
-  'delete /api/v1/organization/tokens/{id}': ['Revoke an API token', null],
-  'get /api/v1/organization/templates': ['List templates', 'TemplatePage'],
-  'post /api/v1/organization/templates': ['Create a template', 'Template'],
-  'get /api/v1/organization/templates/{id}': ['Get a template', 'Template'],
-  'patch /api/v1/organization/templates/{id}': ['Update a template', 'Template'],
-  'delete /api/v1/organization/templates/{id}': ['Delete a template', null],
   'post /api/v1/organization/devices/{id}/downlink/{path}': ['Send a command to a device', 'CommandSent'],
   'get /api/v1/organization/inbound-webhooks': ['List inbound webhooks', 'InboundWebhookList'],
   'post /api/v1/organization/inbound-webhooks': ['Create an inbound webhook', 'InboundWebhook'],
@@ -184,10 +136,6 @@ const q = (name: string, schema: Schema, description?: string) => ({
   schema,
   ...(description ? { description } : {}),
 });
-const paging = (size: number, max: number) => [
-  q('page', { type: 'integer', minimum: 0, default: 0 }, '0-based page'),
-  q('size', { type: 'integer', minimum: 1, maximum: max, default: size }),
-];
 const losantList = [
   q('sortField', { type: 'string', enum: ['name', 'id', 'creationDate', 'lastUpdated'], default: 'name' }),
   q('sortDirection', { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'asc' }, 'any case'),
@@ -204,7 +152,6 @@ export const QUERY_PARAMS: Record<string, Schema[]> = {
     q('retain', { type: 'boolean', default: false }),
     q('waitForReply', { type: 'boolean', default: false }),
   ],
-  'get /api/v1/organization/templates': paging(50, 1000),
   'get /api/v1/organization/inbound-webhooks': losantList,
   'get /applications/{applicationId}/webhooks': losantList,
 };

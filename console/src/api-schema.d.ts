@@ -207,7 +207,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a sub-organization with its admin token */
+        /** Create a sub-organization with its admin token (shown once) */
         post: operations["TenancyController_createOrganization"];
         delete?: never;
         options?: never;
@@ -348,7 +348,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A user's webhook-disabled notices */
+        /** A user's notices (webhooks disabled due to errors), newest first, at most 200 */
         get: operations["NotificationsController_list"];
         put?: never;
         post?: never;
@@ -1384,22 +1384,56 @@ export interface components {
              */
             total: number;
         };
+        /** @description An API token (its clear text is shown once, at creation) */
         ApiToken: {
             /**
              * Format: int64
-             * @description milliseconds since the epoch
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
              */
-            createdAt?: number;
+            createdAt: number;
+            /**
+             * @description Token ID
+             * @example 3
+             */
             id: number;
-            name?: string;
-            orgId?: number;
-            scopes?: string[];
+            /**
+             * @description Token name
+             * @example ci
+             */
+            name: string;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
+            /**
+             * @description What it may do
+             * @example [
+             *       "devices.*",
+             *       "mqtt.*"
+             *     ]
+             */
+            scopes: string[];
         };
-        ApiTokenList: {
+        /** @description A page of API tokens */
+        ApiTokenPage: {
+            /** @description The tokens of this page */
             items: components["schemas"]["ApiToken"][];
-            /** @description 0-based */
+            /**
+             * @description 0-based page
+             * @example 0
+             */
             page: number;
+            /**
+             * @description Page size
+             * @example 50
+             */
             size: number;
+            /**
+             * @description Tokens in all
+             * @example 1
+             */
             total: number;
         };
         BasicAuthDto: {
@@ -1520,8 +1554,41 @@ export interface components {
              */
             updatedAt: number;
         };
-        CreatedApiToken: components["schemas"]["ApiToken"] & {
-            /** @description shown once */
+        /** @description A new API token with its clear text (shown once) */
+        CreatedApiToken: {
+            /**
+             * Format: int64
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
+             */
+            createdAt: number;
+            /**
+             * @description Token ID
+             * @example 3
+             */
+            id: number;
+            /**
+             * @description Token name
+             * @example ci
+             */
+            name: string;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
+            /**
+             * @description What it may do
+             * @example [
+             *       "devices.*",
+             *       "mqtt.*"
+             *     ]
+             */
+            scopes: string[];
+            /**
+             * @description The bearer token, shown once
+             * @example gw_8c1d4e7f2a9b3c6d5e0f
+             */
             token: string;
         };
         /** @description A new device with its MQTT password (shown this once) */
@@ -1672,9 +1739,34 @@ export interface components {
              */
             type?: "PRIVATE" | "LOCAL" | "PUBLIC";
         };
-        CreatedOrganization: components["schemas"]["Organization"] & {
-            /** @description shown once */
+        /** @description A new sub-organization with its admin token (shown once) */
+        CreatedOrganization: {
+            /**
+             * @description An API token with every scope in it, shown once
+             * @example gw_8c1d4e7f2a9b3c6d5e0f
+             */
             adminToken: string;
+            /**
+             * Format: int64
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
+             */
+            createdAt: number;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            id: number;
+            /**
+             * @description Organization name
+             * @example Acme
+             */
+            name: string;
+            /**
+             * @description The organization it is a sub-organization of (null: top level)
+             * @example 1
+             */
+            parentId: number | null;
         };
         /** @description A new webhook, with its signing secret (shown this once) */
         CreatedWebhook: {
@@ -1860,26 +1952,54 @@ export interface components {
             waitForReply?: boolean;
         };
         CreateOrganizationDto: {
+            /**
+             * @description Organization name, 1 to 100 characters
+             * @example Acme North
+             */
             name: string;
         };
         CreateTemplateDto: {
+            /**
+             * @description Free text, at most 1024 characters
+             * @example Pumps of the north site
+             */
             description?: string;
-            /** @description chosen by the caller, or generated (TMPL…); devices name it in templateId */
+            /**
+             * @description Chosen by the caller, or generated (TMPL…); devices name it in templateId
+             * @example TMPL0001
+             */
             id?: string;
+            /**
+             * @description Template name, 1 to 100 characters
+             * @example Water pump
+             */
             name: string;
         };
         CreateTokenDto: {
+            /**
+             * @description Token name, 1 to 100 characters
+             * @example ci
+             */
             name: string;
             /**
+             * @description What it may do (within the caller’s own scopes): all.Organization, devices.*, device.get …
              * @example [
              *       "devices.*",
              *       "mqtt.*"
              *     ]
              */
-            scopes?: string[];
+            scopes: string[];
         };
         CreateUserDto: {
+            /**
+             * @description E-mail address (notices are mailed there)
+             * @example ops@example.com
+             */
             email: string;
+            /**
+             * @description Display name, 1 to 100 characters
+             * @example Ops team
+             */
             name: string;
         };
         CreateWebhookDto: {
@@ -1982,10 +2102,30 @@ export interface components {
              */
             url: string;
         };
+        /** @description The presented API token */
         CurrentToken: {
+            /**
+             * @description Token ID
+             * @example 3
+             */
             id: number;
-            name?: string;
+            /**
+             * @description Token name
+             * @example ci
+             */
+            name: string;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
             orgId: number;
+            /**
+             * @description What it may do
+             * @example [
+             *       "devices.*",
+             *       "mqtt.*"
+             *     ]
+             */
             scopes: string[];
         };
         /** @description The last value of one datastream */
@@ -2481,18 +2621,50 @@ export interface components {
         LosantWebhookList: components["schemas"]["InboundWebhookList"] & {
             items?: components["schemas"]["LosantWebhook"][];
         };
+        /** @description A notice to a user: a webhook of theirs was disabled due to errors */
         Notification: {
             /**
              * Format: int64
-             * @description milliseconds since the epoch
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
              */
-            createdAt?: number;
-            id?: number;
-            reason?: string;
-            userId?: number;
-            webhookId?: number;
+            createdAt: number;
+            /**
+             * @description Notification ID
+             * @example 1
+             */
+            id: number;
+            /**
+             * @description What happened
+             * @example webhook.disabled
+             */
+            kind: string;
+            /**
+             * @description What happened and what to do
+             * @example It failed 10 times in a row …
+             */
+            message: string;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
+            /**
+             * @description One line
+             * @example Webhook "Hot pump" disabled
+             */
+            title: string;
+            /**
+             * @description User ID
+             * @example 7
+             */
+            userId: number;
+            /**
+             * @description The webhook concerned
+             * @example 1
+             */
+            webhookId: number | null;
         };
-        NotificationList: components["schemas"]["Notification"][];
         OAuth2RequestDto: {
             /**
              * @description OAuth2 client id
@@ -2515,15 +2687,29 @@ export interface components {
              */
             tokenUrl: string;
         };
+        /** @description An organization (Blynk: orgId) */
         Organization: {
             /**
              * Format: int64
-             * @description milliseconds since the epoch
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
              */
-            createdAt?: number;
+            createdAt: number;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
             id: number;
+            /**
+             * @description Organization name
+             * @example Acme
+             */
             name: string;
-            parentId?: number | null;
+            /**
+             * @description The organization it is a sub-organization of (null: top level)
+             * @example 1
+             */
+            parentId: number | null;
         };
         /** @description The callback as the next attempt sends it (credentials masked) */
         RenderedRequest: {
@@ -2678,27 +2864,59 @@ export interface components {
         Success: {
             success: boolean;
         };
+        /** @description A device template (Blynk's product): devices name it in templateId */
         Template: {
             /**
              * Format: int64
-             * @description milliseconds since the epoch
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
              */
-            createdAt?: number;
-            description?: string;
+            createdAt: number;
+            /**
+             * @description Free text
+             * @example Pumps of the north site
+             */
+            description: string;
+            /**
+             * @description Template ID
+             * @example TMPL0001
+             */
             id: string;
             /**
              * Format: int64
-             * @description milliseconds since the epoch
+             * @description Last modification in milliseconds
+             * @example 1707244800000
              */
-            lastModifiedTs?: number;
+            lastModifiedTs: number;
+            /**
+             * @description Template name
+             * @example Water pump
+             */
             name: string;
-            orgId?: number;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
         };
+        /** @description A page of templates */
         TemplatePage: {
+            /** @description The templates of this page */
             items: components["schemas"]["Template"][];
-            /** @description 0-based */
+            /**
+             * @description 0-based page
+             * @example 0
+             */
             page: number;
+            /**
+             * @description Page size
+             * @example 50
+             */
             size: number;
+            /**
+             * @description Templates in all
+             * @example 1
+             */
             total: number;
         };
         /** @description The synthetic event's one attempt (not in the delivery log) */
@@ -2810,11 +3028,27 @@ export interface components {
             waitForReply?: boolean;
         };
         UpdateTemplateDto: {
+            /**
+             * @description Free text, at most 1024 characters
+             * @example Pumps of the north site
+             */
             description?: string;
+            /**
+             * @description Template name, 1 to 100 characters
+             * @example Water pump
+             */
             name?: string;
         };
         UpdateUserDto: {
+            /**
+             * @description E-mail address
+             * @example ops@example.com
+             */
             email?: string;
+            /**
+             * @description Display name, 1 to 100 characters
+             * @example Ops team
+             */
             name?: string;
         };
         UpdateWebhookDto: {
@@ -2917,22 +3151,53 @@ export interface components {
              */
             url?: string;
         };
+        /** @description A user of the organization (webhook failure notices go to users) */
         User: {
             /**
              * Format: int64
-             * @description milliseconds since the epoch
+             * @description Creation timestamp in milliseconds
+             * @example 1707244800000
              */
-            createdAt?: number;
+            createdAt: number;
+            /**
+             * @description E-mail address (notices are mailed there)
+             * @example ops@example.com
+             */
             email: string;
+            /**
+             * @description User ID
+             * @example 7
+             */
             id: number;
+            /**
+             * @description Display name
+             * @example Ops team
+             */
             name: string;
-            orgId?: number;
+            /**
+             * @description Organization ID
+             * @example 101
+             */
+            orgId: number;
         };
-        UserList: {
+        /** @description A page of users */
+        UserPage: {
+            /** @description The users of this page */
             items: components["schemas"]["User"][];
-            /** @description 0-based */
+            /**
+             * @description 0-based page
+             * @example 0
+             */
             page: number;
+            /**
+             * @description Page size
+             * @example 50
+             */
             size: number;
+            /**
+             * @description Users in all
+             * @example 1
+             */
             total: number;
         };
         /** @description A webhook (Blynk's shape, plus Kobiton's description and signing) */
@@ -3121,6 +3386,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 101,
+                     *       "name": "Acme",
+                     *       "parentId": 1,
+                     *       "createdAt": 1707244800000
+                     *     }
+                     */
                     "application/json": components["schemas"]["Organization"];
                 };
             };
@@ -4701,6 +4974,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Acme North"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateOrganizationDto"];
             };
         };
@@ -4710,6 +4988,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 101,
+                     *       "name": "Acme",
+                     *       "parentId": 1,
+                     *       "createdAt": 1707244800000,
+                     *       "adminToken": "gw_8c1d4e7f2a9b3c6d5e0f"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedOrganization"];
                 };
             };
@@ -4781,6 +5068,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "TMPL0001",
+                     *           "orgId": 101,
+                     *           "name": "Water pump",
+                     *           "description": "Pumps of the north site",
+                     *           "createdAt": 1707244800000,
+                     *           "lastModifiedTs": 1707244800000
+                     *         }
+                     *       ],
+                     *       "page": 0,
+                     *       "size": 50,
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
@@ -4843,6 +5147,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "TMPL0001",
+                 *       "name": "Water pump",
+                 *       "description": "Pumps of the north site"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateTemplateDto"];
             };
         };
@@ -4852,6 +5163,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "TMPL0001",
+                     *       "orgId": 101,
+                     *       "name": "Water pump",
+                     *       "description": "Pumps of the north site",
+                     *       "createdAt": 1707244800000,
+                     *       "lastModifiedTs": 1707244800000
+                     *     }
+                     */
                     "application/json": components["schemas"]["Template"];
                 };
             };
@@ -4921,6 +5242,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "TMPL0001",
+                     *       "orgId": 101,
+                     *       "name": "Water pump",
+                     *       "description": "Pumps of the north site",
+                     *       "createdAt": 1707244800000,
+                     *       "lastModifiedTs": 1707244800000
+                     *     }
+                     */
                     "application/json": components["schemas"]["Template"];
                 };
             };
@@ -4985,6 +5316,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -5052,6 +5384,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Water pump",
+                 *       "description": "Pumps of the north site"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateTemplateDto"];
             };
         };
@@ -5061,6 +5399,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "TMPL0001",
+                     *       "orgId": 101,
+                     *       "name": "Water pump",
+                     *       "description": "Pumps of the north site",
+                     *       "createdAt": 1707244800000,
+                     *       "lastModifiedTs": 1707244800000
+                     *     }
+                     */
                     "application/json": components["schemas"]["Template"];
                 };
             };
@@ -5132,7 +5480,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiTokenList"];
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 3,
+                     *           "orgId": 101,
+                     *           "name": "ci",
+                     *           "scopes": [
+                     *             "devices.*",
+                     *             "mqtt.*"
+                     *           ],
+                     *           "createdAt": 1707244800000
+                     *         }
+                     *       ],
+                     *       "page": 0,
+                     *       "size": 50,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiTokenPage"];
                 };
             };
             /** @description Bad request: the message names the field and the rule */
@@ -5196,6 +5563,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "name": "ci",
                  *       "scopes": [
                  *         "devices.*",
                  *         "mqtt.*"
@@ -5211,6 +5579,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 3,
+                     *       "orgId": 101,
+                     *       "name": "ci",
+                     *       "scopes": [
+                     *         "devices.*",
+                     *         "mqtt.*"
+                     *       ],
+                     *       "createdAt": 1707244800000,
+                     *       "token": "gw_8c1d4e7f2a9b3c6d5e0f"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedApiToken"];
                 };
             };
@@ -5275,6 +5656,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Revoked */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -5345,6 +5727,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 3,
+                     *       "orgId": 101,
+                     *       "name": "ci",
+                     *       "scopes": [
+                     *         "devices.*",
+                     *         "mqtt.*"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["CurrentToken"];
                 };
             };
@@ -5416,7 +5809,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserList"];
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 7,
+                     *           "orgId": 101,
+                     *           "email": "ops@example.com",
+                     *           "name": "Ops team",
+                     *           "createdAt": 1707244800000
+                     *         }
+                     *       ],
+                     *       "page": 0,
+                     *       "size": 50,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserPage"];
                 };
             };
             /** @description Bad request: the message names the field and the rule */
@@ -5478,6 +5887,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ops@example.com",
+                 *       "name": "Ops team"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateUserDto"];
             };
         };
@@ -5487,6 +5902,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 7,
+                     *       "orgId": 101,
+                     *       "email": "ops@example.com",
+                     *       "name": "Ops team",
+                     *       "createdAt": 1707244800000
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -5556,6 +5980,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 7,
+                     *       "orgId": 101,
+                     *       "email": "ops@example.com",
+                     *       "name": "Ops team",
+                     *       "createdAt": 1707244800000
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -5620,6 +6053,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -5687,6 +6121,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ops@example.com",
+                 *       "name": "Ops team"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateUserDto"];
             };
         };
@@ -5696,6 +6136,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 7,
+                     *       "orgId": 101,
+                     *       "email": "ops@example.com",
+                     *       "name": "Ops team",
+                     *       "createdAt": 1707244800000
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -5765,7 +6214,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotificationList"];
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": 1,
+                     *         "orgId": 101,
+                     *         "userId": 7,
+                     *         "kind": "webhook.disabled",
+                     *         "title": "Webhook \"Hot pump\" disabled",
+                     *         "message": "It failed 10 times in a row …",
+                     *         "webhookId": 1,
+                     *         "createdAt": 1707244800000
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Notification"][];
                 };
             };
             /** @description Bad request: the message names the field and the rule */
