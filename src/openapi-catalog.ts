@@ -11,7 +11,6 @@ const obj = (properties: Record<string, Schema>, required: string[] = []): Schem
   properties,
   ...(required.length ? { required } : {}),
 });
-const nullable = (s: Schema): Schema => ({ ...s, nullable: true });
 export const SCHEMAS: Record<string, Schema> = {
   Error: obj(
     {
@@ -32,46 +31,6 @@ export const SCHEMAS: Record<string, Schema> = {
   ),
   BoldError: obj({ message: str, code: str, errorMessage: str, errorCode: str }, ['message', 'code']),
   LosantError: obj({ type: str, message: str }, ['type', 'message']),
-  Success: obj({ success: { type: 'boolean' } }, ['success']),
-  InboundWebhook: obj(
-    {
-      id: { ...str, pattern: '^[A-Fa-f\\d]{24}$' },
-      applicationId: str,
-      name: str,
-      description: str,
-      token: str,
-      responseCode: int,
-      verificationType: str,
-      waitForReply: { type: 'boolean' },
-      enabled: { type: 'boolean' },
-      basicAuthUsername: nullable(str),
-      target: nullable({ type: 'object', additionalProperties: true }),
-      creationDate: { type: 'string', format: 'date-time' },
-      lastUpdated: { type: 'string', format: 'date-time' },
-    },
-    ['id', 'name', 'token'],
-  ),
-  LosantWebhook: {
-    allOf: [ref('InboundWebhook'), obj({ webhookId: { ...str, description: 'the same as id (Losant)' } })],
-  },
-  LosantWebhookList: {
-    allOf: [ref('InboundWebhookList'), obj({ items: { type: 'array', items: ref('LosantWebhook') } })],
-  },
-  InboundWebhookList: obj(
-    {
-      items: { type: 'array', items: ref('InboundWebhook') },
-      count: int,
-      totalCount: int,
-      perPage: int,
-      page: int,
-      sortField: str,
-      sortDirection: str,
-      filterField: str,
-      filter: str,
-      applicationId: str,
-    },
-    ['items', 'count', 'totalCount'],
-  ),
   BoldCreated: obj({ id: int, secretHmac: str }, ['id', 'secretHmac']),
   BoldSubscription: obj(
     {
@@ -110,16 +69,6 @@ export const OPERATIONS: Record<string, [string, string | null]> = {
   'get /health/live': ['Liveness: the process answers', 'Live'],
   'get /metrics': ['Prometheus metrics', null],
   'post /api/v1/organization/devices/{id}/downlink/{path}': ['Send a command to a device', 'CommandSent'],
-  'get /api/v1/organization/inbound-webhooks': ['List inbound webhooks', 'InboundWebhookList'],
-  'post /api/v1/organization/inbound-webhooks': ['Create an inbound webhook', 'InboundWebhook'],
-  'get /api/v1/organization/inbound-webhooks/{id}': ['Get an inbound webhook', 'InboundWebhook'],
-  'patch /api/v1/organization/inbound-webhooks/{id}': ['Update an inbound webhook', 'InboundWebhook'],
-  'delete /api/v1/organization/inbound-webhooks/{id}': ['Delete an inbound webhook', null],
-  'get /applications/{applicationId}/webhooks': ["List webhooks (Losant's collection)", 'LosantWebhookList'],
-  'post /applications/{applicationId}/webhooks': ['Create a webhook (Losant)', 'LosantWebhook'],
-  'get /applications/{applicationId}/webhooks/{webhookId}': ['Get a webhook (Losant)', 'LosantWebhook'],
-  'patch /applications/{applicationId}/webhooks/{webhookId}': ['Update a webhook (Losant)', 'LosantWebhook'],
-  'delete /applications/{applicationId}/webhooks/{webhookId}': ['Delete a webhook (Losant)', 'Success'],
   'options /v2/webhooks': ['CORS preflight (Bold)', null],
   'post /v2/webhooks': ["Create a webhook subscription (Bold's request)", 'BoldCreated'],
   'get /v2/webhooks': ["The organization's Bold subscriptions", 'BoldSubscriptionList'],
@@ -136,14 +85,6 @@ const q = (name: string, schema: Schema, description?: string) => ({
   schema,
   ...(description ? { description } : {}),
 });
-const losantList = [
-  q('sortField', { type: 'string', enum: ['name', 'id', 'creationDate', 'lastUpdated'], default: 'name' }),
-  q('sortDirection', { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'asc' }, 'any case'),
-  q('page', { type: 'integer', minimum: 0, default: 0 }, '0-based page'),
-  q('perPage', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
-  q('filterField', { type: 'string', enum: ['name'] }),
-  q('filter', { type: 'string' }, 'glob: * any run of characters, ? one'),
-];
 
 /** Query parameters of DTOs that carry no Swagger decorators. */
 export const QUERY_PARAMS: Record<string, Schema[]> = {
@@ -152,8 +93,6 @@ export const QUERY_PARAMS: Record<string, Schema[]> = {
     q('retain', { type: 'boolean', default: false }),
     q('waitForReply', { type: 'boolean', default: false }),
   ],
-  'get /api/v1/organization/inbound-webhooks': losantList,
-  'get /applications/{applicationId}/webhooks': losantList,
 };
 
 const anyBody = { content: { '*/*': { schema: {} } } };

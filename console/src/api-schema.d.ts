@@ -1934,21 +1934,48 @@ export interface components {
             url: string;
         };
         CreateInboundWebhookDto: {
-            /** @description null clears basic auth */
-            basicAuthPassword?: Record<string, never> | null;
-            /** @description null clears basic auth */
-            basicAuthUsername?: Record<string, never> | null;
+            /** @description Basic authentication password (null clears it) */
+            basicAuthPassword?: string | null;
+            /** @description Basic authentication user of callers (null clears it) */
+            basicAuthUsername?: string | null;
+            /**
+             * @description Free text
+             * @example Pump commands from the ERP
+             */
             description?: string;
-            /** @default true */
+            /**
+             * @description Disabled: calls are refused (403)
+             * @default true
+             */
             enabled?: boolean;
+            /**
+             * @description Webhook name, 1 to 255 characters
+             * @example My Webhook
+             */
             name: string;
-            /** @default 200 */
+            /**
+             * @description HTTP status answered to callers (100 to 599)
+             * @default 200
+             */
             responseCode?: number;
-            /** @description none: calls only raise inbound.received */
+            /**
+             * @description Where calls are published: exactly one of deviceId, templateId, groupId, topic (none: calls only raise inbound.received)
+             * @example {
+             *       "deviceId": "pump-1"
+             *     }
+             */
             target?: components["schemas"]["InboundTargetDto"] | null;
+            /** @description Losant's verification code (kept, not used) */
             verificationCode?: string;
-            /** @enum {string} */
+            /**
+             * @description Verification of callers (none: the only type implemented)
+             * @enum {string}
+             */
             verificationType?: "none";
+            /**
+             * @description Answer with the device's reply instead of responseCode
+             * @default false
+             */
             waitForReply?: boolean;
         };
         CreateOrganizationDto: {
@@ -2569,42 +2596,166 @@ export interface components {
         /** @description {success: true}, or the device's reply */
         InboundAnswer: unknown;
         InboundTargetDto: {
+            /**
+             * @description Publish to this device (devices/{id}/downlink/{path})
+             * @example pump-1
+             */
             deviceId?: string;
+            /**
+             * @description Publish to every device of this group
+             * @example basement
+             */
             groupId?: string;
+            /**
+             * @description Device targets: the downlink sub-topic
+             * @default webhook
+             */
             path?: string;
+            /**
+             * @description Publish to every device of this template
+             * @example TMPL0001
+             */
             templateId?: string;
-            /** @description a topic under orgs/{orgId}/ */
+            /**
+             * @description Publish to this topic under orgs/{orgId}/
+             * @example alerts
+             */
             topic?: string;
         };
+        /** @description An inbound webhook (Losant's shape): a URL that publishes to devices */
         InboundWebhook: {
-            applicationId?: string;
-            basicAuthUsername?: string | null;
-            /** Format: date-time */
-            creationDate?: string;
-            description?: string;
-            enabled?: boolean;
+            /**
+             * @description The organization (Losant: the application)
+             * @example 101
+             */
+            applicationId: string;
+            /**
+             * @description Present (masked) when basic authentication is set
+             * @example ********
+             */
+            basicAuthPassword?: string;
+            /**
+             * @description Basic authentication user of callers
+             * @example null
+             */
+            basicAuthUsername: string | null;
+            /**
+             * Format: date-time
+             * @description Creation time
+             * @example 2024-02-06T18:40:00.000Z
+             */
+            creationDate: string;
+            /**
+             * @description Free text
+             * @example
+             */
+            description: string;
+            /**
+             * @description Disabled: calls are refused (403)
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description ID associated with the webhook
+             * @example 575ed78e7ae143cd83dc4aab
+             */
             id: string;
-            /** Format: date-time */
-            lastUpdated?: string;
+            /**
+             * Format: date-time
+             * @description Last change
+             * @example 2024-02-06T18:40:00.000Z
+             */
+            lastUpdated: string;
+            /**
+             * @description Webhook name
+             * @example My Webhook
+             */
             name: string;
-            responseCode?: number;
-            target?: {
-                [key: string]: unknown;
-            } | null;
+            /**
+             * @description HTTP status answered to callers
+             * @example 200
+             */
+            responseCode: number;
+            /**
+             * @description Where calls are published (null: they only raise inbound.received)
+             * @example {
+             *       "deviceId": "pump-1",
+             *       "path": "webhook"
+             *     }
+             */
+            target: components["schemas"]["InboundTargetDto"] | null;
+            /**
+             * @description The URL token (/webhooks/{token}); masked (********) for a token that may not manage webhooks
+             * @example Hx9rM2kQ4aT7bW1cZ5dE8fG3
+             */
             token: string;
-            verificationType?: string;
-            waitForReply?: boolean;
+            /**
+             * @description Losant's verification code (kept, not used: verificationType none)
+             * @example
+             */
+            verificationCode: string;
+            /**
+             * @description Verification of callers (none: the only type)
+             * @example none
+             * @enum {string}
+             */
+            verificationType: "none";
+            /**
+             * @description Answer with the device's reply instead of responseCode
+             * @example false
+             */
+            waitForReply: boolean;
         };
+        /** @description A page of inbound webhooks (Losant's collection) */
         InboundWebhookList: {
-            applicationId?: string;
+            /**
+             * @description The organization (Losant: the application)
+             * @example 101
+             */
+            applicationId: string;
+            /**
+             * @description Items in this page
+             * @example 1
+             */
             count: number;
+            /**
+             * @description The filter given (a glob)
+             * @example pump*
+             */
             filter?: string;
-            filterField?: string;
+            /**
+             * @description With a filter: the field it applies to
+             * @enum {string}
+             */
+            filterField?: "name";
+            /** @description The webhooks of this page */
             items: components["schemas"]["InboundWebhook"][];
-            page?: number;
-            perPage?: number;
-            sortDirection?: string;
-            sortField?: string;
+            /**
+             * @description 0-based page
+             * @example 0
+             */
+            page: number;
+            /**
+             * @description Page size
+             * @example 100
+             */
+            perPage: number;
+            /**
+             * @description Sort direction
+             * @example asc
+             * @enum {string}
+             */
+            sortDirection: "asc" | "desc";
+            /**
+             * @description Sorted by
+             * @example name
+             * @enum {string}
+             */
+            sortField: "name" | "id" | "creationDate" | "lastUpdated";
+            /**
+             * @description Webhooks of the organization in all (before the filter)
+             * @example 1
+             */
             totalCount: number;
         };
         Live: {
@@ -2614,12 +2765,146 @@ export interface components {
             message: string;
             type: string;
         };
-        LosantWebhook: components["schemas"]["InboundWebhook"] & {
-            /** @description the same as id (Losant) */
-            webhookId?: string;
+        /** @description An inbound webhook at Losant's paths: its id is also webhookId */
+        LosantWebhook: {
+            /**
+             * @description The organization (Losant: the application)
+             * @example 101
+             */
+            applicationId: string;
+            /**
+             * @description Present (masked) when basic authentication is set
+             * @example ********
+             */
+            basicAuthPassword?: string;
+            /**
+             * @description Basic authentication user of callers
+             * @example null
+             */
+            basicAuthUsername: string | null;
+            /**
+             * Format: date-time
+             * @description Creation time
+             * @example 2024-02-06T18:40:00.000Z
+             */
+            creationDate: string;
+            /**
+             * @description Free text
+             * @example
+             */
+            description: string;
+            /**
+             * @description Disabled: calls are refused (403)
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description ID associated with the webhook
+             * @example 575ed78e7ae143cd83dc4aab
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Last change
+             * @example 2024-02-06T18:40:00.000Z
+             */
+            lastUpdated: string;
+            /**
+             * @description Webhook name
+             * @example My Webhook
+             */
+            name: string;
+            /**
+             * @description HTTP status answered to callers
+             * @example 200
+             */
+            responseCode: number;
+            /**
+             * @description Where calls are published (null: they only raise inbound.received)
+             * @example {
+             *       "deviceId": "pump-1",
+             *       "path": "webhook"
+             *     }
+             */
+            target: components["schemas"]["InboundTargetDto"] | null;
+            /**
+             * @description The URL token (/webhooks/{token}); masked (********) for a token that may not manage webhooks
+             * @example Hx9rM2kQ4aT7bW1cZ5dE8fG3
+             */
+            token: string;
+            /**
+             * @description Losant's verification code (kept, not used: verificationType none)
+             * @example
+             */
+            verificationCode: string;
+            /**
+             * @description Verification of callers (none: the only type)
+             * @example none
+             * @enum {string}
+             */
+            verificationType: "none";
+            /**
+             * @description Answer with the device's reply instead of responseCode
+             * @example false
+             */
+            waitForReply: boolean;
+            /**
+             * @description The same as id (Losant)
+             * @example 575ed78e7ae143cd83dc4aab
+             */
+            webhookId: string;
         };
-        LosantWebhookList: components["schemas"]["InboundWebhookList"] & {
-            items?: components["schemas"]["LosantWebhook"][];
+        /** @description A page of webhooks at Losant's paths */
+        LosantWebhookList: {
+            /**
+             * @description The organization (Losant: the application)
+             * @example 101
+             */
+            applicationId: string;
+            /**
+             * @description Items in this page
+             * @example 1
+             */
+            count: number;
+            /**
+             * @description The filter given (a glob)
+             * @example pump*
+             */
+            filter?: string;
+            /**
+             * @description With a filter: the field it applies to
+             * @enum {string}
+             */
+            filterField?: "name";
+            /** @description The webhooks of this page */
+            items: components["schemas"]["LosantWebhook"][];
+            /**
+             * @description 0-based page
+             * @example 0
+             */
+            page: number;
+            /**
+             * @description Page size
+             * @example 100
+             */
+            perPage: number;
+            /**
+             * @description Sort direction
+             * @example asc
+             * @enum {string}
+             */
+            sortDirection: "asc" | "desc";
+            /**
+             * @description Sorted by
+             * @example name
+             * @enum {string}
+             */
+            sortField: "name" | "id" | "creationDate" | "lastUpdated";
+            /**
+             * @description Webhooks of the organization in all (before the filter)
+             * @example 1
+             */
+            totalCount: number;
         };
         /** @description A notice to a user: a webhook of theirs was disabled due to errors */
         Notification: {
@@ -2861,8 +3146,14 @@ export interface components {
              */
             type: "STANDARD_WEBHOOKS" | "HMAC_SHA256";
         };
+        /** @description Losant's Success */
         Success: {
-            success: boolean;
+            /**
+             * @description Always true
+             * @example true
+             * @enum {boolean}
+             */
+            success: true;
         };
         /** @description A device template (Blynk's product): devices name it in templateId */
         Template: {
@@ -3010,21 +3301,48 @@ export interface components {
             type?: "PRIVATE" | "LOCAL" | "PUBLIC";
         };
         UpdateInboundWebhookDto: {
-            /** @description null clears basic auth */
-            basicAuthPassword?: Record<string, never> | null;
-            /** @description null clears basic auth */
-            basicAuthUsername?: Record<string, never> | null;
+            /** @description Basic authentication password (null clears it) */
+            basicAuthPassword?: string | null;
+            /** @description Basic authentication user of callers (null clears it) */
+            basicAuthUsername?: string | null;
+            /**
+             * @description Free text
+             * @example Pump commands from the ERP
+             */
             description?: string;
-            /** @default true */
+            /**
+             * @description Disabled: calls are refused (403)
+             * @default true
+             */
             enabled?: boolean;
+            /**
+             * @description Webhook name, 1 to 255 characters
+             * @example My Webhook
+             */
             name?: string;
-            /** @default 200 */
+            /**
+             * @description HTTP status answered to callers (100 to 599)
+             * @default 200
+             */
             responseCode?: number;
-            /** @description none: calls only raise inbound.received */
+            /**
+             * @description Where calls are published: exactly one of deviceId, templateId, groupId, topic (none: calls only raise inbound.received)
+             * @example {
+             *       "deviceId": "pump-1"
+             *     }
+             */
             target?: components["schemas"]["InboundTargetDto"] | null;
+            /** @description Losant's verification code (kept, not used) */
             verificationCode?: string;
-            /** @enum {string} */
+            /**
+             * @description Verification of callers (none: the only type implemented)
+             * @enum {string}
+             */
             verificationType?: "none";
+            /**
+             * @description Answer with the device's reply instead of responseCode
+             * @default false
+             */
             waitForReply?: boolean;
         };
         UpdateTemplateDto: {
@@ -4595,14 +4913,17 @@ export interface operations {
             query?: {
                 /** @description glob: * any run of characters, ? one */
                 filter?: string;
+                /** @description The field the filter applies to */
                 filterField?: "name";
                 /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
                 orgId?: number;
                 /** @description 0-based page */
                 page?: number;
+                /** @description Page size */
                 perPage?: number;
-                /** @description any case */
+                /** @description Sort direction (any case) */
                 sortDirection?: "asc" | "desc" | "ASC" | "DESC";
+                /** @description Sort by */
                 sortField?: "name" | "id" | "creationDate" | "lastUpdated";
             };
             header?: never;
@@ -4616,6 +4937,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "totalCount": 1,
+                     *       "perPage": 100,
+                     *       "page": 0,
+                     *       "sortField": "name",
+                     *       "sortDirection": "asc",
+                     *       "filterField": "name",
+                     *       "filter": "pump*",
+                     *       "applicationId": "101",
+                     *       "items": [
+                     *         {
+                     *           "id": "575ed78e7ae143cd83dc4aab",
+                     *           "applicationId": "101",
+                     *           "name": "My Webhook",
+                     *           "description": "",
+                     *           "token": "Hx9rM2kQ4aT7bW1cZ5dE8fG3",
+                     *           "responseCode": 200,
+                     *           "verificationType": "none",
+                     *           "verificationCode": "",
+                     *           "basicAuthUsername": null,
+                     *           "basicAuthPassword": "********",
+                     *           "waitForReply": false,
+                     *           "enabled": true,
+                     *           "target": {
+                     *             "deviceId": "pump-1",
+                     *             "path": "webhook"
+                     *           },
+                     *           "creationDate": "2024-02-06T18:40:00.000Z",
+                     *           "lastUpdated": "2024-02-06T18:40:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["InboundWebhookList"];
                 };
             };
@@ -4678,13 +5034,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "responseCode": 200,
-                 *       "verificationType": "none",
-                 *       "enabled": true
-                 *     }
-                 */
                 "application/json": components["schemas"]["CreateInboundWebhookDto"];
             };
         };
@@ -4694,6 +5043,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "575ed78e7ae143cd83dc4aab",
+                     *       "applicationId": "101",
+                     *       "name": "My Webhook",
+                     *       "description": "",
+                     *       "token": "Hx9rM2kQ4aT7bW1cZ5dE8fG3",
+                     *       "responseCode": 200,
+                     *       "verificationType": "none",
+                     *       "verificationCode": "",
+                     *       "basicAuthUsername": null,
+                     *       "basicAuthPassword": "********",
+                     *       "waitForReply": false,
+                     *       "enabled": true,
+                     *       "target": {
+                     *         "deviceId": "pump-1",
+                     *         "path": "webhook"
+                     *       },
+                     *       "creationDate": "2024-02-06T18:40:00.000Z",
+                     *       "lastUpdated": "2024-02-06T18:40:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InboundWebhook"];
                 };
             };
@@ -4763,6 +5134,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "575ed78e7ae143cd83dc4aab",
+                     *       "applicationId": "101",
+                     *       "name": "My Webhook",
+                     *       "description": "",
+                     *       "token": "Hx9rM2kQ4aT7bW1cZ5dE8fG3",
+                     *       "responseCode": 200,
+                     *       "verificationType": "none",
+                     *       "verificationCode": "",
+                     *       "basicAuthUsername": null,
+                     *       "basicAuthPassword": "********",
+                     *       "waitForReply": false,
+                     *       "enabled": true,
+                     *       "target": {
+                     *         "deviceId": "pump-1",
+                     *         "path": "webhook"
+                     *       },
+                     *       "creationDate": "2024-02-06T18:40:00.000Z",
+                     *       "lastUpdated": "2024-02-06T18:40:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InboundWebhook"];
                 };
             };
@@ -4829,6 +5222,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -4896,13 +5290,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "responseCode": 200,
-                 *       "verificationType": "none",
-                 *       "enabled": true
-                 *     }
-                 */
                 "application/json": components["schemas"]["UpdateInboundWebhookDto"];
             };
         };
@@ -4912,6 +5299,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "575ed78e7ae143cd83dc4aab",
+                     *       "applicationId": "101",
+                     *       "name": "My Webhook",
+                     *       "description": "",
+                     *       "token": "Hx9rM2kQ4aT7bW1cZ5dE8fG3",
+                     *       "responseCode": 200,
+                     *       "verificationType": "none",
+                     *       "verificationCode": "",
+                     *       "basicAuthUsername": null,
+                     *       "basicAuthPassword": "********",
+                     *       "waitForReply": false,
+                     *       "enabled": true,
+                     *       "target": {
+                     *         "deviceId": "pump-1",
+                     *         "path": "webhook"
+                     *       },
+                     *       "creationDate": "2024-02-06T18:40:00.000Z",
+                     *       "lastUpdated": "2024-02-06T18:40:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InboundWebhook"];
                 };
             };
@@ -7554,12 +7963,15 @@ export interface operations {
             query?: {
                 /** @description glob: * any run of characters, ? one */
                 filter?: string;
+                /** @description The field the filter applies to */
                 filterField?: "name";
                 /** @description 0-based page */
                 page?: number;
+                /** @description Page size */
                 perPage?: number;
-                /** @description any case */
+                /** @description Sort direction (any case) */
                 sortDirection?: "asc" | "desc" | "ASC" | "DESC";
+                /** @description Sort by */
                 sortField?: "name" | "id" | "creationDate" | "lastUpdated";
             };
             header?: never;
@@ -7575,6 +7987,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "totalCount": 1,
+                     *       "perPage": 100,
+                     *       "page": 0,
+                     *       "sortField": "name",
+                     *       "sortDirection": "asc",
+                     *       "filterField": "name",
+                     *       "filter": "pump*",
+                     *       "applicationId": "101",
+                     *       "items": [
+                     *         {
+                     *           "id": "575ed78e7ae143cd83dc4aab",
+                     *           "applicationId": "101",
+                     *           "name": "My Webhook",
+                     *           "description": "",
+                     *           "token": "Hx9rM2kQ4aT7bW1cZ5dE8fG3",
+                     *           "responseCode": 200,
+                     *           "verificationType": "none",
+                     *           "verificationCode": "",
+                     *           "basicAuthUsername": null,
+                     *           "basicAuthPassword": "********",
+                     *           "waitForReply": false,
+                     *           "enabled": true,
+                     *           "target": {
+                     *             "deviceId": "pump-1",
+                     *             "path": "webhook"
+                     *           },
+                     *           "creationDate": "2024-02-06T18:40:00.000Z",
+                     *           "lastUpdated": "2024-02-06T18:40:00.000Z",
+                     *           "webhookId": "575ed78e7ae143cd83dc4aab"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["LosantWebhookList"];
                 };
             };
@@ -7636,13 +8084,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "responseCode": 200,
-                 *       "verificationType": "none",
-                 *       "enabled": true
-                 *     }
-                 */
                 "application/json": components["schemas"]["CreateInboundWebhookDto"];
             };
         };
@@ -7652,6 +8093,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "575ed78e7ae143cd83dc4aab",
+                     *       "applicationId": "101",
+                     *       "name": "My Webhook",
+                     *       "description": "",
+                     *       "token": "Hx9rM2kQ4aT7bW1cZ5dE8fG3",
+                     *       "responseCode": 200,
+                     *       "verificationType": "none",
+                     *       "verificationCode": "",
+                     *       "basicAuthUsername": null,
+                     *       "basicAuthPassword": "********",
+                     *       "waitForReply": false,
+                     *       "enabled": true,
+                     *       "target": {
+                     *         "deviceId": "pump-1",
+                     *         "path": "webhook"
+                     *       },
+                     *       "creationDate": "2024-02-06T18:40:00.000Z",
+                     *       "lastUpdated": "2024-02-06T18:40:00.000Z",
+                     *       "webhookId": "575ed78e7ae143cd83dc4aab"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LosantWebhook"];
                 };
             };
@@ -7719,6 +8183,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "575ed78e7ae143cd83dc4aab",
+                     *       "applicationId": "101",
+                     *       "name": "My Webhook",
+                     *       "description": "",
+                     *       "token": "Hx9rM2kQ4aT7bW1cZ5dE8fG3",
+                     *       "responseCode": 200,
+                     *       "verificationType": "none",
+                     *       "verificationCode": "",
+                     *       "basicAuthUsername": null,
+                     *       "basicAuthPassword": "********",
+                     *       "waitForReply": false,
+                     *       "enabled": true,
+                     *       "target": {
+                     *         "deviceId": "pump-1",
+                     *         "path": "webhook"
+                     *       },
+                     *       "creationDate": "2024-02-06T18:40:00.000Z",
+                     *       "lastUpdated": "2024-02-06T18:40:00.000Z",
+                     *       "webhookId": "575ed78e7ae143cd83dc4aab"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LosantWebhook"];
                 };
             };
@@ -7789,6 +8276,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["Success"];
                 };
             };
@@ -7851,13 +8343,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "responseCode": 200,
-                 *       "verificationType": "none",
-                 *       "enabled": true
-                 *     }
-                 */
                 "application/json": components["schemas"]["UpdateInboundWebhookDto"];
             };
         };
@@ -7867,6 +8352,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "575ed78e7ae143cd83dc4aab",
+                     *       "applicationId": "101",
+                     *       "name": "My Webhook",
+                     *       "description": "",
+                     *       "token": "Hx9rM2kQ4aT7bW1cZ5dE8fG3",
+                     *       "responseCode": 200,
+                     *       "verificationType": "none",
+                     *       "verificationCode": "",
+                     *       "basicAuthUsername": null,
+                     *       "basicAuthPassword": "********",
+                     *       "waitForReply": false,
+                     *       "enabled": true,
+                     *       "target": {
+                     *         "deviceId": "pump-1",
+                     *         "path": "webhook"
+                     *       },
+                     *       "creationDate": "2024-02-06T18:40:00.000Z",
+                     *       "lastUpdated": "2024-02-06T18:40:00.000Z",
+                     *       "webhookId": "575ed78e7ae143cd83dc4aab"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LosantWebhook"];
                 };
             };
