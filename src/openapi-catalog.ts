@@ -31,19 +31,6 @@ export const SCHEMAS: Record<string, Schema> = {
   ),
   BoldError: obj({ message: str, code: str, errorMessage: str, errorCode: str }, ['message', 'code']),
   LosantError: obj({ type: str, message: str }, ['type', 'message']),
-  BoldCreated: obj({ id: int, secretHmac: str }, ['id', 'secretHmac']),
-  BoldSubscription: obj(
-    {
-      id: int,
-      organizationId: int,
-      deviceIds: { type: 'array', items: int },
-      deviceGroupIds: { type: 'array', items: int },
-      webhookUrl: str,
-      topics: { type: 'array', items: str },
-    },
-    ['id', 'organizationId', 'webhookUrl', 'topics'],
-  ),
-  BoldSubscriptionList: { type: 'array', items: ref('BoldSubscription') },
   Health: obj(
     {
       status: str,
@@ -69,13 +56,6 @@ export const OPERATIONS: Record<string, [string, string | null]> = {
   'get /health/live': ['Liveness: the process answers', 'Live'],
   'get /metrics': ['Prometheus metrics', null],
   'post /api/v1/organization/devices/{id}/downlink/{path}': ['Send a command to a device', 'CommandSent'],
-  'options /v2/webhooks': ['CORS preflight (Bold)', null],
-  'post /v2/webhooks': ["Create a webhook subscription (Bold's request)", 'BoldCreated'],
-  'get /v2/webhooks': ["The organization's Bold subscriptions", 'BoldSubscriptionList'],
-  'options /v2/webhooks/{id}': ['CORS preflight (Bold)', null],
-  'get /v2/webhooks/{id}': ['One Bold subscription', 'BoldSubscription'],
-  'put /v2/webhooks/{id}': ["Replace a subscription (the POST's body; the HMAC secret stays)", 'BoldSubscription'],
-  'delete /v2/webhooks/{id}': ['Delete a subscription', null],
 };
 
 const q = (name: string, schema: Schema, description?: string) => ({

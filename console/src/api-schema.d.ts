@@ -1448,8 +1448,17 @@ export interface components {
              */
             username: string;
         };
+        /** @description Bold's answer to a new subscription */
         BoldCreated: {
+            /**
+             * @description Subscription ID (the webhook ID)
+             * @example 2
+             */
             id: number;
+            /**
+             * @description The HMAC key callbacks are signed with (shown once)
+             * @example bSxyOp4vaSNpvyUMfrA98WsOqRSlzBBB
+             */
             secretHmac: string;
         };
         BoldError: {
@@ -1458,15 +1467,45 @@ export interface components {
             errorMessage?: string;
             message: string;
         };
+        /** @description A Bold subscription, as its POST body named it */
         BoldSubscription: {
-            deviceGroupIds?: number[];
-            deviceIds?: number[];
+            /**
+             * @description Device groups it covers
+             * @example []
+             */
+            deviceGroupIds: number[];
+            /**
+             * @description Devices it covers
+             * @example [
+             *       85,
+             *       86,
+             *       87
+             *     ]
+             */
+            deviceIds: number[];
+            /**
+             * @description Subscription ID (the webhook ID)
+             * @example 2
+             */
             id: number;
+            /**
+             * @description Organization ID
+             * @example 6
+             */
             organizationId: number;
-            topics: string[];
+            /**
+             * @description Event topics
+             * @example [
+             *       "DeviceStatusEvents"
+             *     ]
+             */
+            topics: ("DeviceActivationEvents" | "DeviceDeactivationEvents" | "DeviceStatusEvents" | "DeviceTamperEvents")[];
+            /**
+             * @description Where callbacks go
+             * @example https://webhooks.athom.com/webhook/XXXXX
+             */
             webhookUrl: string;
         };
-        BoldSubscriptionList: components["schemas"]["BoldSubscription"][];
         CommandSent: {
             [key: string]: unknown;
         };
@@ -1511,12 +1550,41 @@ export interface components {
             name: string;
         };
         CreateBoldWebhookDto: {
+            /**
+             * @description Device groups it covers
+             * @example []
+             */
             deviceGroupIds?: number[];
-            /** @description deviceIds, deviceGroupIds or both */
+            /**
+             * @description Devices it covers (deviceIds, deviceGroupIds or both)
+             * @example [
+             *       85,
+             *       86,
+             *       87
+             *     ]
+             */
             deviceIds?: number[];
+            /**
+             * @description The token's organization (another is refused: 403)
+             * @example 6
+             */
             organizationId: number;
+            /**
+             * @description A simple secret, sent verbatim in the X-Webhook-Secret header of every callback
+             * @example PoWJFA11inptkbGz
+             */
             secretHttp?: string;
+            /**
+             * @description Event topics
+             * @example [
+             *       "DeviceStatusEvents"
+             *     ]
+             */
             topics: ("DeviceActivationEvents" | "DeviceDeactivationEvents" | "DeviceStatusEvents" | "DeviceTamperEvents")[];
+            /**
+             * @description Where callbacks go (https)
+             * @example https://webhooks.athom.com/webhook/XXXXX
+             */
             webhookUrl: string;
         };
         /** @description A new agent with its MQTT password (shown this once) */
@@ -8514,7 +8582,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BoldSubscriptionList"];
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": 2,
+                     *         "organizationId": 6,
+                     *         "deviceIds": [
+                     *           85,
+                     *           86,
+                     *           87
+                     *         ],
+                     *         "deviceGroupIds": [],
+                     *         "webhookUrl": "https://webhooks.athom.com/webhook/XXXXX",
+                     *         "topics": [
+                     *           "DeviceStatusEvents"
+                     *         ]
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["BoldSubscription"][];
                 };
             };
             /** @description Bad request: the message names the field and the rule */
@@ -8573,13 +8659,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "topics": [
-                 *         "DeviceActivationEvents"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["CreateBoldWebhookDto"];
             };
         };
@@ -8589,6 +8668,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 2,
+                     *       "secretHmac": "bSxyOp4vaSNpvyUMfrA98WsOqRSlzBBB"
+                     *     }
+                     */
                     "application/json": components["schemas"]["BoldCreated"];
                 };
             };
@@ -8648,6 +8733,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Bold's CORS headers */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -8672,6 +8758,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 2,
+                     *       "organizationId": 6,
+                     *       "deviceIds": [
+                     *         85,
+                     *         86,
+                     *         87
+                     *       ],
+                     *       "deviceGroupIds": [],
+                     *       "webhookUrl": "https://webhooks.athom.com/webhook/XXXXX",
+                     *       "topics": [
+                     *         "DeviceStatusEvents"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["BoldSubscription"];
                 };
             };
@@ -8733,13 +8835,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "topics": [
-                 *         "DeviceActivationEvents"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["CreateBoldWebhookDto"];
             };
         };
@@ -8749,6 +8844,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 2,
+                     *       "organizationId": 6,
+                     *       "deviceIds": [
+                     *         85,
+                     *         86,
+                     *         87
+                     *       ],
+                     *       "deviceGroupIds": [],
+                     *       "webhookUrl": "https://webhooks.athom.com/webhook/XXXXX",
+                     *       "topics": [
+                     *         "DeviceStatusEvents"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["BoldSubscription"];
                 };
             };
@@ -8810,6 +8921,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -8872,6 +8984,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Bold's CORS headers */
             204: {
                 headers: {
                     [name: string]: unknown;
