@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { EXTRA_PATHS, OPERATIONS, QUERY_PARAMS, SCHEMAS } from './openapi-catalog.js';
+import { ERROR_MODELS } from './common/api-error.view.js';
+import { INBOUND_PATHS } from './inbound/inbound-endpoint.openapi.js';
 
 type Operation = {
   summary?: string;
@@ -29,7 +30,12 @@ const ORG_ID = {
 const errorSchemaOf = (path: string) =>
   path.startsWith('/v2/') ? 'BoldError' : path.startsWith('/applications/') ? 'LosantError' : 'Error';
 
-/** The OpenAPI document: Nest's scan, completed from openapi-catalog.ts. Swagger UI at /docs, JSON at /docs-json. */
+/**
+ * The OpenAPI document: Nest's scan of the controllers, DTOs and response classes (the one source of the
+ * schemas), plus the rules that hold for every route and would otherwise be repeated on each — the error
+ * responses in each API family's shape, orgId on Blynk paths, integer ids — a composed example for every body
+ * without one, and the inbound endpoint (inbound-endpoint.openapi.ts). Swagger UI at /docs, JSON at /docs-json.
+ */
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(
     app,
@@ -39,14 +45,14 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       .setDescription('Blynk, Kobiton, Bold and Losant webhook APIs over an embedded MQTT broker.')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque API token' })
       .build(),
+    { extraModels: ERROR_MODELS },
   );
-  Object.assign(doc.paths, EXTRA_PATHS);
-  doc.components = { ...doc.components, schemas: { ...SCHEMAS, ...doc.components?.schemas } as never };
-  const schemas = doc.components.schemas as Record<string, Schema>;
+  Object.assign(doc.paths, INBOUND_PATHS);
+  const schemas = (doc.components?.schemas ?? {}) as Record<string, Schema>;
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       if (method === 'parameters') continue;
-      complete(`${method} ${path}`, path, op);
+      complete(method, path, op);
       addExamples(op, schemas);
     }
   }
@@ -105,12 +111,7 @@ function addExamples(op: Operation, schemas: Record<string, Schema>): void {
   }
 }
 
-function complete(key: string, path: string, op: Operation): void {
-  const [summary, schema] = OPERATIONS[key] ?? [];
-  op.summary ??= summary;
-  const success = Object.keys(op.responses).find((s) => s.startsWith('2'));
-  if (success && schema && !op.responses[success].content)
-    op.responses[success].content = { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } };
+function complete(method: string, path: string, op: Operation): void {
   const params = (op.parameters ??= []);
   for (const p of params) {
     // Nest types a ParseIntPipe id as "number"; ids and page numbers are integers.
@@ -120,16 +121,9 @@ function complete(key: string, path: string, op: Operation): void {
     )
       p.schema.type = 'integer';
   }
-  for (const extra of QUERY_PARAMS[key] ?? [])
-    if (!params.some((p) => p.in === 'query' && p.name === extra.name)) params.push(extra as Parameter);
   if (path.startsWith(BLYNK) && !params.some((p) => p.name === 'orgId')) params.push(ORG_ID);
-  if (key.startsWith('options ')) op.security = []; // a CORS preflight carries no token
-  if (path === '/health' || path === '/health/ready')
-    op.responses['503'] ??= {
-      description: 'Not ready: the failing parts named in `checks` and `message`',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } },
-    };
-  if (op.security?.length === 0 || path.startsWith('/health')) return; // public: no token, no scope errors
+  if (method === 'options') op.security = []; // a CORS preflight carries no token
+  if (op.security?.length === 0 || path.startsWith('/health') || path === '/metrics') return; // public: no token
   const ref = { $ref: `#/components/schemas/${errorSchemaOf(path)}` };
   for (const [status, description] of Object.entries(ERRORS))
     op.responses[status] ??= { description, content: { 'application/json': { schema: ref } } };

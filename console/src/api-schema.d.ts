@@ -116,7 +116,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a command to a device */
+        /** Send a command to a device (published to devices/{id}/downlink/{path}) */
         post: operations["DeviceCommandsController_send"];
         delete?: never;
         options?: never;
@@ -595,26 +595,7 @@ export interface paths {
             cookie?: never;
         };
         /** Prometheus metrics */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Prometheus text format */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/plain": string;
-                    };
-                };
-            };
-        };
+        get: operations["ObservabilityController_scrape"];
         put?: never;
         post?: never;
         delete?: never;
@@ -667,16 +648,18 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The webhook's token */
                 token: string;
             };
             cookie?: never;
         };
-        /** Inbound call (GET), published to the target */
+        /** Inbound call (GET), published to the webhook's target */
         get: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -687,13 +670,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -734,12 +724,13 @@ export interface paths {
                 };
             };
         };
-        /** Inbound call (PUT), published to the target */
+        /** Inbound call (PUT), published to the webhook's target */
         put: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -750,13 +741,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -797,12 +795,13 @@ export interface paths {
                 };
             };
         };
-        /** Inbound call (POST), published to the target */
+        /** Inbound call (POST), published to the webhook's target */
         post: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -813,13 +812,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -860,12 +866,13 @@ export interface paths {
                 };
             };
         };
-        /** Inbound call (DELETE), published to the target */
+        /** Inbound call (DELETE), published to the webhook's target */
         delete: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -876,13 +883,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -925,12 +939,13 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Inbound call (PATCH), published to the target */
+        /** Inbound call (PATCH), published to the webhook's target */
         patch: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -941,13 +956,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -997,11 +1019,12 @@ export interface paths {
             path: {
                 /** @description sub-path */
                 path: string;
+                /** @description The webhook's token */
                 token: string;
             };
             cookie?: never;
         };
-        /** Inbound call (GET), published to the target */
+        /** Inbound call (GET), published to the webhook's target */
         get: {
             parameters: {
                 query?: never;
@@ -1009,6 +1032,7 @@ export interface paths {
                 path: {
                     /** @description sub-path */
                     path: string;
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -1019,13 +1043,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -1066,7 +1097,7 @@ export interface paths {
                 };
             };
         };
-        /** Inbound call (PUT), published to the target */
+        /** Inbound call (PUT), published to the webhook's target */
         put: {
             parameters: {
                 query?: never;
@@ -1074,6 +1105,7 @@ export interface paths {
                 path: {
                     /** @description sub-path */
                     path: string;
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -1084,13 +1116,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -1131,7 +1170,7 @@ export interface paths {
                 };
             };
         };
-        /** Inbound call (POST), published to the target */
+        /** Inbound call (POST), published to the webhook's target */
         post: {
             parameters: {
                 query?: never;
@@ -1139,6 +1178,7 @@ export interface paths {
                 path: {
                     /** @description sub-path */
                     path: string;
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -1149,13 +1189,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -1196,7 +1243,7 @@ export interface paths {
                 };
             };
         };
-        /** Inbound call (DELETE), published to the target */
+        /** Inbound call (DELETE), published to the webhook's target */
         delete: {
             parameters: {
                 query?: never;
@@ -1204,6 +1251,7 @@ export interface paths {
                 path: {
                     /** @description sub-path */
                     path: string;
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -1214,13 +1262,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -1263,7 +1318,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Inbound call (PATCH), published to the target */
+        /** Inbound call (PATCH), published to the webhook's target */
         patch: {
             parameters: {
                 query?: never;
@@ -1271,6 +1326,7 @@ export interface paths {
                 path: {
                     /** @description sub-path */
                     path: string;
+                    /** @description The webhook's token */
                     token: string;
                 };
                 cookie?: never;
@@ -1281,13 +1337,20 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description {success: true} with the webhook's responseCode, or the device's reply */
+                /** @description {success: true} with the webhook's responseCode, or the device's reply (waitForReply) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "*/*": unknown;
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description basic authentication required */
@@ -1461,10 +1524,27 @@ export interface components {
              */
             secretHmac: string;
         };
+        /** @description Bold's error body (seed 002) */
         BoldError: {
+            /**
+             * @description A stable code
+             * @example WebhookUnsupportedProtocol
+             */
             code: string;
+            /**
+             * @description Same as code
+             * @example WebhookUnsupportedProtocol
+             */
             errorCode?: string;
+            /**
+             * @description Same as message
+             * @example Unsupported protocol: We only support https for now.
+             */
             errorMessage?: string;
+            /**
+             * @description What is wrong
+             * @example Unsupported protocol: We only support https for now.
+             */
             message: string;
         };
         /** @description A Bold subscription, as its POST body named it */
@@ -1506,8 +1586,41 @@ export interface components {
              */
             webhookUrl: string;
         };
+        /** @description The command published, or the device's reply (waitForReply) */
         CommandSent: {
-            [key: string]: unknown;
+            /**
+             * @description Without waitForReply: published
+             * @example true
+             */
+            published?: boolean;
+            /**
+             * @description Without waitForReply: its QoS
+             * @example 1
+             * @enum {integer}
+             */
+            qos?: 0 | 1;
+            /**
+             * @description With waitForReply: the device's reply
+             * @example {
+             *       "ok": true
+             *     }
+             */
+            reply?: Record<string, never>;
+            /**
+             * @description With waitForReply: the id the reply carries
+             * @example r_5f2c9a
+             */
+            replyId?: string;
+            /**
+             * @description Without waitForReply: retained
+             * @example false
+             */
+            retain?: boolean;
+            /**
+             * @description The topic it was published to
+             * @example devices/pump-1/downlink/set
+             */
+            topic: string;
         };
         ConditionDto: {
             /**
@@ -2635,34 +2748,75 @@ export interface components {
              */
             nextProbeAt: number | null;
         };
+        /** @description An error of our own and Blynk-shaped paths */
         Error: {
-            error: {
-                code: string;
-                /** @description a 400 about the request: every invalid field at once, with its path */
-                fields?: {
-                    message: string;
-                    /** @example dataTrigger.condition.value */
-                    path: string;
-                }[];
-                message: string;
-            };
+            /** @description What went wrong */
+            error: components["schemas"]["ErrorDetail"];
         };
+        /** @description What went wrong */
+        ErrorDetail: {
+            /**
+             * @description A stable code
+             * @example NotFound
+             */
+            code: string;
+            /** @description A 400 about the request: every invalid field at once, with its path */
+            fields?: components["schemas"]["FieldError"][];
+            /**
+             * @description A sentence naming the problem
+             * @example Webhook not found
+             */
+            message: string;
+        };
+        /** @description One invalid field of a request */
+        FieldError: {
+            /**
+             * @description What is wrong
+             * @example condition.value must be a number for gt
+             */
+            message: string;
+            /**
+             * @description Where, as a path into the body
+             * @example dataTrigger.condition.value
+             */
+            path: string;
+        };
+        /** @description Readiness: storage takes a write, Redis answers, MQTT listens */
         Health: {
-            checks?: {
-                [key: string]: {
-                    error?: string;
-                    status: string;
-                };
+            /**
+             * @description Each part by name
+             * @example {
+             *       "storage": {
+             *         "status": "ok"
+             *       },
+             *       "mqtt": {
+             *         "status": "ok"
+             *       }
+             *     }
+             */
+            checks: {
+                [key: string]: components["schemas"]["PartHealth"];
             };
+            /**
+             * @description When unavailable: the failing parts, why
+             * @example storage: SQLITE_FULL
+             */
             message?: string;
-            mqtt?: {
-                connections?: number;
-            };
-            status: string;
-            storage?: string;
+            /** @description The embedded broker */
+            mqtt: components["schemas"]["MqttHealth"];
+            /**
+             * @description ok, or unavailable (with a 503)
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "unavailable";
+            /**
+             * @description The storage driver
+             * @example sqlite
+             * @enum {string}
+             */
+            storage: "sqlite" | "mongo";
         };
-        /** @description {success: true}, or the device's reply */
-        InboundAnswer: unknown;
         InboundTargetDto: {
             /**
              * @description Publish to this device (devices/{id}/downlink/{path})
@@ -2826,11 +2980,26 @@ export interface components {
              */
             totalCount: number;
         };
+        /** @description Liveness */
         Live: {
-            status: string;
+            /**
+             * @description The process answers
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
         };
+        /** @description Losant's error body (seed 003) */
         LosantError: {
+            /**
+             * @description What is wrong
+             * @example Webhook was not found
+             */
             message: string;
+            /**
+             * @description Error type: Validation, Unauthorized, NotFound …
+             * @example NotFound
+             */
             type: string;
         };
         /** @description An inbound webhook at Losant's paths: its id is also webhookId */
@@ -2974,6 +3143,14 @@ export interface components {
              */
             totalCount: number;
         };
+        /** @description The embedded broker */
+        MqttHealth: {
+            /**
+             * @description Open MQTT connections on this instance
+             * @example 12
+             */
+            connections: number;
+        };
         /** @description A notice to a user: a webhook of theirs was disabled due to errors */
         Notification: {
             /**
@@ -3063,6 +3240,20 @@ export interface components {
              * @example 1
              */
             parentId: number | null;
+        };
+        /** @description One part the gateway needs */
+        PartHealth: {
+            /**
+             * @description Why it fails
+             * @example SQLITE_FULL: database or disk is full
+             */
+            error?: string;
+            /**
+             * @description Whether it does its work
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "failing";
         };
         /** @description The callback as the next attempt sends it (credentials masked) */
         RenderedRequest: {
@@ -4757,8 +4948,11 @@ export interface operations {
             query?: {
                 /** @description A sub-organization of the token's (needs all.Organization); default: the token's organization */
                 orgId?: number;
+                /** @description MQTT QoS of the command */
                 qos?: 0 | 1;
+                /** @description Retained: a device connecting later gets it */
                 retain?: boolean;
+                /** @description Wait for the device's reply (the body is sent as {body, replyId}) */
                 waitForReply?: boolean;
             };
             header?: never;
@@ -4767,13 +4961,34 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "speed": 3
+                 *     }
+                 */
+                "application/json": unknown;
+            };
+        };
         responses: {
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "topic": "devices/pump-1/downlink/set",
+                     *       "qos": 1,
+                     *       "retain": false,
+                     *       "published": true,
+                     *       "replyId": "r_5f2c9a",
+                     *       "reply": {
+                     *         "ok": true
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CommandSent"];
                 };
             };
@@ -8507,10 +8722,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "storage": "sqlite",
+                     *       "mqtt": {
+                     *         "connections": 12
+                     *       },
+                     *       "checks": {
+                     *         "storage": {
+                     *           "status": "ok"
+                     *         },
+                     *         "mqtt": {
+                     *           "status": "ok"
+                     *         }
+                     *       },
+                     *       "message": "storage: SQLITE_FULL"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Not ready: the failing parts named in `checks` and `message` */
+            /** @description Not ready: the failing parts named in checks and message */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8535,6 +8768,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Live"];
                 };
             };
@@ -8554,16 +8792,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "storage": "sqlite",
+                     *       "mqtt": {
+                     *         "connections": 12
+                     *       },
+                     *       "checks": {
+                     *         "storage": {
+                     *           "status": "ok"
+                     *         },
+                     *         "mqtt": {
+                     *           "status": "ok"
+                     *         }
+                     *       },
+                     *       "message": "storage: SQLITE_FULL"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Not ready: the failing parts named in `checks` and `message` */
+            /** @description Not ready: the failing parts named in checks and message */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    ObservabilityController_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
         };
