@@ -2030,10 +2030,7 @@ export interface components {
             headers: {
                 [key: string]: string;
             };
-            /**
-             * @description Bold's secretHttp (X-Webhook-Secret header), masked: ******** (send it back unchanged to keep the stored one)
-             * @example ********
-             */
+            /** @description Bold's secretHttp (X-Webhook-Secret header), masked: ******** (send it back unchanged to keep the stored one) */
             httpSecret?: string;
             /**
              * @description Webhook ID
@@ -3858,10 +3855,7 @@ export interface components {
             headers: {
                 [key: string]: string;
             };
-            /**
-             * @description Bold's secretHttp (X-Webhook-Secret header), masked: ******** (send it back unchanged to keep the stored one)
-             * @example ********
-             */
+            /** @description Bold's secretHttp (X-Webhook-Secret header), masked: ******** (send it back unchanged to keep the stored one) */
             httpSecret?: string;
             /**
              * @description Webhook ID
@@ -7010,7 +7004,6 @@ export interface operations {
                      *         "basicAuth": null,
                      *         "bearerToken": null,
                      *         "oAuth2Request": null,
-                     *         "httpSecret": "********",
                      *         "failureReceivers": [
                      *           7
                      *         ],
@@ -7119,7 +7112,6 @@ export interface operations {
                      *       "basicAuth": null,
                      *       "bearerToken": null,
                      *       "oAuth2Request": null,
-                     *       "httpSecret": "********",
                      *       "failureReceivers": [
                      *         7
                      *       ],
@@ -7226,7 +7218,6 @@ export interface operations {
                      *       "basicAuth": null,
                      *       "bearerToken": null,
                      *       "oAuth2Request": null,
-                     *       "httpSecret": "********",
                      *       "failureReceivers": [
                      *         7
                      *       ],
@@ -7336,7 +7327,6 @@ export interface operations {
                      *       "basicAuth": null,
                      *       "bearerToken": null,
                      *       "oAuth2Request": null,
-                     *       "httpSecret": "********",
                      *       "failureReceivers": [
                      *         7
                      *       ],
@@ -7514,7 +7504,6 @@ export interface operations {
                      *       "basicAuth": null,
                      *       "bearerToken": null,
                      *       "oAuth2Request": null,
-                     *       "httpSecret": "********",
                      *       "failureReceivers": [
                      *         7
                      *       ],

@@ -54,7 +54,7 @@ export class WebhookView {
     description: masked('OAuth2 configuration (authType OAUTH2): clientSecret'),
   })
   oAuth2Request!: OAuth2RequestDto | null;
-  @ApiPropertyOptional({ example: '********', description: masked("Bold's secretHttp (X-Webhook-Secret header)") })
+  @ApiPropertyOptional({ description: masked("Bold's secretHttp (X-Webhook-Secret header)") })
   httpSecret?: string;
   @ApiProperty({ type: 'integer', isArray: true, example: [7], description: 'User IDs to notify on webhook failure' })
   failureReceivers!: number[];
