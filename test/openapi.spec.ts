@@ -141,13 +141,18 @@ describe('OpenAPI document', () => {
     expect([...tags].every((t) => t === t.toLowerCase())).toBe(true);
   });
 
-  // The console's API types are generated from this document and committed (the console build needs no running
-  // gateway); a stale file fails here. UPDATE_API_TYPES=1 rewrites it.
+  // The console's API types (the schemas; the console names its paths itself) are generated from this document and
+  // committed, so the console build needs no running gateway; a stale file fails here. UPDATE_API_TYPES=1 rewrites it.
   it("matches the console's generated API types (console/src/api-schema.d.ts)", async () => {
     const file = new URL('../console/src/api-schema.d.ts', import.meta.url);
     const generated =
       '// Generated from the OpenAPI document by test/openapi.spec.ts (UPDATE_API_TYPES=1 rewrites it). Do not edit.\n' +
-      astToString(await openapiTS(structuredClone(doc) as never, { alphabetize: true, defaultNonNullable: false }));
+      astToString(
+        await openapiTS({ ...structuredClone(doc), paths: {} } as never, {
+          alphabetize: true,
+          defaultNonNullable: false,
+        }),
+      );
     if (process.env.UPDATE_API_TYPES) writeFileSync(file, generated);
     expect(readFileSync(file, 'utf8') === generated || 'stale: run UPDATE_API_TYPES=1 on this test').toBe(true);
   });
