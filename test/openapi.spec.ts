@@ -1,12 +1,17 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import openapiTS, { astToString } from 'openapi-typescript';
 import { startTestGateway, type TestGateway } from './support/harness.js';
 
 // The OpenAPI document at /docs-json: valid by an OpenAPI validator, and complete — every mapped route, a
 // summary, a response schema and error responses per operation, orgId on Blynk paths, integer ids.
+type Media = { schema?: unknown; example?: unknown; examples?: unknown };
 type Operation = {
   summary?: string;
+  tags?: string[];
+  requestBody?: { content?: Record<string, Media> };
   parameters?: { name: string; in: string; schema?: { type?: string } }[];
-  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  responses: Record<string, { content?: Record<string, Media> }>;
   security?: unknown[];
 };
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options'];
@@ -18,7 +23,7 @@ function mappedRoutes(gw: TestGateway): [string, string][] {
   for (const layer of router.stack) {
     if (!layer.route) continue;
     const path = (layer.route.path as string).replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/g, '{$1}');
-    if (path.startsWith('/docs')) continue;
+    if (path.startsWith('/docs') || path.startsWith('/console')) continue; // neither is part of the API
     const methods = Object.keys(layer.route.methods as object);
     // An @All route (the inbound endpoint) is documented for the methods callers use.
     for (const m of methods.length > 10 ? ['get', 'post', 'put', 'patch', 'delete'] : methods) out.push([m, path]);
@@ -82,5 +87,73 @@ describe('OpenAPI document', () => {
     const deliveries = doc.paths['/api/v1/organization/webhooks/{id}/deliveries'].get.parameters!.map((x) => x.name);
     expect(deliveries).toEqual(expect.arrayContaining(['status', 'page', 'size', 'orgId']));
     expect(doc.paths['/webhooks/{token}'].post.security).toEqual([]);
+  });
+
+  it('shows an example of every JSON request body and 2xx response', () => {
+    const ours = Object.entries(doc.paths).flatMap(([p, item]) =>
+      Object.entries(item)
+        .filter(([m]) => METHODS.includes(m))
+        .map(([m, op]) => [`${m} ${p}`, op] as const),
+    );
+    expect(ours.length).toBeGreaterThan(60);
+    const missing: string[] = [];
+    for (const [key, op] of ours) {
+      const bodies = Object.entries(op.requestBody?.content ?? {}).map(([type, media]) => ['request', type, media]);
+      for (const [status, response] of Object.entries(op.responses))
+        if (status.startsWith('2'))
+          bodies.push(...Object.entries(response.content ?? {}).map(([type, media]) => [status, type, media]));
+      for (const [what, type, media] of bodies as [string, string, Media][]) {
+        if (!type.includes('json')) continue;
+        if (media.example === undefined && !media.examples) missing.push(`${key} ${what}`);
+        // A composed example shows every required field of the body (a field without one would fall out).
+        const ref =
+          (media.schema as { $ref?: string; items?: { $ref?: string } })?.$ref ?? (media.schema as any)?.items?.$ref;
+        const example = Array.isArray(media.example) ? media.example[0] : media.example;
+        const schema = ref && doc.components.schemas[ref.split('/').pop()!];
+        for (const field of schema?.required ?? [])
+          if (example && typeof example === 'object' && !(field in example)) missing.push(`${key} ${what} ${field}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('describes every field of every schema', () => {
+    const undescribed: string[] = [];
+    const walk = (where: string, schema: any): void => {
+      for (const [name, prop] of Object.entries<any>(schema?.properties ?? {})) {
+        // A $ref's own description sits beside it in allOf (Nest's way) or on the property.
+        const described = prop.description || prop.allOf?.some((x: any) => x.description);
+        if (!described) undescribed.push(`${where}.${name}`);
+        walk(`${where}.${name}`, prop.items ?? prop);
+      }
+      for (const part of schema?.allOf ?? []) walk(where, part);
+    };
+    for (const name of Object.keys(doc.components.schemas)) walk(name, doc.components.schemas[name]);
+    expect(undescribed).toEqual([]);
+  });
+
+  it('spells each tag one way, in lower case', () => {
+    const tags = new Set(
+      Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags ?? [])),
+    );
+    const spellings = [...tags].map((t) => t.toLowerCase());
+    expect(spellings.length).toBe(new Set(spellings).size);
+    expect([...tags].every((t) => t === t.toLowerCase())).toBe(true);
+  });
+
+  // The console's API types (the schemas; the console names its paths itself) are generated from this document and
+  // committed, so the console build needs no running gateway; a stale file fails here. UPDATE_API_TYPES=1 rewrites it.
+  it("matches the console's generated API types (console/src/api-schema.d.ts)", async () => {
+    const file = new URL('../console/src/api-schema.d.ts', import.meta.url);
+    const generated =
+      '// Generated from the OpenAPI document by test/openapi.spec.ts (UPDATE_API_TYPES=1 rewrites it). Do not edit.\n' +
+      astToString(
+        await openapiTS({ ...structuredClone(doc), paths: {} } as never, {
+          alphabetize: true,
+          defaultNonNullable: false,
+        }),
+      );
+    if (process.env.UPDATE_API_TYPES) writeFileSync(file, generated);
+    expect(readFileSync(file, 'utf8') === generated || 'stale: run UPDATE_API_TYPES=1 on this test').toBe(true);
   });
 });

@@ -21,7 +21,7 @@ export class PageQuery {
   @IsInt()
   @Min(0)
   page = 0;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 50, description: 'Page size' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

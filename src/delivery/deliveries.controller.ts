@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
@@ -8,26 +16,64 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { MAX_PAGE } from '../common/json-limits.js';
 import { IntParam } from '../common/int-param.js';
+import {
+  DeliveryPageView,
+  DeliveryView,
+  ReplayCountView,
+  ReplayedSinceView,
+  ReplayStartedView,
+  TestResultView,
+} from './delivery.view.js';
 
 export class ListDeliveriesQuery {
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES, description: 'Only deliveries in this status' })
   @IsOptional()
   @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
   status?: DeliveryStatus;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_PAGE) page = 0;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) size = 20;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: '0-based page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PAGE)
+  page = 0;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Page size' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  size = 20;
+  @ApiPropertyOptional({ type: 'integer', format: 'int64', description: 'Deliveries created since then (ms)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'since must be a timestamp in milliseconds' })
   @Min(0)
   since?: number;
   /** Search, exact: the device id, the `webhook-id` (msg_…), the event name (device.status.offline). */
-  @IsOptional() @IsString() @MaxLength(200) deviceId?: string;
-  @IsOptional() @IsString() @MaxLength(200) messageId?: string;
-  @IsOptional() @IsString() @MaxLength(100) event?: string;
+  @ApiPropertyOptional({ description: 'Search: this device only (exact)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  deviceId?: string;
+  @ApiPropertyOptional({ description: 'Search: the delivery with this webhook-id (exact)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  messageId?: string;
+  @ApiPropertyOptional({ description: 'Search: this event (exact), e.g. device.status.offline' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  event?: string;
 }
 
 export class ReplayQuery {
-  @Type(() => Number) @IsInt({ message: 'since must be a timestamp in milliseconds' }) @Min(0) since!: number;
+  @ApiProperty({ type: 'integer', format: 'int64', description: 'Failed and held deliveries created since then (ms)' })
+  @Type(() => Number)
+  @IsInt({ message: 'since must be a timestamp in milliseconds' })
+  @Min(0)
+  since!: number;
 }
 
 /** The delivery log of one webhook, its replays, and Blynk's Test. */
@@ -38,6 +84,8 @@ export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   @Get('deliveries')
+  @ApiOperation({ summary: 'The delivery log of a webhook' })
+  @ApiOkResponse({ type: DeliveryPageView })
   @RequireScope('webhook.get')
   list(
     @Req() req: AuthedRequest,
@@ -49,6 +97,8 @@ export class DeliveriesController {
   }
 
   @Get('deliveries/:deliveryId')
+  @ApiOperation({ summary: 'One delivery with its attempts' })
+  @ApiOkResponse({ type: DeliveryView })
   @RequireScope('webhook.get')
   get(
     @Req() req: AuthedRequest,
@@ -59,6 +109,8 @@ export class DeliveriesController {
   }
 
   @Post('deliveries/:deliveryId/replay')
+  @ApiOperation({ summary: 'Replay one delivery (same webhook-id, a new round of the retry schedule)' })
+  @ApiAcceptedResponse({ type: ReplayStartedView })
   @HttpCode(202)
   @RequireScope('webhook.patch')
   replay(
@@ -71,12 +123,16 @@ export class DeliveriesController {
 
   /** How many deliveries `POST replay?since=` would send now (a bulk replay says what it will do first). */
   @Get('replay')
+  @ApiOperation({ summary: 'How many deliveries a replay since a time would send' })
+  @ApiOkResponse({ type: ReplayCountView })
   @RequireScope('webhook.get')
   replayCount(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number, @Query() q: ReplayQuery) {
     return this.deliveries.replayCount(req.auth.orgId, id, q.since);
   }
 
   @Post('replay')
+  @ApiOperation({ summary: 'Replay failed and held deliveries since a time' })
+  @ApiAcceptedResponse({ type: ReplayedSinceView })
   @HttpCode(202)
   @RequireScope('webhook.patch')
   replaySince(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number, @Query() q: ReplayQuery) {
@@ -84,6 +140,8 @@ export class DeliveriesController {
   }
 
   @Post('test')
+  @ApiOperation({ summary: "Send a synthetic event now (Blynk's Test)" })
+  @ApiOkResponse({ type: TestResultView })
   @HttpCode(200)
   @RequireScope('webhook.patch')
   test(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number) {

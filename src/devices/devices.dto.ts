@@ -27,45 +27,90 @@ const GROUP_RULE = { each: true, message: `groupIds must each match ${DEVICE_ID_
 const TYPE_RULE = { message: `type must be one of ${TYPES.join(', ')}` };
 
 export class CreateDeviceDto {
-  @ApiPropertyOptional({ description: 'Globally unique id; generated when absent' })
+  @ApiPropertyOptional({
+    example: 'pump-1',
+    description: 'Globally unique id (the MQTT client id); generated when absent',
+  })
   @IsOptional()
   @Matches(DEVICE_ID, ID_RULE)
   id?: string;
-  @ApiProperty() @IsString() @Length(1, 100) name!: string;
-  @ApiPropertyOptional({ enum: TYPES })
+  @ApiProperty({ example: 'Pump 1', description: 'Display name, 1 to 100 characters' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+  @ApiPropertyOptional({ enum: TYPES, default: 'PRIVATE', description: 'Device type' })
   @IsOptional()
   @IsIn(TYPES, TYPE_RULE)
   type?: (typeof TYPES)[number];
-  @ApiPropertyOptional() @IsOptional() @Matches(DEVICE_ID, ID_RULE) templateId?: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'TMPL0001', description: 'Its template (null clears it)' })
+  @IsOptional()
+  @Matches(DEVICE_ID, ID_RULE)
+  templateId?: string;
+  @ApiPropertyOptional({ example: ['basement'], description: 'Groups it belongs to (at most 50)' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @Matches(DEVICE_ID, GROUP_RULE)
   groupIds?: string[];
-  @ApiPropertyOptional() @IsOptional() @Matches(DEVICE_ID, ID_RULE) agentId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsObject() metadata?: Record<string, unknown>;
+  @ApiPropertyOptional({ example: 'gateway-north', description: 'The fleet agent reporting for it (null clears it)' })
+  @IsOptional()
+  @Matches(DEVICE_ID, ID_RULE)
+  agentId?: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { site: 'north' },
+    description: 'Free metadata (placeholders can name it)',
+  })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
 }
 
 /** Every field of a create but the id, each optional; `null` clears templateId or agentId. */
 export class UpdateDeviceDto extends PartialType(OmitType(CreateDeviceDto, ['id'] as const)) {}
 
 export class ListDevicesQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_PAGE) page = 0;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) size = 50;
-  @ApiPropertyOptional({ enum: STATUSES })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: '0-based page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PAGE)
+  page = 0;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 50, description: 'Page size' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  size = 50;
+  @ApiPropertyOptional({ enum: STATUSES, description: 'Only devices with this presence' })
   @IsOptional()
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
   status?: string;
-  @ApiPropertyOptional({ enum: TYPES })
+  @ApiPropertyOptional({ enum: TYPES, description: 'Only devices of this type' })
   @IsOptional()
   @IsIn(TYPES, TYPE_RULE)
   type?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() templateId?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() orgId?: number;
+  @ApiPropertyOptional({ description: 'Only devices of this template' }) @IsOptional() @IsString() templateId?: string;
+  @ApiPropertyOptional({ type: 'integer', description: "A sub-organization's id (default: the token's org)" })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  orgId?: number;
 }
 
 export class CreateAgentDto {
-  @ApiPropertyOptional() @IsOptional() @Matches(DEVICE_ID, ID_RULE) id?: string;
-  @ApiProperty() @IsString() @Length(1, 100) name!: string;
+  @ApiPropertyOptional({
+    example: 'gateway-north',
+    description: 'Agent id (its MQTT client id); generated when absent',
+  })
+  @IsOptional()
+  @Matches(DEVICE_ID, ID_RULE)
+  id?: string;
+  @ApiProperty({ example: 'North site gateway', description: 'Display name, 1 to 100 characters' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
 }

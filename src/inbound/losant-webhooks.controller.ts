@@ -14,7 +14,9 @@ import {
   Req,
   UseFilters,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LosantWebhookListView, LosantWebhookView, SuccessView } from './inbound-webhook.view.js';
+import { CREATE_EXAMPLES, PATCH_EXAMPLES } from './inbound-webhooks.controller.js';
 import type { Response } from 'express';
 import { ApiError, describeError, logServerError } from '../common/api-error.js';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
@@ -59,6 +61,8 @@ class LosantErrorFilter implements ExceptionFilter {
 export class LosantWebhooksController {
   constructor(private readonly webhooks: InboundWebhooksService) {}
 
+  @ApiOperation({ summary: "List webhooks (Losant's collection)" })
+  @ApiOkResponse({ type: LosantWebhookListView })
   @Get()
   @RequireScope('webhooks.get')
   async list(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Query() q: ListInboundWebhooksQuery) {
@@ -66,12 +70,17 @@ export class LosantWebhooksController {
     return { ...page, items: page.items.map(losantView) };
   }
 
+  @ApiOperation({ summary: 'Create a webhook (Losant)' })
+  @ApiCreatedResponse({ type: LosantWebhookView })
+  @ApiBody({ type: CreateInboundWebhookDto, examples: CREATE_EXAMPLES })
   @Post()
   @RequireScope('webhooks.post')
   async create(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Body() dto: CreateInboundWebhookDto) {
     return losantView(await this.webhooks.create(orgOf(req, app), dto));
   }
 
+  @ApiOperation({ summary: 'Get a webhook (Losant)' })
+  @ApiOkResponse({ type: LosantWebhookView })
   @Get(':webhookId')
   @RequireScope('webhook.get')
   async get(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Param('webhookId') id: string) {
@@ -80,6 +89,9 @@ export class LosantWebhooksController {
     );
   }
 
+  @ApiOperation({ summary: 'Update a webhook (Losant)' })
+  @ApiOkResponse({ type: LosantWebhookView })
+  @ApiBody({ type: UpdateInboundWebhookDto, examples: PATCH_EXAMPLES })
   @Patch(':webhookId')
   @RequireScope('webhook.patch')
   async update(
@@ -91,6 +103,8 @@ export class LosantWebhooksController {
     return losantView(await this.webhooks.update(orgOf(req, app), webhookIdOf(id), dto));
   }
 
+  @ApiOperation({ summary: 'Delete a webhook (Losant)' })
+  @ApiOkResponse({ type: SuccessView })
   @Delete(':webhookId')
   @RequireScope('webhook.delete')
   async remove(

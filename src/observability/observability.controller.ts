@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthView, LiveView, PartHealthView } from './health.view.js';
 import type { Response } from 'express';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { type PartHealth, Readiness } from './readiness.js';
@@ -14,6 +15,8 @@ interface ReadyBody {
   message?: string;
 }
 
+@ApiTags('observability')
+@ApiExtraModels(PartHealthView)
 @Controller()
 export class ObservabilityController {
   constructor(
@@ -24,24 +27,42 @@ export class ObservabilityController {
 
   /** Liveness: the process answers (nothing else is asked, so a store outage never gets it restarted). */
   @Get('health/live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: LiveView })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Readiness: 503 naming the failing part while storage, Redis or the broker cannot do their work. */
   @Get('health/ready')
+  @ApiOperation({ summary: 'Readiness: storage takes a write, Redis answers, MQTT listens (503 naming what fails)' })
+  @ApiOkResponse({ type: HealthView })
+  @ApiResponse({
+    status: 503,
+    type: HealthView,
+    description: 'Not ready: the failing parts named in checks and message',
+  })
   ready(@Res({ passthrough: true }) res: Response): Promise<ReadyBody> {
     return this.report(res);
   }
 
   /** The readiness answer, under its old name; the MQTT figure is the broker's open connections. */
   @Get('health')
+  @ApiOperation({ summary: 'Readiness, as /health/ready (its old name)' })
+  @ApiOkResponse({ type: HealthView })
+  @ApiResponse({
+    status: 503,
+    type: HealthView,
+    description: 'Not ready: the failing parts named in checks and message',
+  })
   health(@Res({ passthrough: true }) res: Response): Promise<ReadyBody> {
     return this.report(res);
   }
 
   @Get('metrics')
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'Prometheus text format' })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();

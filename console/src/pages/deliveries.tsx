@@ -314,7 +314,9 @@ function DeliveryItem({ d, waiting, onReplay }: { d: Delivery; waiting: string; 
 
 /** The request as sent: rendered once when the event matched; the same webhook-id on every attempt and replay. */
 function requestText(d: Delivery): string {
-  const headers = { ...d.request.headers, 'webhook-id': d.messageId };
+  const r = d.request;
+  if (!r) return '(not rendered yet)'; // a row stored before requests followed their webhook, whose webhook is gone
+  const headers = { ...r.headers, 'webhook-id': d.messageId };
   const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
-  return `${d.request.method} ${d.request.url}\n${lines.join('\n')}\n\n${d.request.body}`;
+  return `${r.method} ${r.url}\n${lines.join('\n')}\n\n${r.body}`;
 }

@@ -125,8 +125,9 @@ export function Devices() {
 export function applyEvent(d: Device, e: { kind: string; key: string; value: unknown; ts: number }): Device {
   const status = STATUS_KINDS[e.kind];
   const next = { ...d, lastSeen: Math.max(d.lastSeen ?? 0, e.ts) };
-  if (status) next.status = status;
-  if (e.kind === 'datastream.update') next.values = { ...d.values, [e.key]: { value: e.value, ts: e.ts } };
+  if (status) next.status = status as Device['status'];
+  if (e.kind === 'datastream.update')
+    next.values = { ...d.values, [e.key]: { value: e.value as Device['values'][string]['value'], ts: e.ts } };
   if (e.kind === 'log.event') next.lastEvent = { code: e.key, description: String(e.value ?? ''), ts: e.ts };
   return next;
 }

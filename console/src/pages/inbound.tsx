@@ -4,24 +4,7 @@ import { useCan } from '../me';
 import { Check, Field, FormError, inputValue, useFieldErrors } from '../ui/form';
 import { ConfirmButton, CopyButton, Notice } from '../ui/widgets';
 
-interface Target {
-  deviceId?: string;
-  templateId?: string;
-  groupId?: string;
-  topic?: string;
-  path?: string;
-}
-interface Inbound {
-  id: string;
-  name: string;
-  description: string;
-  token: string;
-  responseCode: number;
-  waitForReply: boolean;
-  enabled: boolean;
-  basicAuthUsername: string | null;
-  target: Target;
-}
+import type { InboundWebhook as Inbound } from '../types';
 type TargetKind = 'deviceId' | 'templateId' | 'groupId' | 'topic';
 const KINDS: [TargetKind, string][] = [
   ['deviceId', 'a device'],

@@ -1,16 +1,10 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { MeContext, useCan } from '../me';
-import type { PageOf } from '../types';
+import type { ApiToken as Token, PageOf } from '../types';
 import { Check, Field, FormError, inputValue, useFieldErrors } from '../ui/form';
 import { ConfirmButton, Notice, ShownOnce, when } from '../ui/widgets';
 
-interface Token {
-  id: number;
-  name: string;
-  scopes: string[];
-  createdAt: number;
-}
 const PRESETS = [
   'all.Organization',
   'all.Organization.read',

@@ -1,18 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api';
 import { useCan } from '../me';
-import type { User, PageOf } from '../types';
+import type { Notification as Note, PageOf, User } from '../types';
 import { Field, FormError, inputValue, useFieldErrors } from '../ui/form';
 import { ConfirmButton, Notice, when } from '../ui/widgets';
-
-interface Note {
-  id: number;
-  kind: string;
-  title: string;
-  message: string;
-  webhookId: number | null;
-  createdAt: number;
-}
 
 export function Users() {
   const can = useCan();

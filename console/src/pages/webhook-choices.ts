@@ -1,13 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useCan } from '../me';
-import type { Device, PageOf } from '../types';
+import type { Device, PageOf, Template } from '../types';
 import type { Choice } from '../ui/picker';
-
-interface Template {
-  id: string;
-  name: string;
-}
 
 /** At most this many devices and templates are offered (the API's largest page); typing filters them. */
 const MAX = 1000;

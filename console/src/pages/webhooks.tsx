@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api';
 import { useCan } from '../me';
 import { href } from '../router';
-import type { Webhook } from '../types';
+import type { TestResult, Webhook } from '../types';
 import { label, TRIGGER_LABELS } from '../labels';
 import { ConfirmButton, Notice, TableWrap, when } from '../ui/widgets';
 import { attemptsSince, successRate } from './delivery-stats';
@@ -157,14 +157,6 @@ export function Webhooks() {
       {list?.length === 0 && <p>No webhooks yet.</p>}
     </section>
   );
-}
-
-interface TestResult {
-  delivered: boolean;
-  statusCode: number | null;
-  durationMs?: number;
-  error?: string | null;
-  response?: string;
 }
 
 /** Blynk's Test: one synthetic event sent now; the receiver's answer is shown. */

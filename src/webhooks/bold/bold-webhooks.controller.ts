@@ -19,7 +19,8 @@ import {
   UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BoldCreatedView, BoldSubscriptionView } from './bold-webhooks.view.js';
 import type { Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { ApiError, describeError, logServerError } from '../../common/api-error.js';
@@ -87,6 +88,20 @@ class BoldHeaders implements NestInterceptor {
  * callbacks name their Bold `topic`. GET (list, one), PUT (the POST body, replacing) and DELETE follow Bold's
  * conventions (GET_v2_shares: a list is an array; "<entity> not found"); they see Bold subscriptions only.
  */
+// Bold's own example (seed 002).
+const BOLD_EXAMPLES = {
+  bold: {
+    summary: "Bold's example: connect a webhook",
+    value: {
+      organizationId: 6,
+      deviceIds: [85, 86, 87],
+      secretHttp: 'PoWJFA11inptkbGz',
+      webhookUrl: 'https://webhooks.athom.com/webhook/XXXXX',
+      topics: ['DeviceActivationEvents', 'DeviceDeactivationEvents', 'DeviceStatusEvents', 'DeviceTamperEvents'],
+    },
+  },
+};
+
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @Controller('v2/webhooks')
@@ -99,14 +114,20 @@ export class BoldWebhooksController {
   ) {}
 
   /** CORS preflight: the seed's headers, no body. */
+  @ApiOperation({ summary: 'CORS preflight (Bold)' })
+  @ApiNoContentResponse({ description: "Bold's CORS headers" })
   @Options()
   @HttpCode(204)
   preflight(): void {}
 
+  @ApiOperation({ summary: 'CORS preflight (Bold)' })
+  @ApiNoContentResponse({ description: "Bold's CORS headers" })
   @Options(':id')
   @HttpCode(204)
   preflightOne(): void {}
 
+  @ApiOperation({ summary: "The organization's Bold subscriptions" })
+  @ApiOkResponse({ type: BoldSubscriptionView, isArray: true })
   @Get()
   @RequireScope('webhooks.get')
   list(@Req() req: AuthedRequest): BoldSubscription[] {
@@ -116,12 +137,17 @@ export class BoldWebhooksController {
       .map((w) => subscriptionOf(w, req.auth.orgId));
   }
 
+  @ApiOperation({ summary: 'One Bold subscription' })
+  @ApiOkResponse({ type: BoldSubscriptionView })
   @Get(':id')
   @RequireScope('webhook.get')
   get(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number): BoldSubscription {
     return subscriptionOf(this.webhooks.view(this.subscription(req.auth.orgId, id)), req.auth.orgId);
   }
 
+  @ApiOperation({ summary: "Create a webhook subscription (Bold's request)" })
+  @ApiOkResponse({ type: BoldCreatedView })
+  @ApiBody({ type: CreateBoldWebhookDto, examples: BOLD_EXAMPLES })
   @Post()
   @HttpCode(200)
   @RequireScope('webhooks.post')
@@ -143,6 +169,9 @@ export class BoldWebhooksController {
   }
 
   /** The POST body replaces the subscription (an absent secretHttp removes it); the HMAC secret stays. */
+  @ApiOperation({ summary: "Replace a subscription (the POST's body; the HMAC secret stays)" })
+  @ApiOkResponse({ type: BoldSubscriptionView })
+  @ApiBody({ type: CreateBoldWebhookDto, examples: BOLD_EXAMPLES })
   @Put(':id')
   @RequireScope('webhook.put')
   async replace(
@@ -159,6 +188,8 @@ export class BoldWebhooksController {
   }
 
   /** 204: Bold publishes no DELETE body, none is invented. */
+  @ApiOperation({ summary: 'Delete a subscription' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   @Delete(':id')
   @HttpCode(204)
   @RequireScope('webhook.delete')
