@@ -437,6 +437,11 @@ export interface components {
              */
             orgId: number;
             /**
+             * @description When the device last reported its own name, type, template or metadata (MQTT info), in milliseconds
+             * @example 1700000000000
+             */
+            reportedAt?: number;
+            /**
              * @description Sequence number of the device's last event
              * @example 12
              */
@@ -465,7 +470,7 @@ export interface components {
             type: "PRIVATE" | "LOCAL" | "PUBLIC";
             /**
              * Format: int64
-             * @description Last change in milliseconds
+             * @description When REST last changed its configuration, in milliseconds
              * @example 1707244800000
              */
             updatedAt: number;
@@ -1258,6 +1263,11 @@ export interface components {
              */
             orgId: number;
             /**
+             * @description When the device last reported its own name, type, template or metadata (MQTT info), in milliseconds
+             * @example 1700000000000
+             */
+            reportedAt?: number;
+            /**
              * @description Sequence number of the device's last event
              * @example 12
              */
@@ -1281,7 +1291,7 @@ export interface components {
             type: "PRIVATE" | "LOCAL" | "PUBLIC";
             /**
              * Format: int64
-             * @description Last change in milliseconds
+             * @description When REST last changed its configuration, in milliseconds
              * @example 1707244800000
              */
             updatedAt: number;

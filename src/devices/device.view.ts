@@ -63,7 +63,14 @@ export class DeviceView {
   @ApiProperty({ type: DeviceLogEventView, nullable: true, description: 'Its last log event (null: none)' })
   lastEvent!: DeviceLogEventView | null;
   @ms('Creation timestamp in milliseconds') createdAt!: number;
-  @ms('Last change in milliseconds') updatedAt!: number;
+  @ms('When REST last changed its configuration, in milliseconds') updatedAt!: number;
+  @ApiProperty({
+    type: 'integer',
+    required: false,
+    example: 1700000000000,
+    description: 'When the device last reported its own name, type, template or metadata (MQTT info), in milliseconds',
+  })
+  reportedAt?: number;
 }
 
 @ApiSchema({ name: 'CreatedDevice', description: 'A new device with its MQTT password (shown this once)' })
