@@ -18,6 +18,7 @@ import { EndpointHealth } from './endpoint-health.js';
 import { EndpointQueue } from './endpoint-queue.js';
 import type { WebhookHttpClient } from './http/webhook-http-client.js';
 import { RetryPolicy } from './retry-policy.js';
+import { backgroundErrors } from '../observability/rate-limited-log.js';
 
 export type { AttemptResult } from './callback-sender.js';
 export const WEBHOOK_HTTP_CLIENT = Symbol('WebhookHttpClient');
@@ -32,6 +33,7 @@ export const WEBHOOK_HTTP_CLIENT = Symbol('WebhookHttpClient');
 @Injectable()
 export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(Dispatcher.name);
+  private readonly failures = backgroundErrors(this.logger);
   private readonly queues = new Map<number, EndpointQueue>();
   private readonly runnable = new Set<EndpointQueue>();
   private readonly perEndpoint: number;
@@ -252,7 +254,8 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
       const drop = (d: Delivery) => this.states.drop(d, 'webhook_deleted');
       if (!this.queues.has(q.webhookId)) await this.pager.drain(q, drop, stopped);
     } catch (err) {
-      this.logger.error(`paging in deliveries of webhook ${q.webhookId}: ${(err as Error).message}`);
+      // Retried every second while storage fails: through the limiter like every background writer.
+      this.failures.error('page-in', `paging in deliveries of webhook ${q.webhookId}: ${(err as Error).message}`);
       setTimeout(() => q.wantsPage && void this.pageIn(q), 1000).unref();
     }
     this.pump();
