@@ -1,6 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { MAX_PAGE } from './json-limits.js';
 
 /**
  * The one list envelope of our own resources (devices, agents, users, tokens, templates, deliveries):
@@ -14,20 +16,31 @@ export interface Page<T> {
   total: number;
 }
 
+/** A query's 0-based page number (validated, converted from the query string, documented). */
+export const PageNumber = () =>
+  applyDecorators(
+    ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: '0-based page' }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(0),
+    Max(MAX_PAGE),
+  );
+
+/** A query's page size, from 1 to `max`. */
+export const PageSize = (max: number, byDefault: number) =>
+  applyDecorators(
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: max, default: byDefault, description: 'Page size' }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(max),
+  );
+
 export class PageQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: '0-based page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  page = 0;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 50, description: 'Page size' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  size = 50;
+  @PageNumber() page = 0;
+  @PageSize(1000, 50) size = 50;
 }
 
 export function pageOf<T>(all: readonly T[], q: { page: number; size: number }): Page<T> {

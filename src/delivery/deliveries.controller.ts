@@ -9,12 +9,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
 import { DeliveriesService } from './deliveries.service.js';
-import { MAX_PAGE } from '../common/json-limits.js';
+import { PageNumber, PageSize } from '../common/page.js';
 import { IntParam } from '../common/int-param.js';
 import {
   DeliveryPageView,
@@ -30,20 +30,8 @@ export class ListDeliveriesQuery {
   @IsOptional()
   @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
   status?: DeliveryStatus;
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: '0-based page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_PAGE)
-  page = 0;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Page size' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  size = 20;
+  @PageNumber() page = 0;
+  @PageSize(100, 20) size = 20;
   @ApiPropertyOptional({ type: 'integer', format: 'int64', description: 'Deliveries created since then (ms)' })
   @IsOptional()
   @Type(() => Number)

@@ -1,19 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
-import { MAX_PAGE } from '../common/json-limits.js';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { PageNumber, PageSize } from '../common/page.js';
 
 import {
   DEVICE_ID_PATTERN as DEVICE_ID,
@@ -71,20 +59,8 @@ export class CreateDeviceDto {
 export class UpdateDeviceDto extends PartialType(OmitType(CreateDeviceDto, ['id'] as const)) {}
 
 export class ListDevicesQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: '0-based page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_PAGE)
-  page = 0;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 50, description: 'Page size' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  size = 50;
+  @PageNumber() page = 0;
+  @PageSize(1000, 50) size = 50;
   @ApiPropertyOptional({ enum: STATUSES, description: 'Only devices with this presence' })
   @IsOptional()
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { MAX_PAGE } from '../common/json-limits.js';
+import { PageNumber, PageSize } from '../common/page.js';
 
 const ID = DEVICE_ID_PATTERN;
 
@@ -131,20 +131,8 @@ export class ListInboundWebhooksQuery {
   @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsIn(['asc', 'desc'], { message: 'sortDirection must be asc or desc (any case)' })
   sortDirection: 'asc' | 'desc' = 'asc';
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: '0-based page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_PAGE)
-  page = 0;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Page size' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  perPage = 100;
+  @PageNumber() page = 0;
+  @PageSize(1000, 100) perPage = 100;
   @ApiPropertyOptional({ enum: ['name'], description: 'The field the filter applies to' })
   @IsOptional()
   @IsIn(['name'], { message: 'filterField must be name' })
