@@ -16,7 +16,7 @@ export interface BrokerContext {
   tenancy: TenancyService;
   /** Where every PUBLISH that passed the ACL goes, before Aedes acknowledges it. */
   ingest: IngestRouter;
-  /** Failed CONNECTs per client address and per identity. */
+  /** Failed logins per client address (counted with HTTP's) and per identity. */
   throttle: AuthThrottle;
   /** Connections at info and refusals at warn, rate-limited: a reconnect storm must not flood the log. */
   connectionLog: RateLimitedLog;

@@ -85,6 +85,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     presence: PresenceTracker,
     private readonly metrics: GatewayMetrics,
     tenancy: TenancyService,
+    throttle: AuthThrottle,
     ingest: IngestRouter,
     private readonly revocations: Revocations,
     private readonly http: HttpAdapterHost,
@@ -96,7 +97,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       metrics,
       tenancy,
       ingest,
-      throttle: new AuthThrottle(),
+      throttle,
       connectionLog: new RateLimitedLog(this.logger),
     };
     this.flowLog = new RateLimitedLog(this.logger);

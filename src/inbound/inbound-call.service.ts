@@ -5,7 +5,14 @@ import { ApiError } from '../common/api-error.js';
 import { EventBus } from '../events/event-bus.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { isCredentialName } from '../webhooks/credential-fields.js';
-import { ADDRESS_LIMITS, AuthThrottle, IDENTITY_LIMITS, type ThrottleLimits } from '../tenancy/auth-throttle.js';
+import {
+  ADDRESS_LIMITS,
+  addressKey,
+  AuthThrottle,
+  IDENTITY_LIMITS,
+  THROTTLED_RETRY_AFTER_S,
+  type ThrottleLimits,
+} from '../tenancy/auth-throttle.js';
 import { CALL_LIMIT, CALL_WINDOW_MS, CallThrottle } from './call-throttle.js';
 import { DownlinkService, type DeviceReply } from './downlink.service.js';
 import type { InboundWebhook } from './inbound-webhook.model.js';
@@ -75,6 +82,7 @@ export class InboundCallService {
     private readonly bus: EventBus,
     private readonly metrics: GatewayMetrics,
     private readonly callThrottle: CallThrottle,
+    private readonly authThrottle: AuthThrottle,
     summary: ActivitySummary,
   ) {
     summary.add(() => this.answeredSummary());
@@ -92,8 +100,6 @@ export class InboundCallService {
     this.answered = new Map();
     return `inbound webhooks: ${total} calls answered (${each.join(', ')}${more})`;
   }
-
-  private readonly authThrottle = new AuthThrottle();
 
   async handle(token: string, subPath: string, req: Request): Promise<CallResponse> {
     const w = await this.repository.findByToken(token);
@@ -126,16 +132,16 @@ export class InboundCallService {
     return reply ? toResponse(reply) : { status: w.responseCode, headers: {}, body: { success: true } };
   }
 
-  /** Basic auth behind the brute-force throttle: per client address and per webhook, 429 while refused. */
+  /** Basic auth behind the brute-force throttle: per client address (every surface's) and per webhook, 429 while refused. */
   private checkBasicAuthThrottled(w: InboundWebhook, req: Request): void {
     if (!w.basicAuthUsername) return;
     const keys: [string, ThrottleLimits][] = [
-      [`http-addr:${req.socket.remoteAddress ?? 'unknown'}`, ADDRESS_LIMITS],
+      [addressKey(req.socket.remoteAddress), ADDRESS_LIMITS],
       [`inbound:${w.id}`, IDENTITY_LIMITS],
     ];
     if (this.authThrottle.blocked(keys)) {
       this.metrics.authThrottled.inc({ surface: 'inbound' });
-      const retryAfter = Math.ceil(ADDRESS_LIMITS.cooldownMs / 1000);
+      const retryAfter = THROTTLED_RETRY_AFTER_S;
       throw Object.assign(
         new ApiError(429, 'TooManyRequests', `too many failed authentications; retry after ${retryAfter} s`),
         { retryAfter },

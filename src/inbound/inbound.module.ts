@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BrokerModule } from '../broker/broker.module.js';
 import { DevicesModule } from '../devices/devices.module.js';
+import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { CallThrottle } from './call-throttle.js';
 import { DeviceCommandsController } from './device-commands.controller.js';
@@ -13,7 +14,7 @@ import { LosantWebhooksController } from './losant-webhooks.controller.js';
 
 /** HTTP → MQTT: inbound webhooks (Losant's resource and its /webhooks/{token} endpoint) and device commands. */
 @Module({
-  imports: [BrokerModule, DevicesModule, WebhooksModule],
+  imports: [BrokerModule, DevicesModule, TenancyModule, WebhooksModule],
   controllers: [
     InboundWebhooksController,
     LosantWebhooksController,

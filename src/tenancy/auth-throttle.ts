@@ -4,6 +4,8 @@
  * checking its credentials. Keys other than the failing ones are untouched, so an attacker's address being
  * throttled never slows the correct logins of others. A tiny in-memory counter rather than a library
  * (rate-limiter-flexible's memory limiter would do the same with more surface): one Map, pruned when large.
+ * One instance per gateway (TenancyModule's provider), shared by every login surface — MQTT CONNECT, the REST
+ * bearer guard, inbound basic auth — so an address failing over HTTP is refused over MQTT too, and the reverse.
  */
 export interface ThrottleLimits {
   maxFailures: number;
@@ -18,6 +20,18 @@ export const ADDRESS_LIMITS: ThrottleLimits = { maxFailures: 10, windowMs: 60_00
  * address cannot lock a device out; tokens are 32 random bytes, so this bounds load more than guessing.
  */
 export const IDENTITY_LIMITS: ThrottleLimits = { maxFailures: 50, windowMs: 60_000, cooldownMs: 60_000 };
+
+/**
+ * The key of a client address, the same on every surface. A dual-stack listener reports IPv4 peers as
+ * `::ffff:a.b.c.d`; the prefix is dropped so one address is one key whichever listener it came through.
+ */
+export function addressKey(address: string | undefined): string {
+  const a = address ?? 'unknown';
+  return `addr:${a.startsWith('::ffff:') ? a.slice(7) : a}`;
+}
+
+/** The refusal while an address is throttled, in seconds for Retry-After: its cooldown. */
+export const THROTTLED_RETRY_AFTER_S = Math.ceil(ADDRESS_LIMITS.cooldownMs / 1000);
 
 interface Entry {
   windowStart: number;

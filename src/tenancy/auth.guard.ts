@@ -10,7 +10,15 @@ import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error.js';
 import { SharedRateLimit } from '../common/shared-rate-limit.js';
 import { GatewayConfig } from '../config/gateway-config.js';
+import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
+import {
+  ADDRESS_LIMITS,
+  addressKey,
+  AuthThrottle,
+  THROTTLED_RETRY_AFTER_S,
+  type ThrottleLimits,
+} from './auth-throttle.js';
 import { OrganizationDirectory } from './organization-directory.js';
 import { OrgRateLimiter } from './org-rate-limiter.js';
 import { ANY_VALID_TOKEN, SCOPE_KEY, scopeAllows } from './scopes.js';
@@ -32,7 +40,8 @@ function consumeOrgId(req: Request): void {
 }
 
 /**
- * Bearer API token → org and scopes, then Blynk's API rate per organization (in this instance's memory, or with
+ * Bearer API token → org and scopes (invalid tokens counted per client address in the throttle MQTT logins share:
+ * an address refused there is answered 429 here without checking, and the reverse), then Blynk's API rate per organization (in this instance's memory, or with
  * REDIS_URL counted in Redis for all instances together). `?orgId=` names the token's own org, or on Blynk
  * paths one of its sub-organizations when the token has all.Organization — never a parent or a sibling (those
  * answer 404 like a missing org).
@@ -47,6 +56,8 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
     private readonly reflector: Reflector,
     private readonly tenancy: TenancyService,
     private readonly directory: OrganizationDirectory,
+    private readonly throttle: AuthThrottle,
+    private readonly metrics: GatewayMetrics,
     config: GatewayConfig,
   ) {
     this.rate = new OrgRateLimiter(config.API_RATE_LIMIT_PER_MINUTE);
@@ -63,8 +74,11 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
     if (!required) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const bearer = this.credential(req);
+    const address: [string, ThrottleLimits][] = [[addressKey(req.socket.remoteAddress), ADDRESS_LIMITS]];
+    this.refuseThrottled(address, ctx);
     const auth = await this.tenancy.authenticate(bearer);
     if (!auth) {
+      this.throttle.fail(address);
       this.refusals.warn('api auth', `refused ${req.method} ${req.path} from ${req.ip}: invalid or revoked API token`);
       throw new ApiError(401, 'Unauthorized', 'invalid or revoked API token');
     }
@@ -83,6 +97,18 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.shared?.close();
+  }
+
+  /** An address with too many failed logins (over any surface) is answered 429 without checking its token. */
+  private refuseThrottled(address: [string, ThrottleLimits][], ctx: ExecutionContext): void {
+    if (!this.throttle.blocked(address)) return;
+    this.metrics.authThrottled.inc({ surface: 'api' });
+    ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(THROTTLED_RETRY_AFTER_S));
+    throw new ApiError(
+      429,
+      'TooManyRequests',
+      `too many failed authentications; retry after ${THROTTLED_RETRY_AFTER_S} s`,
+    );
   }
 
   private credential(req: Request): string {

@@ -2,7 +2,7 @@ import type { Client, ConnectPacket } from 'aedes';
 import type { Socket } from 'node:net';
 import { forgetPeerName } from '../aedes-internals.js';
 import type { BrokerContext } from '../broker-context.js';
-import { ADDRESS_LIMITS, IDENTITY_LIMITS, type ThrottleLimits } from '../../tenancy/auth-throttle.js';
+import { ADDRESS_LIMITS, addressKey, IDENTITY_LIMITS, type ThrottleLimits } from '../../tenancy/auth-throttle.js';
 import type { GatewayClient, Identity } from '../identity.js';
 
 /**
@@ -47,9 +47,9 @@ function readUncached(socket: Socket | undefined): string | undefined {
   return address;
 }
 
-/** Throttle keys of a CONNECT: its address, and the device/agent id it claims (API tokens have no name to key). */
+/** Throttle keys of a CONNECT: its address (shared with HTTP logins), and the device/agent id it claims (API tokens have no name to key). */
 export function throttleKeys(address: string, username: string): [string, ThrottleLimits][] {
-  const keys: [string, ThrottleLimits][] = [[`mqtt-addr:${address}`, ADDRESS_LIMITS]];
+  const keys: [string, ThrottleLimits][] = [[addressKey(address), ADDRESS_LIMITS]];
   if (username !== 'token') keys.push([`mqtt-id:${username}`, IDENTITY_LIMITS]);
   return keys;
 }
