@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface SharedRateLimitOptions {
   /** Names the counters in Redis (`gateway:<name>:<key>`) and the log lines about Redis. */
@@ -11,29 +11,36 @@ export interface SharedRateLimitOptions {
 }
 
 /**
- * A budget of `points` per key in each window, counted for all instances together (several gateways behind a
- * load balancer, REDIS_URL): one fixed-window counter per key in Redis (rate-limiter-flexible: INCR and PEXPIRE
- * in one atomic step; the window starts at a key's first take). Redis unreachable: each instance falls back to
- * its own in-memory budget (the library's insurance limiter) rather than refusing every call.
+ * A budget of `points` per key in each window: the gateway's one rate-limit design (API rate per organization,
+ * inbound webhook calls). One fixed-window counter per key; the window starts at a key's first take. With a
+ * Redis URL (several instances behind a load balancer) counted for all instances together, in Redis
+ * (rate-limiter-flexible: INCR and PEXPIRE in one atomic step); Redis unreachable, each instance falls back to
+ * its own in-memory budget (the library's insurance limiter) rather than refusing every call. Without one (a
+ * single instance), the same counter in this instance's memory.
  */
 export class SharedRateLimit {
-  private readonly redis: Redis;
-  private readonly limiter: RateLimiterRedis;
+  private readonly redis: Redis | null = null;
+  private readonly limiter: RateLimiterAbstract;
 
-  constructor(redisUrl: string, { name, points, windowMs }: SharedRateLimitOptions) {
+  constructor(redisUrl: string | undefined, { name, points, windowMs }: SharedRateLimitOptions) {
+    const duration = windowMs / 1000;
+    const memory = new RateLimiterMemory({ points, duration });
+    if (!redisUrl) {
+      this.limiter = memory;
+      return;
+    }
     // ioredis reports every failed reconnection (about one a second while Redis is away): a few a minute.
     const errors = backgroundErrors(new Logger(name));
     // No offline queue: while Redis is away a take fails over to the insurance limiter at once, not after a
     // reconnect; ioredis reconnects by itself.
     this.redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.redis.on('error', (e: Error) => errors.warn('redis', `redis: ${e.message}`));
-    const duration = windowMs / 1000;
     this.limiter = new RateLimiterRedis({
       storeClient: this.redis,
       keyPrefix: `gateway:${name}`,
       points,
       duration,
-      insuranceLimiter: new RateLimiterMemory({ points, duration }),
+      insuranceLimiter: memory,
     });
   }
 
@@ -49,6 +56,7 @@ export class SharedRateLimit {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const redis = this.redis;
+    await redis?.quit().catch(() => redis.disconnect());
   }
 }

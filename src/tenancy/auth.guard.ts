@@ -20,7 +20,6 @@ import {
   type ThrottleLimits,
 } from './auth-throttle.js';
 import { OrganizationDirectory } from './organization-directory.js';
-import { OrgRateLimiter } from './org-rate-limiter.js';
 import { ANY_VALID_TOKEN, SCOPE_KEY, scopeAllows } from './scopes.js';
 import { type AuthContext, TenancyService } from './tenancy.service.js';
 
@@ -48,8 +47,8 @@ function consumeOrgId(req: Request): void {
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
-  private readonly rate: OrgRateLimiter;
-  private readonly shared: SharedRateLimit | null = null;
+  /** Blynk's API rate per organization; null when API_RATE_LIMIT_PER_MINUTE is 0 (no limit). */
+  private readonly rate: SharedRateLimit | null = null;
   private readonly refusals = new RateLimitedLog(new Logger('http'));
 
   constructor(
@@ -60,9 +59,8 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
     private readonly metrics: GatewayMetrics,
     config: GatewayConfig,
   ) {
-    this.rate = new OrgRateLimiter(config.API_RATE_LIMIT_PER_MINUTE);
-    if (config.REDIS_URL && config.API_RATE_LIMIT_PER_MINUTE > 0)
-      this.shared = new SharedRateLimit(config.REDIS_URL, {
+    if (config.API_RATE_LIMIT_PER_MINUTE > 0)
+      this.rate = new SharedRateLimit(config.REDIS_URL, {
         name: 'api-rate',
         points: config.API_RATE_LIMIT_PER_MINUTE,
         windowMs: 60_000,
@@ -85,7 +83,7 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
     if (required !== ANY_VALID_TOKEN && !scopeAllows(auth.scopes, required, req.method === 'GET')) {
       throw new ApiError(403, 'Forbidden', `token lacks scope ${required}`);
     }
-    const retryAfter = this.shared ? await this.shared.take(String(auth.orgId)) : this.rate.take(auth.orgId);
+    const retryAfter = this.rate ? await this.rate.take(String(auth.orgId)) : 0;
     if (retryAfter > 0) {
       ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
       throw new ApiError(429, 'TooManyRequests', `organization over its API rate; retry after ${retryAfter} s`);
@@ -96,7 +94,7 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.shared?.close();
+    await this.rate?.close();
   }
 
   /** An address with too many failed logins (over any surface) is answered 429 without checking its token. */
