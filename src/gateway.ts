@@ -7,7 +7,7 @@ import { BrokerTransport } from './broker/broker.transport.js';
 import { type GatewayConfig, loadConfig } from './config/gateway-config.js';
 import { setUpHttp } from './http-setup.js';
 import { PinoLogger } from './observability/pino-logger.js';
-import { stopReport } from './common/stop-report.js';
+import { stopReport } from './observability/stop-report.js';
 import { checkDataDir, explainStartupFailure } from './startup-failure.js';
 import { TenancyService } from './tenancy/tenancy.service.js';
 

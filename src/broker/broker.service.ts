@@ -19,6 +19,7 @@ import { PresenceTracker } from '../devices/presence-tracker.js';
 import { Revocations } from '../events/revocations.js';
 import { IngestRouter } from '../ingest/ingest-router.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { Readiness } from '../observability/readiness.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import { AuthThrottle } from '../tenancy/auth-throttle.js';
@@ -45,7 +46,7 @@ import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
 const LISTEN_BACKLOG = 4096;
 import { SessionRevoker } from './session-revoker.js';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
-import { STOP_WAIT_MS } from '../common/stop-report.js';
+import { STOP_WAIT_MS } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
 
 /** TCP keepalive probes after this much silence: a peer that vanished without a FIN is noticed. */
@@ -89,7 +90,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     ingest: IngestRouter,
     private readonly revocations: Revocations,
     private readonly http: HttpAdapterHost,
+    readiness: Readiness,
   ) {
+    readiness.listenersFrom(() => this.listening);
     this.ctx = {
       config,
       registry,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { backgroundErrors, RateLimitedLog } from '../observability/rate-limited-log.js';
-import { STOP_WAIT_MS, stopReport } from './stop-report.js';
+import { STOP_WAIT_MS, stopReport } from '../observability/stop-report.js';
 import { within } from './within.js';
 
 /**

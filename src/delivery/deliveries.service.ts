@@ -8,7 +8,7 @@ import type { Webhook } from '../webhooks/webhook.model.js';
 import type { Delivery, DeliveryQuery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { type AttemptResult, Dispatcher } from './dispatcher.js';
-import { NAME_LOOKUP, type NameLookup } from './render/placeholders.js';
+import { NAME_LOOKUP, type NameLookup } from '../templates/name-lookup.js';
 import { renderDelivery, renderMatched } from './render/request-renderer.js';
 import { matchedEvent } from './render/snapshot.js';
 import { maskCredentialFields } from '../webhooks/credential-fields.js';

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
-import { stopReport } from '../common/stop-report.js';
+import { stopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
 import type { GatewayConfig } from '../config/gateway-config.js';

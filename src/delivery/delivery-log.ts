@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { backgroundErrors, RateLimitedLog } from '../observability/rate-limited-log.js';
-import { stopReport } from '../common/stop-report.js';
+import { stopReport } from '../observability/stop-report.js';
 import type { Delivery, DeliveryAttempt } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { within } from '../common/within.js';

@@ -8,7 +8,7 @@ import { type Delivery, type NewDelivery, newDelivery } from './delivery.model.j
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { Dispatcher } from './dispatcher.js';
-import { NAME_LOOKUP, type NameLookup } from './render/placeholders.js';
+import { NAME_LOOKUP, type NameLookup } from '../templates/name-lookup.js';
 import { matchedEvent } from './render/snapshot.js';
 import { RetryPolicy } from './retry-policy.js';
 

@@ -4,7 +4,7 @@ import type { AnnouncedPresence, ConnectionLedgerRepository } from './connection
 import type { DeviceRecord } from './device.model.js';
 import type { DeviceRepository } from './device.repository.js';
 import type { DeviceRegistry } from './device-registry.js';
-import { stopReport } from '../common/stop-report.js';
+import { stopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
 

@@ -9,6 +9,6 @@ import { Readiness } from './readiness.js';
 @Module({
   controllers: [ObservabilityController],
   providers: [GatewayMetrics, Readiness, ActivitySummary],
-  exports: [GatewayMetrics, ActivitySummary],
+  exports: [GatewayMetrics, ActivitySummary, Readiness],
 })
 export class ObservabilityModule {}

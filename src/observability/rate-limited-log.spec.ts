@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
-import { stopReport } from '../common/stop-report.js';
+import { stopReport } from './stop-report.js';
 import { backgroundErrors, RateLimitedLog } from './rate-limited-log.js';
 
 describe('RateLimitedLog', () => {

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { stopReport } from '../common/stop-report.js';
+import { stopReport } from './stop-report.js';
 
 /** Errors a background writer repeats while storage fails (every retry, every beat): a few a minute each. */
 export const REPEATING_ERRORS_PER_MINUTE = 3;

@@ -1,8 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import { BrokerService } from '../broker/broker.service.js';
-import { storageFault } from '../common/storage-fault.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { STORAGE_HEALTH, type StorageHealth } from './storage-health.js';
 
@@ -39,11 +36,12 @@ function bounded(work: Promise<unknown>, ms: number): Promise<unknown> {
 export class Readiness implements OnApplicationShutdown {
   private readonly redis: Redis | null;
   private running: Promise<ReadinessReport> | null = null;
+  /** Whether the MQTT listeners accept connections: the broker tells (listenersFrom); until then, not ready. */
+  private mqttListening: () => boolean = () => false;
 
   constructor(
     @Inject(STORAGE_HEALTH) private readonly storage: StorageHealth,
     config: GatewayConfig,
-    private readonly moduleRef: ModuleRef,
   ) {
     // Its own connection, without an offline queue: a ping while Redis is down fails at once.
     this.redis = config.REDIS_URL
@@ -55,6 +53,11 @@ export class Readiness implements OnApplicationShutdown {
         })
       : null;
     this.redis?.on('error', () => undefined); // reported by the probe, not once per reconnection
+  }
+
+  /** The broker's own answer to "are the listeners open" (observability imports no feature). */
+  listenersFrom(listening: () => boolean): void {
+    this.mqttListening = listening;
   }
 
   check(): Promise<ReadinessReport> {
@@ -79,8 +82,7 @@ export class Readiness implements OnApplicationShutdown {
   }
 
   private brokerListening(): void {
-    const broker = this.moduleRef.get(BrokerService, { strict: false });
-    if (!broker.listening) throw new Error('the MQTT listeners are not accepting connections');
+    if (!this.mqttListening()) throw new Error('the MQTT listeners are not accepting connections');
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -91,5 +93,5 @@ export class Readiness implements OnApplicationShutdown {
 const ok = (): PartHealth => ({ status: 'ok' });
 const failing = (err: unknown): PartHealth => ({
   status: 'failing',
-  error: storageFault(err)?.message ?? (err as Error).message ?? String(err),
+  error: (err as Error).message ?? String(err),
 });

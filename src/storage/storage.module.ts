@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { CHANGE_LOG_REPOSITORY } from '../cluster/change-log.repository.js';
 import { SecretBox } from '../common/secret-box.js';
-import { STOP_WAIT_MS, stopReport } from '../common/stop-report.js';
+import { STOP_WAIT_MS, stopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DELIVERY_CLAIM_REPOSITORY } from '../delivery/delivery-claim.repository.js';

@@ -1,5 +1,6 @@
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { storageFault } from '../common/storage-fault.js';
 import type { StorageHealth } from '../observability/storage-health.js';
 import type { StorageDriver } from './storage-driver.js';
 
@@ -27,8 +28,14 @@ export function storageHealth(driver: StorageDriver, dataDir: string, instanceId
     driver: driver.name,
     ping: () => driver.ping(),
     async probeWrite() {
-      if (driver.name === 'sqlite') await writeFile();
-      await driver.meta.put(`health_probe:${instanceId}`, String(Date.now()));
+      try {
+        if (driver.name === 'sqlite') await writeFile();
+        await driver.meta.put(`health_probe:${instanceId}`, String(Date.now()));
+      } catch (err) {
+        // Said as REST says it (disk full, read-only, MongoDB unreachable), naming the cause.
+        const fault = storageFault(err);
+        throw fault ? new Error(fault.message) : err;
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { NAME_LOOKUP } from '../delivery/render/placeholders.js';
+import { NAME_LOOKUP } from './name-lookup.js';
 import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { TemplatesController } from './templates.controller.js';
 import { TemplatesService } from './templates.service.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../common/api-error.js';
 import { DuplicateKeyError } from '../common/duplicate-key.error.js';
 import { type Page, pageOf } from '../common/page.js';
-import type { NameLookup } from '../delivery/render/placeholders.js';
+import type { NameLookup } from './name-lookup.js';
 import { OrganizationDirectory } from '../tenancy/organization-directory.js';
 import type { CreateTemplateDto, ListTemplatesQuery, UpdateTemplateDto } from './template.dto.js';
 import type { Template } from './template.model.js';

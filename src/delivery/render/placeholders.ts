@@ -16,18 +16,6 @@ export interface EventContext {
   orgName?: string;
 }
 
-/**
- * Names that live outside the event: organizations' and templates' (held in memory by their features). A
- * template id means something only inside an organization: it is looked up in the device's own org (and the
- * orgs above it, whose templates it may use), never in another.
- */
-export interface NameLookup {
-  orgName(orgId: number): string | undefined;
-  templateName(orgId: number, templateId: string): string | undefined;
-}
-/** The NameLookup provider (the templates feature); each gateway has its own. */
-export const NAME_LOOKUP = Symbol('NameLookup');
-
 /** A key of the record itself: `metadata_constructor` is no placeholder for Object's constructor. */
 const own = <T>(record: Record<string, T>, key: string): T | undefined =>
   Object.hasOwn(record, key) ? record[key] : undefined;

@@ -4,7 +4,7 @@ import type { DeviceRecord } from '../../devices/device.model.js';
 import type { DeviceEvent } from '../../events/device-event.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
 import type { DeviceSnapshot, MatchedEvent } from '../delivery.model.js';
-import type { NameLookup } from './placeholders.js';
+import type { NameLookup } from '../../templates/name-lookup.js';
 import { placeholderNames } from './template.js';
 
 const DATASTREAM = 'device_dataStream_';
