@@ -22,7 +22,8 @@ export interface FerretDb {
   stop(): Promise<void>;
 }
 
-const freePort = () =>
+/** A loopback port free at the moment of asking (the suites' own servers: FerretDB, redis-server). */
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
