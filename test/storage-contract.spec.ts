@@ -208,6 +208,24 @@ function contract(name: string, open: () => Promise<StorageDriver>, cleanup: () 
         failureCount: 2,
         lastTriggeredTs: 99,
       });
+      // A REST write through one instance while another adds to the counters: neither overwrites the other (a
+      // server applying updates as read-modify-write of one document would write the old URL back).
+      const counting = (async () => {
+        for (let i = 0; i < 10; i++)
+          await s.webhooks.increment([
+            { id: b.id, attemptCount: 1, failureCount: 1, resetFailures: false, lastTriggeredTs: null },
+          ]);
+      })();
+      const rest = { status: false, failureCount: false };
+      await Promise.all([counting, s.webhooks.update({ ...b, url: 'https://moved.example' }, rest)]);
+      expect(await s.webhooks.findById(o1.id, b.id)).toMatchObject({
+        url: 'https://moved.example',
+        attemptCount: 17,
+        failureCount: 12,
+      });
+      // A REST reset of the failure count is written; the attempts stay the runtime's.
+      await s.webhooks.update({ ...b, url: 'https://moved.example', failureCount: 0, attemptCount: 0 }, all);
+      expect(await s.webhooks.findById(o1.id, b.id)).toMatchObject({ attemptCount: 17, failureCount: 0 });
       expect(await s.webhooks.delete(o2.id, a.id)).toBe(false);
       expect(await s.webhooks.delete(o1.id, a.id)).toBe(true);
       expect((await s.webhooks.all()).some((w) => w.id === a.id)).toBe(false);

@@ -52,6 +52,13 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
   const devices = model('Device', schemas.Doc, 'devices');
   const templates = new MongoTemplateRepository(model('Template', schemas.TemplateS, 'templates'));
   const ids = new Ids(model('IdBlock', schemas.IdBlock, 'id_blocks'), model('Counter', schemas.Counter, 'counters'));
+  const webhooks = new MongoWebhookRepository(
+    model('Webhook', schemas.WebhookS, 'webhooks'),
+    model('WebhookHealth', schemas.WebhookHealthS, 'webhook_health'),
+    ids,
+    changes,
+    bulk,
+  );
   const driver: MongoStorageDriver = {
     name: 'mongo',
     connection: conn,
@@ -66,7 +73,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
       bulk,
     ),
     agents: new MongoAgentRepository(model('Agent', schemas.Doc, 'agents'), changes, 'agent'),
-    webhooks: new MongoWebhookRepository(model('Webhook', schemas.WebhookS, 'webhooks'), ids, changes, bulk),
+    webhooks,
     changeLog: changes,
     deliveries: new MongoDeliveryRepository(
       model('Delivery', schemas.DeliveryS, 'deliveries'),
@@ -94,6 +101,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
     },
   };
   await templates.migrate(); // before its unique index, which rows without `id` would break
+  await webhooks.migrate();
   // createIndexes, not syncIndexes: an index an operator added by hand is kept (syncIndexes drops every index
   // the schema does not declare, at every start).
   await Promise.all(Object.values(conn.models).map((m) => m.createIndexes()));

@@ -26,6 +26,11 @@ Token.index({ orgId: 1, _id: 1 });
 export const WebhookS = new Schema({ _id: Number, orgId: Number, name: String, doc: Schema.Types.Mixed }, opts);
 WebhookS.index({ orgId: 1, name: 1 }, { unique: true });
 WebhookS.index({ orgId: 1, _id: 1 });
+/** A webhook's counters, apart from its configuration (see MongoWebhookRepository). */
+export const WebhookHealthS = new Schema(
+  { _id: Number, attemptCount: Number, failureCount: Number, lastTriggeredTs: Number },
+  opts,
+);
 export const DeliveryS = new Schema(
   {
     _id: Number,
