@@ -115,6 +115,16 @@ describe('Blynk device MQTT API: a Blynk firmware moves over unchanged', () => {
     const power = nextMessage(c, 'downlink/ds/Device On');
     await gw.http().post(`${DEVICES}/heater-2/downlink/ds/Device%20On`).set(auth()).send({ on: true }).expect(201);
     expect((await power).payload).toBe('{"on":true}');
+    // An inbound webhook (Losant's resource) writes the datastream with the call's body.
+    const hook = await gw
+      .http()
+      .post('/api/v1/organization/inbound-webhooks')
+      .set(auth())
+      .send({ name: 'thermostat', target: { deviceId: 'heater-2', path: 'ds/Set Temperature' } })
+      .expect(201);
+    const set = nextMessage(c, 'downlink/ds/Set Temperature');
+    await gw.http().post(`/webhooks/${hook.body.token}`).send([21.5]).expect(200);
+    expect((await set).payload).toBe('21.5');
     await endClient(c);
   });
 

@@ -32,7 +32,8 @@ export function plainText(value: unknown): string {
 
 /**
  * A downlink value written by REST or an inbound webhook (JSON: `"on"`, `1`, `[1,2]`) as Blynk firmware
- * expects it on `downlink/ds/…` (`on`, `1`, `1\02`); a payload that is no JSON goes as it is.
+ * expects it on `downlink/ds/…` (`on`, `1`, `1\02`); an inbound webhook's message (Losant's envelope, see
+ * inbound-call.service.ts) gives its `body`; a payload that is no JSON goes as it is.
  */
 export function downlinkPlain(payload: Buffer): Buffer {
   if (payload.length === 0) return payload;
@@ -42,7 +43,16 @@ export function downlinkPlain(payload: Buffer): Buffer {
   } catch {
     return payload;
   }
-  return Buffer.from(plainText(value));
+  return Buffer.from(plainText(isInboundMessage(value) ? value.body : value));
+}
+
+const INBOUND_KEYS = ['time', 'path', 'method', 'headers', 'query', 'body'];
+
+/** The message an inbound webhook call sends a device: `{time, path, method, headers, query, body}`. */
+function isInboundMessage(v: unknown): v is { body: unknown } {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === INBOUND_KEYS.length && INBOUND_KEYS.every((k) => Object.hasOwn(v, k));
 }
 
 /**

@@ -87,6 +87,9 @@ describe('Blynk payloads', () => {
     expect(downlinkPlain(b('"on"')).toString()).toBe('on');
     expect(downlinkPlain(b('[30.5,50.4]')).toString()).toBe('30.5\x0050.4');
     expect(downlinkPlain(b('plain text')).toString()).toBe('plain text');
+    const inbound = { time: 't', path: '/', method: 'post', headers: {}, query: {}, body: 42 };
+    expect(downlinkPlain(b(JSON.stringify(inbound))).toString()).toBe('42');
+    expect(downlinkPlain(b('{"body":42}')).toString()).toBe('{"body":42}');
   });
 
   it('maps info/mcu: tmpl is the template, the rest kept under mcu (its type is the board)', () => {
