@@ -188,6 +188,18 @@ describe('Blynk device MQTT API: a Blynk firmware moves over unchanged', () => {
     );
   });
 
+  it('follows the token: a new token closes the session and only it logs in; a deleted device is no one', async () => {
+    const d = await createDevice(gw, { id: 'heater-6' });
+    const c = await blynkClient(gw, d.token);
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
+    const fresh = (await gw.http().post(`${DEVICES}/heater-6/token`).set(auth()).expect(201)).body.token as string;
+    await closed;
+    await expect(blynkClient(gw, d.token)).rejects.toMatchObject({ code: 4 });
+    await endClient(await blynkClient(gw, fresh));
+    await gw.http().delete(`${DEVICES}/heater-6`).set(auth()).expect(204);
+    await expect(blynkClient(gw, fresh)).rejects.toMatchObject({ code: 4 });
+  });
+
   it('drops a message over 1,024 bytes with a counted reason, and keeps the connection', async () => {
     const d = await createDevice(gw, { id: 'heater-5' });
     const c = await blynkClient(gw, d.token);
