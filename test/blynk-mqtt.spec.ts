@@ -125,6 +125,14 @@ describe('Blynk device MQTT API: a Blynk firmware moves over unchanged', () => {
     const set = nextMessage(c, 'downlink/ds/Set Temperature');
     await gw.http().post(`/webhooks/${hook.body.token}`).send([21.5]).expect(200);
     expect((await set).payload).toBe('21.5');
+    // Subscribed to downlink/# as well, a ping still comes once.
+    expect(await subscribe(c, 'downlink/#')).toBe(1);
+    const got = record(c);
+    await command('ping', {});
+    const after = nextMessage(c, 'downlink/ds/Mark');
+    await command('ds/Mark', [1]);
+    await after;
+    expect(got).toEqual(['downlink/ping', 'downlink/ds/Mark']);
     await endClient(c);
   });
 
