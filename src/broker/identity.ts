@@ -18,4 +18,5 @@ export const DENIED_TOPIC = '$GW/denied';
 export const isGatewayTopic = (topic: string): boolean => topic.startsWith('devices/') || topic.startsWith('orgs/');
 
 /** A device connected with Blynk's device MQTT API: its topics are mapped at the broker (broker/blynk/). */
-export const isBlynk = (who: Identity | undefined): boolean => who?.kind === 'device' && who.protocol === 'blynk';
+export const isBlynk = (who: Identity | undefined): who is Extract<Identity, { kind: 'device' }> =>
+  who?.kind === 'device' && who.protocol === 'blynk';

@@ -28,7 +28,7 @@ export function authorizePublish(ctx: BrokerContext) {
       return;
     }
     const identity = (client as GatewayClient).identity;
-    if (identity && isBlynk(identity)) return ctx.blynk.publish(client, identity.id, packet, done);
+    if (isBlynk(identity)) return ctx.blynk.publish(client, identity.id, packet, done);
     if (identity && mayPublish(ctx, identity, packet.topic))
       return ctx.ingest.accept(packet as AedesPublishPacket, done);
     denied(ctx, packet, done);

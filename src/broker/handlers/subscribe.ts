@@ -17,7 +17,7 @@ export function authorizeSubscribe(ctx: BrokerContext) {
     if (!isValidFilter(sub.topic)) return done(new Error(`malformed topic filter ${JSON.stringify(sub.topic)}`));
     const c = client as GatewayClient;
     // A Blynk client's filter is mapped under its own downlink first (blynk/), then checked as any device's.
-    if (isBlynk(c.identity) && !ctx.blynk.subscribe(sub, c.identity!.id)) return refused(ctx, done);
+    if (isBlynk(c.identity) && !ctx.blynk.subscribe(sub, c.identity.id)) return refused(ctx, done);
     const count = Object.keys((client as unknown as { subscriptions?: object }).subscriptions ?? {}).length;
     const allowed =
       c.identity !== undefined && count < ctx.config.MQTT_MAX_SUBSCRIPTIONS && mayRead(ctx, c.identity, sub.topic);
@@ -55,7 +55,7 @@ export function authorizeForward(ctx: BrokerContext) {
     const out = allowed(client, packet);
     if (!out) return null;
     const who = (client as GatewayClient).identity;
-    return isBlynk(who) ? ctx.blynk.forward(withGrantedQos(client, out), who!.id) : withGrantedQos(client, out);
+    return isBlynk(who) ? ctx.blynk.forward(withGrantedQos(client, out), who.id) : withGrantedQos(client, out);
   };
 }
 
