@@ -6,8 +6,7 @@ const NUL = 0;
 const MONTH_MS = 31 * 24 * 3600 * 1000;
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Why a Blynk message is dropped: the reasons of our own payloads, and Blynk's own. */
-export type BlynkDropReason =
-  DropReason | 'bad_timestamp' | 'blynk_message_too_large' | 'blynk_unknown_topic' | 'blynk_not_writable';
+export type BlynkDropReason = DropReason | 'bad_timestamp' | 'blynk_message_too_large' | 'blynk_unknown_topic';
 export type BlynkParsed<T> = { ok: true; value: T } | { ok: false; reason: BlynkDropReason };
 const fail = (reason: BlynkDropReason): { ok: false; reason: BlynkDropReason } => ({ ok: false, reason });
 
