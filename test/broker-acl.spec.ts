@@ -220,7 +220,7 @@ describe('broker ACL and guards', () => {
     ['a __proto__ key', 'batch', '{"__proto__":{"polluted":1}}'],
     ['over-deep nesting', 'ds/x', '[[[[[[[[[[[[1]]]]]]]]]]]]'],
     ['an unknown status', 'status', 'sleeping'],
-    ['a bad datastream name', 'batch', '{"bad name":1}'],
+    ['a bad datastream name', 'batch', '{"bad/name":1}'],
   ])('drops %s, counts it by reason, and keeps serving', async (_name, suffix, payload) => {
     const c = await deviceClient(gw, device);
     const before =

@@ -6,6 +6,7 @@ import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
 import type { AuthThrottle } from '../tenancy/auth-throttle.js';
 import type { RateLimitedLog } from '../observability/rate-limited-log.js';
+import type { BlynkSession } from './blynk/blynk-session.js';
 
 /** What the broker's handlers need, handed to them once (by BrokerService) instead of looked up per packet. */
 export interface BrokerContext {
@@ -20,4 +21,6 @@ export interface BrokerContext {
   throttle: AuthThrottle;
   /** Connections at info and refusals at warn, rate-limited: a reconnect storm must not flood the log. */
   connectionLog: RateLimitedLog;
+  /** Blynk's device MQTT API, for devices that log in Blynk's way (blynk/). */
+  blynk: BlynkSession;
 }

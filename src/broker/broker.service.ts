@@ -25,6 +25,7 @@ import { TenancyService } from '../tenancy/tenancy.service.js';
 import { AuthThrottle } from '../tenancy/auth-throttle.js';
 import { type AedesParser, listenHandleOf, parserOf } from './aedes-internals.js';
 import type { BrokerContext } from './broker-context.js';
+import { BlynkSession } from './blynk/blynk-session.js';
 import { clusterEmitter } from './cluster-emitter.js';
 import { clusterPersistence, LocalSessionIndex, RedisSessionIndex, type SessionIndex } from './cluster-persistence.js';
 import { FrameGuard } from './frame-guard.js';
@@ -33,6 +34,7 @@ import { boundedQos2Publish } from './inbound-qos2.js';
 import { SlowConsumers } from './slow-consumers.js';
 import { WriteCoalescer } from './write-coalescing.js';
 import { authenticate, preConnect } from './handlers/connect.js';
+import { type GatewayClient, isBlynk } from './identity.js';
 import { preConnectRules } from './handlers/connect-rules.js';
 import { authorizePublish } from './handlers/publish.js';
 import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
@@ -102,6 +104,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       ingest,
       throttle,
       connectionLog: new RateLimitedLog(this.logger),
+      blynk: new BlynkSession({ config, registry, metrics, ingest }),
     };
     this.flowLog = new RateLimitedLog(this.logger);
     const queue = { qos0Bytes: config.MQTT_MAX_QUEUED_QOS0_BYTES, closeBytes: config.MQTT_MAX_QUEUED_BYTES };
@@ -141,6 +144,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     });
     if (c.REDIS_URL) this.sessionIndex = new RedisSessionIndex(c.REDIS_URL, redisError);
     const sessions = new SessionRevoker(this.aedes, this.sessionIndex);
+    this.aedes.on('client', (client) => {
+      if (isBlynk((client as GatewayClient).identity)) this.ctx.blynk.connected(client);
+    });
     this.aedes.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
     this.aedes.on('connectionError', (_client, err) => this.logger.debug(`connection: ${err.message}`));
     this.revocations.onRevoked((r) => sessions.revoke(r));

@@ -2,7 +2,8 @@ import type { Client } from 'aedes';
 
 /** Who is behind an MQTT connection, settled once at CONNECT. */
 export type Identity =
-  | { kind: 'device'; id: string; orgId: number }
+  /** `protocol` 'blynk': logged in Blynk's way (user name `device`), speaks Blynk's topics (broker/blynk/). */
+  | { kind: 'device'; id: string; orgId: number; protocol?: 'blynk' }
   | { kind: 'agent'; id: string; orgId: number }
   | { kind: 'service'; id: string; orgId: number }
   /** MQTT_SANDBOX only: no credentials, no org; sees nothing under devices/ or orgs/. */
@@ -15,3 +16,7 @@ export const DENIED_TOPIC = '$GW/denied';
 
 /** Topics of the gateway's own namespaces; everything else is sandbox space. */
 export const isGatewayTopic = (topic: string): boolean => topic.startsWith('devices/') || topic.startsWith('orgs/');
+
+/** A device connected with Blynk's device MQTT API: its topics are mapped at the broker (broker/blynk/). */
+export const isBlynk = (who: Identity | undefined): who is Extract<Identity, { kind: 'device' }> =>
+  who?.kind === 'device' && who.protocol === 'blynk';

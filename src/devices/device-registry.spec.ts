@@ -37,4 +37,20 @@ describe('DeviceRegistry, the one writer of a device', () => {
       { value: 21, ts: 2 },
     ]);
   });
+
+  it('finds a device by its token hash while that token is its own (Blynk login), across every change', async () => {
+    const d = await registry.addDevice(newDevice({ id: 'r-3', orgId: 1, name: 'd', tokenHash: 'h1' }));
+    expect(registry.deviceByTokenHash('h1')).toBe(d);
+    await registry.configureDevice(d, { tokenHash: 'h2' });
+    expect([registry.deviceByTokenHash('h1'), registry.deviceByTokenHash('h2')]).toEqual([undefined, d]);
+    // As another instance stored it (cluster/): a new token there, then deleted there.
+    registry.reloadDevice('r-3', { ...newDevice({ id: 'r-3', orgId: 1, name: 'd', tokenHash: 'h3' }) });
+    expect([registry.deviceByTokenHash('h2'), registry.deviceByTokenHash('h3')]).toEqual([undefined, d]);
+    registry.reloadDevice('r-3', null);
+    expect(registry.deviceByTokenHash('h3')).toBeUndefined();
+    registry.reloadDevice('r-4', newDevice({ id: 'r-4', orgId: 1, name: 'e', tokenHash: 'h4' }));
+    expect(registry.deviceByTokenHash('h4')?.id).toBe('r-4');
+    await registry.removeDevice(registry.device('r-4')!);
+    expect(registry.deviceByTokenHash('h4')).toBeUndefined();
+  });
 });

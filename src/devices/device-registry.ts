@@ -34,6 +34,8 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
   /** agent id → its devices, and each device's agent as indexed (to move it when its agentId changes). */
   private readonly byAgent = new Map<string, Set<Device>>();
   private readonly indexedAgent = new Map<Device, string>();
+  /** token hash → device: Blynk's login names no device, its token does (broker/blynk/). */
+  private readonly byTokenHash = new Map<string, Device>();
   private readonly dirty: WriteBehind<Device>;
 
   constructor(
@@ -54,6 +56,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     for (const d of await this.deviceRepo.all()) {
       this.devices.set(d.id, d);
       this.reindex(d);
+      this.byTokenHash.set(d.tokenHash, d);
     }
     for (const a of await this.agentRepo.all()) this.agents.set(a.id, a);
     this.dirty.start(this.config.WRITE_BEHIND_FLUSH_MS);
@@ -74,22 +77,29 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
   devicesOfAgent(agentId: string): DeviceRecord[] {
     return [...(this.byAgent.get(agentId) ?? [])];
   }
+  /** The device whose token hashes to `tokenHash` (a token is 32 random bytes: it names one device). */
+  deviceByTokenHash(tokenHash: string): DeviceRecord | undefined {
+    return this.byTokenHash.get(tokenHash);
+  }
 
   /** A new device (newDevice()): the registry keeps it from here on; the caller reads it only. */
   async addDevice(device: Device): Promise<DeviceRecord> {
     await this.deviceRepo.create(device);
     this.devices.set(device.id, device);
     this.reindex(device);
+    this.byTokenHash.set(device.tokenHash, device);
     return device;
   }
 
   /** REST changes of its configuration, written through at once. */
   async configureDevice(record: DeviceRecord, settings: DeviceSettings): Promise<void> {
     const device = this.own(record);
+    const oldTokenHash = device.tokenHash;
     Object.assign(device, settings);
     device.updatedAt = Date.now();
     // Still dirty if it was: the REST write stores configuration, the write-behind the runtime state.
     this.reindex(device);
+    this.reindexToken(device, oldTokenHash);
     await this.deviceRepo.update(device);
   }
 
@@ -98,6 +108,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     this.devices.delete(device.id);
     this.dirty.forget(device);
     this.unindex(device);
+    this.reindexToken(device, device.tokenHash, false);
     await this.deviceRepo.delete(device.id);
     await this.revocations.revoke({
       kind: 'device',
@@ -137,18 +148,22 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
       this.devices.delete(id);
       this.dirty.forget(local);
       this.unindex(local);
+      this.reindexToken(local, local.tokenHash, false);
       void this.revocations.revoke({ kind: 'device', id, ended: true, retainedUnder: deviceTopicRoot(id) });
       return;
     }
     if (!local) {
       this.devices.set(id, stored);
       this.reindex(stored);
+      this.byTokenHash.set(stored.tokenHash, stored);
       return;
     }
-    const tokenChanged = local.tokenHash !== stored.tokenHash;
+    const oldTokenHash = local.tokenHash;
+    const tokenChanged = oldTokenHash !== stored.tokenHash;
     const { name, type, templateId, groupIds, agentId, metadata, tokenHash, updatedAt } = stored;
     Object.assign(local, { name, type, templateId, groupIds, agentId, metadata, tokenHash, updatedAt });
     this.reindex(local);
+    this.reindexToken(local, oldTokenHash);
     if (tokenChanged) void this.revocations.revoke({ kind: 'device', id, ended: false });
   }
 
@@ -176,6 +191,12 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     this.indexedAgent.set(device, device.agentId);
   }
 
+  /** Keeps the token index in step: `oldHash` no longer names `device`; its current hash does while `kept`. */
+  private reindexToken(device: Device, oldHash: string, kept = true): void {
+    if (this.byTokenHash.get(oldHash) === device) this.byTokenHash.delete(oldHash);
+    if (kept) this.byTokenHash.set(device.tokenHash, device);
+  }
+
   private unindex(device: Device): void {
     const agentId = this.indexedAgent.get(device);
     if (agentId === undefined) return;
@@ -195,6 +216,14 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
   recordValue(record: DeviceRecord, key: string, value: unknown, ts: number): Durable {
     this.own(record).values[key] = { value, ts };
     return this.emit(record, 'datastream.update', key, value, ts);
+  }
+
+  /** A datastream's value erased (Blynk's `ds/{name}/erase`): it has no current value until the next one. */
+  eraseValue(record: DeviceRecord, key: string): void {
+    const device = this.own(record);
+    if (!Object.hasOwn(device.values, key)) return;
+    delete device.values[key];
+    this.dirty.mark(device);
   }
 
   /** A log event: the last one is kept; the history lives in the event stream and the webhooks. */

@@ -10,9 +10,13 @@ export interface DeviceTopic {
 
 const PREFIX = 'devices/';
 
-/** Levels of a downlink path or an org topic: no wildcards, nothing a device id could not hold. */
-export const TOPIC_PATH_PATTERN = /^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+)*$/;
-export const TOPIC_PATH_RULE = 'topic levels of [A-Za-z0-9._:-] without wildcards';
+/**
+ * Levels of a downlink path or an org topic: no wildcards, what a device id holds and inner spaces (a Blynk
+ * datastream's name, `ds/Device On`, docs/mqtt.md "Moving Blynk devices").
+ */
+export const TOPIC_PATH_PATTERN =
+  /^[A-Za-z0-9._:-]+(?: +[A-Za-z0-9._:-]+)*(?:\/[A-Za-z0-9._:-]+(?: +[A-Za-z0-9._:-]+)*)*$/;
+export const TOPIC_PATH_RULE = 'topic levels of [A-Za-z0-9._:-] and inner spaces, without wildcards';
 
 /** The topics the gateway writes: commands to a device, replies it awaits, and an org's own space. */
 /** Everything a device's topics hold: `devices/{id}/`. */

@@ -76,9 +76,12 @@ export type DeviceSettings = Partial<
   Pick<Device, 'name' | 'type' | 'templateId' | 'groupIds' | 'agentId' | 'metadata' | 'tokenHash'>
 >;
 
-/** Datastream names and log-event codes. */
-export const DATASTREAM_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-export const DATASTREAM_NAME_RULE = '[A-Za-z0-9_.-]{1,64}';
+/**
+ * Datastream names and log-event codes: 1 to 64 of [A-Za-z0-9_.-] and spaces, not starting or ending with a
+ * space (Blynk's names hold spaces: "Device On"; docs/mqtt.md "Moving Blynk devices").
+ */
+export const DATASTREAM_NAME_PATTERN = /^[A-Za-z0-9_.-](?:[A-Za-z0-9_. -]{0,62}[A-Za-z0-9_.-])?$/;
+export const DATASTREAM_NAME_RULE = '1 to 64 of [A-Za-z0-9_.-] and inner spaces';
 
 /** A device as it is registered: offline, never seen, no values; `init` sets identity and configuration. */
 export function newDevice(

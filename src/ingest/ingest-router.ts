@@ -46,7 +46,12 @@ export class IngestRouter {
       // A bug in one handler costs that message only, never the client's connection.
       this.ingest.drop(message, 'handler_error');
     }
-    if (packet.qos === 0) return done();
+    this.settle(packet.qos, caused, done);
+  }
+
+  /** Acknowledges a message once what it `caused` is durable (also for Blynk's own uplinks, broker/blynk/). */
+  settle(qos: number, caused: Durable, done: Acknowledge): void {
+    if (qos === 0) return done();
     // Also the commit still pending for earlier messages: a message that caused none is not acknowledged
     // before them (acknowledgements in order, [MQTT-4.6.0-2]). Usually the same promise: no allocation.
     const commit = together(caused, this.outbox.durable() ?? undefined);

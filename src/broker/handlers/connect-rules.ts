@@ -3,7 +3,8 @@ import type { Socket } from 'node:net';
 import { forgetPeerName } from '../aedes-internals.js';
 import type { BrokerContext } from '../broker-context.js';
 import { ADDRESS_LIMITS, addressKey, IDENTITY_LIMITS, type ThrottleLimits } from '../../tenancy/auth-throttle.js';
-import type { GatewayClient, Identity } from '../identity.js';
+import { type GatewayClient, type Identity, isBlynk } from '../identity.js';
+import { BLYNK_USERNAME } from '../blynk/blynk-topics.js';
 
 /**
  * The broker-internal client id: the wire client id inside the identity's own namespace, so a client id
@@ -12,10 +13,12 @@ import type { GatewayClient, Identity } from '../identity.js';
  * that connection. Aedes sets `client.id` before `authenticate` and reads it only afterwards (session restore,
  * takeover in registerClient, will storage), so rewriting it at authentication is enough.
  * `encodeURIComponent` leaves no `/` in the identity part, so namespaces cannot collide.
- * Sandbox clients share one namespace (interop suites expect takeover between their own clients).
+ * Sandbox clients share one namespace (interop suites expect takeover between their own clients). A Blynk
+ * login has one session per device whatever its client id (an empty wire id is never seen here: Aedes names
+ * it `aedes_…` first): one connection per token, a new one replaces the old, as Blynk states.
  */
 export const sessionId = (identity: Identity, wireClientId: string): string =>
-  `${identity.kind}/${identity.kind === 'sandbox' ? '' : encodeURIComponent(identity.id)}/${wireClientId}`;
+  `${identity.kind}/${identity.kind === 'sandbox' ? '' : encodeURIComponent(identity.id)}/${isBlynk(identity) ? '' : wireClientId}`;
 
 /** Kind and id of the identity a session id (`sessionId`) belongs to, or null if it is none. */
 export function sessionOwner(sid: string): { kind: string; id: string } | null {
@@ -47,10 +50,13 @@ function readUncached(socket: Socket | undefined): string | undefined {
   return address;
 }
 
-/** Throttle keys of a CONNECT: its address (shared with HTTP logins), and the device/agent id it claims (API tokens have no name to key). */
+/**
+ * Throttle keys of a CONNECT: its address (shared with HTTP logins), and the device/agent id it claims. API
+ * tokens and Blynk logins (user name `device`) name no identity: keyed by it, failures would lock every one out.
+ */
 export function throttleKeys(address: string, username: string): [string, ThrottleLimits][] {
   const keys: [string, ThrottleLimits][] = [[addressKey(address), ADDRESS_LIMITS]];
-  if (username !== 'token') keys.push([`mqtt-id:${username}`, IDENTITY_LIMITS]);
+  if (username !== 'token' && username !== BLYNK_USERNAME) keys.push([`mqtt-id:${username}`, IDENTITY_LIMITS]);
   return keys;
 }
 

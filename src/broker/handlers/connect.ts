@@ -1,6 +1,7 @@
 import type { AuthenticateError, Client } from 'aedes';
 import type { ConnectPacket } from 'aedes';
-import { tokenMatches } from '../../common/secrets.js';
+import { hashToken, tokenMatches } from '../../common/secrets.js';
+import { BLYNK_USERNAME } from '../blynk/blynk-topics.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
 import { serviceCredential } from '../../tenancy/tenancy.service.js';
 import { pendingWill } from '../aedes-internals.js';
@@ -19,13 +20,16 @@ export function preConnect(
   packet: ConnectPacket,
   done: (err: Error | null, ok: boolean) => void,
 ): void {
+  // Blynk's sessions are clean, whatever its CONNECT asks (docs/mqtt.md "Moving Blynk devices").
+  if (packet.username === BLYNK_USERNAME) packet.clean = true;
   if (!packet.clientId && !packet.clean) (client as GatewayClient).rejectIdentifier = true;
   done(null, true);
 }
 
 /**
  * username = device or agent id, password = its token; or username `token` and an API token with `mqtt.*`
- * or `all.Organization`. Unknown credentials get 0x04 (bad user name or password), nothing more.
+ * or `all.Organization`; or username `device` and a device token (Blynk's login: the token names the device,
+ * which then speaks Blynk's topics). Unknown credentials get 0x04 (bad user name or password), nothing more.
  */
 export function authenticate(ctx: BrokerContext) {
   const closed = connectionClosed(ctx);
@@ -75,6 +79,12 @@ export function authenticate(ctx: BrokerContext) {
         () => deny(ctx, done, 3),
       );
       return;
+    }
+    if (username === BLYNK_USERNAME) {
+      const named = ctx.registry.deviceByTokenHash(hashToken(password.toString('utf8')));
+      if (!named || !tokenMatches(password, named.tokenHash)) return failed(4);
+      const identity = { kind: 'device', id: named.id, orgId: named.orgId, protocol: 'blynk' } as const;
+      return accept(ctx, c, identity, address, closed, done);
     }
     const device = ctx.registry.device(username);
     if (device && tokenMatches(password, device.tokenHash)) {

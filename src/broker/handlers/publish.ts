@@ -1,6 +1,6 @@
 import type { AedesPublishPacket, Client, PublishPacket } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
-import { DENIED_TOPIC, type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
+import { DENIED_TOPIC, type GatewayClient, type Identity, isBlynk, isGatewayTopic } from '../identity.js';
 import { deviceIdOf, orgTopic } from '../../devices/device-topics.js';
 import { type StoredWill, sweptWillOwner } from './will.js';
 
@@ -28,6 +28,7 @@ export function authorizePublish(ctx: BrokerContext) {
       return;
     }
     const identity = (client as GatewayClient).identity;
+    if (isBlynk(identity)) return ctx.blynk.publish(client, identity.id, packet, done);
     if (identity && mayPublish(ctx, identity, packet.topic))
       return ctx.ingest.accept(packet as AedesPublishPacket, done);
     denied(ctx, packet, done);

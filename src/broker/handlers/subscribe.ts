@@ -1,6 +1,6 @@
 import type { Client, Subscription } from 'aedes';
 import type { BrokerContext } from '../broker-context.js';
-import { type GatewayClient, type Identity, isGatewayTopic } from '../identity.js';
+import { type GatewayClient, type Identity, isBlynk, isGatewayTopic } from '../identity.js';
 import { downlinkFilter, downlinkTopic, orgTopic } from '../../devices/device-topics.js';
 import { filterMatches, filterWithin, isValidFilter } from '../topics.js';
 
@@ -16,13 +16,19 @@ export function authorizeSubscribe(ctx: BrokerContext) {
   ): void {
     if (!isValidFilter(sub.topic)) return done(new Error(`malformed topic filter ${JSON.stringify(sub.topic)}`));
     const c = client as GatewayClient;
+    // A Blynk client's filter is mapped under its own downlink first (blynk/), then checked as any device's.
+    if (isBlynk(c.identity) && !ctx.blynk.subscribe(sub, c.identity.id)) return refused(ctx, done);
     const count = Object.keys((client as unknown as { subscriptions?: object }).subscriptions ?? {}).length;
     const allowed =
       c.identity !== undefined && count < ctx.config.MQTT_MAX_SUBSCRIPTIONS && mayRead(ctx, c.identity, sub.topic);
     if (allowed) return done(null, sub);
-    ctx.metrics.denials.inc({ op: 'subscribe' });
-    done(null, null);
+    refused(ctx, done);
   };
+}
+
+function refused(ctx: BrokerContext, done: (err: Error | null, sub?: Subscription | null) => void): void {
+  ctx.metrics.denials.inc({ op: 'subscribe' });
+  done(null, null);
 }
 
 function mayRead(ctx: BrokerContext, who: Identity, filter: string): boolean {
@@ -47,7 +53,9 @@ export function authorizeForward(ctx: BrokerContext) {
   const allowed = forwardAllowed(ctx);
   return function forward<P extends { topic: string; qos?: number }>(client: Client, packet: P): P | null {
     const out = allowed(client, packet);
-    return out && withGrantedQos(client, out);
+    if (!out) return null;
+    const who = (client as GatewayClient).identity;
+    return isBlynk(who) ? ctx.blynk.forward(withGrantedQos(client, out), who.id) : withGrantedQos(client, out);
   };
 }
 
