@@ -49,10 +49,9 @@ export class MongoHistoryRepository implements DatastreamHistoryRepository {
     if (existing) this.timeSeries = (existing as Document).type === 'timeseries';
     else this.timeSeries = await this.createTimeSeries();
     this.points = this.db.collection<StoredPoint>(COLLECTION);
-    if (!this.timeSeries) {
-      await this.points.createIndex({ 'm.d': 1, 'm.n': 1, ts: 1 });
-      await this.points.createIndex({ 'm.o': 1, ts: 1 });
-    }
+    // Both kinds take them (a time-series collection indexes its metaField's fields and time like any other).
+    await this.points.createIndex({ 'm.d': 1, 'm.n': 1, ts: 1 });
+    await this.points.createIndex({ 'm.o': 1, ts: 1 });
   }
 
   private async createTimeSeries(): Promise<boolean> {
@@ -77,10 +76,11 @@ export class MongoHistoryRepository implements DatastreamHistoryRepository {
     );
   }
 
+  /** Newest first by `ts` alone, so the index serves the sort (values of one ms come in any order). */
   async range(w: HistoryWindow, limit: number) {
     const docs = await this.points
       .find(windowFilter(w), { projection: { _id: 0, ts: 1, v: 1 } })
-      .sort({ ts: -1, _id: -1 })
+      .sort({ ts: -1 })
       .limit(limit + 1)
       .toArray();
     const truncated = docs.length > limit;
@@ -135,7 +135,7 @@ export class MongoHistoryRepository implements DatastreamHistoryRepository {
   async pruneBeyond(deviceId: string, name: string, keep: number): Promise<number> {
     const beyond = await this.points
       .find({ 'm.d': deviceId, 'm.n': name }, { projection: { _id: 1 } })
-      .sort({ ts: -1, _id: -1 })
+      .sort({ ts: -1 })
       .skip(keep)
       .toArray();
     return this.deleteIds(beyond);
