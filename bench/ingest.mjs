@@ -1,7 +1,9 @@
 // bench:ingest — bare Aedes, then the gateway, under the same load in the same run: mqtt.js publisher
 // processes (100-byte payloads, QoS 0 and QoS 1) and one subscriber process. Prints msg/s and ratios.
+// The gateway runs twice a round: with datastream history (the default) and without (HISTORY_ENABLED=false);
+// BENCH_HISTORY=0 leaves the second out.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN, gatewayAddresses, spread, start } from './lib/procs.mjs';
 
@@ -9,6 +11,7 @@ const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 2);
 const QOS0_PER_PUBLISHER = Number(process.env.BENCH_QOS0 ?? 40000);
 const QOS1_PER_PUBLISHER = Number(process.env.BENCH_QOS1 ?? 15000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const HISTORY_OFF_TOO = process.env.BENCH_HISTORY !== '0';
 // BENCH_PROFILE=<dir>: the gateway runs under --cpu-prof and writes its profile there on exit.
 const PROFILE = process.env.BENCH_PROFILE;
 // BENCH_STRACE=<file>: both brokers run under `strace -f -c -e trace=writev,write` (system call counts per broker).
@@ -30,7 +33,7 @@ async function startBare() {
   };
 }
 
-async function startGateway() {
+async function startGateway(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
   const flags = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : [];
   const p = start(...node('gateway', [...flags, join(here, '../dist/main.js')]), {
@@ -41,6 +44,7 @@ async function startGateway() {
     MQTT_HOST: '127.0.0.1',
     GATEWAY_ADMIN_TOKEN: ADMIN,
     LOG_LEVEL: 'warn',
+    ...env,
   });
   const { http, mqtt: mqttUrl } = await gatewayAddresses(p);
   const devices = [];
@@ -54,6 +58,7 @@ async function startGateway() {
   }
   return {
     url: mqttUrl,
+    http,
     proc: p,
     dir,
     creds: (i) => ({ user: devices[i].id, pass: devices[i].token }),
@@ -108,26 +113,50 @@ const stop = (t) =>
     if (pid) process.kill(pid, 'SIGTERM');
     else t.proc.kill('SIGTERM');
   });
-const results = { bare: { 0: [], 1: [] }, gateway: { 0: [], 1: [] } };
+/** History rows the gateway wrote and dropped (its /metrics), read once it has flushed. */
+async function historyRows(t) {
+  await new Promise((r) => setTimeout(r, 500)); // two write-behind intervals
+  const text = await (await fetch(`${t.http}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
+  const count = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { written: count('gateway_history_rows_written_total'), dropped: count('gateway_history_rows_dropped_total') };
+}
+
+const contenders = [
+  ['bare', startBare],
+  ['gateway', () => startGateway()],
+  ...(HISTORY_OFF_TOO ? [['noHistory', () => startGateway({ HISTORY_ENABLED: 'false' })]] : []),
+];
+const results = Object.fromEntries(contenders.map(([name]) => [name, { 0: [], 1: [] }]));
+const loads = [];
+const rows = [];
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, make] of [
-    ['bare', startBare],
-    ['gateway', startGateway],
-  ]) {
+  for (const [name, make] of contenders) {
     const t = await make();
     results[name][0].push(await run(t, 0, QOS0_PER_PUBLISHER));
     results[name][1].push(await run(t, 1, QOS1_PER_PUBLISHER));
+    if (name === 'gateway') rows.push(await historyRows(t));
     await stop(t);
     if (t.dir) rmSync(t.dir, { recursive: true, force: true });
   }
+  loads.push(loadavg()[0]);
 }
-const paired = (qos) => results.gateway[qos].map((g, i) => g / results.bare[qos][i]);
+const paired = (qos, name, base = 'bare') => results[name][qos].map((g, i) => g / results[base][qos][i]);
 console.log(
   `\ningest bench: ${PUBLISHERS} publisher processes, 100-byte payloads, ${ROUNDS} interleaved rounds: median (min–max)`,
 );
+console.log(`load average (1 min) after each round: ${loads.map((l) => l.toFixed(2)).join(', ')}`);
 for (const qos of [0, 1]) {
   console.log(
     `QoS${qos}: bare Aedes ${spread(results.bare[qos])} msg/s, gateway ${spread(results.gateway[qos])} msg/s, ` +
-      `ratio per round ${spread(paired(qos), 2)}x`,
+      `ratio per round ${spread(paired(qos, 'gateway'), 2)}x`,
   );
+  if (HISTORY_OFF_TOO)
+    console.log(
+      `  without history: ${spread(results.noHistory[qos])} msg/s, ratio ${spread(paired(qos, 'noHistory'), 2)}x; ` +
+        `with/without history ${spread(paired(qos, 'gateway', 'noHistory'), 2)}x`,
+    );
 }
+console.log(
+  `history rows written per gateway round: ${rows.map((r) => r.written).join(', ')} ` +
+    `(dropped: ${rows.map((r) => r.dropped).join(', ')})`,
+);
