@@ -113,9 +113,14 @@ const stop = (t) =>
     if (pid) process.kill(pid, 'SIGTERM');
     else t.proc.kill('SIGTERM');
   });
-/** History rows the gateway wrote and dropped (its /metrics), read once it has flushed. */
+/** CPU time (user + system, ms) the broker process has used so far: /proc/<pid>/stat, in 10 ms clock ticks. */
+function cpuMs(t) {
+  const fields = readFileSync(`/proc/${t.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** History rows the gateway wrote and dropped (its /metrics). */
 async function historyRows(t) {
-  await new Promise((r) => setTimeout(r, 500)); // two write-behind intervals
   const text = await (await fetch(`${t.http}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
   const count = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
   return { written: count('gateway_history_rows_written_total'), dropped: count('gateway_history_rows_dropped_total') };
@@ -127,13 +132,20 @@ const contenders = [
   ...(HISTORY_OFF_TOO ? [['noHistory', () => startGateway({ HISTORY_ENABLED: 'false' })]] : []),
 ];
 const results = Object.fromEntries(contenders.map(([name]) => [name, { 0: [], 1: [] }]));
+// The broker's CPU per message over both runs and a 500 ms tail (the history's last flushes): less sensitive than
+// msg/s to what else runs on the box.
+const cpu = Object.fromEntries(contenders.map(([name]) => [name, []]));
+const messages = PUBLISHERS * (QOS0_PER_PUBLISHER + QOS1_PER_PUBLISHER);
 const loads = [];
 const rows = [];
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, make] of contenders) {
     const t = await make();
+    const cpu0 = STRACE ? 0 : cpuMs(t);
     results[name][0].push(await run(t, 0, QOS0_PER_PUBLISHER));
     results[name][1].push(await run(t, 1, QOS1_PER_PUBLISHER));
+    await new Promise((r) => setTimeout(r, 500));
+    if (!STRACE) cpu[name].push(((cpuMs(t) - cpu0) * 1000) / messages);
     if (name === 'gateway') rows.push(await historyRows(t));
     await stop(t);
     if (t.dir) rmSync(t.dir, { recursive: true, force: true });
@@ -156,6 +168,16 @@ for (const qos of [0, 1]) {
         `with/without history ${spread(paired(qos, 'gateway', 'noHistory'), 2)}x`,
     );
 }
+if (!STRACE)
+  console.log(
+    `broker CPU per message (µs): ${contenders.map(([name]) => `${name} ${spread(cpu[name], 2)}`).join(', ')}` +
+      (HISTORY_OFF_TOO
+        ? `; history's cost ${spread(
+            cpu.gateway.map((g, i) => g - cpu.noHistory[i]),
+            2,
+          )} µs`
+        : ''),
+  );
 console.log(
   `history rows written per gateway round: ${rows.map((r) => r.written).join(', ')} ` +
     `(dropped: ${rows.map((r) => r.dropped).join(', ')})`,
