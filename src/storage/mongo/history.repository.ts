@@ -147,10 +147,9 @@ export class MongoHistoryRepository implements DatastreamHistoryRepository {
       const full = await this.points.findOne({ _id: h._id });
       if (!full) continue;
       const t = newestOf(stored(full), step.room);
-      await this.points.updateOne(
-        { _id: h._id },
-        { $set: { ts: new Date(t.first), last: t.last, n: t.n, p: t.points } },
-      );
+      // Replaced, not updated: a time-series collection takes inserts and deletes by any field, not every update.
+      await this.points.insertOne({ m: full.m, ts: new Date(t.first), last: t.last, n: t.n, p: t.points });
+      gone.push(h._id);
       deleted += h.n - t.n;
     }
     if (gone.length) await this.points.deleteMany({ _id: { $in: gone } } as Document);
