@@ -43,6 +43,8 @@ export interface AppendedSeries {
 @Injectable()
 export class HistoryRecorder implements OnModuleInit, OnApplicationShutdown {
   private pending: HistoryRow[] = [];
+  /** Rows of the write in flight (what a stop that cannot wait for it reports as not written). */
+  private inWrite = 0;
   private appended = new Map<string, AppendedSeries>();
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
@@ -91,6 +93,7 @@ export class HistoryRecorder implements OnModuleInit, OnApplicationShutdown {
       if (batch.length === 0) return;
       this.pending = [];
       const series = bySeries(batch);
+      this.inWrite = batch.length;
       try {
         await this.repo.append(series);
       } catch (err) {
@@ -98,6 +101,8 @@ export class HistoryRecorder implements OnModuleInit, OnApplicationShutdown {
         if (this.pending.length > this.bufferMax) this.dropOldest();
         this.failures.error('write', `writing ${batch.length} history rows failed, will retry: ${String(err)}`);
         return;
+      } finally {
+        this.inWrite = 0;
       }
       this.written.inc(batch.length);
       this.noteAppended(series);
@@ -143,6 +148,6 @@ export class HistoryRecorder implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     const done = await within(this.flush(), STOP_WAIT_MS);
-    stopReport.notWritten('history rows', done ? this.pending.length : Math.max(this.pending.length, 1));
+    stopReport.notWritten('history rows', this.pending.length + (done ? 0 : this.inWrite));
   }
 }
