@@ -90,7 +90,7 @@ function DatastreamHistory(props: { deviceId: string; name: string; numeric: boo
         answered = true;
         const s = toSeries(a);
         if (numeric) setSeries(s);
-        else setRecent('points' in a ? [...a.points].reverse() : []);
+        else setRecent('points' in a ? a.points.slice(-RECENT_ROWS).reverse() : []);
         // Values that arrived while the answer was on its way, unless it holds them already (up to its `to`).
         for (const e of early) if (e.ts > s.to) add(e);
       },

@@ -9,12 +9,12 @@ import { describePoint, formatValue, type Series } from '../history';
 const HEIGHT = 200;
 
 const clockFor = (spanMs: number) => (ms: number) =>
-  spanMs > 86_400_000
+  spanMs > 2 * 86_400_000
     ? new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' })
     : new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 const tickFor = (spanMs: number) => (ms: number) =>
-  spanMs > 86_400_000
+  spanMs > 2 * 86_400_000
     ? new Date(ms).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' })
     : new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
