@@ -944,6 +944,70 @@ export interface components {
              */
             scopes: string[];
         };
+        /** @description A datastream's values in a window, ascending */
+        DatastreamHistory: {
+            /**
+             * @description Datastream name
+             * @example temp
+             */
+            datastream: string;
+            /**
+             * @description Device id
+             * @example pump-1
+             */
+            deviceId: string;
+            /**
+             * Format: int64
+             * @description Window start, inclusive (ms)
+             * @example 1765065600000
+             */
+            from: number;
+            /** @description Values, oldest first */
+            points: components["schemas"]["HistoryPoint"][];
+            /**
+             * Format: int64
+             * @description Window end, inclusive (ms)
+             * @example 1765065600000
+             */
+            to: number;
+            /**
+             * @description More values than `limit` in the window: these are the most recent
+             * @example false
+             */
+            truncated: boolean;
+        };
+        /** @description A datastream's window in buckets, ascending */
+        DatastreamHistoryBuckets: {
+            /**
+             * @description Bucket width (ms)
+             * @example 300000
+             */
+            bucketMs: number;
+            /** @description Non-empty buckets, oldest first */
+            buckets: components["schemas"]["HistoryBucket"][];
+            /**
+             * @description Datastream name
+             * @example temp
+             */
+            datastream: string;
+            /**
+             * @description Device id
+             * @example pump-1
+             */
+            deviceId: string;
+            /**
+             * Format: int64
+             * @description Window start, inclusive (ms)
+             * @example 1765065600000
+             */
+            from: number;
+            /**
+             * Format: int64
+             * @description Window end, inclusive (ms)
+             * @example 1765065600000
+             */
+            to: number;
+        };
         /** @description The last value of one datastream */
         DatastreamValue: {
             /**
@@ -1429,6 +1493,86 @@ export interface components {
              * @enum {string}
              */
             storage: "sqlite" | "mongo";
+        };
+        /** @description The values of one bucket (min, max and avg over numbers only) */
+        HistoryBucket: {
+            /**
+             * @description Mean of the numbers (null: none)
+             * @example 21.25
+             */
+            avg: number | null;
+            /**
+             * @description Values in the bucket, numbers or not
+             * @example 12
+             */
+            count: number;
+            /**
+             * @description Largest number (null: none)
+             * @example 22
+             */
+            max: number | null;
+            /**
+             * @description Smallest number (null: none)
+             * @example 20.5
+             */
+            min: number | null;
+            /**
+             * Format: int64
+             * @description Bucket start (ms, a multiple of bucketMs)
+             * @example 1765065600000
+             */
+            start: number;
+        };
+        /** @description One stored value of a datastream */
+        HistoryPoint: {
+            /**
+             * Format: int64
+             * @description When it arrived (ms)
+             * @example 1765065600000
+             */
+            ts: number;
+            /**
+             * @description The value as stored (number, string, boolean or JSON)
+             * @example 21.5
+             */
+            value: number | string | boolean | {
+                [key: string]: unknown;
+            };
+        };
+        /** @description The organization's datastream history retention */
+        HistoryRetention: {
+            /**
+             * @description Values kept per datastream: the choice within HISTORY_MAX_POINTS_PER_DATASTREAM
+             * @example 10000
+             */
+            effectiveMaxPointsPerDatastream: number;
+            /**
+             * @description Days kept: the choice within HISTORY_MAX_AGE_DAYS
+             * @example 7
+             */
+            effectiveRetentionDays: number;
+            /**
+             * @description Values per datastream chosen (null: the global cap)
+             * @example 10000
+             */
+            maxPointsPerDatastream: number | null;
+            /**
+             * @description Days chosen (null: the global cap)
+             * @example 7
+             */
+            retentionDays: number | null;
+        };
+        HistoryRetentionDto: {
+            /**
+             * @description Keep at most this many values per datastream, the newest (at most HISTORY_MAX_POINTS_PER_DATASTREAM); null: the global cap
+             * @example 10000
+             */
+            maxPointsPerDatastream?: number | null;
+            /**
+             * @description Keep values this many days (at most HISTORY_MAX_AGE_DAYS); null: the global cap
+             * @example 7
+             */
+            retentionDays?: number | null;
         };
         InboundTargetDto: {
             /**

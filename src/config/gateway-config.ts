@@ -122,6 +122,16 @@ export class GatewayConfig {
    */
   @int() @IsInt() @Min(1) @Max(100_000_000) WEBHOOK_HELD_MAX = 100_000;
   @int() @IsInt() @Min(1) @Max(3650) DELIVERY_RETENTION_DAYS = 30;
+  /** Datastream history (devices/history/): every value kept, written behind in batches; false keeps last values only. */
+  @bool() @IsBoolean({ message: 'HISTORY_ENABLED must be true or false' }) HISTORY_ENABLED = true;
+  /** The global cap on history's age; an organization may keep less (history-retention), never more. */
+  @int() @IsInt() @Min(1) @Max(3650) HISTORY_MAX_AGE_DAYS = 30;
+  /** The global cap on values kept per datastream (the newest); an organization may keep fewer. */
+  @int() @IsInt() @Min(1) @Max(100_000_000) HISTORY_MAX_POINTS_PER_DATASTREAM = 100_000;
+  /** History rows held in memory while storage cannot take them; past it the oldest are dropped (counted). */
+  @int() @IsInt() @Min(1000) @Max(10_000_000) HISTORY_BUFFER_MAX = 200_000;
+  /** How often the pruner deletes history beyond retention (a bounded amount per run). */
+  @int() @IsInt() @Min(100) @Max(86_400_000) HISTORY_PRUNE_INTERVAL_MS = 60_000;
   /**
    * How long a stop waits for the delivery log's last write. Past it the gateway exits anyway: the deliveries
    * whose latest state was not written stay pending in storage and are sent again (same webhook-id).

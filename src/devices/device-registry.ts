@@ -17,6 +17,7 @@ import {
 import type { PresenceState } from './connection-ledger.repository.js';
 import { deviceTopicRoot } from './device-topics.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from './device.repository.js';
+import { HistoryRecorder } from './history/history-recorder.js';
 
 /**
  * The live device and agent registry. Every record is held in memory so the MQTT path (auth, ACL, presence,
@@ -42,6 +43,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     private readonly bus: EventBus,
     private readonly revocations: Revocations,
     private readonly config: GatewayConfig,
+    private readonly history: HistoryRecorder,
   ) {
     this.dirty = new WriteBehind(
       'devices',
@@ -99,6 +101,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     this.dirty.forget(device);
     this.unindex(device);
     await this.deviceRepo.delete(device.id);
+    await this.history.deleteDevice(device.orgId, device.id);
     await this.revocations.revoke({
       kind: 'device',
       id: device.id,
@@ -191,9 +194,13 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     this.dirty.mark(record as Device);
   }
 
-  /** A datastream value: it replaces the previous one (never changed in place: snapshots hold the old). */
+  /**
+   * A datastream value: it replaces the previous one (never changed in place: snapshots hold the old), and is
+   * appended to the datastream's history (written behind).
+   */
   recordValue(record: DeviceRecord, key: string, value: unknown, ts: number): Durable {
     this.own(record).values[key] = { value, ts };
+    this.history.append(record.orgId, record.id, key, value, ts);
     return this.emit(record, 'datastream.update', key, value, ts);
   }
 

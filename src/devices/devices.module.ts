@@ -6,12 +6,18 @@ import { DEVICE_REPOSITORY, type DeviceRepository } from './device.repository.js
 import { DeviceRegistry } from './device-registry.js';
 import { AgentsController, DevicesController } from './devices.controller.js';
 import { DevicesService } from './devices.service.js';
+import { HistoryController, HistoryRetentionController } from './history/history.controller.js';
+import { HistoryPruner } from './history/history-pruner.js';
+import { HistoryRecorder } from './history/history-recorder.js';
+import { HistoryRetentionService } from './history/history-retention.js';
+import { HistoryService } from './history/history.service.js';
 import { PresenceTracker } from './presence-tracker.js';
 
-/** The device and agent registry, presence, and their REST resources. */
+/** The device and agent registry, presence, datastream history, and their REST resources. */
 @Module({
-  controllers: [DevicesController, AgentsController],
+  controllers: [DevicesController, AgentsController, HistoryController, HistoryRetentionController],
   providers: [
+    HistoryRecorder,
     DeviceRegistry,
     {
       // Only where several instances can share the database (MongoDB); SQLite serves one instance.
@@ -26,6 +32,9 @@ import { PresenceTracker } from './presence-tracker.js';
     },
     PresenceTracker,
     DevicesService,
+    HistoryService,
+    HistoryRetentionService,
+    HistoryPruner,
   ],
   exports: [DeviceRegistry, PresenceTracker, DevicesService],
 })

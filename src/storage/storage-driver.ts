@@ -4,6 +4,7 @@ import type { DeliveryRepository } from '../delivery/delivery.repository.js';
 import type { AgentRepository } from '../devices/agent.repository.js';
 import type { ConnectionLedgerRepository } from '../devices/connection-ledger.repository.js';
 import type { DeviceRepository } from '../devices/device.repository.js';
+import type { DatastreamHistoryRepository } from '../devices/history/history.repository.js';
 import type { InboundWebhookRepository } from '../inbound/inbound-webhook.repository.js';
 import type { NotificationRepository } from '../notifications/notification.repository.js';
 import type { StorageHealth } from '../observability/storage-health.js';
@@ -41,6 +42,7 @@ export interface StorageDriver {
   readonly notifications: NotificationRepository;
   readonly inboundWebhooks: InboundWebhookRepository;
   readonly templates: TemplateRepository;
+  readonly history: DatastreamHistoryRepository;
   /** Only where several instances can share the database (mongo): what REST changed, for the others. */
   readonly changeLog?: ChangeLogRepository;
   /** Likewise: which instance holds which device's connections (presence across instances). */

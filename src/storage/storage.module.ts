@@ -18,6 +18,7 @@ import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
 import { AGENT_REPOSITORY } from '../devices/agent.repository.js';
 import { CONNECTION_LEDGER_REPOSITORY } from '../devices/connection-ledger.repository.js';
 import { DEVICE_REPOSITORY } from '../devices/device.repository.js';
+import { DATASTREAM_HISTORY_REPOSITORY } from '../devices/history/history.repository.js';
 import { INBOUND_WEBHOOK_REPOSITORY } from '../inbound/inbound-webhook.repository.js';
 import { NOTIFICATION_REPOSITORY } from '../notifications/notification.repository.js';
 import { STORAGE_HEALTH, type StorageHealth } from '../observability/storage-health.js';
@@ -48,6 +49,7 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [NOTIFICATION_REPOSITORY, 'notifications'],
   [INBOUND_WEBHOOK_REPOSITORY, 'inboundWebhooks'],
   [TEMPLATE_REPOSITORY, 'templates'],
+  [DATASTREAM_HISTORY_REPOSITORY, 'history'],
 ];
 
 /** The driver, once the secret key is known to be the database's (key-check.ts); closed again if not. */

@@ -30,6 +30,10 @@ const QUERY_INDEXES: Record<string, Record<string, number>[]> = {
   connections: [{ ownerId: 1 }, { instance: 1 }],
   changes: [{ seq: 1 }, { at: 1 }],
   presence_transitions: [{ at: 1 }],
+  datastream_history: [
+    { 'm.d': 1, 'm.n': 1, ts: 1 },
+    { 'm.o': 1, ts: 1 },
+  ],
 };
 
 const note = (i: number) => ({

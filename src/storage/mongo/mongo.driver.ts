@@ -8,6 +8,7 @@ import { MongoConnectionLedgerRepository } from './connection-ledger.repository.
 import { MongoDeliveryClaimRepository } from './delivery-claim.repository.js';
 import { MongoDeliveryRepository } from './delivery.repository.js';
 import { MongoDeviceRepository } from './device.repository.js';
+import { MongoHistoryRepository } from './history.repository.js';
 import { Ids } from './ids.js';
 import { MongoInboundWebhookRepository } from './inbound-webhook.repository.js';
 import type { AnyModel } from './model.js';
@@ -51,6 +52,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
   const leases = model('InstanceLease', schemas.LeaseS, 'instance_leases');
   const devices = model('Device', schemas.Doc, 'devices');
   const templates = new MongoTemplateRepository(model('Template', schemas.TemplateS, 'templates'));
+  const history = new MongoHistoryRepository(conn.db!);
   const ids = new Ids(model('IdBlock', schemas.IdBlock, 'id_blocks'), model('Counter', schemas.Counter, 'counters'));
   const driver: MongoStorageDriver = {
     name: 'mongo',
@@ -85,6 +87,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
     notifications: new MongoNotificationRepository(model('Notification', schemas.NotificationS, 'notifications'), ids),
     inboundWebhooks: new MongoInboundWebhookRepository(model('InboundWebhook', schemas.InboundS, 'inbound_webhooks')),
     templates,
+    history,
     meta: mongoMeta(conn),
     async ping() {
       await conn.db!.admin().ping();
@@ -97,6 +100,7 @@ export async function openMongo(uri: string, instanceId = 'single'): Promise<Mon
   // createIndexes, not syncIndexes: an index an operator added by hand is kept (syncIndexes drops every index
   // the schema does not declare, at every start).
   await Promise.all(Object.values(conn.models).map((m) => m.createIndexes()));
+  await history.init();
   return driver;
 }
 

@@ -7,6 +7,7 @@ import { openDatabase } from './database.js';
 import { SqliteDeliveryClaimRepository } from './delivery-claim.repository.js';
 import { SqliteDeliveryRepository } from './delivery.repository.js';
 import { SqliteDeviceRepository } from './device.repository.js';
+import { SqliteHistoryRepository } from './history.repository.js';
 import { SqliteInboundWebhookRepository } from './inbound-webhook.repository.js';
 import { SqliteNotificationRepository } from './notification.repository.js';
 import { SqliteOrganizationRepository } from './organization.repository.js';
@@ -32,6 +33,7 @@ export function openSqlite(dataDir: string): StorageDriver {
     notifications: new SqliteNotificationRepository(db),
     inboundWebhooks: new SqliteInboundWebhookRepository(db),
     templates: new SqliteTemplateRepository(db),
+    history: new SqliteHistoryRepository(db),
     meta: sqliteMeta(db),
     async ping() {
       db.prepare('SELECT 1').get();

@@ -1,0 +1,139 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { within } from '../../common/within.js';
+import { GatewayConfig } from '../../config/gateway-config.js';
+import { GatewayMetrics } from '../../observability/gateway-metrics.js';
+import { backgroundErrors, type RateLimitedLog } from '../../observability/rate-limited-log.js';
+import { STOP_WAIT_MS, stopReport } from '../../observability/stop-report.js';
+import {
+  DATASTREAM_HISTORY_REPOSITORY,
+  type DatastreamHistoryRepository,
+  type HistoryRow,
+} from './history.repository.js';
+
+/** Rows per storage write: one transaction (SQLite) or insertMany (MongoDB) each. */
+const WRITE_CHUNK = 5000;
+
+/** A datastream that received values since the pruner last looked, and how many. */
+export interface AppendedSeries {
+  orgId: number;
+  deviceId: string;
+  name: string;
+  added: number;
+}
+
+/**
+ * Datastream history, written behind: DeviceRegistry.recordValue hands each value here (an array push, no I/O
+ * on the ingest path) and the rows go to storage in batches every WRITE_BEHIND_FLUSH_MS, like the last values
+ * themselves (docs/architecture.md says why not with the outbox). While storage fails the rows wait, up to
+ * HISTORY_BUFFER_MAX; past it the oldest are dropped and counted (gateway_history_rows_dropped_total). The last
+ * value of each datastream lives on the device either way.
+ */
+@Injectable()
+export class HistoryRecorder implements OnModuleInit, OnApplicationShutdown {
+  private pending: HistoryRow[] = [];
+  private appended = new Map<string, AppendedSeries>();
+  private flushing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly enabled: boolean;
+  private readonly bufferMax: number;
+  private readonly dropped: Counter;
+  private readonly written: Counter;
+  private readonly failures: RateLimitedLog;
+
+  constructor(
+    @Inject(DATASTREAM_HISTORY_REPOSITORY) private readonly repo: DatastreamHistoryRepository,
+    private readonly config: GatewayConfig,
+    metrics: GatewayMetrics,
+  ) {
+    this.enabled = config.HISTORY_ENABLED;
+    this.bufferMax = config.HISTORY_BUFFER_MAX;
+    this.failures = backgroundErrors(new Logger('history'));
+    this.dropped = new Counter({
+      name: 'gateway_history_rows_dropped_total',
+      help: 'Datastream history rows dropped: storage failed until HISTORY_BUFFER_MAX rows waited',
+      registers: [metrics.registry],
+    });
+    this.written = new Counter({
+      name: 'gateway_history_rows_written_total',
+      help: 'Datastream history rows written to storage',
+      registers: [metrics.registry],
+    });
+  }
+
+  onModuleInit(): void {
+    if (!this.enabled) return;
+    this.timer = setInterval(() => void this.flush(), this.config.WRITE_BEHIND_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  /** On the ingest path: kept in memory until the next flush. */
+  append(orgId: number, deviceId: string, name: string, value: unknown, ts: number): void {
+    if (!this.enabled) return;
+    if (this.pending.push({ orgId, deviceId, name, ts, value }) > this.bufferMax) this.dropOldest();
+  }
+
+  /** Writes what waits, in chunks; a failed chunk and those after it wait for the next flush. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const batch = this.pending;
+      if (batch.length === 0) return;
+      this.pending = [];
+      for (let i = 0; i < batch.length; i += WRITE_CHUNK) {
+        const chunk = batch.slice(i, i + WRITE_CHUNK);
+        try {
+          await this.repo.append(chunk);
+        } catch (err) {
+          this.pending = batch.slice(i).concat(this.pending);
+          if (this.pending.length > this.bufferMax) this.dropOldest();
+          this.failures.error('write', `writing ${batch.length - i} history rows failed, will retry: ${String(err)}`);
+          return;
+        }
+        this.written.inc(chunk.length);
+        this.noteAppended(chunk);
+      }
+    });
+    return this.flushing;
+  }
+
+  /** The datastreams written to since the last call, with how many values each (the pruner's count check). */
+  takeAppended(): AppendedSeries[] {
+    const out = [...this.appended.values()];
+    this.appended = new Map();
+    return out;
+  }
+
+  /** A deleted device: its waiting rows go, then its stored history (after any write in flight). */
+  deleteDevice(orgId: number, deviceId: string): Promise<void> {
+    this.pending = this.pending.filter((r) => r.deviceId !== deviceId);
+    const deleted = this.flushing.then(() => this.repo.deleteDevice(orgId, deviceId));
+    this.flushing = deleted.catch((err: unknown) =>
+      this.failures.error('delete', `deleting the history of device ${deviceId} failed: ${String(err)}`),
+    );
+    return this.flushing;
+  }
+
+  private noteAppended(rows: HistoryRow[]): void {
+    for (const r of rows) {
+      const key = `${r.deviceId}\u0000${r.name}`;
+      const seen = this.appended.get(key);
+      if (seen) seen.added++;
+      else this.appended.set(key, { orgId: r.orgId, deviceId: r.deviceId, name: r.name, added: 1 });
+    }
+  }
+
+  /** Drops a tenth of the buffer at once (not one row per append), oldest first. */
+  private dropOldest(): void {
+    const n = Math.max(this.pending.length - this.bufferMax, Math.ceil(this.bufferMax / 10));
+    this.pending.splice(0, n);
+    this.dropped.inc(n);
+    this.failures.warn('drop', `history buffer full (HISTORY_BUFFER_MAX=${this.bufferMax}): dropped ${n} oldest rows`);
+  }
+
+  /** Writes what is left within STOP_WAIT_MS; the rest is said in the stop's one-line report. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const done = await within(this.flush(), STOP_WAIT_MS);
+    stopReport.notWritten('history rows', done ? this.pending.length : Math.max(this.pending.length, 1));
+  }
+}
