@@ -1,5 +1,7 @@
 // A datastream's history for the device page's charts: the window's query, the API's answer as one series, and
-// live values folded into it. Pure (explicit time, no DOM): test/console/history-series.spec.ts runs it in jest.
+// live values folded into it. Pure (explicit time, no DOM): test/console/history-series.spec.ts runs it in jest
+// (hence the .js in the import: the tests' NodeNext resolution wants it, the console's Bundler accepts it).
+import type { DatastreamHistory, DatastreamHistoryBuckets } from './types.js';
 
 /** The chart windows: raw values for the hour, buckets (min, max, avg) for a day (288) and a week (168). */
 export const HISTORY_WINDOWS = {
@@ -17,23 +19,9 @@ export const CSV_LIMIT = 10_000;
 /** Rows of the recent-values table of a non-numeric datastream. */
 export const RECENT_ROWS = 10;
 
-/** GET …/history answers, raw or bucketed (the history API's contract). */
-export interface RawHistory {
-  deviceId: string;
-  datastream: string;
-  from: number | string;
-  to: number | string;
-  points: { ts: number; value: unknown }[];
-  truncated: boolean;
-}
-export interface BucketedHistory {
-  deviceId: string;
-  datastream: string;
-  from: number | string;
-  to: number | string;
-  bucketMs: number;
-  buckets: { start: number; min: number | null; max: number | null; avg: number | null; count: number }[];
-}
+/** GET …/history answers, raw or bucketed. */
+export type RawHistory = DatastreamHistory;
+export type BucketedHistory = DatastreamHistoryBuckets;
 export type HistoryAnswer = RawHistory | BucketedHistory;
 
 /** One drawn point: a raw value (min = max = avg) or a bucket, at its time `t` (a bucket's start). */
@@ -75,11 +63,9 @@ export function historyPath(
   return `devices/${encodeURIComponent(deviceId)}/datastreams/${encodeURIComponent(datastream)}/history?${q}`;
 }
 
-const time = (t: number | string): number => (typeof t === 'number' ? t : Date.parse(t));
-
 /** The API's answer as a series: only numeric raw values, only buckets with numbers. */
 export function toSeries(a: HistoryAnswer): Series {
-  const base = { from: time(a.from), to: time(a.to) };
+  const base = { from: a.from, to: a.to };
   if ('buckets' in a) {
     const points: SeriesPoint[] = [];
     for (const b of a.buckets)

@@ -185,23 +185,31 @@ describeWith(['chromium'], 'web console in Chromium: datastream history charts a
       expect(await pageFitsWidth(page)).toBe(true);
       await screenshot(page, `history-day-${size}`);
 
-      // The value under the pointer (a tap on a phone) is one of the API's buckets.
+      // By keyboard: focus, End shows the last bucket, the left arrow the one before.
       const readout = page.locator('[data-history="level"]').getByTestId('readout');
-      const over = (await page.locator('[data-history="level"] .u-over').boundingBox())!;
-      const [x, y] = [over.x + over.width * 0.5, over.y + over.height * 0.5];
-      if (viewport === PHONE) await page.touchscreen.tap(x, y);
-      else await page.mouse.move(x, y);
-      await readout.filter({ hasText: /^(?!Latest).*avg / }).waitFor();
-      const avg = /avg (\S+)/.exec((await readout.textContent())!)![1];
-      expect(day.buckets!.map((b) => formatValue(b.avg!))).toContain(avg);
-      // By keyboard: focus shows the last bucket, the left arrow the one before.
-      if (viewport === DESKTOP) await page.mouse.move(0, 0);
+      const shows = (v: number) =>
+        readout.filter({ hasText: new RegExp(`avg ${formatValue(v).replace('.', '\\.')}[ ,]`) });
       const buckets = day.buckets!.filter((b) => b.avg !== null);
       await page.locator('[data-history="level"] .history-plot').focus();
       await page.keyboard.press('End');
-      await readout.filter({ hasText: `avg ${formatValue(buckets[buckets.length - 1].avg!)}` }).waitFor();
+      await shows(buckets[buckets.length - 1].avg!).waitFor();
       await page.keyboard.press('ArrowLeft');
-      await readout.filter({ hasText: `avg ${formatValue(buckets[buckets.length - 2].avg!)}` }).waitFor();
+      await shows(buckets[buckets.length - 2].avg!).waitFor();
+      // The value under the pointer (a tap on a phone) is one of the API's buckets.
+      const plot = page.locator('[data-history="level"] .u-over');
+      await plot.scrollIntoViewIfNeeded();
+      const over = (await plot.boundingBox())!;
+      const [x, y] = [over.x + over.width * 0.5, over.y + over.height * 0.5];
+      const before = await readout.textContent();
+      if (viewport === PHONE) await page.touchscreen.tap(x, y);
+      else await page.mouse.move(x, y);
+      await page.waitForFunction(([el, was]) => el!.textContent !== was, [
+        await readout.elementHandle(),
+        before,
+      ] as const);
+      const avg = /avg (-?[\d.]+)/.exec((await readout.textContent())!)![1];
+      expect(buckets.map((b) => formatValue(b.avg!))).toContain(avg);
+      if (viewport === DESKTOP) await page.mouse.move(0, 0);
 
       // A non-numeric datastream: its recent values, newest first.
       const modes = page.locator('[data-history="mode"] table tbody tr');
@@ -248,7 +256,7 @@ describeWith(['chromium'], 'web console in Chromium: datastream history charts a
       expect(file.suggestedFilename()).toBe('tank-1-level-week.csv');
       const lines = readFileSync((await file.path())!, 'utf8')
         .trim()
-        .split('\n');
+        .split(/\r?\n/);
       expect(lines[0]).toBe('ts,time,value');
       expect(lines.length - 1).toBe(75 + (viewport === PHONE ? 1 : 2));
     });

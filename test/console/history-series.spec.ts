@@ -13,7 +13,7 @@ import {
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const MIN = 60_000;
 
-const raw = (points: [number, unknown][], truncated = false): RawHistory => ({
+const raw = (points: [number, number | string][], truncated = false): RawHistory => ({
   deviceId: 'pump-1',
   datastream: 'temp',
   from: NOW - 60 * MIN,
@@ -25,8 +25,8 @@ const raw = (points: [number, unknown][], truncated = false): RawHistory => ({
 const bucketed = (buckets: BucketedHistory['buckets']): BucketedHistory => ({
   deviceId: 'pump-1',
   datastream: 'temp',
-  from: new Date(NOW - 1440 * MIN).toISOString(),
-  to: new Date(NOW).toISOString(),
+  from: NOW - 1440 * MIN,
+  to: NOW,
   bucketMs: 5 * MIN,
   buckets,
 });

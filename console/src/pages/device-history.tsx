@@ -6,7 +6,6 @@ import {
   type HistoryAnswer,
   historyPath,
   type HistoryWindow,
-  type RawHistory,
   RECENT_ROWS,
   type Series,
   toSeries,
@@ -16,6 +15,12 @@ import { go } from '../router';
 import { Field, inputValue } from '../ui/form';
 import { HistoryChart } from '../ui/history-chart';
 import { Notice, TableWrap, when } from '../ui/widgets';
+
+/** A row of a non-numeric datastream's recent values (a stored value or a live one). */
+interface Recent {
+  ts: number;
+  value: unknown;
+}
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -66,7 +71,7 @@ function DatastreamHistory(props: { deviceId: string; name: string; numeric: boo
   const { deviceId, name, numeric, win } = props;
   const w = HISTORY_WINDOWS[win];
   const [series, setSeries] = useState<Series | null>(null);
-  const [recent, setRecent] = useState<RawHistory['points'] | null>(null);
+  const [recent, setRecent] = useState<Recent[] | null>(null);
   const [error, setError] = useState('');
 
   useEffect(() => {
@@ -123,7 +128,7 @@ function DatastreamHistory(props: { deviceId: string; name: string; numeric: boo
   );
 }
 
-function RecentValues({ name, rows }: { name: string; rows: RawHistory['points'] }) {
+function RecentValues({ name, rows }: { name: string; rows: Recent[] }) {
   if (rows.length === 0) return <p>No values in this window.</p>;
   return (
     <TableWrap label={`Recent values of ${name}`}>

@@ -18,9 +18,12 @@ const tickFor = (spanMs: number) => (ms: number) =>
     ? new Date(ms).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' })
     : new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
-/** uPlot's columns: times, then avg (and min, max for buckets, drawn thin). */
+/**
+ * uPlot's columns: times, then avg (and min, max for buckets, drawn thin). A bucket is drawn at its middle, kept
+ * inside the window (the current bucket's middle may lie after now, the first's before the window's start).
+ */
 function columns(s: Series): uPlot.AlignedData {
-  const t = s.points.map((p) => p.t + (s.bucketMs ?? 0) / 2);
+  const t = s.points.map((p) => Math.min(s.to, Math.max(s.from, p.t + (s.bucketMs ?? 0) / 2)));
   const avg = s.points.map((p) => p.avg);
   if (s.bucketMs === null) return [t, avg];
   return [t, avg, s.points.map((p) => p.min), s.points.map((p) => p.max)];
