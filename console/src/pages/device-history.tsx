@@ -176,7 +176,7 @@ function CsvDownload({ deviceId, name, win }: { deviceId: string; name: string; 
     <>
       <button
         type="button"
-        class="link"
+        class="secondary"
         onClick={download}
         aria-label={`Download CSV of ${name}, ${HISTORY_WINDOWS[win].label.toLowerCase()}`}
       >
