@@ -127,7 +127,7 @@ describeWith(['chromium'], 'web console in Chromium: datastream history charts a
     try {
       for (let i = 0; i < 46; i++)
         await at(now - 23.5 * HOUR + i * 30 * MIN, 'ds/level', (20 + 5 * Math.sin(i / 4)).toFixed(2));
-      for (let i = 0; i < 29; i++) await at(now - 58 * MIN + i * 2 * MIN, 'ds/level', String(22 + (i % 7) * 0.5));
+      for (let i = 0; i < 29; i++) await at(now - 50 * MIN + i * 1.5 * MIN, 'ds/level', String(22 + (i % 7) * 0.5));
       for (let i = 0; i < 12; i++)
         await at(now - 23 * HOUR + i * 2 * HOUR, 'ds/mode', ['auto', 'manual', 'off'][i % 3]);
     } finally {

@@ -61,9 +61,10 @@ function options(el: HTMLElement, now: () => Series, name: string, onCursor: (u:
     ],
     hooks: {
       setCursor: [onCursor],
-      // The drawn ticks on the element, for tests and for anyone reading the DOM.
+      // What was drawn (points and ticks) on the element, for tests and for anyone reading the DOM.
       draw: [
         (u) => {
+          el.dataset.points = String(u.data[0].length);
           el.dataset.xTicks = ticksOf(u, 0);
           el.dataset.yTicks = ticksOf(u, 1);
         },
@@ -146,7 +147,6 @@ export function HistoryChart({ series, name, label }: { series: Series; name: st
         role="img"
         aria-label={label}
         aria-describedby={`readout-${name}`}
-        data-points={series.points.length}
         onKeyDown={onKey}
         onFocus={() => idx === null && onKey(new KeyboardEvent('keydown', { key: 'End' }))}
       />
