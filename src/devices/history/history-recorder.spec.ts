@@ -45,3 +45,22 @@ describe('HistoryRecorder while storage fails', () => {
     expect(points.at(-1)).toEqual({ ts: 2499, value: 1499 });
   });
 });
+
+describe('HistoryRecorder with HISTORY_ENABLED=false', () => {
+  it('keeps the last value only', async () => {
+    const rig = await startModules([DevicesModule], { HISTORY_ENABLED: 'false' });
+    try {
+      const registry = rig.ctx.get(DeviceRegistry);
+      const d = await registry.addDevice(newDevice({ id: 'hf-2', orgId: 1, name: 'd', tokenHash: 'h' }));
+      registry.recordValue(d, 'temp', 1, 1000);
+      registry.recordValue(d, 'temp', 2, 1001);
+      await rig.ctx.get(HistoryRecorder).flush();
+      expect(d.values.temp).toEqual({ value: 2, ts: 1001 });
+      expect(await rig.ctx.get<DatastreamHistoryRepository>(DATASTREAM_HISTORY_REPOSITORY).count('hf-2', 'temp')).toBe(
+        0,
+      );
+    } finally {
+      await rig.close();
+    }
+  });
+});

@@ -9,10 +9,21 @@ import {
   DATASTREAM_HISTORY_REPOSITORY,
   type DatastreamHistoryRepository,
   type HistoryRow,
+  type HistorySeries,
 } from './history.repository.js';
 
-/** Rows per storage write: one transaction (SQLite) or insertMany (MongoDB) each. */
-const WRITE_CHUNK = 5000;
+/** Each datastream's rows of a flush together, in arrival order. */
+function bySeries(rows: HistoryRow[]): HistorySeries[] {
+  const series = new Map<string, HistorySeries>();
+  for (const r of rows) {
+    const key = `${r.deviceId}\u0000${r.name}`;
+    let s = series.get(key);
+    if (!s) series.set(key, (s = { orgId: r.orgId, deviceId: r.deviceId, name: r.name, ts: [], values: [] }));
+    s.ts.push(r.ts);
+    s.values.push(r.value);
+  }
+  return [...series.values()];
+}
 
 /** A datastream that received values since the pruner last looked, and how many. */
 export interface AppendedSeries {
@@ -73,25 +84,23 @@ export class HistoryRecorder implements OnModuleInit, OnApplicationShutdown {
     if (this.pending.push({ orgId, deviceId, name, ts, value }) > this.bufferMax) this.dropOldest();
   }
 
-  /** Writes what waits, in chunks; a failed chunk and those after it wait for the next flush. */
+  /** Writes what waits in one write, each datastream's values together; on failure they wait for the next. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       const batch = this.pending;
       if (batch.length === 0) return;
       this.pending = [];
-      for (let i = 0; i < batch.length; i += WRITE_CHUNK) {
-        const chunk = batch.slice(i, i + WRITE_CHUNK);
-        try {
-          await this.repo.append(chunk);
-        } catch (err) {
-          this.pending = batch.slice(i).concat(this.pending);
-          if (this.pending.length > this.bufferMax) this.dropOldest();
-          this.failures.error('write', `writing ${batch.length - i} history rows failed, will retry: ${String(err)}`);
-          return;
-        }
-        this.written.inc(chunk.length);
-        this.noteAppended(chunk);
+      const series = bySeries(batch);
+      try {
+        await this.repo.append(series);
+      } catch (err) {
+        this.pending = batch.concat(this.pending);
+        if (this.pending.length > this.bufferMax) this.dropOldest();
+        this.failures.error('write', `writing ${batch.length} history rows failed, will retry: ${String(err)}`);
+        return;
       }
+      this.written.inc(batch.length);
+      this.noteAppended(series);
     });
     return this.flushing;
   }
@@ -113,12 +122,12 @@ export class HistoryRecorder implements OnModuleInit, OnApplicationShutdown {
     return this.flushing;
   }
 
-  private noteAppended(rows: HistoryRow[]): void {
-    for (const r of rows) {
-      const key = `${r.deviceId}\u0000${r.name}`;
+  private noteAppended(series: HistorySeries[]): void {
+    for (const s of series) {
+      const key = `${s.deviceId}\u0000${s.name}`;
       const seen = this.appended.get(key);
-      if (seen) seen.added++;
-      else this.appended.set(key, { orgId: r.orgId, deviceId: r.deviceId, name: r.name, added: 1 });
+      if (seen) seen.added += s.ts.length;
+      else this.appended.set(key, { orgId: s.orgId, deviceId: s.deviceId, name: s.name, added: s.ts.length });
     }
   }
 

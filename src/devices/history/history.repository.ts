@@ -9,6 +9,15 @@ export interface HistoryRow {
   value: unknown;
 }
 
+/** Values of one datastream, in arrival order: `ts[i]` is when `values[i]` arrived. */
+export interface HistorySeries {
+  orgId: number;
+  deviceId: string;
+  name: string;
+  ts: number[];
+  values: unknown[];
+}
+
 export interface HistoryPoint {
   ts: number;
   value: unknown;
@@ -41,13 +50,16 @@ export interface HistoryRetention {
 
 /** The datastream values of every device over time (devices/history/), one file per driver in storage/. */
 export interface DatastreamHistoryRepository {
-  /** One batch in one write (one transaction, one insertMany). */
-  append(rows: HistoryRow[]): Promise<void>;
+  /**
+   * One flush in one write (one transaction, one insertMany). Drivers store a datastream's values in chunks of
+   * many values each (as MongoDB's time-series buckets do), so a busy datastream costs one row per chunk.
+   */
+  append(series: HistorySeries[]): Promise<void>;
   /** The newest `limit` values of the window, ascending; `truncated` when the window held more. */
   range(w: HistoryWindow, limit: number): Promise<{ points: HistoryPoint[]; truncated: boolean }>;
   /** The window's non-empty buckets of `bucketMs`, ascending. */
   buckets(w: HistoryWindow, bucketMs: number): Promise<HistoryBucket[]>;
-  /** Deletes at most `max` of the organization's rows older than `before`; returns how many went. */
+  /** Deletes the organization's values older than `before`, stopping once about `max` went; returns how many. */
   pruneOlderThan(orgId: number, before: number, max: number): Promise<number>;
   /** How many values the datastream holds. */
   count(deviceId: string, name: string): Promise<number>;

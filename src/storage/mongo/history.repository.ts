@@ -2,42 +2,50 @@ import type { mongo } from 'mongoose';
 import type {
   DatastreamHistoryRepository,
   HistoryBucket,
-  HistoryPoint,
   HistoryRetention,
-  HistoryRow,
+  HistorySeries,
   HistoryWindow,
 } from '../../devices/history/history.repository.js';
+import { Buckets, KeepNewest, NewestInWindow, newestOf, type StoredChunk, toChunks } from '../history-chunks.js';
 
-/** A stored value: `m` the series it belongs to (a time-series collection's metaField), `ts` a Date. */
-interface StoredPoint {
+/**
+ * A stored chunk (storage/history-chunks.ts): `m` the datastream it belongs to (a time-series collection's
+ * metaField), `ts` its first value's time (the timeField, a Date), `last` its newest value's time in ms.
+ */
+interface StoredPoints {
   m: { o: number; d: string; n: string };
   ts: Date;
-  v: unknown;
+  last: number;
+  n: number;
+  p: string;
 }
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Document = mongo.Document;
 type StoredRetention = { _id: number; retentionDays: number | null; maxPointsPerDatastream: number | null };
 
 const COLLECTION = 'datastream_history';
-/** Rows read per cursor batch while bucketing a window in memory. */
-const BUCKET_READ_BATCH = 5000;
+/** Chunks read per cursor batch. */
+const READ_BATCH = 100;
 
+// Chunks that overlap the window: the index ranges over `last`, `ts` filters.
 const windowFilter = (w: HistoryWindow) => ({
   'm.d': w.deviceId,
   'm.n': w.name,
   'm.o': w.orgId,
-  ts: { $gte: new Date(w.from), $lte: new Date(w.to) },
+  last: { $gte: w.from },
+  ts: { $lte: new Date(w.to) },
 });
+const stored = (d: StoredPoints): StoredChunk => ({ first: d.ts.getTime(), last: d.last, n: d.n, points: d.p });
 
 /**
- * `datastream_history`: a time-series collection where the server has them (MongoDB 5+, and deletes by any
- * field need 7.0: tried at start), else an ordinary collection with the same documents and two indexes —
- * FerretDB v1.24 refuses `timeseries` (its createCollection takes no such option).
+ * `datastream_history`: a time-series collection where the server has them (MongoDB 7.0+, whose deletes take any
+ * filter: tried at start), else an ordinary collection with the same documents and indexes — FerretDB v1.24 has
+ * no time-series collections.
  */
 export class MongoHistoryRepository implements DatastreamHistoryRepository {
-  private points!: Collection<StoredPoint>;
+  private points!: Collection<StoredPoints>;
   private readonly retentions: Collection<StoredRetention>;
-  /** Whether the server made the collection a time-series one (for the log and tests). */
+  /** Whether the server made the collection a time-series one. */
   timeSeries = false;
 
   constructor(private readonly db: mongo.Db) {
@@ -48,10 +56,10 @@ export class MongoHistoryRepository implements DatastreamHistoryRepository {
     const [existing] = await this.db.listCollections({ name: COLLECTION }).toArray();
     if (existing) this.timeSeries = (existing as Document).type === 'timeseries';
     else this.timeSeries = await this.createTimeSeries();
-    this.points = this.db.collection<StoredPoint>(COLLECTION);
-    // Both kinds take them (a time-series collection indexes its metaField's fields and time like any other).
-    await this.points.createIndex({ 'm.d': 1, 'm.n': 1, ts: 1 });
-    await this.points.createIndex({ 'm.o': 1, ts: 1 });
+    this.points = this.db.collection<StoredPoints>(COLLECTION);
+    // Both kinds take them (a time-series collection indexes its metaField's fields like any other).
+    await this.points.createIndex({ 'm.d': 1, 'm.n': 1, last: 1 });
+    await this.points.createIndex({ 'm.o': 1, last: 1 });
   }
 
   private async createTimeSeries(): Promise<boolean> {
@@ -68,83 +76,84 @@ export class MongoHistoryRepository implements DatastreamHistoryRepository {
     }
   }
 
-  async append(rows: HistoryRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.points.insertMany(
-      rows.map((r) => ({ m: { o: r.orgId, d: r.deviceId, n: r.name }, ts: new Date(r.ts), v: r.value })),
-      { ordered: false },
-    );
+  async append(series: HistorySeries[]): Promise<void> {
+    const docs = toChunks(series).map((c) => ({
+      m: { o: c.orgId, d: c.deviceId, n: c.name },
+      ts: new Date(c.first),
+      last: c.last,
+      n: c.n,
+      p: c.points,
+    }));
+    if (docs.length > 0) await this.points.insertMany(docs, { ordered: false });
   }
 
-  /** Newest first by `ts` alone, so the index serves the sort (values of one ms come in any order). */
   async range(w: HistoryWindow, limit: number) {
-    const docs = await this.points
-      .find(windowFilter(w), { projection: { _id: 0, ts: 1, v: 1 } })
-      .sort({ ts: -1 })
-      .limit(limit + 1)
-      .toArray();
-    const truncated = docs.length > limit;
-    if (truncated) docs.pop();
-    return { points: docs.reverse().map((d): HistoryPoint => ({ ts: d.ts.getTime(), value: d.v })), truncated };
-  }
-
-  /** Bucketed here, over one cursor: FerretDB v1 lacks the $group expressions a server-side bucketing needs. */
-  async buckets(w: HistoryWindow, bucketMs: number): Promise<HistoryBucket[]> {
-    const cursor = this.points
-      .find(windowFilter(w), { projection: { _id: 0, ts: 1, v: 1 } })
-      .sort({ ts: 1 })
-      .batchSize(BUCKET_READ_BATCH);
-    const out: HistoryBucket[] = [];
-    let sum = 0;
-    let numbers = 0;
-    let b: HistoryBucket | undefined;
+    const newest = new NewestInWindow(w, limit);
+    const cursor = this.points.find(windowFilter(w)).sort({ last: -1 }).batchSize(READ_BATCH);
     for await (const d of cursor) {
-      const ts = d.ts.getTime();
-      const start = ts - (ts % bucketMs);
-      if (!b || b.start !== start) {
-        if (b) b.avg = numbers ? sum / numbers : null;
-        out.push((b = { start, min: null, max: null, avg: null, count: 0 }));
-        sum = numbers = 0;
-      }
-      b.count++;
-      if (typeof d.v === 'number') {
-        b.min = b.min === null ? d.v : Math.min(b.min, d.v);
-        b.max = b.max === null ? d.v : Math.max(b.max, d.v);
-        sum += d.v;
-        numbers++;
-      }
+      const c = stored(d);
+      if (!newest.wants(c)) break;
+      newest.add(c);
     }
-    if (b) b.avg = numbers ? sum / numbers : null;
-    return out;
+    await cursor.close();
+    return newest.result();
   }
 
+  async buckets(w: HistoryWindow, bucketMs: number): Promise<HistoryBucket[]> {
+    const buckets = new Buckets(w, bucketMs);
+    for await (const d of this.points.find(windowFilter(w)).batchSize(READ_BATCH)) buckets.add(stored(d));
+    return buckets.result();
+  }
+
+  /** Whole chunks: a chunk spans one flush, so its newest value outlives `before` by that much at most. */
   async pruneOlderThan(orgId: number, before: number, max: number): Promise<number> {
-    const filter = { 'm.o': orgId, ts: { $lt: new Date(before) } };
-    return this.deleteIds(
-      await this.points
-        .find(filter, { projection: { _id: 1 } })
-        .limit(max)
-        .toArray(),
-    );
+    const old = await this.points
+      .find({ 'm.o': orgId, last: { $lt: before } }, { projection: { _id: 1, n: 1 } })
+      .sort({ last: 1 })
+      .limit(max)
+      .toArray();
+    let deleted = 0;
+    const ids: unknown[] = [];
+    for (const c of old) {
+      if (deleted >= max) break;
+      ids.push(c._id);
+      deleted += c.n;
+    }
+    if (ids.length) await this.points.deleteMany({ _id: { $in: ids } } as Document);
+    return deleted;
   }
 
   async count(deviceId: string, name: string): Promise<number> {
-    return this.points.countDocuments({ 'm.d': deviceId, 'm.n': name });
+    const heads = await this.points.find({ 'm.d': deviceId, 'm.n': name }, { projection: { _id: 0, n: 1 } }).toArray();
+    return heads.reduce((sum, c) => sum + c.n, 0);
   }
 
   async pruneBeyond(deviceId: string, name: string, keep: number): Promise<number> {
-    const beyond = await this.points
-      .find({ 'm.d': deviceId, 'm.n': name }, { projection: { _id: 1 } })
-      .sort({ ts: -1 })
-      .skip(keep)
+    const heads = await this.points
+      .find({ 'm.d': deviceId, 'm.n': name }, { projection: { _id: 1, n: 1 } })
+      .sort({ last: -1 })
       .toArray();
-    return this.deleteIds(beyond);
-  }
-
-  private async deleteIds(docs: { _id: unknown }[]): Promise<number> {
-    if (docs.length === 0) return 0;
-    const r = await this.points.deleteMany({ _id: { $in: docs.map((d) => d._id) } } as Document);
-    return r.deletedCount;
+    const newest = new KeepNewest(keep);
+    const gone: unknown[] = [];
+    let deleted = 0;
+    for (const h of heads) {
+      const step = newest.next(h.n);
+      if (step === 'keep') continue;
+      if (step === 'delete') {
+        gone.push(h._id);
+        deleted += h.n;
+        continue;
+      }
+      const full = await this.points.findOne({ _id: h._id });
+      if (!full) continue;
+      const t = newestOf(stored(full), step.room);
+      // Replaced, not updated: a time-series collection takes inserts and deletes by any field, not every update.
+      await this.points.insertOne({ m: full.m, ts: new Date(t.first), last: t.last, n: t.n, p: t.points });
+      gone.push(h._id);
+      deleted += h.n - t.n;
+    }
+    if (gone.length) await this.points.deleteMany({ _id: { $in: gone } } as Document);
+    return deleted;
   }
 
   async deleteDevice(orgId: number, deviceId: string): Promise<void> {

@@ -50,12 +50,12 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE templates_by_org RENAME TO templates;`,
   // Each attempt keeps its response's headers (bounded, JSON); the delivery log shows them.
   `ALTER TABLE delivery_attempts ADD COLUMN response_headers TEXT;`,
-  // Datastream history (devices/history/): a number in `num` (bucket aggregates read it), anything else as JSON.
-  // (device_id, name, ts) serves the REST window and the count prune, (org_id, ts) the age prune.
-  `CREATE TABLE datastream_history (org_id INTEGER NOT NULL, device_id TEXT NOT NULL, name TEXT NOT NULL,
-     ts INTEGER NOT NULL, num REAL, json TEXT);
-   CREATE INDEX datastream_history_key ON datastream_history (device_id, name, ts);
-   CREATE INDEX datastream_history_age ON datastream_history (org_id, ts);
+  // Datastream history (devices/history/): chunks of up to 1,000 values of one datastream (storage/history-chunks.ts).
+  // (device_id, name, last_ts) serves the REST window and the count prune, (org_id, last_ts) the age prune.
+  `CREATE TABLE datastream_history (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, device_id TEXT NOT NULL,
+     name TEXT NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, n INTEGER NOT NULL, points TEXT NOT NULL);
+   CREATE INDEX datastream_history_key ON datastream_history (device_id, name, last_ts);
+   CREATE INDEX datastream_history_age ON datastream_history (org_id, last_ts);
    CREATE TABLE history_retention (org_id INTEGER PRIMARY KEY, retention_days INTEGER, max_points INTEGER);`,
 ];
 

@@ -2,87 +2,121 @@ import type Database from 'better-sqlite3';
 import type {
   DatastreamHistoryRepository,
   HistoryBucket,
-  HistoryPoint,
   HistoryRetention,
-  HistoryRow,
+  HistorySeries,
   HistoryWindow,
 } from '../../devices/history/history.repository.js';
+import { Buckets, KeepNewest, NewestInWindow, newestOf, type StoredChunk, toChunks } from '../history-chunks.js';
 
-type PointRow = { ts: number; num: number | null; json: string | null };
+type ChunkRow = StoredChunk & { id: number };
+type ChunkHead = { id: number; last: number; n: number };
 type RetentionRow = { org_id: number; retention_days: number | null; max_points: number | null };
 
-const WINDOW = 'device_id = ? AND name = ? AND ts >= ? AND ts <= ? AND org_id = ?';
-const toPoint = (r: PointRow): HistoryPoint => ({ ts: r.ts, value: r.num ?? JSON.parse(r.json!) });
+const CHUNK = 'id, first_ts AS first, last_ts AS last, n, points';
+// Chunks that overlap the window: the index ranges over last_ts, first_ts filters.
+const WINDOW = 'device_id = ? AND name = ? AND org_id = ? AND last_ts >= ? AND first_ts <= ?';
+const windowArgs = (w: HistoryWindow) => [w.deviceId, w.name, w.orgId, w.from, w.to] as const;
 const toRetention = (r: RetentionRow): HistoryRetention => ({
   orgId: r.org_id,
   retentionDays: r.retention_days,
   maxPointsPerDatastream: r.max_points,
 });
-const windowArgs = (w: HistoryWindow) => [w.deviceId, w.name, w.from, w.to, w.orgId] as const;
 
-/** `datastream_history`: one row per value, appended in one transaction per write-behind batch. */
+/** `datastream_history`: chunks of values (storage/history-chunks.ts), one transaction per write-behind flush. */
 export class SqliteHistoryRepository implements DatastreamHistoryRepository {
   private readonly insert;
   private readonly insertAll;
-  private readonly newest;
-  private readonly bucketed;
-  private readonly olderThan;
-  private readonly beyond;
+  private readonly newestFirst;
+  private readonly oldestFirst;
+  private readonly seriesNewestFirst;
+  private readonly rewrite;
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
-      'INSERT INTO datastream_history (org_id, device_id, name, ts, num, json) VALUES (?, ?, ?, ?, ?, ?)',
+      `INSERT INTO datastream_history (org_id, device_id, name, first_ts, last_ts, n, points)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertAll = db.transaction((rows: HistoryRow[]) => {
-      for (const r of rows) {
-        const isNumber = typeof r.value === 'number' && Number.isFinite(r.value);
-        this.insert.run(r.orgId, r.deviceId, r.name, r.ts, isNumber ? r.value : null, isNumber ? null : json(r.value));
-      }
+    this.insertAll = db.transaction((series: HistorySeries[]) => {
+      for (const c of toChunks(series)) this.insert.run(c.orgId, c.deviceId, c.name, c.first, c.last, c.n, c.points);
     });
-    this.newest = db.prepare<unknown[], PointRow>(
-      `SELECT ts, num, json FROM datastream_history WHERE ${WINDOW} ORDER BY ts DESC, rowid DESC LIMIT ?`,
+    this.newestFirst = db.prepare<unknown[], ChunkRow>(
+      `SELECT ${CHUNK} FROM datastream_history WHERE ${WINDOW} ORDER BY last_ts DESC, id DESC`,
     );
-    // Epoch-aligned buckets: the same window a minute later shares all but its edge buckets (charts stay put).
-    this.bucketed = db.prepare<unknown[], HistoryBucket>(
-      `SELECT ts - ts % ? AS start, min(num) AS min, max(num) AS max, avg(num) AS avg, count(*) AS count
-       FROM datastream_history WHERE ${WINDOW} GROUP BY start ORDER BY start`,
+    this.oldestFirst = db.prepare<unknown[], ChunkRow>(
+      `SELECT ${CHUNK} FROM datastream_history WHERE ${WINDOW} ORDER BY last_ts, id`,
     );
-    this.olderThan = db.prepare(
-      `DELETE FROM datastream_history WHERE rowid IN
-       (SELECT rowid FROM datastream_history WHERE org_id = ? AND ts < ? LIMIT ?)`,
+    this.seriesNewestFirst = db.prepare<[string, string], ChunkHead>(
+      `SELECT id, last_ts AS last, n FROM datastream_history WHERE device_id = ? AND name = ?
+       ORDER BY last_ts DESC, id DESC`,
     );
-    this.beyond = db.prepare(
-      `DELETE FROM datastream_history WHERE rowid IN (SELECT rowid FROM datastream_history
-       WHERE device_id = ? AND name = ? ORDER BY ts DESC, rowid DESC LIMIT -1 OFFSET ?)`,
+    this.rewrite = db.prepare(
+      'UPDATE datastream_history SET first_ts = ?, last_ts = ?, n = ?, points = ? WHERE id = ?',
     );
   }
 
-  async append(rows: HistoryRow[]): Promise<void> {
-    if (rows.length > 0) this.insertAll(rows);
+  async append(series: HistorySeries[]): Promise<void> {
+    if (series.length > 0) this.insertAll(series);
   }
 
   async range(w: HistoryWindow, limit: number) {
-    const rows = this.newest.all(...windowArgs(w), limit + 1);
-    const truncated = rows.length > limit;
-    if (truncated) rows.pop();
-    return { points: rows.reverse().map(toPoint), truncated };
+    const newest = new NewestInWindow(w, limit);
+    for (const c of this.newestFirst.iterate(...windowArgs(w))) {
+      if (!newest.wants(c)) break;
+      newest.add(c);
+    }
+    return newest.result();
   }
 
   async buckets(w: HistoryWindow, bucketMs: number): Promise<HistoryBucket[]> {
-    return this.bucketed.all(bucketMs, ...windowArgs(w));
+    const buckets = new Buckets(w, bucketMs);
+    for (const c of this.oldestFirst.iterate(...windowArgs(w))) buckets.add(c);
+    return buckets.result();
   }
 
+  /** Whole chunks: a chunk spans one flush, so its newest value outlives `before` by that much at most. */
   async pruneOlderThan(orgId: number, before: number, max: number): Promise<number> {
-    return this.olderThan.run(orgId, before, max).changes;
+    return this.db.transaction(() => {
+      const old = this.db
+        .prepare<[number, number, number], { id: number; n: number }>(
+          'SELECT id, n FROM datastream_history WHERE org_id = ? AND last_ts < ? ORDER BY last_ts LIMIT ?',
+        )
+        .all(orgId, before, max); // each chunk holds one value at least
+      let deleted = 0;
+      const del = this.db.prepare('DELETE FROM datastream_history WHERE id = ?');
+      for (const c of old) {
+        if (deleted >= max) break;
+        del.run(c.id);
+        deleted += c.n;
+      }
+      return deleted;
+    })();
   }
 
   async count(deviceId: string, name: string): Promise<number> {
-    const sql = 'SELECT count(*) AS n FROM datastream_history WHERE device_id = ? AND name = ?';
+    const sql = 'SELECT coalesce(sum(n), 0) AS n FROM datastream_history WHERE device_id = ? AND name = ?';
     return this.db.prepare<[string, string], { n: number }>(sql).get(deviceId, name)!.n;
   }
 
   async pruneBeyond(deviceId: string, name: string, keep: number): Promise<number> {
-    return this.beyond.run(deviceId, name, keep).changes;
+    return this.db.transaction(() => {
+      const newest = new KeepNewest(keep);
+      let deleted = 0;
+      const del = this.db.prepare('DELETE FROM datastream_history WHERE id = ?');
+      const full = this.db.prepare<[number], ChunkRow>(`SELECT ${CHUNK} FROM datastream_history WHERE id = ?`);
+      for (const c of this.seriesNewestFirst.all(deviceId, name)) {
+        const step = newest.next(c.n);
+        if (step === 'keep') continue;
+        if (step === 'delete') {
+          del.run(c.id);
+          deleted += c.n;
+          continue;
+        }
+        const trimmed = newestOf(full.get(c.id)!, step.room);
+        this.rewrite.run(trimmed.first, trimmed.last, trimmed.n, trimmed.points, c.id);
+        deleted += c.n - trimmed.n;
+      }
+      return deleted;
+    })();
   }
 
   async deleteDevice(orgId: number, deviceId: string): Promise<void> {
@@ -107,6 +141,3 @@ export class SqliteHistoryRepository implements DatastreamHistoryRepository {
       .run(r.orgId, r.retentionDays, r.maxPointsPerDatastream);
   }
 }
-
-/** A value that is not a finite number, as JSON (`undefined` would not be: stored as null). */
-const json = (v: unknown): string => JSON.stringify(v) ?? 'null';
