@@ -17,6 +17,8 @@ export type TestResult = Schemas['TestResult'];
 export type InboundWebhook = Schemas['InboundWebhook'];
 export type Template = Schemas['Template'];
 export type Notification = Schemas['Notification'];
+export type DatastreamHistory = Schemas['DatastreamHistory'];
+export type DatastreamHistoryBuckets = Schemas['DatastreamHistoryBuckets'];
 
 export interface PageOf<T> {
   items: T[];

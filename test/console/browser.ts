@@ -47,8 +47,10 @@ export async function openConsole(
   browser: Browser,
   httpPort: number,
   viewport = { width: 1280, height: 800 },
+  /** A phone's touch screen (taps); downloads are accepted either way. */
+  opts: { hasTouch?: boolean } = {},
 ): Promise<ConsolePage> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, hasTouch: opts.hasTouch, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {

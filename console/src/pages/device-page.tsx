@@ -5,41 +5,32 @@ import { useCan } from '../me';
 import { go, href } from '../router';
 import type { Device } from '../types';
 import { DEVICE_TYPE_LABELS, EVENT_LABELS, label } from '../labels';
-import { Sparkline } from '../ui/charts';
 import { Check, Field, FormError, inputValue, useFieldErrors } from '../ui/form';
 import { ConfirmButton, Notice, ShownOnce, TableWrap, when } from '../ui/widgets';
 import { applyEvent, StatusBadge } from './devices';
+import type { HistoryWindow } from '../history';
+import { DeviceHistory } from './device-history';
 
-const KEEP_VALUES = 40;
 const KEEP_EVENTS = 25;
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
-export function DevicePage({ id }: { id: string }) {
+/** A device; its datastreams' history over `win` (from the URL: #/devices/{id}/{window}). */
+export function DevicePage({ id, win }: { id: string; win: HistoryWindow }) {
   const can = useCan();
   const [device, setDevice] = useState<Device | null>(null);
   const [error, setError] = useState('');
-  const [history, setHistory] = useState<Record<string, number[]>>({});
   const [events, setEvents] = useState<LiveEvent[]>([]);
   const [token, setToken] = useState('');
 
   useEffect(() => {
     api<Device>(`devices/${encodeURIComponent(id)}`).then(
-      (d) => {
-        setDevice(d);
-        const seeded: Record<string, number[]> = {};
-        for (const [k, v] of Object.entries(d.values)) if (typeof v.value === 'number') seeded[k] = [v.value];
-        setHistory(seeded);
-      },
+      (d) => setDevice(d),
       (e: Error) => setError(e.message),
     );
     return live.subscribe((e) => {
       if (e.deviceId !== id) return;
       setDevice((d) => d && applyEvent(d, e));
       setEvents((list) => [e, ...list].slice(0, KEEP_EVENTS));
-      if (e.kind === 'datastream.update' && typeof e.value === 'number') {
-        const v = e.value;
-        setHistory((h) => ({ ...h, [e.key]: [...(h[e.key] ?? []), v].slice(-KEEP_VALUES) }));
-      }
     });
   }, [id]);
 
@@ -85,7 +76,6 @@ export function DevicePage({ id }: { id: string }) {
               <th scope="col">Datastream</th>
               <th scope="col">Last value</th>
               <th scope="col">Updated</th>
-              <th scope="col">Recent</th>
             </tr>
           </thead>
           <tbody>
@@ -98,15 +88,13 @@ export function DevicePage({ id }: { id: string }) {
                   {show(v.value)}
                 </td>
                 <td data-label="Updated">{when(v.ts)}</td>
-                <td data-label="Recent">
-                  <Sparkline values={history[k] ?? []} label={`recent values of ${k}`} />
-                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </TableWrap>
       {Object.keys(device.values).length === 0 && <p>No values yet.</p>}
+      <DeviceHistory deviceId={id} values={device.values} win={win} />
       <h2>Recent events</h2>
       <ul class="events" aria-live="polite">
         {events.map((e) => (

@@ -1,3 +1,4 @@
+import { isHistoryWindow } from '../history';
 import { DevicePage } from './device-page';
 import { Devices } from './devices';
 import { LiveEvents } from './live-events';
@@ -13,7 +14,7 @@ export function Page({ route }: { route: string[] }) {
   const [section, id, sub] = route;
   switch (section) {
     case 'devices':
-      return id ? <DevicePage id={id} /> : <Devices />;
+      return id ? <DevicePage id={id} win={isHistoryWindow(sub) ? sub : 'day'} /> : <Devices />;
     case 'webhooks':
       if (id && sub === 'deliveries') return <Deliveries id={Number(id)} />;
       if (id) return <WebhookForm key={id} id={id === 'new' ? null : Number(id)} />;

@@ -1,21 +1,4 @@
-// Small SVG charts: geometry in attributes only (no style attributes, which the CSP forbids).
-
-export function Sparkline({ values, label }: { values: number[]; label: string }) {
-  const w = 160;
-  const h = 36;
-  if (values.length === 0) return null;
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const span = max - min || 1;
-  const step = values.length > 1 ? w / (values.length - 1) : 0;
-  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(h - 2 - ((v - min) / span) * (h - 4)).toFixed(1)}`);
-  return (
-    <svg class="sparkline" viewBox={`0 0 ${w} ${h}`} width={w} height={h} role="img" aria-label={label}>
-      <polyline points={points.join(' ')} fill="none" stroke="currentColor" stroke-width="2" />
-      {values.length === 1 && <circle cx="2" cy={h / 2} r="2" fill="currentColor" />}
-    </svg>
-  );
-}
+// The attempt chart, in SVG: geometry in attributes only (no style attributes, which the CSP forbids).
 
 export interface Bucket {
   start: number;
