@@ -136,6 +136,29 @@ describe('Blynk device MQTT API: a Blynk firmware moves over unchanged', () => {
     await endClient(c);
   });
 
+  it('UNSUBSCRIBE of downlink/… removes what its SUBSCRIBE mapped, UNSUBACK follows; what Blynk sends unasked stays', async () => {
+    const d = await createDevice(gw, { id: 'heater-7' });
+    const c = await blynkClient(gw, d.token);
+    const command = (path: string, body: object) =>
+      gw.http().post(`${DEVICES}/heater-7/downlink/${path}`).set(auth()).send(body).expect(201);
+    expect(await subscribe(c, 'downlink/ds/#')).toBe(1);
+    expect(await subscribe(c, 'downlink/ping')).toBe(1); // also one Blynk sends unasked
+    const first = nextMessage(c, 'downlink/ds/Power');
+    await command('ds/Power', [1]);
+    expect((await first).payload).toBe('1');
+    // Our scheme's name of the ping subscription removes nothing either.
+    const unsuback = await c.unsubscribeAsync(['downlink/ds/#', 'downlink/ping', 'devices/heater-7/downlink/ping']);
+    expect(unsuback?.cmd).toBe('unsuback');
+    const got = record(c);
+    await command('ds/Power', [0]);
+    // Messages to one client keep their order: once the ping is here, a command sent before it would be too.
+    const ping = nextMessage(c, 'downlink/ping');
+    await command('ping', {});
+    await ping;
+    expect(got).toEqual(['downlink/ping']);
+    await endClient(c);
+  });
+
   it('stores NUL-separated values, timestamped batches, batches, erase, properties and meta; answers get/*', async () => {
     const d = await createDevice(gw, { id: 'heater-3', metadata: { timezone: 'Asia/Kolkata' } });
     const c = await blynkClient(gw, d.token);
