@@ -1,7 +1,5 @@
-import type { IClientOptions, MqttClient } from 'mqtt';
 import {
   auth,
-  connectMqtt,
   createDevice,
   deviceClient,
   endClient,
@@ -14,33 +12,11 @@ import {
 } from './support/harness.js';
 import { createWebhook, DELIVERY_ENV, type Receiver, startReceiver } from './support/receiver.js';
 import { TenancyService } from '../src/tenancy/tenancy.service.js';
+import { blynkClient, nextMessage, record } from './support/blynk.js';
 
 // Blynk's device MQTT API beside ours (issue 24): a client acting as Blynk firmware does, unchanged.
 const DEVICES = '/api/v1/organization/devices';
 const MCU = { tmpl: 'TMPLHEAT', ver: '0.1.0', build: 'Dec  7 2026 01:00:00', type: 'esp32', rxbuff: 1024 };
-
-/** Blynk's CONNECT: user name `device`, password the device's token, clean session. */
-const blynkClient = (gw: TestGateway, token: string, extra: IClientOptions = {}) =>
-  connectMqtt(gw, { username: 'device', password: token, clientId: '', clean: true, ...extra });
-
-/** The next message on exactly `topic` (subscribed or not: Blynk sends some unasked). */
-function nextMessage(client: MqttClient, topic: string): Promise<{ payload: string; qos: number }> {
-  return new Promise((resolve) => {
-    const on = (t: string, payload: Buffer, packet: { qos: number }) => {
-      if (t !== topic) return;
-      client.off('message', on);
-      resolve({ payload: payload.toString(), qos: packet.qos });
-    };
-    client.on('message', on);
-  });
-}
-
-/** Every message the client gets, by topic, from now on. */
-function record(client: MqttClient): string[] {
-  const topics: string[] = [];
-  client.on('message', (t: string) => topics.push(t));
-  return topics;
-}
 
 async function dropped(gw: TestGateway, reason: string): Promise<number> {
   const text = (await gw.http().get('/metrics')).text;
