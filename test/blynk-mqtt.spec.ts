@@ -1,7 +1,5 @@
-import type { IClientOptions, MqttClient } from 'mqtt';
 import {
   auth,
-  connectMqtt,
   createDevice,
   deviceClient,
   endClient,
@@ -14,33 +12,11 @@ import {
 } from './support/harness.js';
 import { createWebhook, DELIVERY_ENV, type Receiver, startReceiver } from './support/receiver.js';
 import { TenancyService } from '../src/tenancy/tenancy.service.js';
+import { blynkClient, nextMessage, record } from './support/blynk.js';
 
 // Blynk's device MQTT API beside ours (issue 24): a client acting as Blynk firmware does, unchanged.
 const DEVICES = '/api/v1/organization/devices';
 const MCU = { tmpl: 'TMPLHEAT', ver: '0.1.0', build: 'Dec  7 2026 01:00:00', type: 'esp32', rxbuff: 1024 };
-
-/** Blynk's CONNECT: user name `device`, password the device's token, clean session. */
-const blynkClient = (gw: TestGateway, token: string, extra: IClientOptions = {}) =>
-  connectMqtt(gw, { username: 'device', password: token, clientId: '', clean: true, ...extra });
-
-/** The next message on exactly `topic` (subscribed or not: Blynk sends some unasked). */
-function nextMessage(client: MqttClient, topic: string): Promise<{ payload: string; qos: number }> {
-  return new Promise((resolve) => {
-    const on = (t: string, payload: Buffer, packet: { qos: number }) => {
-      if (t !== topic) return;
-      client.off('message', on);
-      resolve({ payload: payload.toString(), qos: packet.qos });
-    };
-    client.on('message', on);
-  });
-}
-
-/** Every message the client gets, by topic, from now on. */
-function record(client: MqttClient): string[] {
-  const topics: string[] = [];
-  client.on('message', (t: string) => topics.push(t));
-  return topics;
-}
 
 async function dropped(gw: TestGateway, reason: string): Promise<number> {
   const text = (await gw.http().get('/metrics')).text;
@@ -133,6 +109,29 @@ describe('Blynk device MQTT API: a Blynk firmware moves over unchanged', () => {
     await command('ds/Mark', [1]);
     await after;
     expect(got).toEqual(['downlink/ping', 'downlink/ds/Mark']);
+    await endClient(c);
+  });
+
+  it('UNSUBSCRIBE of downlink/… removes what its SUBSCRIBE mapped, UNSUBACK follows; what Blynk sends unasked stays', async () => {
+    const d = await createDevice(gw, { id: 'heater-7' });
+    const c = await blynkClient(gw, d.token);
+    const command = (path: string, body: object) =>
+      gw.http().post(`${DEVICES}/heater-7/downlink/${path}`).set(auth()).send(body).expect(201);
+    expect(await subscribe(c, 'downlink/ds/#')).toBe(1);
+    expect(await subscribe(c, 'downlink/ping')).toBe(1); // also one Blynk sends unasked
+    const first = nextMessage(c, 'downlink/ds/Power');
+    await command('ds/Power', [1]);
+    expect((await first).payload).toBe('1');
+    // Our scheme's name of the ping subscription removes nothing either.
+    const unsuback = await c.unsubscribeAsync(['downlink/ds/#', 'downlink/ping', 'devices/heater-7/downlink/ping']);
+    expect(unsuback?.cmd).toBe('unsuback');
+    const got = record(c);
+    await command('ds/Power', [0]);
+    // Messages to one client keep their order: once the ping is here, a command sent before it would be too.
+    const ping = nextMessage(c, 'downlink/ping');
+    await command('ping', {});
+    await ping;
+    expect(got).toEqual(['downlink/ping']);
     await endClient(c);
   });
 

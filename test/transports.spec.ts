@@ -1,8 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { BrokerService } from '../src/broker/broker.service.js';
 import {
@@ -14,6 +11,7 @@ import {
   type TestGateway,
   waitFor,
 } from './support/harness.js';
+import { selfSignedCert } from './support/tls.js';
 
 /** The kernel's view of established sockets on a local port (`ss` from iproute2): one line per socket. */
 const socketsOn = (port: number) =>
@@ -37,38 +35,15 @@ const connected = (client: MqttClient) =>
 
 describe('MQTT listeners: WebSocket on the HTTP port, TLS when configured', () => {
   let gw: TestGateway;
-  const certDir = mkdtempSync(join(tmpdir(), 'gw-tls-'));
+  let cert: ReturnType<typeof selfSignedCert>;
 
   beforeAll(async () => {
-    // A throwaway self-signed certificate for 127.0.0.1.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        join(certDir, 'key.pem'),
-        '-out',
-        join(certDir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    gw = await startTestGateway({
-      MQTT_TLS_CERT: join(certDir, 'cert.pem'),
-      MQTT_TLS_KEY: join(certDir, 'key.pem'),
-      MQTT_TLS_PORT: '0',
-    });
+    cert = selfSignedCert();
+    gw = await startTestGateway(cert.env);
   });
   afterAll(async () => {
     await gw.stop();
-    rmSync(certDir, { recursive: true, force: true });
+    cert.remove();
   });
 
   it('accepts a device over WebSocket at /mqtt and ingests its values', async () => {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { type AddressInfo, connect as netConnect, createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type Client } from 'aedes';
 import mqtt from 'mqtt';
 import {
@@ -8,8 +8,10 @@ import {
   forgetPeerName,
   inboundInflight,
   listenHandleOf,
+  type ParsedPacket,
   parserOf,
   pendingWill,
+  seeBeforeHandling,
 } from './aedes-internals.js';
 
 /**
@@ -76,5 +78,66 @@ describe('aedes-internals (checked against aedes 1.2.0, Node 20)', () => {
     expect(Object.hasOwn(socket, '_peername')).toBe(true);
     forgetPeerName(socket);
     expect((socket as Socket & { _peername?: object })._peername).toBeUndefined();
+  });
+});
+
+describe('aedes-internals: packets seen before Aedes handles them (checked against aedes 1.2.0)', () => {
+  let aedes: Aedes;
+  let server: Server;
+  let port: number;
+  const unsubscribed: string[][] = [];
+  const clients = new Map<string, Client>();
+  const subscriptionsOf = (id: string) =>
+    Object.keys((clients.get(id) as unknown as { subscriptions: object }).subscriptions);
+  /** Rewrites an UNSUBSCRIBE of `x` to one of `a/#`, as the Blynk mapping rewrites `downlink/…`. */
+  function rewrite(this: unknown, packet: ParsedPacket): void {
+    if (packet.cmd === 'unsubscribe')
+      packet.unsubscriptions = packet.unsubscriptions?.map((f) => (f === 'x' ? 'a/#' : f));
+  }
+
+  beforeAll(async () => {
+    aedes = await Aedes.createBroker();
+    aedes.on('client', (c) => {
+      seeBeforeHandling(c, rewrite);
+      clients.set(c.id, c);
+    });
+    aedes.on('unsubscribe', (filters) => unsubscribed.push(filters));
+    server = createServer((s) => aedes.handle(s));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => aedes.close(() => r()));
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it("rewrites an UNSUBSCRIBE before Aedes' handler reads it: the subscription it names is removed, then UNSUBACK", async () => {
+    const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, clientId: 'seen' });
+    await new Promise((r) => c.once('connect', r));
+    await c.subscribeAsync('a/#');
+    expect(subscriptionsOf('seen')).toEqual(['a/#']);
+    await c.unsubscribeAsync('x');
+    expect(subscriptionsOf('seen')).toEqual([]);
+    expect(unsubscribed.at(-1)).toEqual(['a/#']);
+    await c.endAsync();
+  });
+
+  it('sees an UNSUBSCRIBE parsed before CONNACK, while it waits in the queue', async () => {
+    const str = (s: string) => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]);
+    const connect = Buffer.concat([str('MQTT'), Buffer.from([4, 0x02, 0, 60]), str('queued')]);
+    const unsubscribe = Buffer.concat([Buffer.from([0, 7]), str('x')]);
+    const frame = (header: number, body: Buffer) => Buffer.concat([Buffer.from([header, body.length]), body]);
+    const socket = netConnect(port, '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (d) => received.push(d));
+    await once(socket, 'connect');
+    const before = unsubscribed.length;
+    // One write: Aedes parses both before the session is set up, and queues the UNSUBSCRIBE until CONNACK.
+    socket.write(Buffer.concat([frame(0x10, connect), frame(0xa2, unsubscribe)]));
+    while (Buffer.concat(received).length < 4 + 4) await once(socket, 'data');
+    expect([...Buffer.concat(received)]).toEqual([0x20, 2, 0, 0, 0xb0, 2, 0, 7]); // CONNACK, UNSUBACK of id 7
+    expect(unsubscribed.slice(before)).toEqual([['a/#']]);
+    socket.destroy();
   });
 });

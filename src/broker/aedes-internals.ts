@@ -10,6 +10,7 @@ import type { Client } from 'aedes';
 /** A connection's MQTT parser (mqtt-packet), whose `parse` the broker guards (frame-guard.ts). */
 export interface AedesParser {
   parse(buf: Buffer): unknown;
+  prependListener(event: 'packet', listener: PacketListener): unknown;
   /** aedes 1.2.0 lib/client.js:61 `this._parser.client = this`. */
   client: Client;
 }
@@ -17,6 +18,27 @@ export interface AedesParser {
 /** aedes 1.2.0 lib/client.js:60 `this._parser = mqtt.parser()`, read per socket read (:83 `client._parser.parse(buf)`). */
 export function parserOf(client: Client): AedesParser {
   return (client as unknown as { _parser: AedesParser })._parser;
+}
+
+/** A packet as mqtt-packet parses it; an UNSUBSCRIBE's filters are in `unsubscriptions`. */
+export interface ParsedPacket {
+  cmd: string;
+  unsubscriptions?: string[];
+}
+/** Sees a packet before Aedes handles it; `this` is the connection's parser (`this.client` its client). */
+export type PacketListener = (this: AedesParser, packet: ParsedPacket) => void;
+
+/**
+ * Lets `listener` see (and rewrite) each packet of `client` before Aedes' handler reads it: Aedes 1.2 has no hook
+ * for UNSUBSCRIBE (lib/handlers/unsubscribe.js reads `packet.unsubscriptions`). aedes 1.2.0 lib/client.js:63
+ * `this._parser.on('packet', enqueue)` hands each packet to lib/handlers/index.js (or queues it), so a listener
+ * prepended on the parser runs first; packets parsed before CONNACK wait in `this._parser._queue` (:62), handled
+ * on 'connected' (:64, lib/handlers/connect.js:99, after the broker's 'client' event), and are seen here now.
+ */
+export function seeBeforeHandling(client: Client, listener: PacketListener): void {
+  const parser = parserOf(client) as AedesParser & { _queue?: ParsedPacket[] | null };
+  for (const packet of parser._queue ?? []) listener.call(parser, packet);
+  parser.prependListener('packet', listener);
 }
 
 /**

@@ -8,6 +8,8 @@ import { deviceTopicRoot } from '../../devices/device-topics.js';
 import type { IngestRouter } from '../../ingest/ingest-router.js';
 import type { GatewayMetrics } from '../../observability/gateway-metrics.js';
 import { RateLimitedLog } from '../../observability/rate-limited-log.js';
+import { type AedesParser, type ParsedPacket, seeBeforeHandling } from '../aedes-internals.js';
+import type { GatewayClient } from '../identity.js';
 import { type BlynkDropReason, downlinkPlain, isMultiValue, mcuInfo, multiValue } from './blynk-payload.js';
 import {
   BLYNK_MAX_MESSAGE_BYTES,
@@ -17,6 +19,7 @@ import {
   type BlynkUplink,
   blynkDownlinkTopic,
   blynkFilter,
+  blynkUnsubscription,
   parseBlynkTopic,
 } from './blynk-topics.js';
 import { BlynkUplinks, type Handled } from './blynk-uplinks.js';
@@ -122,10 +125,14 @@ export class BlynkSession {
     return { ...packet, topic, payload };
   }
 
-  /** A Blynk session is subscribed to what Blynk sends unasked (ping, reboot, …); no SUBACK goes out. */
+  /**
+   * A Blynk session is subscribed to what Blynk sends unasked (ping, reboot, …); no SUBACK goes out. Its
+   * UNSUBSCRIBEs are mapped as its SUBSCRIBEs were, before Aedes handles them (Aedes has no hook for them).
+   */
   connected(client: Client): void {
     const subscriptions = BLYNK_UNSOLICITED.map((topic) => ({ topic, qos: 1 as const }));
     client.subscribe({ subscriptions } as never, () => undefined);
+    seeBeforeHandling(client, mapUnsubscribe);
   }
 
   /** Dropped: counted by reason, logged (rate-limited), acknowledged and routed nowhere ([MQTT-3.3.5-2]). */
@@ -146,4 +153,16 @@ export class BlynkSession {
 function sink(packet: PublishPacket): void {
   packet.topic = BLYNK_SINK;
   packet.retain = false;
+}
+
+/**
+ * UNSUBSCRIBE from a Blynk client names Blynk's filters (`downlink/#`), stored mapped by SUBSCRIBE: each is mapped
+ * the same way before Aedes' handler reads it, so it removes that subscription, and UNSUBACK follows the removal.
+ * One function for every connection (`this` is its parser), so a connection costs no closure.
+ */
+function mapUnsubscribe(this: AedesParser, packet: ParsedPacket): void {
+  const identity = (this.client as GatewayClient).identity;
+  if (packet.cmd !== 'unsubscribe' || !packet.unsubscriptions || !identity) return;
+  const deviceId = identity.id;
+  packet.unsubscriptions = packet.unsubscriptions.map((filter) => blynkUnsubscription(filter, deviceId));
 }

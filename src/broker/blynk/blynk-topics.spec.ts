@@ -1,4 +1,4 @@
-import { blynkDownlinkTopic, blynkFilter, parseBlynkTopic } from './blynk-topics.js';
+import { BLYNK_SINK, blynkDownlinkTopic, blynkFilter, blynkUnsubscription, parseBlynkTopic } from './blynk-topics.js';
 import {
   downlinkPlain,
   mcuInfo,
@@ -63,6 +63,13 @@ describe('Blynk subscriptions and downlinks', () => {
       expect(blynkFilter(filter, 'd1')).toBeNull();
     },
   );
+
+  it('maps an UNSUBSCRIBE as its SUBSCRIBE; one of what Blynk sends unasked, or of a refused filter, names nothing', () => {
+    expect(blynkUnsubscription('downlink/#', 'd1')).toBe('devices/d1/downlink/#');
+    expect(blynkUnsubscription('downlink/ds/Power', 'd1')).toBe('devices/d1/downlink/ds/Power');
+    for (const filter of ['downlink/ping', 'downlink/reboot', 'devices/d1/downlink/ping', 'devices/d1/downlink/#', '#'])
+      expect([filter, blynkUnsubscription(filter, 'd1')]).toEqual([filter, BLYNK_SINK]);
+  });
 
   it('shows a Blynk client its own downlinks only, without our prefix', () => {
     expect(blynkDownlinkTopic('devices/d1/downlink/ds/Power', 'd1')).toBe('downlink/ds/Power');

@@ -91,6 +91,16 @@ export function blynkFilter(filter: string, deviceId: string): string | null {
   return deviceTopicRoot(deviceId) + filter;
 }
 
+/**
+ * A Blynk client's UNSUBSCRIBE filter as its SUBSCRIBE was mapped (`downlink/#` → `devices/{id}/downlink/#`), so
+ * it removes that subscription. What Blynk sends unasked (BLYNK_UNSOLICITED) stays subscribed, and a filter
+ * SUBSCRIBE would refuse removes nothing: both become BLYNK_SINK, which no client's subscription is named.
+ */
+export function blynkUnsubscription(filter: string, deviceId: string): string {
+  if (BLYNK_UNSOLICITED.includes(filter)) return BLYNK_SINK;
+  return blynkFilter(filter, deviceId) ?? BLYNK_SINK;
+}
+
 /** Our topic `devices/{id}/downlink/…` as the Blynk client sees it (`downlink/…`); null for anything else. */
 export function blynkDownlinkTopic(topic: string, deviceId: string): string | null {
   const root = deviceTopicRoot(deviceId);
