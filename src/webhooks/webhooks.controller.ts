@@ -15,6 +15,7 @@ import { CreateWebhookDto, ListWebhooksQuery, UpdateWebhookDto } from './webhook
 import { WebhooksService } from './webhooks.service.js';
 import { CreatedWebhookView, SecretRotatedView, WebhookView } from './webhook.view.js';
 import { IntParam } from '../common/int-param.js';
+import { mayEditWebhooks } from './read-only-view.js';
 
 // Request examples: Blynk's own (seed 000), and a datastream trigger with a condition.
 const BLYNK_CREATE = {
@@ -58,7 +59,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookView, isArray: true, description: 'List of webhooks' })
   @RequireScope('webhooks.get')
   list(@Req() req: AuthedRequest, @Query() q: ListWebhooksQuery, @Res({ passthrough: true }) res: Response) {
-    const { items, total } = this.webhooks.list(req.auth.orgId, q.page, q.size);
+    const { items, total } = this.webhooks.list(req.auth.orgId, q.page, q.size, mayEditWebhooks(req.auth.scopes));
     res.setHeader('X-Total-Count', String(total));
     return items;
   }
@@ -68,7 +69,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookView, description: 'Webhook details' })
   @RequireScope('webhook.get')
   get(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number) {
-    return this.webhooks.view(this.webhooks.get(req.auth.orgId, id));
+    return this.webhooks.view(this.webhooks.get(req.auth.orgId, id), mayEditWebhooks(req.auth.scopes));
   }
 
   @Post()

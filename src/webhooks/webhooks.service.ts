@@ -20,6 +20,7 @@ import {
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { checkDeviceReferences } from './webhook-references.js';
 import { maskCredentialFields, sealCredentialFields } from './credential-fields.js';
+import { keepReaderEcho, viewForReader } from './read-only-view.js';
 import { checkTarget } from './webhook-targets.js';
 import { TargetGuard } from '../common/target-guard.js';
 import { resourceLog } from '../observability/resource-log.js';
@@ -57,9 +58,15 @@ export class WebhooksService {
   }
 
   /** Blynk's list is an array; `page` (0-based) and `size` page it, the total goes in X-Total-Count. */
-  list(orgId: number, page = 0, size = Number.MAX_SAFE_INTEGER): { items: WebhookView[]; total: number } {
+  list(
+    orgId: number,
+    page = 0,
+    size = Number.MAX_SAFE_INTEGER,
+    forEditor = true,
+  ): { items: WebhookView[]; total: number } {
     const all = this.catalog.list(orgId);
-    return { items: all.slice(page * size, (page + 1) * size).map((w) => this.view(w)), total: all.length };
+    const items = all.slice(page * size, (page + 1) * size).map((w) => this.view(w, forEditor));
+    return { items, total: all.length };
   }
 
   /** The live webhook (read-only to callers: changes go through update). */
@@ -136,6 +143,7 @@ export class WebhooksService {
     const before = w.dataTrigger && structuredClone(w.dataTrigger);
     // Credential-named header and query values are worked on masked: the mask sent back keeps the stored value.
     ({ headers: w.headers, url: w.url } = maskCredentialFields(w));
+    keepReaderEcho(dto, w); // and so does the URL or a header as a read-only token saw it
     if (full) {
       for (const field of ['name', 'trigger', 'url'] as const)
         if (dto[field] === undefined) throw ApiError.badRequest(`${field} is required in a full update (PUT)`);
@@ -188,11 +196,15 @@ export class WebhooksService {
     checkUrl(url, this.allowHttp);
   }
 
-  /** What the API shows: no signing secrets, credentials masked. */
-  view(w: Webhook): WebhookView {
+  /**
+   * What the API shows: no signing secrets, credentials masked; to a token that may not edit webhooks
+   * (`forEditor` false), the URL and header values too (read-only-view.ts).
+   */
+  view(w: Webhook, forEditor = true): WebhookView {
     const { secret: _s, previousSecret: _p, orgId: _o, httpSecret, ...rest } = w;
+    const masked = maskCredentialFields(rest);
     return {
-      ...maskCredentialFields(rest),
+      ...(forEditor ? masked : viewForReader(masked)),
       signature: w.signature ?? DEFAULT_SIGNATURE,
       basicAuth: w.basicAuth && { username: w.basicAuth.username, password: MASK },
       bearerToken: w.bearerToken && MASK,

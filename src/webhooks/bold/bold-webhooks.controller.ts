@@ -30,6 +30,7 @@ import { IntParam } from '../../common/int-param.js';
 import { DeviceRegistry } from '../../devices/device-registry.js';
 import type { Webhook } from '../webhook.model.js';
 import { WebhooksService } from '../webhooks.service.js';
+import { mayEditWebhooks } from '../read-only-view.js';
 import { type BoldSubscription, dataTriggerOf, subscriptionNotFound, subscriptionOf } from './bold-subscriptions.js';
 import { CreateBoldWebhookDto } from './bold-webhooks.dto.js';
 
@@ -132,7 +133,7 @@ export class BoldWebhooksController {
   @RequireScope('webhooks.get')
   list(@Req() req: AuthedRequest): BoldSubscription[] {
     return this.webhooks
-      .list(req.auth.orgId)
+      .list(req.auth.orgId, 0, Number.MAX_SAFE_INTEGER, mayEditWebhooks(req.auth.scopes))
       .items.filter((w) => w.origin === 'bold')
       .map((w) => subscriptionOf(w, req.auth.orgId));
   }
@@ -142,7 +143,8 @@ export class BoldWebhooksController {
   @Get(':id')
   @RequireScope('webhook.get')
   get(@Req() req: AuthedRequest, @Param('id', new IntParam('webhook id')) id: number): BoldSubscription {
-    return subscriptionOf(this.webhooks.view(this.subscription(req.auth.orgId, id)), req.auth.orgId);
+    const view = this.webhooks.view(this.subscription(req.auth.orgId, id), mayEditWebhooks(req.auth.scopes));
+    return subscriptionOf(view, req.auth.orgId);
   }
 
   @ApiOperation({ summary: "Create a webhook subscription (Bold's request)" })
