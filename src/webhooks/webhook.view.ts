@@ -1,6 +1,8 @@
 // What the webhook API answers (the OpenAPI document's response schemas; the service's view() makes them).
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { BasicAuthDto, DataTriggerDto, OAuth2RequestDto, SignatureDto } from './webhook.dto.js';
+import { BasicAuthDto, OAuth2RequestDto } from './webhook-auth.dto.js';
+import { SignatureDto } from './webhook-signature.dto.js';
+import { DataTriggerDto } from './webhook-trigger.dto.js';
 import { AUTH_TYPES, CONTENT_TYPES, METHODS, TRIGGERS, WEBHOOK_STATUSES } from './webhook.model.js';
 
 const MS = 1707244800000; // Blynk's example timestamps
