@@ -1,5 +1,11 @@
 import { MASK } from './credential-fields.js';
-import { headersForReader, keepReaderEcho, looksLikeCredential, urlForReader } from './read-only-view.js';
+import {
+  headersForReader,
+  keepReaderEcho,
+  looksLikeCredential,
+  urlForReader,
+  viewForReader,
+} from './read-only-view.js';
 
 const M = MASK;
 
@@ -44,11 +50,28 @@ describe('read-only view of a webhook target', () => {
     ).toEqual({ 'X-Custom': M, 'Content-Type': 'text/plain', accept: '*/*', 'User-Agent': 'g/1' });
   });
 
+  it('applies the URL rule to the OAuth2 token URL too', () => {
+    const view = {
+      url: 'https://example.com/a',
+      headers: {},
+      oAuth2Request: { tokenUrl: 'https://auth.test/token?client_assertion=x', clientId: 'gw' },
+    };
+    expect(viewForReader(view).oAuth2Request).toEqual({
+      tokenUrl: `https://auth.test/token?client_assertion=${M}`,
+      clientId: 'gw',
+    });
+    expect(viewForReader({ url: 'https://example.com/a', headers: {}, oAuth2Request: null }).oAuth2Request).toBeNull();
+  });
+
   it('keeps the stored URL and headers when an update sends back what a reader saw', () => {
     const stored = { url: 'https://u:p@example.com/a?k=1', headers: { 'X-Custom': 'k-1' } };
     const echo = { url: urlForReader(stored.url), headers: headersForReader(stored.headers) };
     keepReaderEcho(echo, stored);
     expect(echo).toEqual(stored);
+    const oAuth2 = { url: 'https://a.test/x', headers: {}, oAuth2Request: { tokenUrl: 'https://auth.test/t?k=1' } };
+    const sentBack = { oAuth2Request: { tokenUrl: urlForReader(oAuth2.oAuth2Request.tokenUrl) } };
+    keepReaderEcho(sentBack, oAuth2);
+    expect(sentBack.oAuth2Request.tokenUrl).toBe('https://auth.test/t?k=1');
     const changed = { url: 'https://example.com/b', headers: { 'X-Custom': 'k-2', 'X-New': M } };
     keepReaderEcho(changed, stored);
     expect(changed).toEqual({ url: 'https://example.com/b', headers: { 'X-Custom': 'k-2', 'X-New': M } });

@@ -73,21 +73,32 @@ const maskQuery = (query: string): string =>
 export const headersForReader = (headers: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SAFE_HEADERS.has(k.toLowerCase()) ? v : MASK]));
 
-/** A webhook view (already masked for everyone) as a read-only token sees it. */
-export function viewForReader<T extends { url: string; headers: Record<string, string> }>(view: T): T {
-  return { ...view, url: urlForReader(view.url), headers: headersForReader(view.headers) };
+/** A webhook view (already masked for everyone) as a read-only token sees it; the OAuth2 token URL as its URL. */
+export function viewForReader<
+  T extends { url: string; headers: Record<string, string>; oAuth2Request?: { tokenUrl: string } | null },
+>(view: T): T {
+  const oAuth2 = view.oAuth2Request && { ...view.oAuth2Request, tokenUrl: urlForReader(view.oAuth2Request.tokenUrl) };
+  return {
+    ...view,
+    url: urlForReader(view.url),
+    headers: headersForReader(view.headers),
+    ...(oAuth2 ? { oAuth2Request: oAuth2 } : {}),
+  };
 }
 
 /**
- * An update that sends back what a reader saw keeps what is stored: a URL equal to the stored one as a reader
- * sees it, and a header whose value is the mask (credential-named headers already behave so).
+ * An update that sends back what a reader saw keeps what is stored: a URL (or OAuth2 token URL) equal to the
+ * stored one as a reader sees it, and a header whose value is the mask (credential-named headers already do).
  */
 export function keepReaderEcho(
-  given: { url?: string; headers?: Record<string, string> },
-  stored: { url: string; headers: Record<string, string> },
+  given: { url?: string; headers?: Record<string, string>; oAuth2Request?: { tokenUrl: string } },
+  stored: { url: string; headers: Record<string, string>; oAuth2Request?: { tokenUrl: string } | null },
 ): void {
-  if (given.url !== undefined && given.url !== stored.url && given.url === urlForReader(stored.url))
-    given.url = stored.url;
+  const keptUrl = (url: string | undefined, was: string | undefined) =>
+    url !== undefined && was !== undefined && url !== was && url === urlForReader(was) ? was : url;
+  given.url = keptUrl(given.url, stored.url);
+  if (given.oAuth2Request)
+    given.oAuth2Request.tokenUrl = keptUrl(given.oAuth2Request.tokenUrl, stored.oAuth2Request?.tokenUrl)!;
   if (given.headers)
     for (const [k, v] of Object.entries(given.headers))
       if (v === MASK && stored.headers[k] !== undefined) given.headers[k] = stored.headers[k];
