@@ -95,7 +95,7 @@ async function countsWhenQuiet(gws, before) {
     same = t === last ? same + 1 : 0;
     last = t;
     if (same >= 2) break;
-    await sleep(2000);
+    await sleep(4000);
   }
   const diff = {};
   for (const [k, c] of Object.entries(now)) {
@@ -186,7 +186,8 @@ async function round(env, instances, rx) {
     await sleep(process.env.BENCH_VERBOSE ? 2000 : 100);
   }
   const deliveries = (total - stuck) / ((s.last - s.first) / 1000);
-  const log = LOG_LAG && stuck === 0 ? await logCaughtUp(gws[0], webhooks, s.last) : NaN;
+  // The count waits for the delivery log too: its writes (and the claims' release after them) trail the sends.
+  const log = (LOG_LAG || COUNT) && stuck === 0 ? await logCaughtUp(gws[0], webhooks, s.last) : NaN;
   const commands = countsBefore ? await countsWhenQuiet(gws, countsBefore) : null;
   for (const g of gws) await stopGateway(g);
   return { ingest, deliveries, log, commands, total };
