@@ -69,7 +69,7 @@ describeWith(['mongo'], 'MongoDB work per acknowledged QoS 1 message', () => {
     let stopped = false;
     try {
       const d = await createDevice(gw, { name: 'counted' });
-      await gw
+      const { body: webhook } = await gw
         .http()
         .post('/api/v1/organization/webhooks')
         .set(auth())
@@ -92,6 +92,19 @@ describeWith(['mongo'], 'MongoDB work per acknowledged QoS 1 message', () => {
       // poll would add reads of its own. Then the stop writes the claims' release.
       const rowUpdates = () => monitor.counts['deliveries update']?.docs ?? 0;
       await waitFor(rowUpdates, (n) => n >= MESSAGES, 20_000);
+      // The log as REST shows it (its reads not counted): each delivery with the attempt its update carried.
+      monitor.on = false;
+      const { body: log } = await gw
+        .http()
+        .get(`/api/v1/organization/webhooks/${webhook.id as number}/deliveries?size=${MESSAGES}`)
+        .set(auth())
+        .expect(200);
+      expect(log.items).toHaveLength(MESSAGES);
+      for (const item of log.items as Record<string, unknown>[]) {
+        expect(item).toMatchObject({ status: 'delivered', attempts: [{ n: 1, statusCode: 200 }] });
+        expect(item).not.toHaveProperty('claimedBy');
+      }
+      monitor.on = true;
       await gw.stop();
       stopped = true;
     } finally {
