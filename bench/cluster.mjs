@@ -7,6 +7,12 @@
 // show overhead, not scaling.
 // BENCH_LOG_LAG=1 also times how long after the last delivery arrived the delivery log has recorded every row
 // as delivered (it trails the sends; polled over REST, so it adds load after the drain), up to BENCH_LOG_MS.
+// BENCH_COUNT=1 counts the MongoDB work per message through the driver's command monitoring (bench/lib/
+// mongo-commands.mjs preloaded into each gateway): round trips (commands) and documents written, by collection
+// and command, from the first publish until the instances are quiet again (the delivery log and the claims'
+// release written), divided by the messages acknowledged (= callbacks delivered). Time-driven commands (lease,
+// change-log polling) are printed apart: they do not grow with messages.
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
   benchDir,
@@ -28,18 +34,75 @@ const DEVICES = 2;
 const LOG_LAG = Boolean(process.env.BENCH_LOG_LAG);
 // Seldom: on FerretDB each poll scans the deliveries and attempts, competing with the log it waits for.
 const LOG_POLL_MS = 2000;
+const COUNT = Boolean(process.env.BENCH_COUNT);
+const countArgs = COUNT ? ['--import', join(benchDir, 'lib/mongo-commands.mjs')] : [];
+/** Collections written per message; the others are written or read on timers (leases, change log, presence). */
+const PER_MESSAGE = [
+  'deliveries',
+  'delivery_attempts',
+  'delivery_claims',
+  'id_blocks',
+  'device_runtime',
+  'trigger_states',
+];
 
 /** A gateway of the round, allowed to post to the receiver on the loopback; all share one secret key. */
 async function gateway(env, id) {
   process.stderr.write(`  starting ${id}\n`);
-  return startGateway({
-    WEBHOOK_ALLOW_HTTP: 'true',
-    WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
-    GATEWAY_INSTANCE_ID: id,
-    // the same key everywhere: each instance decrypts the webhook secrets another one stored
-    GATEWAY_SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS0zMi1ieXRlcy1sb25nISE=',
-    ...env,
-  });
+  return startGateway(
+    {
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+      GATEWAY_INSTANCE_ID: id,
+      // the same key everywhere: each instance decrypts the webhook secrets another one stored
+      GATEWAY_SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS0zMi1ieXRlcy1sb25nISE=',
+      ...env,
+    },
+    { nodeArgs: countArgs },
+  );
+}
+
+/** The command counts of the instances, summed: `{"<collection> <command>": {trips, docs}}`. */
+async function commandCounts(gws) {
+  const sum = {};
+  for (const g of gws) {
+    const line = g.proc.waitFor(/^mongo-commands /);
+    g.proc.kill('SIGUSR2');
+    const counts = JSON.parse((await line).slice('mongo-commands '.length));
+    for (const [k, c] of Object.entries(counts)) {
+      const s = (sum[k] ??= { trips: 0, docs: 0 });
+      s.trips += c.trips;
+      s.docs += c.docs;
+    }
+  }
+  return sum;
+}
+
+const perMessageTotal = (c) =>
+  Object.entries(c)
+    .filter(([k]) => PER_MESSAGE.includes(k.split(' ')[0]))
+    .reduce((a, [, x]) => a + x.trips + x.docs, 0);
+
+/** Counts from `before` until the per-message collections see no command for two polls (BENCH_QUIET_MS at most). */
+async function countsWhenQuiet(gws, before) {
+  const until = Date.now() + Number(process.env.BENCH_QUIET_MS ?? 30_000);
+  let last = -1;
+  let same = 0;
+  let now;
+  while (Date.now() < until) {
+    now = await commandCounts(gws);
+    const t = perMessageTotal(now);
+    same = t === last ? same + 1 : 0;
+    last = t;
+    if (same >= 2) break;
+    await sleep(4000);
+  }
+  const diff = {};
+  for (const [k, c] of Object.entries(now)) {
+    const b = before[k] ?? { trips: 0, docs: 0 };
+    if (c.trips > b.trips) diff[k] = { trips: c.trips - b.trips, docs: c.docs - b.docs };
+  }
+  return diff;
 }
 // An instance should stop within seconds (DELIVERY_LOG_SHUTDOWN_MS bounds its last write); one that does not
 // is killed, and said so.
@@ -82,6 +145,7 @@ async function round(env, instances, rx) {
     ]);
   });
   await Promise.all(pubs.map((p) => p.waitFor(/^ready/)));
+  const countsBefore = COUNT && env.MONGODB_URI ? await commandCounts(gws) : null;
   const t0 = performance.now();
   pubs.forEach((p) => p.stdin.write('go\n'));
   // A publisher whose PUBACKs stop coming would hold the bench forever: the round is reported and dropped.
@@ -122,9 +186,11 @@ async function round(env, instances, rx) {
     await sleep(process.env.BENCH_VERBOSE ? 2000 : 100);
   }
   const deliveries = (total - stuck) / ((s.last - s.first) / 1000);
-  const log = LOG_LAG && stuck === 0 ? await logCaughtUp(gws[0], webhooks, s.last) : NaN;
+  // The count waits for the delivery log too: its writes (and the claims' release after them) trail the sends.
+  const log = (LOG_LAG || COUNT) && stuck === 0 ? await logCaughtUp(gws[0], webhooks, s.last) : NaN;
+  const commands = countsBefore ? await countsWhenQuiet(gws, countsBefore) : null;
   for (const g of gws) await stopGateway(g);
-  return { ingest, deliveries, log };
+  return { ingest, deliveries, log, commands, total };
 }
 
 /**
@@ -167,7 +233,8 @@ const configs = [
     (r) => ({ MONGODB_URI: `${db.uri.replace(/\/[^/?]*(\?|$)/, `/bench_${r}_2$1`)}`, REDIS_URL: bus.url }),
   ],
 ];
-const results = configs.map(() => ({ ingest: [], deliveries: [], log: [] }));
+const results = configs.map(() => ({ ingest: [], deliveries: [], log: [], commands: [] }));
+const loads = [];
 for (let r = 0; r < ROUNDS; r++) {
   for (const [i, [name, n, env]] of configs.entries()) {
     if (process.env.BENCH_ONLY && !process.env.BENCH_ONLY.split(',').includes(String(i))) continue;
@@ -177,6 +244,8 @@ for (let r = 0; r < ROUNDS; r++) {
     results[i].ingest.push(x?.ingest ?? NaN);
     results[i].deliveries.push(x?.deliveries ?? NaN);
     results[i].log.push(x?.log ?? NaN);
+    if (x?.commands) results[i].commands.push({ counts: x.commands, messages: x.total });
+    loads.push(loadavg()[0]);
     if (!x) continue;
     process.stderr.write(
       `round ${r + 1} ${name}: ${Math.round(x.ingest)} msg/s, ${Math.round(x.deliveries)} deliveries/s` +
@@ -192,6 +261,8 @@ for (const [i, [name]] of configs.entries())
   console.log(
     `| ${name}${results[i].stalled ? ` (${results[i].stalled} round(s) stalled, dropped)` : ''} | ${fmt(results[i].ingest)} | ${fmt(results[i].deliveries)} |`,
   );
+console.log(`load average (1 min) after each run: ${spread(loads, 2)}`);
+if (COUNT) printCounts();
 if (LOG_LAG) {
   console.log('\ndelivery log, every row recorded delivered, s after the last delivery arrived, median (min–max):');
   for (const [i, [name]] of configs.entries()) {
@@ -201,6 +272,38 @@ if (LOG_LAG) {
     console.log(`  ${name}: ${figure}${missed ? ` (${missed} round(s) not caught up or skipped)` : ''}`);
   }
 }
+/**
+ * MongoDB commands (round trips) and documents written per message, by collection and command: the median
+ * over the rounds of each configuration (counts move a little with batching: group commits gather what one
+ * event-loop turn or window brings).
+ */
+function printCounts() {
+  for (const [i, [name]] of configs.entries()) {
+    const runs = results[i].commands;
+    if (runs.length === 0) continue;
+    const keys = [...new Set(runs.flatMap((r) => Object.keys(r.counts)))].sort();
+    const per = (k, f) => median(runs.map((r) => (r.counts[k]?.[f] ?? 0) / r.messages));
+    const fmt3 = (x) => (x === 0 ? '0' : x.toFixed(3));
+    console.log(
+      `\n${name}: MongoDB work per acknowledged QoS 1 message (= per delivered callback), median of ${runs.length}`,
+    );
+    console.log('| collection | command | round trips | documents written |\n|---|---|---|---|');
+    let trips = 0;
+    let docs = 0;
+    for (const k of keys.filter((k) => PER_MESSAGE.includes(k.split(' ')[0]))) {
+      const [coll, cmd] = k.split(' ');
+      trips += per(k, 'trips');
+      docs += per(k, 'docs');
+      console.log(`| ${coll} | ${cmd} | ${fmt3(per(k, 'trips'))} | ${fmt3(per(k, 'docs'))} |`);
+    }
+    console.log(`| **per message** | | **${fmt3(trips)}** | **${fmt3(docs)}** |`);
+    const timed = keys.filter((k) => !PER_MESSAGE.includes(k.split(' ')[0]));
+    console.log(
+      `time-driven (per run, not per message): ${timed.map((k) => `${k} ${Math.round(median(runs.map((r) => r.counts[k]?.trips ?? 0)))}`).join(', ')}`,
+    );
+  }
+}
+
 /** Ratios paired within each round (`a[r] / b[r]`): median (min–max), or why there is none. */
 const paired = (a, b) => {
   const n = Math.min(a.length, b.length);

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Agent, request } from 'undici';
@@ -229,7 +229,9 @@ const raw = [],
   calm = [],
   stormy = [];
 const progress = (what, v) => {
-  process.stderr.write(`  ${what}: ${typeof v === 'number' ? v.toFixed(0) : JSON.stringify(v)}\n`);
+  process.stderr.write(
+    `  ${what}: ${typeof v === 'number' ? v.toFixed(0) : JSON.stringify(v)} (load ${loadavg()[0].toFixed(2)})\n`,
+  );
   return v;
 };
 const ONLY = process.env.BENCH_ONLY; // 'throughput', 'isolation' or 'latency': one figure only
@@ -282,7 +284,9 @@ if (ONLY === 'isolation') {
 }
 if (ONLY === 'throughput') {
   console.log(
-    `throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${paired(gwRates, raw).toFixed(2)}x, ${spread(gwRates, raw)}`,
+    `throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${paired(gwRates, raw).toFixed(2)}x, ${spread(gwRates, raw)}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   receiverProc.kill();
   process.exit(0);

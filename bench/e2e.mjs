@@ -1,8 +1,12 @@
 // bench:e2e — device messages in, signed callbacks out: publishers at QoS 1 (each message matches one webhook),
 // the callback received by bench/servers/receiver.mjs in its own process. Baselines in the same process tree and
-// the same rounds: bare Aedes QoS 1 ingest and a raw undici POST loop to the same receiver. The gateway runs
-// twice per round: with only the matching webhooks, and with 10,000 more configured for other devices.
+// the same rounds: bare Aedes QoS 1 ingest, a raw undici POST loop to the same receiver, and the ideal pipeline
+// (bench/servers/ideal-pipeline.mjs: bare Aedes whose in-process subscriber signs and POSTs each message, no
+// durability), the fair ceiling for a process doing both jobs on the same cores. The gateway runs twice per round:
+// with only the matching webhooks, and with 10,000 more configured for other devices (BENCH_E2E_EXTRA_WEBHOOKS=0:
+// once). Each round prints os.loadavg().
 import 'reflect-metadata';
+import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -42,6 +46,19 @@ async function bareAedes() {
   const ms = await publish(`mqtt://127.0.0.1:${port}`, anon, ids);
   await stopProcess(p);
   return (TOTAL / ms) * 1000;
+}
+
+async function idealPipeline() {
+  await rx.reset();
+  const p = start('node', [join(benchDir, 'servers/ideal-pipeline.mjs'), `${rx.url}/ideal`, '0']);
+  const port = Number((await p.waitFor(/^ready/)).split(' ')[1]);
+  const anon = Array.from({ length: PUBLISHERS }, () => ({ user: '', pass: '' }));
+  const ids = Array.from({ length: PUBLISHERS }, (_, i) => `ideal-${i}`);
+  const publishMs = await publish(`mqtt://127.0.0.1:${port}`, anon, ids);
+  const rate = await drained('/ideal', TOTAL);
+  const lat = await latencies();
+  await stopProcess(p);
+  return { rate, acked: (TOTAL / publishMs) * 1000, ...lat };
 }
 
 /** Waits until the receiver counted `n` requests on `path`; returns requests/s from the first to the last. */
@@ -133,17 +150,27 @@ async function gatewayRound(g) {
   return { rate, acked: (TOTAL / publishMs) * 1000, ...(await latencies()) };
 }
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const plain = await gatewayWith(0);
-const crowded = await gatewayWith(EXTRA_WEBHOOKS);
-const runs = { bare: [], raw: [], gw: [], gw10k: [] };
+const crowded = EXTRA_WEBHOOKS > 0 ? await gatewayWith(EXTRA_WEBHOOKS) : undefined;
+const runs = { bare: [], raw: [], ideal: [], gw: [], gw10k: [], load: [] };
 for (let round = 0; round < ROUNDS; round++) {
   runs.bare.push(await bareAedes());
   runs.raw.push(await rawUndici());
+  runs.ideal.push(await idealPipeline());
   runs.gw.push(await gatewayRound(plain));
-  runs.gw10k.push(await gatewayRound(crowded));
-  process.stderr.write(`  round ${round + 1}/${ROUNDS} done\n`);
+  if (crowded) runs.gw10k.push(await gatewayRound(crowded));
+  runs.load.push(loadavg()[0]);
+  const r = (x) => x.rate.toFixed(0);
+  process.stderr.write(
+    `  round ${round + 1}/${ROUNDS}: ideal ${r(runs.ideal[round])}/s, gateway ${r(runs.gw[round])}/s ` +
+      `(${(runs.gw[round].rate / runs.ideal[round].rate).toFixed(2)}x), load ${load()}\n`,
+  );
 }
-for (const g of [plain, crowded]) {
+for (const g of crowded ? [plain, crowded] : [plain]) {
   await g.gw.stop();
   g.gw.remove();
 }
@@ -152,15 +179,22 @@ rx.proc.kill();
 const rates = (rs) => rs.map((r) => r.rate);
 const floor = runs.bare.map((b, i) => Math.min(b, runs.raw[i].rate));
 const ratio = (rs) => rs.map((r, i) => r.rate / floor[i]);
+const toIdeal = (rs) => rs.map((r, i) => r.rate / runs.ideal[i].rate);
 console.log(
   `\ne2e bench: ${PUBLISHERS} publishers × ${PER_PUBLISHER} QoS 1 messages, one webhook each, ${ROUNDS} interleaved rounds: median (min–max)`,
 );
+console.log(`load average (1 min) after each round: ${spread(runs.load, 2)}; now ${load()}`);
 console.log(`bare Aedes QoS 1 ingest:  ${spread(runs.bare)} msg/s`);
 console.log(`raw undici loop:          ${spread(rates(runs.raw))} req/s`);
+console.log(
+  `ideal pipeline:           ${spread(rates(runs.ideal))} callbacks/s (PUBACKs ${spread(runs.ideal.map((r) => r.acked))} msg/s), ` +
+    `p50 ${spread(runs.ideal.map((r) => r.p50))} ms, p99 ${spread(runs.ideal.map((r) => r.p99))} ms`,
+);
 for (const [name, rs] of [
   ['gateway', runs.gw],
   [`gateway +${EXTRA_WEBHOOKS} webhooks`, runs.gw10k],
-]) {
+].filter(([, rs]) => rs.length > 0)) {
+  console.log(`${`${name}:`.padEnd(25)} ratio to the ideal pipeline ${spread(toIdeal(rs), 2)}x (paired per round)`);
   const p50 = spread(rs.map((r) => r.p50));
   const p99 = spread(rs.map((r) => r.p99));
   console.log(

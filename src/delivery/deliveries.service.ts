@@ -148,8 +148,9 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
   private async withAttempts(d: Delivery) {
     const w = this.catalog.byIdAnyOrg(d.webhookId);
     const request = w ? renderDelivery(d, w) : d.request;
+    const { claimedBy: _claimedBy, ...row } = d; // which instance holds it is no part of the API
     return {
-      ...d,
+      ...row,
       request: request && maskCredentialFields(request),
       attempts: await this.deliveries.attempts(d.id),
       attemptCount: d.attempts,

@@ -78,4 +78,36 @@ suite('DeliveryClaims', () => {
     a.recorded([sent]);
     await until('its claim released', async () => (await claimsOf(sent.id)).length === 0);
   });
+
+  it('holds a row its committer wrote with claimedBy without a claim record, until another instance takes it over (fence 2) once the lease ends', async () => {
+    for (const c of started.splice(0)) await c.beforeApplicationShutdown(); // the instances of the cases before
+    const a = await start('a3');
+    await a.resume([], () => {});
+    const [row] = await driver.deliveries.insertMany([
+      newDelivery({
+        orgId: 1,
+        webhookId: 3,
+        messageId: 'msg_i1',
+        event: 'device.added',
+        deviceId: 'd',
+        matched: null,
+        claimedBy: a.claimant,
+      }),
+    ]);
+    a.committed([row]);
+    expect(a.mayAttempt(row, () => {})).toBe(true);
+    expect(await claimsOf(row.id)).toEqual([]);
+    const b = await start('b3');
+    const taken: number[] = [];
+    await b.resume([], (rows) => taken.push(...rows.map((d) => d.id)));
+    const settled = new Map<number, boolean>();
+    expect(b.mayAttempt(row, (d, mine) => settled.set(d.id, mine))).toBe(false); // paged in by b: a's
+    await until('settled', () => settled.size === 1);
+    expect(settled.get(row.id)).toBe(false);
+    await a.beforeApplicationShutdown(); // a's lease ends at once
+    await until('b took it over', () => taken.includes(row.id));
+    expect(await driver.deliveryClaims.ofDeliveries([row.id])).toEqual([
+      expect.objectContaining({ owner: 'b3', fence: 2 }),
+    ]);
+  });
 });

@@ -36,6 +36,10 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
   private readonly claiming = new Map<number, Waiting>();
   private readonly parked = new Map<number, { d: Delivery; settled: ClaimSettled }>();
   private readonly owner: string;
+  /** Claims held by a row's `claimedBy` alone (fence 1): no record to remove when released. */
+  private readonly unrecorded = new WeakSet<DeliveryClaim>();
+  /** Instances whose lease had ended at the last takeover that completed: their rows were looked for then. */
+  private readonly knownDead = new Set<string>();
   private readonly leaseMs: number;
   /** Attempts stop then unless a renewal succeeds: the last renewal's start plus the lease, less a margin. */
   private validUntil = 0;
@@ -73,6 +77,17 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     return unfinished.filter((d) => mine.has(d.id));
   }
 
+  get claimant(): string {
+    return this.owner;
+  }
+
+  committed(deliveries: Delivery[]): void {
+    for (const d of deliveries) {
+      this.local.add(d.id);
+      this.held.set(d.id, this.implicitClaim(d));
+    }
+  }
+
   admit(deliveries: Delivery[]): void {
     for (const d of deliveries) {
       this.local.add(d.id);
@@ -102,7 +117,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
       if (!this.finishing.has(d.id)) continue;
       const c = this.finishing.get(d.id);
       this.finishing.delete(d.id);
-      if (c) this.released.push({ deliveryId: c.deliveryId, fence: c.fence });
+      if (c && !this.unrecorded.has(c)) this.released.push({ deliveryId: c.deliveryId, fence: c.fence });
       if (d.status !== 'pending' && d.status !== 'held') this.local.delete(d.id); // not replayed meanwhile
     }
   }
@@ -113,12 +128,16 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     this.claiming.set(w.d.id, w);
   }
 
-  /** New rows (and replays): fence 1 when never claimed; otherwise the general path. */
+  /**
+   * Rows without `claimedBy` (stored before, or replayed after they finished): fence 1 when never claimed;
+   * otherwise, and for rows whose committer holds fence 1 by `claimedBy`, the general path.
+   */
   private async claimWaiting(): Promise<void> {
     const waiting = this.toClaim;
     this.toClaim = [];
     try {
-      const inserted = await this.claims.insert(waiting.map((w) => this.claimOf(w.d, 1)));
+      const unclaimed = waiting.filter((w) => w.d.claimedBy === undefined);
+      const inserted = await this.claims.insert(unclaimed.map((w) => this.claimOf(w.d, 1)));
       for (const c of inserted) this.held.set(c.deliveryId, c);
       const rest = waiting.filter((w) => !this.held.has(w.d.id)).map((w) => w.d);
       if (rest.length > 0) await this.acquire(rest);
@@ -144,6 +163,8 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
       this.claims.leases(),
     ]);
     const top = highestFence(records);
+    // A row's committer holds fence 1 by its `claimedBy`, unless a record says otherwise (records win ties).
+    for (const d of rows) if (d.claimedBy !== undefined && !top.has(d.id)) top.set(d.id, this.implicitClaim(d));
     const now = Date.now();
     const wanted: DeliveryClaim[] = [];
     for (const d of rows) {
@@ -198,8 +219,12 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     if (lapsed) {
       // Claims not found under this owner any more were taken over; the next attempt asks again (acquire
       // decides: a claim inserted while this read ran is still ours).
-      const mine = new Set((await this.claims.ownedBy([this.owner], Number.MAX_SAFE_INTEGER)).map((c) => c.deliveryId));
-      const lost = [...this.held.keys()].filter((id) => !mine.has(id));
+      // A claim held by `claimedBy` alone has no record to find: it is lost when a higher fence exists.
+      const records = await this.claims.ofDeliveries([...this.held.keys()]);
+      const top = highestFence(records);
+      const lost = [...this.held.entries()]
+        .filter(([id, c]) => (this.unrecorded.has(c) ? top.has(id) : top.get(id)?.owner !== this.owner))
+        .map(([id]) => id);
       for (const id of lost) this.held.delete(id);
       if (lost.length > 0) this.logger.warn(`${lost.length} delivery claims were taken over by other instances`);
     }
@@ -208,12 +233,17 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     for (const p of parked) if (this.mayAttempt(p.d, p.settled)) p.settled(p.d, true);
   }
 
-  /** Deliveries of instances whose lease ended, resumed here. */
+  /**
+   * Deliveries of instances whose lease ended, resumed here: those of their claim records, and, once per
+   * instance whose lease ended since the last look, the rows it committed (`claimedBy`, no record).
+   */
   private async takeOver(): Promise<void> {
     const now = Date.now();
     const dead = [...(await this.claims.leases())].filter(([o, t]) => o !== this.owner && t < now).map(([o]) => o);
+    for (const o of this.knownDead) if (!dead.includes(o)) this.knownDead.delete(o); // alive again
+    const newlyDead = new Set(dead.filter((o) => !this.knownDead.has(o)));
     const candidates = (await this.claims.ownedBy(dead, TAKEOVER_BATCH)).filter((c) => !this.local.has(c.deliveryId));
-    if (candidates.length === 0) return;
+    if (candidates.length === 0 && newlyDead.size === 0) return;
     // One read of the unfinished rows rather than one per claim (the delivery port has no batched lookup).
     const unfinished = new Map((await this.deliveries.unfinished()).map((d) => [d.id, d]));
     const rows: Delivery[] = [];
@@ -222,7 +252,12 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
       if (d) rows.push(d);
       else this.released.push({ deliveryId: c.deliveryId, fence: c.fence }); // finished or deleted: stale claim
     }
+    const listed = new Set(rows.map((d) => d.id));
+    for (const d of unfinished.values())
+      if (d.claimedBy !== undefined && newlyDead.has(d.claimedBy) && !this.local.has(d.id) && !listed.has(d.id))
+        rows.push(d);
     await this.resumeHere(rows, 'took over', 'of instances whose lease ended');
+    for (const o of newlyDead) this.knownDead.add(o);
   }
 
   /**
@@ -243,6 +278,13 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     if (taken.length === 0) return;
     this.logger.warn(`${verb} ${taken.length} deliveries ${which}`);
     this.adopt(taken);
+  }
+
+  /** The claim a row's committer holds by its `claimedBy`. */
+  private implicitClaim(d: Delivery): DeliveryClaim {
+    const c = { ...this.claimOf(d, 1), owner: d.claimedBy ?? this.owner };
+    this.unrecorded.add(c);
+    return c;
   }
 
   private claimOf(d: Delivery, fence: number): DeliveryClaim {

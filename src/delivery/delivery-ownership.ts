@@ -20,6 +20,10 @@ export interface DeliveryOwnership {
    * one batch, before their first attempt.
    */
   admit(deliveries: Delivery[]): void;
+  /** Written into each row this instance commits (`Delivery.claimedBy`): its claim on the row, fence 1. */
+  readonly claimant: string;
+  /** Rows this instance just committed with its `claimant`: held at once, no claim record written. */
+  committed(deliveries: Delivery[]): void;
   /**
    * True when this instance holds a live claim on `d`. Else false, and `settled(d, mine)` follows once the claim
    * is decided: mine, attempt it then; not mine, another instance holds it and sends it. The dispatcher keeps

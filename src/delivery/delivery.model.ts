@@ -64,6 +64,13 @@ export interface Delivery {
   dropReason: string | null;
   createdAt: number;
   updatedAt: number;
+  /**
+   * With several instances (DeliveryClaims): the instance that committed the row, which holds its first claim
+   * (fence 1) by this field alone, written with the row before the PUBACK; no claim record is written unless
+   * another instance takes the row over (fence 2 on). Cleared when a finished row is replayed (its claim was
+   * released). Absent with SQLite and in rows stored before.
+   */
+  claimedBy?: string;
 }
 
 export type NewDelivery = Omit<Delivery, 'id'>;

@@ -112,10 +112,13 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
       else this.restart(live);
     } else if (q.resident.has(d.id) || d.status === 'pending') {
       return; // in flight or due now, or pending in storage and paged in in its turn
-    } else if (q.cursor !== null && d.id > q.cursor) {
-      this.states.newRound(d); // behind the window: storage says pending, paging brings it in
-      return;
     } else {
+      // A finished row's claim was released: the instance replaying it claims it anew (DeliveryClaims).
+      if (d.status !== 'held') delete d.claimedBy;
+      if (q.cursor !== null && d.id > q.cursor) {
+        this.states.newRound(d); // behind the window: storage says pending, paging brings it in
+        return;
+      }
       q.resident.add(d.id);
       this.restart(d);
     }

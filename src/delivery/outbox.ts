@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
 import type { DeviceEvent } from '../events/device-event.js';
 import type { DeviceRecord } from '../devices/device.model.js';
@@ -7,6 +7,7 @@ import type { Webhook } from '../webhooks/webhook.model.js';
 import { type Delivery, type NewDelivery, newDelivery } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
+import { DELIVERY_OWNERSHIP, type DeliveryOwnership } from './delivery-ownership.js';
 import { Dispatcher } from './dispatcher.js';
 import { NAME_LOOKUP, type NameLookup } from '../templates/name-lookup.js';
 import { matchedEvent } from './render/snapshot.js';
@@ -32,6 +33,7 @@ export class Outbox {
     private readonly policy: RetryPolicy,
     private readonly dispatcher: Dispatcher,
     @Inject(NAME_LOOKUP) private readonly names: NameLookup,
+    @Optional() @Inject(DELIVERY_OWNERSHIP) private readonly ownership: DeliveryOwnership | null = null,
   ) {}
 
   /** Adds a delivery row; returns the commit that will hold it (what the event's PUBACK waits on). */
@@ -47,6 +49,7 @@ export class Outbox {
           deviceId: event.deviceId,
           matched: matchedEvent(w, event, device, this.names),
           nextAttemptAt: this.policy.firstAttemptAt(now),
+          claimedBy: this.ownership?.claimant,
         },
         now,
       ),
@@ -77,6 +80,7 @@ export class Outbox {
       throw err;
     }
     for (const d of saved) this.metrics.move(d.webhookId, null, 'pending');
+    this.ownership?.committed(saved);
     this.dispatcher.accept(saved);
   }
 }

@@ -24,7 +24,14 @@ const row = (d: Delivery) => ({
   updatedAt: d.updatedAt,
   doc: d,
 });
-const toDelivery = (o: { doc: unknown }): Delivery => {
+/** A row's fields but its `_id`, for an update. */
+const state = (d: Delivery) => {
+  const { _id, ...rest } = row(d);
+  return rest;
+};
+/** Row reads leave the attempts kept in the row's document behind (attempts() reads them). */
+const NO_ATTEMPTS: Record<string, number> = { attempts: 0 };
+const toDelivery = (o: Record<string, unknown>): Delivery => {
   const d = o.doc as Delivery;
   // Rows from before deliveries followed their webhook have neither field.
   return { ...d, matched: d.matched ?? null, renderedAt: d.renderedAt ?? null, renderedFor: d.renderedFor ?? null };
@@ -58,16 +65,28 @@ export class MongoDeliveryRepository implements DeliveryRepository {
   }
 
   /**
-   * One replace per row. On FerretDB v1 (SQLite) each costs a scan of the whole collection (see change-log.ts),
-   * so under sustained load there the delivery log falls behind; DeliveryLog bounds what a stop waits for it.
-   * Fixed-width string ids were tried (the filter then goes down to SQLite, which still scans): no gain with
-   * one instance, 2-instance ingest at 0.61x, so the ids stay numbers.
+   * One update per row, carrying the row's state and its new attempts (fields `attempts.a<n>` of the row's
+   * document, keyed by number, so a batch written again after a partial failure sets the same fields rather
+   * than adding copies): one document written per attempt, not two. An attempt whose row is not in the batch
+   * (none today: DeliveryLog saves the row with each attempt) goes to `delivery_attempts`, where rows written
+   * before this layout keep theirs. On FerretDB v1 (SQLite) each update costs a scan of the whole collection
+   * (see change-log.ts), so under sustained load there the delivery log falls behind; DeliveryLog bounds what a
+   * stop waits for it. Fixed-width string ids were tried (the filter then goes down to SQLite, which still
+   * scans): no gain with one instance, 2-instance ingest at 0.61x, so the ids stay numbers.
    */
   async saveMany(deliveries: Delivery[], attempts: DeliveryAttempt[]): Promise<void> {
-    if (attempts.length > 0) {
+    const byRow = new Map<number, Record<string, DeliveryAttempt>>();
+    for (const d of deliveries) byRow.set(d.id, {});
+    const apart: DeliveryAttempt[] = [];
+    for (const a of attempts) {
+      const fields = byRow.get(a.deliveryId);
+      if (fields) fields[`attempts.a${a.n}`] = a;
+      else apart.push(a);
+    }
+    if (apart.length > 0) {
       await this.bulk.write(
         this.attemptsM,
-        attempts.map((a) => ({
+        apart.map((a) => ({
           replaceOne: {
             filter: { _id: `${a.deliveryId}:${a.n}` },
             replacement: { deliveryId: a.deliveryId, n: a.n, doc: a },
@@ -80,7 +99,9 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     if (deliveries.length > 0) {
       await this.bulk.write(
         this.m,
-        deliveries.map((d) => ({ replaceOne: { filter: { _id: d.id }, replacement: row(d) } })),
+        deliveries.map((d) => ({
+          updateOne: { filter: { _id: d.id }, update: { $set: { ...state(d), ...byRow.get(d.id) } } },
+        })),
         { ordered: false },
       );
     }
@@ -97,7 +118,7 @@ export class MongoDeliveryRepository implements DeliveryRepository {
   async unfinishedPage(webhookId: number, afterId: number, limit: number): Promise<Delivery[]> {
     return (
       await this.m
-        .find({ webhookId, status: { $in: UNFINISHED }, _id: { $gt: afterId } })
+        .find({ webhookId, status: { $in: UNFINISHED }, _id: { $gt: afterId } }, NO_ATTEMPTS)
         .sort({ _id: 1 })
         .limit(limit)
         .lean()
@@ -107,7 +128,7 @@ export class MongoDeliveryRepository implements DeliveryRepository {
   async unfinished(): Promise<Delivery[]> {
     return (
       await this.m
-        .find({ status: { $in: UNFINISHED } })
+        .find({ status: { $in: UNFINISHED } }, NO_ATTEMPTS)
         .sort({ _id: 1 })
         .lean()
     ).map(toDelivery);
@@ -124,7 +145,7 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     const [total, docs] = await Promise.all([
       this.m.countDocuments(filter),
       this.m
-        .find(filter)
+        .find(filter, NO_ATTEMPTS)
         .sort({ _id: -1 })
         .skip(q.page * q.size)
         .limit(q.size)
@@ -136,16 +157,24 @@ export class MongoDeliveryRepository implements DeliveryRepository {
   async findPage(orgId: number, webhookId: number, q: DeliveryPageQuery): Promise<Delivery[]> {
     const filter: Record<string, unknown> = { orgId, webhookId, status: q.status, createdAt: { $gte: q.since } };
     if (q.beforeId !== null) filter._id = { $lt: q.beforeId };
-    return (await this.m.find(filter).sort({ _id: -1 }).limit(q.limit).lean()).map(toDelivery);
+    return (await this.m.find(filter, NO_ATTEMPTS).sort({ _id: -1 }).limit(q.limit).lean()).map(toDelivery);
   }
 
   async findById(orgId: number, webhookId: number, id: number): Promise<Delivery | null> {
-    const o = await this.m.findOne({ _id: id, orgId, webhookId }).lean();
+    const o = await this.m.findOne({ _id: id, orgId, webhookId }, NO_ATTEMPTS).lean();
     return o ? toDelivery(o) : null;
   }
 
+  /** The row's own attempts and those of `delivery_attempts` (rows written before, or saved apart). */
   async attempts(deliveryId: number): Promise<DeliveryAttempt[]> {
-    return (await this.attemptsM.find({ deliveryId }).sort({ n: 1 }).lean()).map((o) => o.doc as DeliveryAttempt);
+    const [own, apart] = await Promise.all([
+      this.m.findOne({ _id: deliveryId }, { attempts: 1 }).lean(),
+      this.attemptsM.find({ deliveryId }).sort({ n: 1 }).lean(),
+    ]);
+    const byN = new Map<number, DeliveryAttempt>();
+    for (const o of apart) byN.set(o.n as number, o.doc as DeliveryAttempt);
+    for (const a of Object.values((own?.attempts ?? {}) as Record<string, DeliveryAttempt>)) byN.set(a.n, a);
+    return [...byN.values()].sort((a, b) => a.n - b.n);
   }
 
   /**

@@ -41,6 +41,8 @@ export const DeliveryS = new Schema(
     createdAt: Number,
     updatedAt: Number,
     doc: Schema.Types.Mixed,
+    /** The row's attempts by number (`a1`, `a2`, …), written with its state (MongoDeliveryRepository.saveMany). */
+    attempts: Schema.Types.Mixed,
   },
   opts,
 );
