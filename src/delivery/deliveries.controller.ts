@@ -12,6 +12,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import type { AuthedRequest } from '../tenancy/auth.guard.js';
 import { RequireScope } from '../tenancy/scopes.js';
+import { mayEditWebhooks } from '../webhooks/read-only-view.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.model.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { PageNumber, PageSize } from '../common/page.js';
@@ -81,7 +82,8 @@ export class DeliveriesController {
     @Query() q: ListDeliveriesQuery,
   ) {
     const { status, page, size, since, deviceId, messageId, event } = q;
-    return this.deliveries.list(req.auth.orgId, id, { status, page, size, since, deviceId, messageId, event });
+    const query = { status, page, size, since, deviceId, messageId, event };
+    return this.deliveries.list(req.auth.orgId, id, query, mayEditWebhooks(req.auth.scopes));
   }
 
   @Get('deliveries/:deliveryId')
@@ -93,7 +95,7 @@ export class DeliveriesController {
     @Param('id', new IntParam('webhook id')) id: number,
     @Param('deliveryId', new IntParam('delivery id')) deliveryId: number,
   ) {
-    return this.deliveries.get(req.auth.orgId, id, deliveryId);
+    return this.deliveries.get(req.auth.orgId, id, deliveryId, mayEditWebhooks(req.auth.scopes));
   }
 
   @Post('deliveries/:deliveryId/replay')

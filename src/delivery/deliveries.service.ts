@@ -12,6 +12,13 @@ import { NAME_LOOKUP, type NameLookup } from '../templates/name-lookup.js';
 import { renderDelivery, renderMatched } from './render/request-renderer.js';
 import { matchedEvent } from './render/snapshot.js';
 import { maskCredentialFields } from '../webhooks/credential-fields.js';
+import { headersForReader, urlForReader } from '../webhooks/read-only-view.js';
+
+const requestForReader = <T extends { url: string; headers: Record<string, string> }>(r: T): T => ({
+  ...r,
+  url: urlForReader(r.url),
+  headers: headersForReader(r.headers),
+});
 
 const DAY_MS = 86_400_000;
 const REPLAY_PAGE = 500;
@@ -45,11 +52,12 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  async list(orgId: number, webhookId: number, q: DeliveryQuery) {
+  /** `forEditor` false (a token without webhook.patch): the request's URL and header values as readers see them. */
+  async list(orgId: number, webhookId: number, q: DeliveryQuery, forEditor: boolean) {
     this.webhook(orgId, webhookId);
     const { items, total } = await this.deliveries.find(orgId, webhookId, q);
     return {
-      items: await Promise.all(items.map((d) => this.withAttempts(d))),
+      items: await Promise.all(items.map((d) => this.withAttempts(d, forEditor))),
       page: q.page,
       size: q.size,
       total,
@@ -58,8 +66,8 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  async get(orgId: number, webhookId: number, id: number) {
-    return this.withAttempts(await this.delivery(orgId, webhookId, id));
+  async get(orgId: number, webhookId: number, id: number, forEditor: boolean) {
+    return this.withAttempts(await this.delivery(orgId, webhookId, id), forEditor);
   }
 
   async replay(orgId: number, webhookId: number, id: number) {
@@ -143,15 +151,16 @@ export class DeliveriesService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * A log entry: the row, its attempts, and the request as its webhook renders it now (what the next attempt
-   * sends), with credential-named header and query values masked.
+   * sends), with credential-named header and query values masked; for a reader, as its webhook is shown to it
+   * (a URL whose path is a credential, custom header values).
    */
-  private async withAttempts(d: Delivery) {
+  private async withAttempts(d: Delivery, forEditor: boolean) {
     const w = this.catalog.byIdAnyOrg(d.webhookId);
     const request = w ? renderDelivery(d, w) : d.request;
     const { claimedBy: _claimedBy, ...row } = d; // which instance holds it is no part of the API
     return {
       ...row,
-      request: request && maskCredentialFields(request),
+      request: request && (forEditor ? maskCredentialFields(request) : requestForReader(maskCredentialFields(request))),
       attempts: await this.deliveries.attempts(d.id),
       attemptCount: d.attempts,
     };
