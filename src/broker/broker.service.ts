@@ -13,6 +13,7 @@ import { type AddressInfo, createServer, type Server as NetServer, type Socket }
 import { createServer as createTlsServer } from 'node:tls';
 import { type Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
@@ -91,6 +92,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     private readonly revocations: Revocations,
     private readonly http: HttpAdapterHost,
     readiness: Readiness,
+    private readonly mode: DeploymentMode,
   ) {
     readiness.listenersFrom(() => this.listening);
     this.ctx = {
@@ -114,7 +116,8 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     // Every failed reconnection of each Redis client is reported while Redis is away: a few lines a minute.
     const redisErrors = backgroundErrors(this.logger);
     const redisError = (e: Error) => redisErrors.error('redis', `redis: ${e.message}`);
-    if (c.REDIS_URL) this.sharedStore = clusterPersistence(c.REDIS_URL, redisError) as { destroy(): Promise<void> };
+    const busUrl = this.mode.busUrl;
+    if (busUrl) this.sharedStore = clusterPersistence(busUrl, redisError) as { destroy(): Promise<void> };
     // At least one packet of the largest size fits the QoS 2 window.
     const inflight = {
       count: c.MQTT_MAX_INFLIGHT_QOS2,
@@ -132,14 +135,14 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       authorizeSubscribe: authorizeSubscribe(this.ctx),
       authorizeForward: this.slowConsumers.forward(authorizeForward(this.ctx)) as never,
       // several instances: one message bus, one store of sessions and retained messages
-      ...(c.REDIS_URL
+      ...(busUrl
         ? {
-            mq: await clusterEmitter(c.REDIS_URL, redisError),
+            mq: await clusterEmitter(busUrl, redisError),
             persistence: this.sharedStore as never,
           }
         : {}),
     });
-    if (c.REDIS_URL) this.sessionIndex = new RedisSessionIndex(c.REDIS_URL, redisError);
+    if (busUrl) this.sessionIndex = new RedisSessionIndex(busUrl, redisError);
     const sessions = new SessionRevoker(this.aedes, this.sessionIndex);
     this.aedes.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
     this.aedes.on('connectionError', (_client, err) => this.logger.debug(`connection: ${err.message}`));

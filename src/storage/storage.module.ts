@@ -12,6 +12,7 @@ import { CHANGE_LOG_REPOSITORY } from '../cluster/change-log.repository.js';
 import { SecretBox } from '../common/secret-box.js';
 import { STOP_WAIT_MS, stopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DELIVERY_CLAIM_REPOSITORY } from '../delivery/delivery-claim.repository.js';
 import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
@@ -34,7 +35,7 @@ import { storageHealth } from './write-probe.js';
 
 const STORAGE_DRIVER = Symbol('StorageDriver');
 
-/** Each port's token, and the driver's member that implements it. */
+/** Each port's token, and the driver's member that implements it (every driver has these). */
 const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [ORGANIZATION_REPOSITORY, 'organizations'],
   [USER_REPOSITORY, 'users'],
@@ -43,7 +44,6 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [AGENT_REPOSITORY, 'agents'],
   [WEBHOOK_REPOSITORY, 'webhooks'],
   [DELIVERY_REPOSITORY, 'deliveries'],
-  [DELIVERY_CLAIM_REPOSITORY, 'deliveryClaims'],
   [TRIGGER_STATE_REPOSITORY, 'triggerStates'],
   [NOTIFICATION_REPOSITORY, 'notifications'],
   [INBOUND_WEBHOOK_REPOSITORY, 'inboundWebhooks'],
@@ -51,8 +51,8 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
 ];
 
 /** The driver, once the secret key is known to be the database's (key-check.ts); closed again if not. */
-async function openChecked(c: GatewayConfig, box: SecretBox): Promise<StorageDriver> {
-  const driver = await openStorage(c);
+async function openChecked(c: GatewayConfig, mode: DeploymentMode, box: SecretBox): Promise<StorageDriver> {
+  const driver = await openStorage(mode, c);
   try {
     await checkSecretKey(driver, box, c.GATEWAY_SECRET_KEY !== undefined);
   } catch (err) {
@@ -78,13 +78,13 @@ class StorageLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Opens the driver MONGODB_URI selects and provides every repository token from it. */
+/** Opens the driver the deployment mode selects and provides every repository token from it. */
 @Global()
 @Module({})
 export class StorageModule {
   static forRoot(): DynamicModule {
     const providers: Provider[] = [
-      { provide: STORAGE_DRIVER, useFactory: openChecked, inject: [GatewayConfig, SecretBox] },
+      { provide: STORAGE_DRIVER, useFactory: openChecked, inject: [GatewayConfig, DeploymentMode, SecretBox] },
       ...REPOSITORIES.map(([token, member]) => ({
         provide: token,
         useFactory: (d: StorageDriver) => d[member],
@@ -106,6 +106,11 @@ export class StorageModule {
         useFactory: (d: StorageDriver) => d.connections ?? null,
         inject: [STORAGE_DRIVER],
       },
+      {
+        provide: DELIVERY_CLAIM_REPOSITORY,
+        useFactory: (d: StorageDriver) => d.deliveryClaims ?? null,
+        inject: [STORAGE_DRIVER],
+      },
       StorageLifecycle,
     ];
     return {
@@ -116,6 +121,7 @@ export class StorageModule {
         STORAGE_HEALTH,
         CHANGE_LOG_REPOSITORY,
         CONNECTION_LEDGER_REPOSITORY,
+        DELIVERY_CLAIM_REPOSITORY,
       ],
     };
   }

@@ -9,6 +9,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error.js';
 import { SharedRateLimit } from '../common/shared-rate-limit.js';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
@@ -58,9 +59,10 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
     private readonly throttle: AuthThrottle,
     private readonly metrics: GatewayMetrics,
     config: GatewayConfig,
+    mode: DeploymentMode,
   ) {
     if (config.API_RATE_LIMIT_PER_MINUTE > 0)
-      this.rate = new SharedRateLimit(config.REDIS_URL, {
+      this.rate = new SharedRateLimit(mode.busUrl, {
         name: 'api-rate',
         points: config.API_RATE_LIMIT_PER_MINUTE,
         windowMs: 60_000,

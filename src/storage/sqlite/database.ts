@@ -50,6 +50,10 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE templates_by_org RENAME TO templates;`,
   // Each attempt keeps its response's headers (bounded, JSON); the delivery log shows them.
   `ALTER TABLE delivery_attempts ADD COLUMN response_headers TEXT;`,
+  // Delivery claims and instance leases serve several instances on one database (MongoDB only): the tables an
+  // earlier release created here, unused, are dropped.
+  `DROP TABLE IF EXISTS delivery_claims;
+   DROP TABLE IF EXISTS instance_leases;`,
 ];
 
 /** `upTo`: how many migrations to run (all by default; a test builds an earlier release's schema with fewer). */
