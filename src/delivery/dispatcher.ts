@@ -84,15 +84,15 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     }
     if (unfinished.length > 0) this.logger.log(resumingLine(unfinished));
     // Several instances on one database (delivery-claims.ts): the lease starts now; every attempt asks for its
-    // claim first, and deliveries taken over from dead instances come back through accept().
-    if (this.ownership) await this.ownership.resume([], (taken) => this.accept(taken));
+    // claim first, and deliveries taken over from dead instances come back through enqueue().
+    if (this.ownership) await this.ownership.resume([], (taken) => this.enqueue(taken));
     // Not awaited: as the window empties the pager reads on, so with a backlog (and a slow store) waiting here
     // held the start, MQTT listener included, until nearly all of it was sent.
     for (const q of this.queues.values()) void this.pageIn(q);
   }
 
   /** Committed deliveries, new or resumed: into memory while their webhook's window has room. */
-  accept(deliveries: Delivery[]): void {
+  enqueue(deliveries: Delivery[]): void {
     this.ownership?.admit(deliveries);
     for (const d of deliveries) {
       const q = this.queue(d.webhookId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 import type { DeviceRecord } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { type Delivery, type NewDelivery, newDelivery } from './delivery.model.js';
@@ -35,7 +35,7 @@ export class Outbox {
   ) {}
 
   /** Adds a delivery row; returns the commit that will hold it (what the event's PUBACK waits on). */
-  add(w: Webhook, event: DeviceEvent, device: DeviceRecord | undefined): Promise<void> {
+  add(w: Webhook, event: GatewayEvent, device: DeviceRecord | undefined): Promise<void> {
     const now = Date.now();
     this.rows.push(
       newDelivery(
@@ -77,6 +77,6 @@ export class Outbox {
       throw err;
     }
     for (const d of saved) this.metrics.move(d.webhookId, null, 'pending');
-    this.dispatcher.accept(saved);
+    this.dispatcher.enqueue(saved);
   }
 }

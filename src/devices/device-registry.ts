@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { Durable, EventKind } from '../events/device-event.js';
+import type { Durable, EventKind } from '../events/gateway-event.js';
 import { EventBus } from '../events/event-bus.js';
 import { Revocations } from '../events/revocations.js';
 import type { Agent } from './agent.model.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { Durable } from '../events/device-event.js';
+import type { Durable } from '../events/gateway-event.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { PresenceState } from './connection-ledger.repository.js';
 import type { DeviceRecord, DeviceStatus } from './device.model.js';
