@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type GatewayEvent, type GatewayEventListener, type Durable, type EventKind, together } from './gateway-event.js';
+import {
+  type GatewayEvent,
+  type GatewayEventListener,
+  type Durable,
+  type EventKind,
+  together,
+} from './gateway-event.js';
 
 /** Whether a listener cares about device events of (org, kind, key); without one it gets every event. */
 export type EventInterest = (orgId: number, kind: EventKind, key: string) => boolean;
