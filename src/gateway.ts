@@ -8,7 +8,7 @@ import { DeploymentMode } from './config/deployment-mode.js';
 import { type GatewayConfig, loadConfig } from './config/gateway-config.js';
 import { setUpHttp } from './http-setup.js';
 import { PinoLogger } from './observability/pino-logger.js';
-import { stopReport } from './observability/stop-report.js';
+import { StopReport } from './observability/stop-report.js';
 import { checkDataDir, explainStartupFailure } from './startup-failure.js';
 import { TenancyService } from './tenancy/tenancy.service.js';
 
@@ -35,7 +35,6 @@ export async function startGateway(
   const config = loadConfig(env);
   const mode = new DeploymentMode(config);
   checkDataDir(config, mode);
-  stopReport.started();
   let app: INestApplication | undefined;
   try {
     app = await NestFactory.create(AppModule.forRoot(config, mode), {
@@ -61,7 +60,7 @@ export async function startGateway(
     mqttPort: started.get(BrokerService).tcpPort,
     generatedAdminToken: started.get(TenancyService).generatedAdminToken,
     close: () => {
-      stopReport.begin();
+      started.get(StopReport).begin();
       return started.close();
     },
   };

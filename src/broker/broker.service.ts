@@ -47,7 +47,7 @@ import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
 const LISTEN_BACKLOG = 4096;
 import { SessionRevoker } from './session-revoker.js';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
-import { STOP_WAIT_MS } from '../observability/stop-report.js';
+import { STOP_WAIT_MS, StopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
 
 /** TCP keepalive probes after this much silence: a peer that vanished without a FIN is noticed. */
@@ -93,6 +93,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     private readonly http: HttpAdapterHost,
     readiness: Readiness,
     private readonly mode: DeploymentMode,
+    private readonly stopReport: StopReport,
   ) {
     readiness.listenersFrom(() => this.listening);
     this.ctx = {
@@ -114,7 +115,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
   async onModuleInit(): Promise<void> {
     const c = this.config;
     // Every failed reconnection of each Redis client is reported while Redis is away: a few lines a minute.
-    const redisErrors = backgroundErrors(this.logger);
+    const redisErrors = backgroundErrors(this.logger, this.stopReport);
     const redisError = (e: Error) => redisErrors.error('redis', `redis: ${e.message}`);
     const busUrl = this.mode.busUrl;
     if (busUrl) this.sharedStore = clusterPersistence(busUrl, redisError) as { destroy(): Promise<void> };

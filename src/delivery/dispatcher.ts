@@ -18,7 +18,8 @@ import { EndpointHealth } from './endpoint-health.js';
 import { EndpointQueue } from './endpoint-queue.js';
 import type { WebhookHttpClient } from './http/webhook-http-client.js';
 import { RetryPolicy } from './retry-policy.js';
-import { backgroundErrors } from '../observability/rate-limited-log.js';
+import { backgroundErrors, type RateLimitedLog } from '../observability/rate-limited-log.js';
+import { StopReport } from '../observability/stop-report.js';
 
 export type { AttemptResult } from './callback-sender.js';
 export const WEBHOOK_HTTP_CLIENT = Symbol('WebhookHttpClient');
@@ -33,7 +34,7 @@ export const WEBHOOK_HTTP_CLIENT = Symbol('WebhookHttpClient');
 @Injectable()
 export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(Dispatcher.name);
-  private readonly failures = backgroundErrors(this.logger);
+  private readonly failures: RateLimitedLog;
   private readonly queues = new Map<number, EndpointQueue>();
   private readonly runnable = new Set<EndpointQueue>();
   private readonly perEndpoint: number;
@@ -56,8 +57,10 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     @Inject(WEBHOOK_HTTP_CLIENT) client: WebhookHttpClient,
     @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     config: GatewayConfig,
+    stopReport: StopReport,
     @Optional() @Inject(DELIVERY_OWNERSHIP) private readonly ownership: DeliveryOwnership | null = null,
   ) {
+    this.failures = backgroundErrors(this.logger, stopReport);
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
     this.sender = new CallbackSender(credentials, client, config.WEBHOOK_TIMEOUT_MS);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { backgroundErrors } from '../observability/rate-limited-log.js';
+import { backgroundErrors, type RateLimitedLog } from '../observability/rate-limited-log.js';
+import { StopReport } from '../observability/stop-report.js';
 import type { GatewayEvent } from '../events/gateway-event.js';
 import type { DeviceRecord } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
@@ -22,7 +23,7 @@ import { RetryPolicy } from './retry-policy.js';
  */
 @Injectable()
 export class Outbox {
-  private readonly failures = backgroundErrors(new Logger(Outbox.name));
+  private readonly failures: RateLimitedLog;
   private rows: NewDelivery[] = [];
   private commit: Promise<void> | null = null;
 
@@ -32,7 +33,10 @@ export class Outbox {
     private readonly policy: RetryPolicy,
     private readonly dispatcher: Dispatcher,
     @Inject(NAME_LOOKUP) private readonly names: NameLookup,
-  ) {}
+    stopReport: StopReport,
+  ) {
+    this.failures = backgroundErrors(new Logger(Outbox.name), stopReport);
+  }
 
   /** Adds a delivery row; returns the commit that will hold it (what the event's PUBACK waits on). */
   add(w: Webhook, event: GatewayEvent, device: DeviceRecord | undefined): Promise<void> {

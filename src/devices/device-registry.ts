@@ -17,6 +17,7 @@ import {
 import type { PresenceState } from './connection-ledger.repository.js';
 import { deviceTopicRoot } from './device-topics.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from './device.repository.js';
+import { StopReport } from '../observability/stop-report.js';
 
 /**
  * The live device and agent registry. Every record is held in memory so the MQTT path (auth, ACL, presence,
@@ -42,11 +43,13 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     private readonly bus: EventBus,
     private readonly revocations: Revocations,
     private readonly config: GatewayConfig,
+    stopReport: StopReport,
   ) {
     this.dirty = new WriteBehind(
       'devices',
       (batch) => deviceRepo.saveMany(batch),
       (d) => this.devices.has(d.id),
+      stopReport,
     );
   }
 

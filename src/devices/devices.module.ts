@@ -7,6 +7,7 @@ import { DeviceRegistry } from './device-registry.js';
 import { AgentsController, DevicesController } from './devices.controller.js';
 import { DevicesService } from './devices.service.js';
 import { PresenceTracker } from './presence-tracker.js';
+import { StopReport } from '../observability/stop-report.js';
 
 /** The device and agent registry, presence, and their REST resources. */
 @Module({
@@ -21,8 +22,9 @@ import { PresenceTracker } from './presence-tracker.js';
         devices: DeviceRepository,
         r: DeviceRegistry,
         c: GatewayConfig,
-      ) => (ledger ? new ClusterPresence(ledger, devices, r, c) : null),
-      inject: [CONNECTION_LEDGER_REPOSITORY, DEVICE_REPOSITORY, DeviceRegistry, GatewayConfig],
+        stop: StopReport,
+      ) => (ledger ? new ClusterPresence(ledger, devices, r, c, stop) : null),
+      inject: [CONNECTION_LEDGER_REPOSITORY, DEVICE_REPOSITORY, DeviceRegistry, GatewayConfig, StopReport],
     },
     PresenceTracker,
     DevicesService,

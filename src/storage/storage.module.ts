@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { CHANGE_LOG_REPOSITORY } from '../cluster/change-log.repository.js';
 import { SecretBox } from '../common/secret-box.js';
-import { STOP_WAIT_MS, stopReport } from '../observability/stop-report.js';
+import { STOP_WAIT_MS, StopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
 import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
@@ -69,9 +69,12 @@ async function openChecked(c: GatewayConfig, mode: DeploymentMode, box: SecretBo
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
   private readonly logger = new Logger('storage');
-  constructor(@Inject(STORAGE_DRIVER) private readonly driver: StorageDriver) {}
+  constructor(
+    @Inject(STORAGE_DRIVER) private readonly driver: StorageDriver,
+    private readonly stop: StopReport,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    const report = stopReport.take();
+    const report = this.stop.take();
     if (report) this.logger.warn(report);
     if (!(await within(this.driver.close(), STOP_WAIT_MS))) this.logger.warn('storage did not close in time');
     else if (!report) this.logger.log('stopped: every write was flushed to storage');

@@ -13,6 +13,7 @@ import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
+import { StopReport } from '../observability/stop-report.js';
 import {
   ADDRESS_LIMITS,
   addressKey,
@@ -60,12 +61,14 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
     private readonly metrics: GatewayMetrics,
     config: GatewayConfig,
     mode: DeploymentMode,
+    stopReport: StopReport,
   ) {
     if (config.API_RATE_LIMIT_PER_MINUTE > 0)
       this.rate = new SharedRateLimit(mode.busUrl, {
         name: 'api-rate',
         points: config.API_RATE_LIMIT_PER_MINUTE,
         windowMs: 60_000,
+        stopReport,
       });
   }
 
