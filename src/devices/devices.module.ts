@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { ClusterPresence } from './cluster-presence.js';
 import { CONNECTION_LEDGER_REPOSITORY, type ConnectionLedgerRepository } from './connection-ledger.repository.js';
@@ -15,16 +16,24 @@ import { StopReport } from '../observability/stop-report.js';
   providers: [
     DeviceRegistry,
     {
-      // Only where several instances can share the database (MongoDB); SQLite serves one instance.
+      // Only where several instances share the database (the deployment mode); SQLite serves one instance.
       provide: ClusterPresence,
       useFactory: (
+        mode: DeploymentMode,
         ledger: ConnectionLedgerRepository | null,
         devices: DeviceRepository,
         r: DeviceRegistry,
         c: GatewayConfig,
         stop: StopReport,
-      ) => (ledger ? new ClusterPresence(ledger, devices, r, c, stop) : null),
-      inject: [CONNECTION_LEDGER_REPOSITORY, DEVICE_REPOSITORY, DeviceRegistry, GatewayConfig, StopReport],
+      ) => (mode.sharedDatabase && ledger ? new ClusterPresence(ledger, devices, r, c, stop) : null),
+      inject: [
+        DeploymentMode,
+        CONNECTION_LEDGER_REPOSITORY,
+        DEVICE_REPOSITORY,
+        DeviceRegistry,
+        GatewayConfig,
+        StopReport,
+      ],
     },
     PresenceTracker,
     DevicesService,

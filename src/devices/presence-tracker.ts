@@ -28,7 +28,7 @@ export class PresenceTracker implements OnApplicationBootstrap {
     private readonly registry: DeviceRegistry,
     private readonly metrics: GatewayMetrics,
     private readonly config: GatewayConfig,
-    // Several instances on one database (MONGODB_URI): presence is shared through the connection ledger.
+    // Several instances on one database (DeploymentMode.sharedDatabase): presence shared through the connection ledger.
     @Optional() @Inject(ClusterPresence) private readonly cluster: ClusterPresence | null = null,
   ) {}
 
