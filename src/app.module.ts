@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BrokerModule } from './broker/broker.module.js';
 import { ClusterModule } from './cluster/cluster.module.js';
+import { CommonModule } from './common/common.module.js';
 import { ConfigModule } from './config/config.module.js';
+import { DeploymentMode } from './config/deployment-mode.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
@@ -25,11 +27,12 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: GatewayConfig, mode = new DeploymentMode(config)): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, mode),
+        CommonModule,
         StorageModule.forRoot(),
         EventsModule,
         ObservabilityModule,
@@ -46,7 +49,7 @@ export class AppModule {
         EventStreamModule,
         ConsoleModule,
         // Several instances can share a MongoDB database: follow the changes the others make.
-        ...(config.MONGODB_URI ? [ClusterModule] : []),
+        ...(mode.sharedDatabase ? [ClusterModule] : []),
       ],
     };
   }

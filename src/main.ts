@@ -3,7 +3,7 @@ import { type Gateway, startGateway } from './gateway.js';
 
 /** What a newcomer needs first: where everything listens, and (on a first start) the admin token, once. */
 function banner(gateway: Gateway): string {
-  const { config, httpPort, mqttPort } = gateway;
+  const { config, mode, httpPort, mqttPort } = gateway;
   const host = (h: string) => (h === '0.0.0.0' || h === '::' ? 'localhost' : h);
   const http = `http://${host(config.HTTP_HOST)}:${httpPort}`;
   const lines = [
@@ -15,7 +15,7 @@ function banner(gateway: Gateway): string {
     `  MQTT            mqtt://${host(config.MQTT_HOST)}:${mqttPort}`,
     `  MQTT over WS    ws://${host(config.HTTP_HOST)}:${httpPort}${config.MQTT_WS_PATH}`,
     ...(config.MQTT_TLS_CERT ? [`  MQTT over TLS   mqtts://${host(config.MQTT_HOST)}:${config.MQTT_TLS_PORT}`] : []),
-    `  storage         ${config.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : `SQLite in ${config.DATA_DIR}`}`,
+    `  storage         ${mode.describeStorage(config.DATA_DIR)}`,
   ];
   if (gateway.generatedAdminToken) {
     const rule = '='.repeat(72);

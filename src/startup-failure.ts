@@ -1,4 +1,5 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import type { DeploymentMode } from './config/deployment-mode.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 
 /** A start-up failure explained: its cause and the variable to change. */
@@ -10,8 +11,11 @@ const hidePassword = (uri: string) => uri.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1
  * DATA_DIR must be a writable folder (SQLite file, secret key file) whenever it is used: checked first, so a bad
  * one fails at once with its name instead of deep inside a driver.
  */
-export function checkDataDir(config: Pick<GatewayConfig, 'DATA_DIR' | 'MONGODB_URI' | 'GATEWAY_SECRET_KEY'>): void {
-  if (config.MONGODB_URI && config.GATEWAY_SECRET_KEY) return; // nothing is written there
+export function checkDataDir(
+  config: Pick<GatewayConfig, 'DATA_DIR' | 'GATEWAY_SECRET_KEY'>,
+  mode: Pick<DeploymentMode, 'sharedDatabase'>,
+): void {
+  if (mode.sharedDatabase && config.GATEWAY_SECRET_KEY) return; // nothing is written there
   try {
     mkdirSync(config.DATA_DIR, { recursive: true });
     accessSync(config.DATA_DIR, constants.W_OK | constants.X_OK);
@@ -25,7 +29,7 @@ export function checkDataDir(config: Pick<GatewayConfig, 'DATA_DIR' | 'MONGODB_U
 }
 
 /** The cause and the variable of an error thrown while starting; unknown errors keep their own message. */
-export function explainStartupFailure(err: unknown, config: GatewayConfig): StartupError {
+export function explainStartupFailure(err: unknown, config: GatewayConfig, mode: DeploymentMode): StartupError {
   if (err instanceof StartupError) return err;
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
   const message = e?.message ?? String(err);
@@ -46,9 +50,9 @@ export function explainStartupFailure(err: unknown, config: GatewayConfig): Star
     const variable = e.path === config.MQTT_TLS_CERT ? 'MQTT_TLS_CERT' : 'MQTT_TLS_KEY';
     return new StartupError(`Cannot start: ${variable}=${e.path} cannot be read (${e.code}: ${message}).`);
   }
-  if (config.MONGODB_URI && /Mongo|ECONNREFUSED|ENOTFOUND|getaddrinfo/.test(`${e?.name} ${message}`)) {
+  if (mode.databaseUrl && /Mongo|ECONNREFUSED|ENOTFOUND|getaddrinfo/.test(`${e?.name} ${message}`)) {
     return new StartupError(
-      `Cannot start: MongoDB at MONGODB_URI=${hidePassword(config.MONGODB_URI)} is unreachable or refused us (${message}).`,
+      `Cannot start: MongoDB at MONGODB_URI=${hidePassword(mode.databaseUrl)} is unreachable or refused us (${message}).`,
     );
   }
   if (/PEM|certificate|key/i.test(message) && config.MQTT_TLS_CERT)

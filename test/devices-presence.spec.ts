@@ -1,4 +1,4 @@
-import type { DeviceEvent } from '../src/events/device-event.js';
+import type { GatewayEvent } from '../src/events/gateway-event.js';
 import { EventBus } from '../src/events/event-bus.js';
 import {
   auth,
@@ -18,7 +18,7 @@ import {
 
 describe('devices and presence (real broker, real clients, real SQLite)', () => {
   let gw: TestGateway;
-  let events: DeviceEvent[];
+  let events: GatewayEvent[];
 
   beforeAll(async () => {
     gw = await startTestGateway();

@@ -1,4 +1,4 @@
-import type { DeviceEvent } from '../src/events/device-event.js';
+import type { GatewayEvent } from '../src/events/gateway-event.js';
 import { EventBus } from '../src/events/event-bus.js';
 import {
   createDevice,
@@ -30,7 +30,7 @@ describe('PUBACK after what a message caused is durable (real broker, real clien
     const called = new Promise<void>((r) => (listened = r));
     const order: string[] = [];
     // An asynchronous listener, as a new feature writing to storage might add: its commit is ours to hold.
-    const off = gw.app.get(EventBus).subscribe(async (e: DeviceEvent) => {
+    const off = gw.app.get(EventBus).subscribe(async (e: GatewayEvent) => {
       if (e.deviceId !== held.id) return;
       listened();
       await commit;

@@ -13,6 +13,7 @@ import { type AddressInfo, createServer, type Server as NetServer, type Socket }
 import { createServer as createTlsServer } from 'node:tls';
 import { type Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
@@ -48,7 +49,7 @@ import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
 const LISTEN_BACKLOG = 4096;
 import { SessionRevoker } from './session-revoker.js';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
-import { STOP_WAIT_MS } from '../observability/stop-report.js';
+import { STOP_WAIT_MS, StopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
 
 /** TCP keepalive probes after this much silence: a peer that vanished without a FIN is noticed. */
@@ -93,6 +94,8 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     private readonly revocations: Revocations,
     private readonly http: HttpAdapterHost,
     readiness: Readiness,
+    private readonly mode: DeploymentMode,
+    private readonly stopReport: StopReport,
   ) {
     readiness.listenersFrom(() => this.listening);
     this.ctx = {
@@ -115,9 +118,10 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
   async onModuleInit(): Promise<void> {
     const c = this.config;
     // Every failed reconnection of each Redis client is reported while Redis is away: a few lines a minute.
-    const redisErrors = backgroundErrors(this.logger);
+    const redisErrors = backgroundErrors(this.logger, this.stopReport);
     const redisError = (e: Error) => redisErrors.error('redis', `redis: ${e.message}`);
-    if (c.REDIS_URL) this.sharedStore = clusterPersistence(c.REDIS_URL, redisError) as { destroy(): Promise<void> };
+    const busUrl = this.mode.busUrl;
+    if (busUrl) this.sharedStore = clusterPersistence(busUrl, redisError) as { destroy(): Promise<void> };
     // At least one packet of the largest size fits the QoS 2 window.
     const inflight = {
       count: c.MQTT_MAX_INFLIGHT_QOS2,
@@ -135,14 +139,14 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       authorizeSubscribe: authorizeSubscribe(this.ctx),
       authorizeForward: this.slowConsumers.forward(authorizeForward(this.ctx)) as never,
       // several instances: one message bus, one store of sessions and retained messages
-      ...(c.REDIS_URL
+      ...(busUrl
         ? {
-            mq: await clusterEmitter(c.REDIS_URL, redisError),
+            mq: await clusterEmitter(busUrl, redisError),
             persistence: this.sharedStore as never,
           }
         : {}),
     });
-    if (c.REDIS_URL) this.sessionIndex = new RedisSessionIndex(c.REDIS_URL, redisError);
+    if (busUrl) this.sessionIndex = new RedisSessionIndex(busUrl, redisError);
     const sessions = new SessionRevoker(this.aedes, this.sessionIndex);
     this.aedes.on('client', (client) => {
       if (isBlynk((client as GatewayClient).identity)) this.ctx.blynk.connected(client);

@@ -16,7 +16,8 @@ import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from '../webhooks/webhook.repository.js';
 import { CHANGE_LOG_REPOSITORY, type ChangeLogRepository, type ChangeRecord } from './change-log.repository.js';
 import { within } from '../common/within.js';
-import { backgroundErrors } from '../observability/rate-limited-log.js';
+import { backgroundErrors, type RateLimitedLog } from '../observability/rate-limited-log.js';
+import { StopReport } from '../observability/stop-report.js';
 
 const BATCH = 500;
 /** Records written shortly before this instance loaded its caches are applied again (idempotent reloads). */
@@ -35,7 +36,7 @@ const STOP_WAIT_MS = 2000;
 @Injectable()
 export class ChangeFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** Storage failures repeat on every poll while the database is gone. */
-  private readonly failures = backgroundErrors(new Logger(ChangeFollower.name));
+  private readonly failures: RateLimitedLog;
   private last = 0;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> = Promise.resolve();
@@ -52,7 +53,10 @@ export class ChangeFollower implements OnApplicationBootstrap, BeforeApplication
     private readonly presence: PresenceTracker,
     private readonly tenancy: TenancyService,
     private readonly config: GatewayConfig,
-  ) {}
+    stopReport: StopReport,
+  ) {
+    this.failures = backgroundErrors(new Logger(ChangeFollower.name), stopReport);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.last = await this.changes.seqBefore(this.startedAt - START_OVERLAP_MS);

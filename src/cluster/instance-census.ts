@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import {
   CONNECTION_LEDGER_REPOSITORY,
@@ -22,10 +23,11 @@ export class InstanceCensus implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(CONNECTION_LEDGER_REPOSITORY) private readonly ledger: ConnectionLedgerRepository | null,
     private readonly config: GatewayConfig,
+    private readonly mode: DeploymentMode,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.REDIS_URL || !this.ledger) return;
+    if (this.mode.sharedBus || !this.ledger) return;
     await this.count();
     this.timer = setInterval(() => void this.count(), this.config.DELIVERY_CLAIM_LEASE_MS);
     this.timer.unref();

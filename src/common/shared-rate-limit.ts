@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
+import type { StopReport } from '../observability/stop-report.js';
 import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -8,6 +9,8 @@ export interface SharedRateLimitOptions {
   name: string;
   points: number;
   windowMs: number;
+  /** Its Redis errors go quiet once this stop began. */
+  stopReport: StopReport;
 }
 
 /**
@@ -22,7 +25,7 @@ export class SharedRateLimit {
   private readonly redis: Redis | null = null;
   private readonly limiter: RateLimiterAbstract;
 
-  constructor(redisUrl: string | undefined, { name, points, windowMs }: SharedRateLimitOptions) {
+  constructor(redisUrl: string | undefined, { name, points, windowMs, stopReport }: SharedRateLimitOptions) {
     const duration = windowMs / 1000;
     const memory = new RateLimiterMemory({ points, duration });
     if (!redisUrl) {
@@ -30,7 +33,7 @@ export class SharedRateLimit {
       return;
     }
     // ioredis reports every failed reconnection (about one a second while Redis is away): a few a minute.
-    const errors = backgroundErrors(new Logger(name));
+    const errors = backgroundErrors(new Logger(name), stopReport);
     // No offline queue: while Redis is away a take fails over to the insurance limiter at once, not after a
     // reconnect; ioredis reconnects by itself.
     this.redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });

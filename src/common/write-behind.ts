@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { backgroundErrors, RateLimitedLog } from '../observability/rate-limited-log.js';
-import { STOP_WAIT_MS, stopReport } from '../observability/stop-report.js';
+import { STOP_WAIT_MS, type StopReport } from '../observability/stop-report.js';
 import { within } from './within.js';
 
 /**
@@ -19,9 +19,10 @@ export class WriteBehind<T> {
   constructor(
     private readonly what: string,
     private readonly save: (batch: T[]) => Promise<void>,
-    private readonly stillLive: (record: T) => boolean = () => true,
+    private readonly stillLive: (record: T) => boolean,
+    private readonly stopReport: StopReport,
   ) {
-    this.failures = backgroundErrors(new Logger(`write-behind:${what}`));
+    this.failures = backgroundErrors(new Logger(`write-behind:${what}`), stopReport);
   }
 
   start(intervalMs: number): void {
@@ -69,6 +70,6 @@ export class WriteBehind<T> {
     if (this.timer) clearInterval(this.timer);
     const done = await within(this.flush(), STOP_WAIT_MS);
     this.stopped = true;
-    stopReport.notWritten(this.what, this.dirty.size + (done ? 0 : this.inWrite));
+    this.stopReport.notWritten(this.what, this.dirty.size + (done ? 0 : this.inWrite));
   }
 }

@@ -13,6 +13,7 @@ import {
   Min,
   validateSync,
 } from 'class-validator';
+import { deploymentSetupErrors } from './deployment-mode.js';
 
 // Each variable is parsed once, here, into its type: handlers read booleans and numbers, never strings.
 const int = () =>
@@ -198,6 +199,8 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  const wrongSetup = deploymentSetupErrors(config, Object.keys(present));
+  if (wrongSetup.length > 0) throw new Error(`Invalid configuration: ${wrongSetup.join('; ')}`);
   if (config.MQTT_MAX_QUEUED_BYTES < config.MQTT_MAX_QUEUED_QOS0_BYTES) {
     throw new Error('Invalid configuration: MQTT_MAX_QUEUED_BYTES must be at least MQTT_MAX_QUEUED_QOS0_BYTES');
   }

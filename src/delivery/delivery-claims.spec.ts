@@ -1,6 +1,7 @@
 import { dropDatabase, mongoTestUri } from '../../test/support/mongo.js';
 import { until } from '../../test/support/cluster.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
+import { StopReport } from '../observability/stop-report.js';
 import { type MongoStorageDriver, openMongo } from '../storage/mongo/mongo.driver.js';
 import { DeliveryClaims } from './delivery-claims.js';
 import { newDelivery } from './delivery.model.js';
@@ -25,7 +26,7 @@ suite('DeliveryClaims', () => {
   });
 
   const start = async (instance: string) => {
-    const claims = new DeliveryClaims(driver.deliveryClaims, driver.deliveries, config(instance));
+    const claims = new DeliveryClaims(driver.deliveryClaims, driver.deliveries, config(instance), new StopReport());
     started.push(claims);
     return claims;
   };

@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
-import { stopReport } from '../observability/stop-report.js';
+import type { StopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
-import { backgroundErrors } from '../observability/rate-limited-log.js';
+import { backgroundErrors, type RateLimitedLog } from '../observability/rate-limited-log.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { DeliveryClaim, DeliveryClaimRepository } from './delivery-claim.repository.js';
 import type { Delivery } from './delivery.model.js';
@@ -28,7 +28,7 @@ type Waiting = { d: Delivery; settled: ClaimSettled | null };
 export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryClaims.name);
   /** Storage failures repeat on every beat while the database is gone. */
-  private readonly failures = backgroundErrors(this.logger);
+  private readonly failures: RateLimitedLog;
   private readonly held = new Map<number, DeliveryClaim>();
   /** Deliveries this instance's dispatcher has (claimed or not yet): never adopted twice. */
   private readonly local = new Set<number>();
@@ -63,7 +63,9 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     private readonly claims: DeliveryClaimRepository,
     private readonly deliveries: DeliveryRepository,
     config: GatewayConfig,
+    private readonly stopReport: StopReport,
   ) {
+    this.failures = backgroundErrors(this.logger, stopReport);
     this.owner = config.GATEWAY_INSTANCE_ID;
     this.leaseMs = config.DELIVERY_CLAIM_LEASE_MS;
   }
@@ -304,7 +306,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
       () => false,
     );
     if (!(await within(ended, LEASE_END_WAIT_MS)) || !(await ended))
-      stopReport.notWritten('instance lease end (the others take over when it runs out)', 1);
+      this.stopReport.notWritten('instance lease end (the others take over when it runs out)', 1);
   }
 
   private async endLease(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { backgroundErrors, RateLimitedLog } from '../observability/rate-limited-log.js';
-import { stopReport } from '../observability/stop-report.js';
+import { StopReport } from '../observability/stop-report.js';
 import type { Delivery, DeliveryAttempt } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { within } from '../common/within.js';
@@ -17,7 +17,7 @@ const COMMIT_WINDOW_MS = 10;
  */
 @Injectable()
 export class DeliveryLog {
-  private readonly writeFailures = backgroundErrors(new Logger(DeliveryLog.name));
+  private readonly writeFailures: RateLimitedLog;
   private readonly failures = new RateLimitedLog(new Logger('delivery'));
   private deliveries = new Set<Delivery>();
   private attempts: DeliveryAttempt[] = [];
@@ -31,7 +31,10 @@ export class DeliveryLog {
   constructor(
     @Inject(DELIVERY_REPOSITORY) private readonly repository: DeliveryRepository,
     private readonly config: GatewayConfig,
-  ) {}
+    private readonly stopReport: StopReport,
+  ) {
+    this.writeFailures = backgroundErrors(new Logger(DeliveryLog.name), stopReport);
+  }
 
   /** Called after each successful write with the rows it wrote (their state as it was then, or later). */
   onWritten(listener: (deliveries: Delivery[]) => void): void {
@@ -68,7 +71,7 @@ export class DeliveryLog {
     const written = await within(this.flush(), ms);
     this.closed = true;
     if (!written || this.deliveries.size > 0)
-      stopReport.notWritten(
+      this.stopReport.notWritten(
         `delivery state changes (DELIVERY_LOG_SHUTDOWN_MS ${ms}: those deliveries stay pending and are sent again, same webhook-id)`,
         this.behind(),
       );

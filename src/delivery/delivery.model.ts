@@ -1,7 +1,7 @@
 // The outbox row (docs/architecture.md §5): one matched event for one webhook, rendered per attempt from the webhook's
 // current configuration, signed per attempt.
 import type { DatastreamValue, Device } from '../devices/device.model.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 
 /**
  * pending: waiting for its next attempt (first or retry). held: kept while its webhook is disabled.
@@ -32,7 +32,7 @@ export type DeviceSnapshot = Pick<Device, 'name' | 'type' | 'templateId' | 'stat
 
 /** What is fixed at match time: the event, the device state and the names the placeholders speak of. */
 export interface MatchedEvent {
-  event: DeviceEvent;
+  event: GatewayEvent;
   device: DeviceSnapshot | null;
   /** `device_orgName` / `user_orgName`: the event's organization's name. */
   orgName?: string;

@@ -5,7 +5,9 @@ import { TemplatesModule } from '../templates/templates.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { SecretBox } from '../common/secret-box.js';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
+import { StopReport } from '../observability/stop-report.js';
 import { CallbackCredentials } from './auth/callback-credentials.js';
 import { OAuth2TokenCache } from './auth/oauth2-token-cache.js';
 import { DeliveriesService } from './deliveries.service.js';
@@ -49,16 +51,18 @@ const providers: Provider[] = [
     provide: DELIVERY_OWNERSHIP,
     useFactory: (
       c: GatewayConfig,
-      claims: DeliveryClaimRepository,
+      mode: DeploymentMode,
+      claims: DeliveryClaimRepository | null,
       deliveries: DeliveryRepository,
       log: DeliveryLog,
+      stop: StopReport,
     ) => {
-      if (!c.MONGODB_URI) return null;
-      const ownership = new DeliveryClaims(claims, deliveries, c);
+      if (!mode.sharedDatabase || !claims) return null;
+      const ownership = new DeliveryClaims(claims, deliveries, c, stop);
       log.onWritten((written) => ownership.recorded(written));
       return ownership;
     },
-    inject: [GatewayConfig, DELIVERY_CLAIM_REPOSITORY, DELIVERY_REPOSITORY, DeliveryLog],
+    inject: [GatewayConfig, DeploymentMode, DELIVERY_CLAIM_REPOSITORY, DELIVERY_REPOSITORY, DeliveryLog, StopReport],
   },
   DeliveryMetrics,
   DeliveryLog,

@@ -1,14 +1,14 @@
 import { startModules, type ModuleRig } from '../../test/support/modules.js';
 import { type Receiver, startReceiver } from '../../test/support/receiver.js';
 import { waitFor } from '../../test/support/harness.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 import type { CreateWebhookDto } from '../webhooks/webhook.dto.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { DeliveryModule } from './delivery.module.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { Outbox } from './outbox.js';
 
-const event: DeviceEvent = { orgId: 1, deviceId: 'd', kind: 'device.added', key: '', value: null, ts: 1, seq: 1 };
+const event: GatewayEvent = { orgId: 1, deviceId: 'd', kind: 'device.added', key: '', value: null, ts: 1, seq: 1 };
 
 /** The dispatcher in its module: real SQLite, a real HTTP receiver on 127.0.0.1, deliveries made by the Outbox. */
 describe('Dispatcher', () => {

@@ -18,7 +18,8 @@ import { EndpointHealth } from './endpoint-health.js';
 import { EndpointQueue } from './endpoint-queue.js';
 import type { WebhookHttpClient } from './http/webhook-http-client.js';
 import { RetryPolicy } from './retry-policy.js';
-import { backgroundErrors } from '../observability/rate-limited-log.js';
+import { backgroundErrors, type RateLimitedLog } from '../observability/rate-limited-log.js';
+import { StopReport } from '../observability/stop-report.js';
 
 export type { AttemptResult } from './callback-sender.js';
 export const WEBHOOK_HTTP_CLIENT = Symbol('WebhookHttpClient');
@@ -33,7 +34,7 @@ export const WEBHOOK_HTTP_CLIENT = Symbol('WebhookHttpClient');
 @Injectable()
 export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(Dispatcher.name);
-  private readonly failures = backgroundErrors(this.logger);
+  private readonly failures: RateLimitedLog;
   private readonly queues = new Map<number, EndpointQueue>();
   private readonly runnable = new Set<EndpointQueue>();
   private readonly perEndpoint: number;
@@ -56,8 +57,10 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     @Inject(WEBHOOK_HTTP_CLIENT) client: WebhookHttpClient,
     @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     config: GatewayConfig,
+    stopReport: StopReport,
     @Optional() @Inject(DELIVERY_OWNERSHIP) private readonly ownership: DeliveryOwnership | null = null,
   ) {
+    this.failures = backgroundErrors(this.logger, stopReport);
     this.perEndpoint = config.WEBHOOK_CONCURRENCY;
     this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
     this.sender = new CallbackSender(credentials, client, config.WEBHOOK_TIMEOUT_MS);
@@ -84,15 +87,15 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     }
     if (unfinished.length > 0) this.logger.log(resumingLine(unfinished));
     // Several instances on one database (delivery-claims.ts): the lease starts now; every attempt asks for its
-    // claim first, and deliveries taken over from dead instances come back through accept().
-    if (this.ownership) await this.ownership.resume([], (taken) => this.accept(taken));
+    // claim first, and deliveries taken over from dead instances come back through enqueue().
+    if (this.ownership) await this.ownership.resume([], (taken) => this.enqueue(taken));
     // Not awaited: as the window empties the pager reads on, so with a backlog (and a slow store) waiting here
     // held the start, MQTT listener included, until nearly all of it was sent.
     for (const q of this.queues.values()) void this.pageIn(q);
   }
 
   /** Committed deliveries, new or resumed: into memory while their webhook's window has room. */
-  accept(deliveries: Delivery[]): void {
+  enqueue(deliveries: Delivery[]): void {
     this.ownership?.admit(deliveries);
     for (const d of deliveries) {
       const q = this.queue(d.webhookId);

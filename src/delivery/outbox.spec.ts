@@ -1,6 +1,6 @@
 import { startModules, type ModuleRig } from '../../test/support/modules.js';
 import { newDevice } from '../devices/device.model.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 import type { CreateWebhookDto } from '../webhooks/webhook.dto.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
@@ -8,7 +8,7 @@ import { DeliveryModule } from './delivery.module.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { Outbox } from './outbox.js';
 
-const event = (deviceId: string, value: unknown): DeviceEvent => ({
+const event = (deviceId: string, value: unknown): GatewayEvent => ({
   orgId: 1,
   deviceId,
   kind: 'datastream.update',

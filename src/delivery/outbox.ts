@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { backgroundErrors } from '../observability/rate-limited-log.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import { backgroundErrors, type RateLimitedLog } from '../observability/rate-limited-log.js';
+import { StopReport } from '../observability/stop-report.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 import type { DeviceRecord } from '../devices/device.model.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { type Delivery, type NewDelivery, newDelivery } from './delivery.model.js';
@@ -23,7 +24,7 @@ import { RetryPolicy } from './retry-policy.js';
  */
 @Injectable()
 export class Outbox {
-  private readonly failures = backgroundErrors(new Logger(Outbox.name));
+  private readonly failures: RateLimitedLog;
   private rows: NewDelivery[] = [];
   private commit: Promise<void> | null = null;
 
@@ -33,11 +34,14 @@ export class Outbox {
     private readonly policy: RetryPolicy,
     private readonly dispatcher: Dispatcher,
     @Inject(NAME_LOOKUP) private readonly names: NameLookup,
+    stopReport: StopReport,
     @Optional() @Inject(DELIVERY_OWNERSHIP) private readonly ownership: DeliveryOwnership | null = null,
-  ) {}
+  ) {
+    this.failures = backgroundErrors(new Logger(Outbox.name), stopReport);
+  }
 
   /** Adds a delivery row; returns the commit that will hold it (what the event's PUBACK waits on). */
-  add(w: Webhook, event: DeviceEvent, device: DeviceRecord | undefined): Promise<void> {
+  add(w: Webhook, event: GatewayEvent, device: DeviceRecord | undefined): Promise<void> {
     const now = Date.now();
     this.rows.push(
       newDelivery(
@@ -81,6 +85,6 @@ export class Outbox {
     }
     for (const d of saved) this.metrics.move(d.webhookId, null, 'pending');
     this.ownership?.committed(saved);
-    this.dispatcher.accept(saved);
+    this.dispatcher.enqueue(saved);
   }
 }

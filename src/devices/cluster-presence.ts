@@ -4,9 +4,9 @@ import type { AnnouncedPresence, ConnectionLedgerRepository } from './connection
 import type { DeviceRecord } from './device.model.js';
 import type { DeviceRepository } from './device.repository.js';
 import type { DeviceRegistry } from './device-registry.js';
-import { stopReport } from '../observability/stop-report.js';
+import type { StopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
-import { backgroundErrors } from '../observability/rate-limited-log.js';
+import { backgroundErrors, type RateLimitedLog } from '../observability/rate-limited-log.js';
 
 /** Holds, releases and announcements are written in batches gathered over this long. */
 const WRITE_WINDOW_MS = 20;
@@ -43,7 +43,7 @@ export interface SweepActions {
  */
 export class ClusterPresence implements BeforeApplicationShutdown {
   /** Storage failures repeat on every batch and beat while the database is gone. */
-  private readonly failures = backgroundErrors(new Logger(ClusterPresence.name));
+  private readonly failures: RateLimitedLog;
   private readonly me: string;
   private readonly leaseMs: number;
   private toHold = new Set<string>();
@@ -61,7 +61,9 @@ export class ClusterPresence implements BeforeApplicationShutdown {
     private readonly devices: DeviceRepository,
     private readonly registry: DeviceRegistry,
     config: GatewayConfig,
+    private readonly stopReport: StopReport,
   ) {
+    this.failures = backgroundErrors(new Logger(ClusterPresence.name), stopReport);
     this.me = config.GATEWAY_INSTANCE_ID;
     this.leaseMs = config.DELIVERY_CLAIM_LEASE_MS;
   }
@@ -229,7 +231,7 @@ export class ClusterPresence implements BeforeApplicationShutdown {
       this.beat.then(() => this.write()),
       STOP_WAIT_MS,
     );
-    stopReport.notWritten(
+    this.stopReport.notWritten(
       'presence changes (the others learn them at their sweep)',
       this.toHold.size + this.toRelease.size + this.toAnnounce.size,
     );

@@ -1,5 +1,5 @@
 import { startModules, type ModuleRig } from '../../test/support/modules.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 import { EventBus } from '../events/event-bus.js';
 import { newDevice } from './device.model.js';
 import { DeviceRegistry } from './device-registry.js';
@@ -16,7 +16,7 @@ describe('DeviceRegistry, the one writer of a device', () => {
 
   it('gives every event the next sequence number, even one no listener wants', async () => {
     const d = await registry.addDevice(newDevice({ id: 'r-1', orgId: 1, name: 'd', tokenHash: 'h' }));
-    const temps: DeviceEvent[] = [];
+    const temps: GatewayEvent[] = [];
     rig.ctx.get(EventBus).subscribe(
       (e) => void temps.push(e),
       (_org, kind, key) => kind === 'datastream.update' && key === 'temp',

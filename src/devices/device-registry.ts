@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { Durable, EventKind } from '../events/device-event.js';
+import type { Durable, EventKind } from '../events/gateway-event.js';
 import { EventBus } from '../events/event-bus.js';
 import { Revocations } from '../events/revocations.js';
 import type { Agent } from './agent.model.js';
@@ -18,6 +18,7 @@ import type { PresenceState } from './connection-ledger.repository.js';
 import { deviceTopicRoot } from './device-topics.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from './device.repository.js';
 import { HistoryRecorder } from './history/history-recorder.js';
+import { StopReport } from '../observability/stop-report.js';
 
 /**
  * The live device and agent registry. Every record is held in memory so the MQTT path (auth, ACL, presence,
@@ -46,11 +47,13 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     private readonly revocations: Revocations,
     private readonly config: GatewayConfig,
     private readonly history: HistoryRecorder,
+    stopReport: StopReport,
   ) {
     this.dirty = new WriteBehind(
       'devices',
       (batch) => deviceRepo.saveMany(batch),
       (d) => this.devices.has(d.id),
+      stopReport,
     );
   }
 

@@ -1,5 +1,5 @@
 // The device vocabulary (docs/architecture.md §3): every list of types and statuses, and the id alphabet, lives here.
-import type { EventKind } from '../events/device-event.js';
+import type { EventKind } from '../events/gateway-event.js';
 
 export const DEVICE_TYPES = ['PRIVATE', 'LOCAL', 'PUBLIC'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];

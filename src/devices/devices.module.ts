@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { ClusterPresence } from './cluster-presence.js';
 import { CONNECTION_LEDGER_REPOSITORY, type ConnectionLedgerRepository } from './connection-ledger.repository.js';
@@ -12,6 +13,7 @@ import { HistoryRecorder } from './history/history-recorder.js';
 import { HistoryRetentionService } from './history/history-retention.js';
 import { HistoryService } from './history/history.service.js';
 import { PresenceTracker } from './presence-tracker.js';
+import { StopReport } from '../observability/stop-report.js';
 
 /** The device and agent registry, presence, datastream history, and their REST resources. */
 @Module({
@@ -20,15 +22,24 @@ import { PresenceTracker } from './presence-tracker.js';
     HistoryRecorder,
     DeviceRegistry,
     {
-      // Only where several instances can share the database (MongoDB); SQLite serves one instance.
+      // Only where several instances share the database (the deployment mode); SQLite serves one instance.
       provide: ClusterPresence,
       useFactory: (
+        mode: DeploymentMode,
         ledger: ConnectionLedgerRepository | null,
         devices: DeviceRepository,
         r: DeviceRegistry,
         c: GatewayConfig,
-      ) => (ledger ? new ClusterPresence(ledger, devices, r, c) : null),
-      inject: [CONNECTION_LEDGER_REPOSITORY, DEVICE_REPOSITORY, DeviceRegistry, GatewayConfig],
+        stop: StopReport,
+      ) => (mode.sharedDatabase && ledger ? new ClusterPresence(ledger, devices, r, c, stop) : null),
+      inject: [
+        DeploymentMode,
+        CONNECTION_LEDGER_REPOSITORY,
+        DEVICE_REPOSITORY,
+        DeviceRegistry,
+        GatewayConfig,
+        StopReport,
+      ],
     },
     PresenceTracker,
     DevicesService,

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { startModules, type ModuleRig } from '../../test/support/modules.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 import { EventBus } from '../events/event-bus.js';
 import type { Agent } from './agent.model.js';
 import { type Device, newDevice } from './device.model.js';
@@ -16,7 +16,7 @@ describe('PresenceTracker', () => {
   let rig: ModuleRig;
   let presence: PresenceTracker;
   let registry: DeviceRegistry;
-  let events: DeviceEvent[];
+  let events: GatewayEvent[];
   const kinds = (id: string) => events.filter((e) => e.deviceId === id).map((e) => e.kind);
 
   async function start(env: Record<string, string> = {}) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { Durable } from '../events/device-event.js';
+import type { Durable } from '../events/gateway-event.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { PresenceState } from './connection-ledger.repository.js';
 import type { DeviceRecord, DeviceStatus } from './device.model.js';
@@ -28,7 +28,7 @@ export class PresenceTracker implements OnApplicationBootstrap {
     private readonly registry: DeviceRegistry,
     private readonly metrics: GatewayMetrics,
     private readonly config: GatewayConfig,
-    // Several instances on one database (MONGODB_URI): presence is shared through the connection ledger.
+    // Several instances on one database (DeploymentMode.sharedDatabase): presence shared through the connection ledger.
     @Optional() @Inject(ClusterPresence) private readonly cluster: ClusterPresence | null = null,
   ) {}
 

@@ -1,7 +1,7 @@
 import { ApiError } from '../common/api-error.js';
-import type { EventKind } from '../events/device-event.js';
+import type { EventKind } from '../events/gateway-event.js';
 
-/** Every kind the bus carries (src/events/device-event.ts), for validating `kind` filters. */
+/** Every kind the bus carries (src/events/gateway-event.ts), for validating `kind` filters. */
 export const EVENT_KINDS: readonly EventKind[] = [
   'device.added',
   'device.deleted',

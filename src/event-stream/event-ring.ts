@@ -1,7 +1,7 @@
-import type { DeviceEvent } from '../events/device-event.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 
 /** One event as the stream sends it: the bus event plus its stream id (increasing, never reused). */
-export interface StreamedEvent extends DeviceEvent {
+export interface StreamedEvent extends GatewayEvent {
   id: number;
 }
 

@@ -42,7 +42,7 @@ export class EventStreamController {
   @ApiOperation({
     summary: 'Live events of the token’s organization (text/event-stream)',
     description:
-      'Each event is `id: <n>` + `data: <JSON DeviceEvent with id>`. Heartbeat comments keep the stream open. ' +
+      'Each event is `id: <n>` + `data: <JSON GatewayEvent with id>`. Heartbeat comments keep the stream open. ' +
       'Reconnect with `Last-Event-ID` to get what was missed from a buffer of the newest 1000 events per org ' +
       '(bounded in bytes too: EVENT_STREAM_RESUME_BYTES_PER_ORG); ' +
       'an `event: reset` says some were lost. Bearer token in the Authorization header only. Streams are capped ' +

@@ -1,6 +1,6 @@
 import { describeError } from '../common/api-error.js';
 import { EventBus } from '../events/event-bus.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 import { Revocations } from '../events/revocations.js';
 import { loadConfig } from '../config/gateway-config.js';
 import { EventRing, type KeptEvent } from './event-ring.js';
@@ -10,7 +10,7 @@ import { EVENTS_KEPT_PER_ORG, EventStreamService } from './event-stream.service.
 const limits = (env: Record<string, string> = {}) => loadConfig(env);
 const kept = (id: number, bytes = 10): KeptEvent => ({ event: { id, ...event(1, 'd', id) }, frame: '', bytes });
 
-const event = (orgId: number, deviceId: string, n: number): DeviceEvent => ({
+const event = (orgId: number, deviceId: string, n: number): GatewayEvent => ({
   orgId,
   deviceId,
   kind: 'datastream.update',

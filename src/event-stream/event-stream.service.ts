@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit }
 import { Gauge } from 'prom-client';
 import { ApiError } from '../common/api-error.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { DeviceEvent } from '../events/device-event.js';
+import type { GatewayEvent } from '../events/gateway-event.js';
 import { EventBus } from '../events/event-bus.js';
 import { type Revocation, Revocations } from '../events/revocations.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
@@ -73,7 +73,7 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy {
     // Revoking a token ends live access at once: its open streams too (on every instance, see cluster/).
     this.revocations.onRevoked((r) => this.revoked(r));
     this.unsubscribe = this.bus.subscribe(
-      (e) => void this.accept(e), // nothing durable: a PUBACK never waits on a stream
+      (e) => void this.fanOut(e), // nothing durable: a PUBACK never waits on a stream
       (orgId) => this.watched(orgId),
     );
   }
@@ -103,7 +103,7 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy {
     return false;
   }
 
-  private accept(event: DeviceEvent): void {
+  private fanOut(event: GatewayEvent): void {
     if (!this.watched(event.orgId)) return; // org events come without the bus's interest check
     const streamed: StreamedEvent = { id: ++this.lastId, ...event };
     const frame = sseEvent(streamed);

@@ -1,11 +1,11 @@
-import type { DeviceEvent } from './device-event.js';
+import type { GatewayEvent } from './gateway-event.js';
 import { EventBus } from './event-bus.js';
 
 describe('EventBus', () => {
   it('builds a device event only when some listener wants its (org, kind, key), and always takes the seq', () => {
     const bus = new EventBus();
-    const temps: DeviceEvent[] = [];
-    const all: DeviceEvent[] = [];
+    const temps: GatewayEvent[] = [];
+    const all: GatewayEvent[] = [];
     const offTemps = bus.subscribe(
       (e) => void temps.push(e),
       (orgId, kind, key) => orgId === 1 && kind === 'datastream.update' && key === 'temp',

@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type DeviceEvent, type DeviceEventListener, type Durable, type EventKind, together } from './device-event.js';
+import {
+  type GatewayEvent,
+  type GatewayEventListener,
+  type Durable,
+  type EventKind,
+  together,
+} from './gateway-event.js';
 
 /** Whether a listener cares about device events of (org, kind, key); without one it gets every event. */
 export type EventInterest = (orgId: number, kind: EventKind, key: string) => boolean;
@@ -20,10 +26,10 @@ export interface EventSubject {
 @Injectable()
 export class EventBus {
   private readonly logger = new Logger(EventBus.name);
-  private listeners: DeviceEventListener[] = [];
+  private listeners: GatewayEventListener[] = [];
   private interests: EventInterest[] = [];
 
-  subscribe(listener: DeviceEventListener, interest: EventInterest = EVERYTHING): () => void {
+  subscribe(listener: GatewayEventListener, interest: EventInterest = EVERYTHING): () => void {
     this.listeners = [...this.listeners, listener];
     this.interests = [...this.interests, interest];
     return () => {
@@ -54,7 +60,7 @@ export class EventBus {
     return this.emit({ orgId, deviceId, kind, key: '', value, ts: Date.now(), seq: 0 });
   }
 
-  private emit(event: DeviceEvent): Durable {
+  private emit(event: GatewayEvent): Durable {
     const listeners = this.listeners;
     let durable: Durable;
     for (let i = 0; i < listeners.length; i++) {

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { SharedRateLimit } from '../common/shared-rate-limit.js';
-import { GatewayConfig } from '../config/gateway-config.js';
+import { DeploymentMode } from '../config/deployment-mode.js';
+import { StopReport } from '../observability/stop-report.js';
 
 export const CALL_LIMIT = 100;
 export const CALL_WINDOW_MS = 10_000;
@@ -14,11 +15,12 @@ export const CALL_WINDOW_MS = 10_000;
 export class CallThrottle implements OnApplicationShutdown {
   private readonly limit: SharedRateLimit;
 
-  constructor(config: GatewayConfig) {
-    this.limit = new SharedRateLimit(config.REDIS_URL, {
+  constructor(mode: DeploymentMode, stopReport: StopReport) {
+    this.limit = new SharedRateLimit(mode.busUrl, {
       name: 'inbound-calls',
       points: CALL_LIMIT,
       windowMs: CALL_WINDOW_MS,
+      stopReport,
     });
   }
 

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { BrokerService } from '../broker/broker.service.js';
 import { downlinkTopic, orgTopic, REPLY_FILTER } from '../devices/device-topics.js';
 import { ApiError } from '../common/api-error.js';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
@@ -51,6 +52,7 @@ export class DownlinkService implements OnModuleInit {
     private readonly registry: DeviceRegistry,
     private readonly config: GatewayConfig,
     private readonly presence: PresenceTracker,
+    private readonly mode: DeploymentMode,
   ) {}
 
   onModuleInit(): void {
@@ -109,7 +111,7 @@ export class DownlinkService implements OnModuleInit {
    * before anything is published (instance-census.ts warns about the setup itself).
    */
   private async refuseUnreachable(targets: DownlinkTarget[]): Promise<void> {
-    if (this.config.REDIS_URL) return;
+    if (this.mode.sharedBus) return;
     const away = await this.presence.connectedOnlyElsewhere(targets.flatMap((t) => (t.deviceId ? [t.deviceId] : [])));
     if (away.length === 0) return;
     const which = away.length === 1 ? `device ${away[0]} is` : `devices ${away.slice(0, 5).join(', ')} are`;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AedesPublishPacket } from 'aedes';
 import { parseDeviceTopic } from '../devices/device-topics.js';
 import { Outbox } from '../delivery/outbox.js';
-import { type Durable, together } from '../events/device-event.js';
+import { type Durable, together } from '../events/gateway-event.js';
 import { type DeviceMessage, IngestService } from './ingest.service.js';
 
 /** A handler returns what the message caused that must be durable before its PUBACK. */
@@ -10,7 +10,7 @@ type Handler = (m: DeviceMessage) => Durable;
 type Acknowledge = (err?: Error | null) => void;
 
 /**
- * The MQTT hot path after the ACL (broker/handlers/publish.ts calls `accept`): the table "topic kind →
+ * The MQTT hot path after the ACL (broker/handlers/publish.ts calls `route`): the table "topic kind →
  * handler" of the uplink contract (docs/architecture.md §3), and the rule that a QoS 1/2 PUBLISH is acknowledged only
  * once what it caused is durable: the handler returns it (the outbox commit holding its deliveries, or any
  * other listener's commit), so a listener that works asynchronously holds the acknowledgement by its type.
@@ -34,7 +34,7 @@ export class IngestRouter {
     };
   }
 
-  accept(packet: AedesPublishPacket, done: Acknowledge): void {
+  route(packet: AedesPublishPacket, done: Acknowledge): void {
     const topic = parseDeviceTopic(packet.topic);
     const handle = topic === null ? undefined : this.handlers[topic.kind];
     if (handle === undefined) return done(); // downlink, reply, other: routed by Aedes, nothing to ingest

@@ -6,7 +6,7 @@ import { DeviceRegistry } from '../devices/device-registry.js';
 import { PresenceTracker } from '../devices/presence-tracker.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { DeviceRecord } from '../devices/device.model.js';
-import { type Durable, together } from '../events/device-event.js';
+import { type Durable, together } from '../events/gateway-event.js';
 import {
   type DropReason,
   isValidName,

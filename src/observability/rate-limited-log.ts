@@ -1,16 +1,16 @@
 import type { Logger } from '@nestjs/common';
-import { stopReport } from './stop-report.js';
+import type { StopReport } from './stop-report.js';
 
 /** Errors a background writer repeats while storage fails (every retry, every beat): a few a minute each. */
 export const REPEATING_ERRORS_PER_MINUTE = 3;
 
 /**
  * The log of a background writer's failures (write-behinds, outbox, claims, presence, change log, Redis
- * clients): REPEATING_ERRORS_PER_MINUTE per key, and nothing once a stop began (its one line says what
- * was not written: common/stop-report.ts).
+ * clients): REPEATING_ERRORS_PER_MINUTE per key, and nothing once `stop` began (its one line says what
+ * was not written: observability/stop-report.ts).
  */
-export function backgroundErrors(logger: Logger): RateLimitedLog {
-  return new RateLimitedLog(logger, REPEATING_ERRORS_PER_MINUTE, true);
+export function backgroundErrors(logger: Logger, stop: StopReport): RateLimitedLog {
+  return new RateLimitedLog(logger, REPEATING_ERRORS_PER_MINUTE, stop);
 }
 
 /**
@@ -23,7 +23,8 @@ export class RateLimitedLog {
   constructor(
     private readonly logger: Logger,
     private readonly perMinute = 20,
-    private readonly quietWhileStopping = false,
+    /** Quiet once this stop began (background writers: the stop's report says it). */
+    private readonly quietWhile: Pick<StopReport, 'stopping'> | null = null,
   ) {}
 
   info(key: string, message: string): void {
@@ -51,7 +52,7 @@ export class RateLimitedLog {
   }
 
   private allow(key: string): boolean {
-    if (this.quietWhileStopping && stopReport.stopping) return false;
+    if (this.quietWhile?.stopping) return false;
     const now = Date.now();
     let w = this.windows.get(key);
     if (!w || now - w.start >= 60_000) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { GatewayConfig } from '../config/gateway-config.js';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { STORAGE_HEALTH, type StorageHealth } from './storage-health.js';
 
 /** Each probe's bound: a store that does not answer is down as far as a load balancer is concerned. */
@@ -41,11 +41,11 @@ export class Readiness implements OnApplicationShutdown {
 
   constructor(
     @Inject(STORAGE_HEALTH) private readonly storage: StorageHealth,
-    config: GatewayConfig,
+    mode: DeploymentMode,
   ) {
     // Its own connection, without an offline queue: a ping while Redis is down fails at once.
-    this.redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, {
+    this.redis = mode.busUrl
+      ? new Redis(mode.busUrl, {
           lazyConnect: true,
           enableOfflineQueue: false,
           maxRetriesPerRequest: 0,

@@ -37,7 +37,6 @@ export interface StorageDriver {
   readonly agents: AgentRepository;
   readonly webhooks: WebhookRepository;
   readonly deliveries: DeliveryRepository;
-  readonly deliveryClaims: DeliveryClaimRepository;
   readonly triggerStates: TriggerStateRepository;
   readonly notifications: NotificationRepository;
   readonly inboundWebhooks: InboundWebhookRepository;
@@ -47,6 +46,8 @@ export interface StorageDriver {
   readonly changeLog?: ChangeLogRepository;
   /** Likewise: which instance holds which device's connections (presence across instances). */
   readonly connections?: ConnectionLedgerRepository;
+  /** Likewise: which instance attempts which delivery, and the instances' leases (delivery-claims.ts). */
+  readonly deliveryClaims?: DeliveryClaimRepository;
   readonly meta: GatewayMeta;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -10,8 +10,9 @@ import {
 } from '@nestjs/common';
 import { CHANGE_LOG_REPOSITORY } from '../cluster/change-log.repository.js';
 import { SecretBox } from '../common/secret-box.js';
-import { STOP_WAIT_MS, stopReport } from '../observability/stop-report.js';
+import { STOP_WAIT_MS, StopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DELIVERY_CLAIM_REPOSITORY } from '../delivery/delivery-claim.repository.js';
 import { DELIVERY_REPOSITORY } from '../delivery/delivery.repository.js';
@@ -35,7 +36,7 @@ import { storageHealth } from './write-probe.js';
 
 const STORAGE_DRIVER = Symbol('StorageDriver');
 
-/** Each port's token, and the driver's member that implements it. */
+/** Each port's token, and the driver's member that implements it (every driver has these). */
 const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [ORGANIZATION_REPOSITORY, 'organizations'],
   [USER_REPOSITORY, 'users'],
@@ -44,7 +45,6 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
   [AGENT_REPOSITORY, 'agents'],
   [WEBHOOK_REPOSITORY, 'webhooks'],
   [DELIVERY_REPOSITORY, 'deliveries'],
-  [DELIVERY_CLAIM_REPOSITORY, 'deliveryClaims'],
   [TRIGGER_STATE_REPOSITORY, 'triggerStates'],
   [NOTIFICATION_REPOSITORY, 'notifications'],
   [INBOUND_WEBHOOK_REPOSITORY, 'inboundWebhooks'],
@@ -53,8 +53,8 @@ const REPOSITORIES: [symbol, keyof StorageDriver][] = [
 ];
 
 /** The driver, once the secret key is known to be the database's (key-check.ts); closed again if not. */
-async function openChecked(c: GatewayConfig, box: SecretBox): Promise<StorageDriver> {
-  const driver = await openStorage(c);
+async function openChecked(c: GatewayConfig, mode: DeploymentMode, box: SecretBox): Promise<StorageDriver> {
+  const driver = await openStorage(mode, c);
   try {
     await checkSecretKey(driver, box, c.GATEWAY_SECRET_KEY !== undefined);
   } catch (err) {
@@ -71,22 +71,25 @@ async function openChecked(c: GatewayConfig, box: SecretBox): Promise<StorageDri
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
   private readonly logger = new Logger('storage');
-  constructor(@Inject(STORAGE_DRIVER) private readonly driver: StorageDriver) {}
+  constructor(
+    @Inject(STORAGE_DRIVER) private readonly driver: StorageDriver,
+    private readonly stop: StopReport,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    const report = stopReport.take();
+    const report = this.stop.take();
     if (report) this.logger.warn(report);
     if (!(await within(this.driver.close(), STOP_WAIT_MS))) this.logger.warn('storage did not close in time');
     else if (!report) this.logger.log('stopped: every write was flushed to storage');
   }
 }
 
-/** Opens the driver MONGODB_URI selects and provides every repository token from it. */
+/** Opens the driver the deployment mode selects and provides every repository token from it. */
 @Global()
 @Module({})
 export class StorageModule {
   static forRoot(): DynamicModule {
     const providers: Provider[] = [
-      { provide: STORAGE_DRIVER, useFactory: openChecked, inject: [GatewayConfig, SecretBox] },
+      { provide: STORAGE_DRIVER, useFactory: openChecked, inject: [GatewayConfig, DeploymentMode, SecretBox] },
       ...REPOSITORIES.map(([token, member]) => ({
         provide: token,
         useFactory: (d: StorageDriver) => d[member],
@@ -108,6 +111,11 @@ export class StorageModule {
         useFactory: (d: StorageDriver) => d.connections ?? null,
         inject: [STORAGE_DRIVER],
       },
+      {
+        provide: DELIVERY_CLAIM_REPOSITORY,
+        useFactory: (d: StorageDriver) => d.deliveryClaims ?? null,
+        inject: [STORAGE_DRIVER],
+      },
       StorageLifecycle,
     ];
     return {
@@ -118,6 +126,7 @@ export class StorageModule {
         STORAGE_HEALTH,
         CHANGE_LOG_REPOSITORY,
         CONNECTION_LEDGER_REPOSITORY,
+        DELIVERY_CLAIM_REPOSITORY,
       ],
     };
   }

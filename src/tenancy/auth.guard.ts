@@ -9,9 +9,11 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error.js';
 import { SharedRateLimit } from '../common/shared-rate-limit.js';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
+import { StopReport } from '../observability/stop-report.js';
 import {
   ADDRESS_LIMITS,
   addressKey,
@@ -58,12 +60,15 @@ export class ApiTokenGuard implements CanActivate, OnApplicationShutdown {
     private readonly throttle: AuthThrottle,
     private readonly metrics: GatewayMetrics,
     config: GatewayConfig,
+    mode: DeploymentMode,
+    stopReport: StopReport,
   ) {
     if (config.API_RATE_LIMIT_PER_MINUTE > 0)
-      this.rate = new SharedRateLimit(config.REDIS_URL, {
+      this.rate = new SharedRateLimit(mode.busUrl, {
         name: 'api-rate',
         points: config.API_RATE_LIMIT_PER_MINUTE,
         windowMs: 60_000,
+        stopReport,
       });
   }
 

@@ -1,6 +1,7 @@
 import { DuplicateKeyError } from '../common/duplicate-key.error.js';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
+import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { hashToken, newToken } from '../common/secrets.js';
 import { EventBus } from '../events/event-bus.js';
@@ -40,6 +41,7 @@ export class TenancyService implements OnModuleInit {
     private readonly revocations: Revocations,
     private readonly config: GatewayConfig,
     private readonly directory: OrganizationDirectory,
+    private readonly mode: DeploymentMode,
   ) {}
 
   /** The admin token generated at this start (printed once by main), or null. */
@@ -69,7 +71,7 @@ export class TenancyService implements OnModuleInit {
       this.logger.warn(
         `GATEWAY_ADMIN_TOKEN is not a token of this store (revoked, or never created here): it is ignored; ` +
           `the environment token is created only on an empty store — to start clean, stop and remove ` +
-          `${this.config.MONGODB_URI ? 'the database' : `DATA_DIR (${this.config.DATA_DIR})`}, or use a token this store printed`,
+          `${this.mode.sharedDatabase ? 'the database' : `DATA_DIR (${this.config.DATA_DIR})`}, or use a token this store printed`,
       );
     }
   }

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nest
 import { Outbox } from '../delivery/outbox.js';
 import { type DeviceRecord, STATUS_EVENT_KIND } from '../devices/device.model.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
-import { type DeviceEvent, type Durable, together } from '../events/device-event.js';
+import { type GatewayEvent, type Durable, together } from '../events/gateway-event.js';
 import { EventBus } from '../events/event-bus.js';
 import { OrganizationDirectory } from '../tenancy/organization-directory.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
@@ -51,7 +51,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The outbox commit the event's matches went into, or undefined when nothing matched. */
-  private onEvent(e: DeviceEvent): Durable {
+  private onEvent(e: GatewayEvent): Durable {
     const device = e.deviceId ? this.registry.device(e.deviceId) : undefined;
     const candidates = this.index.lookup(e.orgId, e.kind, e.key, e.deviceId, device?.templateId ?? null);
     let durable: Durable;
@@ -63,7 +63,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Bold's device and group filters, and Kobiton's rule that status webhooks never report PUBLIC devices. */
-  private inScope(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): boolean {
+  private inScope(w: Webhook, e: GatewayEvent, device: DeviceRecord | undefined): boolean {
     const dt = w.dataTrigger;
     if (dt?.deviceIds?.length && !dt.deviceIds.includes(e.deviceId)) return false;
     if (dt?.deviceGroupIds?.length && !device?.groupIds.some((g) => dt.deviceGroupIds!.includes(g))) return false;
@@ -73,7 +73,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     return true;
   }
 
-  private check(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): Durable {
+  private check(w: Webhook, e: GatewayEvent, device: DeviceRecord | undefined): Durable {
     const dt = w.dataTrigger;
     if (!dt?.condition && !dt?.throttleMs) return this.fire(w, e, device);
     const s = this.states.get(w.id, e.deviceId);
@@ -85,13 +85,13 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     return undefined;
   }
 
-  private fire(w: Webhook, e: DeviceEvent, device: DeviceRecord | undefined): Promise<void> {
+  private fire(w: Webhook, e: GatewayEvent, device: DeviceRecord | undefined): Promise<void> {
     this.catalog.triggered(w, e.ts);
     return this.outbox.add(w, e, device);
   }
 
   /** forMs: fires when the hold runs out, unless a value broke the condition meanwhile. */
-  private scheduleHold(s: TriggerState, e?: DeviceEvent): void {
+  private scheduleHold(s: TriggerState, e?: GatewayEvent): void {
     this.cancelHold(s);
     const since = s.holdingSince!;
     const forMs = this.catalog.byIdAnyOrg(s.webhookId)?.dataTrigger?.condition?.forMs ?? 0;
@@ -100,7 +100,7 @@ export class TriggerEngine implements OnModuleInit, OnApplicationShutdown {
     this.holds.set(s, timer);
   }
 
-  private holdRanOut(s: TriggerState, since: number, e: DeviceEvent | undefined): void {
+  private holdRanOut(s: TriggerState, since: number, e: GatewayEvent | undefined): void {
     this.holds.delete(s);
     const w = this.catalog.byIdAnyOrg(s.webhookId);
     const c = w?.dataTrigger?.condition;

@@ -1,4 +1,4 @@
-import type { EventKind } from '../events/device-event.js';
+import type { EventKind } from '../events/gateway-event.js';
 import { listensTo } from '../webhooks/trigger-kinds.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 

@@ -3,6 +3,7 @@ import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import type { TriggerState } from './trigger-state.model.js';
 import { TRIGGER_STATE_REPOSITORY, type TriggerStateRepository } from './trigger-state.repository.js';
+import { StopReport } from '../observability/stop-report.js';
 
 /**
  * Condition state per (webhook, device), in memory and written behind in one batch per flush interval, so a
@@ -17,11 +18,13 @@ export class TriggerStateStore implements OnApplicationShutdown {
   constructor(
     @Inject(TRIGGER_STATE_REPOSITORY) private readonly repository: TriggerStateRepository,
     private readonly config: GatewayConfig,
+    stopReport: StopReport,
   ) {
     this.dirty = new WriteBehind(
       'trigger states',
       (batch) => repository.saveMany(batch.map((s) => ({ ...s, lastValue: s.lastValue ?? null }))),
       (s) => this.states.get(`${s.webhookId}|${s.deviceId}`) === s,
+      stopReport,
     );
   }
 

@@ -1,5 +1,5 @@
 import { DEVICE_STATUSES, STATUS_EVENT_KIND } from '../devices/device.model.js';
-import type { EventKind } from '../events/device-event.js';
+import type { EventKind } from '../events/gateway-event.js';
 import type { Trigger, Webhook } from './webhook.model.js';
 
 /** Which event kind each trigger type sees (docs/architecture.md §4); the event key comes from dataTrigger. */

@@ -3,6 +3,7 @@ import { WriteBehind } from '../common/write-behind.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import type { Webhook, WebhookRecord, WebhookStatus } from './webhook.model.js';
 import { WEBHOOK_REPOSITORY, type WebhookCounterDelta, type WebhookRepository } from './webhook.repository.js';
+import { StopReport } from '../observability/stop-report.js';
 
 /** The counters as this instance last wrote (or read) them: the write-behind stores the difference. */
 type Counters = Pick<Webhook, 'attemptCount' | 'failureCount' | 'lastTriggeredTs'>;
@@ -36,11 +37,13 @@ export class WebhookCatalog implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(WEBHOOK_REPOSITORY) private readonly repository: WebhookRepository,
     private readonly config: GatewayConfig,
+    stopReport: StopReport,
   ) {
     this.dirty = new WriteBehind(
       'webhook counters',
       (batch) => this.write(batch),
       (w) => this.byId.get(w.id) === w,
+      stopReport,
     );
   }
 

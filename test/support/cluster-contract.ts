@@ -88,6 +88,9 @@ export function clusterContract(driver: () => StorageDriver): void {
 
   it('keeps delivery claims (one winner per delivery and fence) and one lease per instance', async () => {
     const s = driver();
+    // Several instances on one database only: SQLite, serving one, has no claims (their old tables dropped).
+    if (s.name === 'sqlite') return expect(s.deliveryClaims).toBeUndefined();
+    const claims = s.deliveryClaims!;
     const base = 7_000_000 + Math.floor(Math.random() * 1_000_000);
     const claim = (n: number, fence: number, owner: string) => ({
       deliveryId: base + n,
@@ -96,24 +99,24 @@ export function clusterContract(driver: () => StorageDriver): void {
       webhookId: 2,
       owner: `${owner}-${base}`,
     });
-    expect(await s.deliveryClaims.insert([claim(1, 1, 'a'), claim(2, 1, 'a')])).toHaveLength(2);
-    const got = await s.deliveryClaims.insert([claim(1, 1, 'b'), claim(3, 1, 'b'), claim(2, 2, 'b')]);
+    expect(await claims.insert([claim(1, 1, 'a'), claim(2, 1, 'a')])).toHaveLength(2);
+    const got = await claims.insert([claim(1, 1, 'b'), claim(3, 1, 'b'), claim(2, 2, 'b')]);
     expect(got).toEqual([claim(3, 1, 'b'), claim(2, 2, 'b')]);
-    const owned = await s.deliveryClaims.ownedBy([`a-${base}`], 10);
+    const owned = await claims.ownedBy([`a-${base}`], 10);
     expect(owned.map((c) => c.deliveryId - base).sort()).toEqual([1, 2]);
-    expect(await s.deliveryClaims.ownedBy([`a-${base}`, `b-${base}`], 3)).toHaveLength(3);
-    await s.deliveryClaims.remove([{ deliveryId: base + 2, fence: 1 }]);
-    expect(await s.deliveryClaims.ofDeliveries([base + 2])).toEqual([claim(2, 2, 'b')]);
-    await s.deliveryClaims.remove([
+    expect(await claims.ownedBy([`a-${base}`, `b-${base}`], 3)).toHaveLength(3);
+    await claims.remove([{ deliveryId: base + 2, fence: 1 }]);
+    expect(await claims.ofDeliveries([base + 2])).toEqual([claim(2, 2, 'b')]);
+    await claims.remove([
       { deliveryId: base + 1, fence: 1 },
       { deliveryId: base + 2, fence: 2 },
       { deliveryId: base + 3, fence: 1 },
     ]);
-    expect(await s.deliveryClaims.ofDeliveries([base + 1, base + 2, base + 3])).toEqual([]);
-    await s.deliveryClaims.renewLease(`a-${base}`, 100);
-    await s.deliveryClaims.renewLease(`b-${base}`, 200);
-    await s.deliveryClaims.renewLease(`a-${base}`, 300);
-    const leases = await s.deliveryClaims.leases();
+    expect(await claims.ofDeliveries([base + 1, base + 2, base + 3])).toEqual([]);
+    await claims.renewLease(`a-${base}`, 100);
+    await claims.renewLease(`b-${base}`, 200);
+    await claims.renewLease(`a-${base}`, 300);
+    const leases = await claims.leases();
     expect([leases.get(`a-${base}`), leases.get(`b-${base}`)]).toEqual([300, 200]);
   });
 }

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CommonModule } from '../../src/common/common.module.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { loadConfig } from '../../src/config/gateway-config.js';
 import { EventsModule } from '../../src/events/events.module.js';
@@ -30,6 +31,7 @@ export async function startModules(
   const moduleRef = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot(config),
+      CommonModule,
       StorageModule.forRoot(),
       EventsModule,
       ObservabilityModule,

@@ -85,7 +85,7 @@ export class BlynkSession {
     const toOurs = TO_OURS[up.kind];
     if (toOurs) {
       const refused = toOurs(packet, up, deviceTopicRoot(deviceId));
-      return refused ? this.drop(deviceId, packet, refused, done) : this.ctx.ingest.accept(packet as never, done);
+      return refused ? this.drop(deviceId, packet, refused, done) : this.ctx.ingest.route(packet as never, done);
     }
     this.handle(client, deviceId, up, packet, done);
   }

@@ -3,7 +3,7 @@ import { type DeviceLimits, metadataExcess, valuesExcess } from '../../devices/d
 import type { DeviceRegistry } from '../../devices/device-registry.js';
 import type { DeviceRecord } from '../../devices/device.model.js';
 import { downlinkTopic } from '../../devices/device-topics.js';
-import { type Durable, together } from '../../events/device-event.js';
+import { type Durable, together } from '../../events/gateway-event.js';
 import { isValidName } from '../../ingest/payload.js';
 import { type BlynkDropReason, blynkValue, parseTimestampedBatch, requestedNames, utcReply } from './blynk-payload.js';
 import type { BlynkKind, BlynkUplink } from './blynk-topics.js';

@@ -51,7 +51,7 @@ export function authenticate(ctx: BrokerContext) {
     };
     if (c.rejectIdentifier) return done(refuse(2, 'identifier rejected'), false);
     if (!username && !password && ctx.config.MQTT_SANDBOX) {
-      return accept(ctx, c, { kind: 'sandbox', id: `sandbox:${client.id}`, orgId: 0 }, address, closed, done);
+      return connectAs(ctx, c, { kind: 'sandbox', id: `sandbox:${client.id}`, orgId: 0 }, address, closed, done);
     }
     if (!username || !password) return deny(ctx, done, 4);
     const keys = throttleKeys(address, username);
@@ -67,7 +67,7 @@ export function authenticate(ctx: BrokerContext) {
       ctx.tenancy.authenticate(password.toString('utf8')).then(
         (auth) => {
           if (!auth || !canUseMqtt(auth.scopes)) return failed(auth ? 5 : 4);
-          accept(
+          connectAs(
             ctx,
             c,
             { kind: 'service', id: serviceCredential(auth.tokenId), orgId: auth.orgId },
@@ -84,24 +84,24 @@ export function authenticate(ctx: BrokerContext) {
       const named = ctx.registry.deviceByTokenHash(hashToken(password.toString('utf8')));
       if (!named || !tokenMatches(password, named.tokenHash)) return failed(4);
       const identity = { kind: 'device', id: named.id, orgId: named.orgId, protocol: 'blynk' } as const;
-      return accept(ctx, c, identity, address, closed, done);
+      return connectAs(ctx, c, identity, address, closed, done);
     }
     const device = ctx.registry.device(username);
     if (device && tokenMatches(password, device.tokenHash)) {
       ctx.throttle.succeed(keys[1]?.[0] ?? '');
-      return accept(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, address, closed, done);
+      return connectAs(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, address, closed, done);
     }
     const agent = ctx.registry.agent(username);
     if (agent && tokenMatches(password, agent.tokenHash)) {
       ctx.throttle.succeed(keys[1]?.[0] ?? '');
-      return accept(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, address, closed, done);
+      return connectAs(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, address, closed, done);
     }
     failed(4);
   };
 }
 
-/** The socket of an accepted client: Aedes keeps its client on it (`conn.client`). */
-type AcceptedSocket = GatewayClient['conn'] & { client?: GatewayClient };
+/** The socket of a connected client: Aedes keeps its client on it (`conn.client`). */
+type ClientSocket = GatewayClient['conn'] & { client?: GatewayClient };
 
 /**
  * One listener function per broker instead of a closure (and `once`'s wrapper) per connection: measured
@@ -109,22 +109,23 @@ type AcceptedSocket = GatewayClient['conn'] & { client?: GatewayClient };
  * client is the one Aedes put on the socket (no property of the gateway's is added to it).
  */
 function connectionClosed(ctx: BrokerContext) {
-  return function closed(this: AcceptedSocket): void {
+  return function closed(this: ClientSocket): void {
     const client = this.client;
     const identity = client?.identity;
-    if (!client || !identity) return; // listened to from `accept` on, so only for accepted clients; 'close' comes once
+    if (!client || !identity) return; // listened to from `connectAs` on, so only for connected clients; 'close' comes once
     ctx.metrics.connectionClosed(identity.kind);
     ctx.connectionLog.debug('mqtt connections', `MQTT ${identity.kind} ${identity.id} disconnected`);
     if (identity.kind !== 'sandbox') ctx.presence.disconnected(identity.id, client);
   };
 }
 
-function accept(
+/** The client authenticated as `identity`: its will checked like a publish, presence counted, CONNACK 0. */
+function connectAs(
   ctx: BrokerContext,
   client: GatewayClient,
   identity: Identity,
   address: string,
-  closed: (this: AcceptedSocket) => void,
+  closed: (this: ClientSocket) => void,
   done: (err: AuthenticateError | null, ok: boolean) => void,
 ): void {
   // Aedes holds the CONNECT's will until the session is set up, then stores it (aedes-internals.ts).

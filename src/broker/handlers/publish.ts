@@ -5,7 +5,7 @@ import { deviceIdOf, orgTopic } from '../../devices/device-topics.js';
 import { type StoredWill, sweptWillOwner } from './will.js';
 
 /**
- * ACL for PUBLISH and for wills, then ingest (`ctx.ingest.accept`), whose callback releases Aedes'
+ * ACL for PUBLISH and for wills, then ingest (`ctx.ingest.route`), whose callback releases Aedes'
  * acknowledgement. A denied publish is dropped: acknowledged by the normal QoS rules and routed nowhere, which
  * [MQTT-3.3.5-2] allows, so one bad topic does not cost a device its connection. A will comes with its client
  * when its connection ends here, and with none when another instance's sweep publishes it (will.ts): it is
@@ -22,7 +22,7 @@ export function authorizePublish(ctx: BrokerContext) {
       const deny = () => denied(ctx, packet, done);
       sweptWillOwner(ctx, packet as StoredWill).then(
         (who) =>
-          who && mayPublish(ctx, who, packet.topic) ? ctx.ingest.accept(packet as AedesPublishPacket, done) : deny(),
+          who && mayPublish(ctx, who, packet.topic) ? ctx.ingest.route(packet as AedesPublishPacket, done) : deny(),
         deny, // the token store unreachable: a will nobody can vouch for is not published
       );
       return;
@@ -30,7 +30,7 @@ export function authorizePublish(ctx: BrokerContext) {
     const identity = (client as GatewayClient).identity;
     if (isBlynk(identity)) return ctx.blynk.publish(client, identity.id, packet, done);
     if (identity && mayPublish(ctx, identity, packet.topic))
-      return ctx.ingest.accept(packet as AedesPublishPacket, done);
+      return ctx.ingest.route(packet as AedesPublishPacket, done);
     denied(ctx, packet, done);
   };
 }

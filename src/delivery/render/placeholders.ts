@@ -1,4 +1,4 @@
-import type { DeviceEvent } from '../../events/device-event.js';
+import type { GatewayEvent } from '../../events/gateway-event.js';
 import type { User } from '../../tenancy/user.model.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
 import type { DeviceSnapshot } from '../delivery.model.js';
@@ -9,7 +9,7 @@ import type { Resolve } from './template.js';
  * match time (render/snapshot.ts) and the webhook.
  */
 export interface EventContext {
-  event: DeviceEvent;
+  event: GatewayEvent;
   device: DeviceSnapshot | undefined;
   webhook: Webhook;
   /** The event's organization's name. */
@@ -21,7 +21,7 @@ const own = <T>(record: Record<string, T>, key: string): T | undefined =>
   Object.hasOwn(record, key) ? record[key] : undefined;
 
 /** Bold's topic for each event kind a Bold subscription receives (seed 002). */
-function boldTopic(e: DeviceEvent): string | undefined {
+function boldTopic(e: GatewayEvent): string | undefined {
   if (e.kind.startsWith('device.status.') || e.kind.startsWith('device.state.')) return 'DeviceStatusEvents';
   if (e.kind !== 'log.event') return undefined;
   return {
@@ -34,7 +34,7 @@ function boldTopic(e: DeviceEvent): string | undefined {
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : undefined);
 
 /** Kobiton's eventDescription: "Online", "Utilizing", "temp updated", ... */
-export function describe(e: DeviceEvent): string {
+export function describe(e: GatewayEvent): string {
   switch (e.kind) {
     case 'device.status.online':
       return 'Online';

@@ -1,4 +1,4 @@
-import type { DeviceEvent } from '../../events/device-event.js';
+import type { GatewayEvent } from '../../events/gateway-event.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
 import type { Delivery, MatchedEvent, RenderedRequest } from '../delivery.model.js';
 import { defaultPayload, type EventContext, placeholders } from './placeholders.js';
@@ -38,10 +38,10 @@ export function renderDelivery(d: Delivery, w: Webhook): RenderedRequest {
   if (d.matched) return renderMatched(d.matched, w, sentAt);
   // A row from before: its event was not kept, only the body rendered then. URL, method and headers still
   // follow the webhook (so mending the URL mends these too); the body and its content type stay as sent.
-  const event: DeviceEvent = {
+  const event: GatewayEvent = {
     orgId: d.orgId,
     deviceId: d.deviceId,
-    kind: d.event as DeviceEvent['kind'],
+    kind: d.event as GatewayEvent['kind'],
     key: '',
     value: null,
     ts: d.createdAt,

@@ -1,7 +1,7 @@
 // What a delivery keeps of its device (issue 19.2): what its callback can render, not the whole record. A
 // device may hold hundreds of datastreams and kilobytes of metadata; a webhook's templates name a few.
 import type { DeviceRecord } from '../../devices/device.model.js';
-import type { DeviceEvent } from '../../events/device-event.js';
+import type { GatewayEvent } from '../../events/gateway-event.js';
 import type { Webhook } from '../../webhooks/webhook.model.js';
 import type { DeviceSnapshot, MatchedEvent } from '../delivery.model.js';
 import type { NameLookup } from '../../templates/name-lookup.js';
@@ -26,7 +26,7 @@ function* templates(w: Webhook): Generator<string> {
  */
 export function deviceSnapshot(
   device: DeviceRecord,
-  event: DeviceEvent,
+  event: GatewayEvent,
   w: Webhook,
   productName?: string,
 ): DeviceSnapshot {
@@ -60,7 +60,7 @@ function copy<T>(from: Record<string, T>, key: string, to: Record<string, T>): v
 /** What a delivery of `event` to `w` keeps: the event, its device as the templates can read it, the names. */
 export function matchedEvent(
   w: Webhook,
-  event: DeviceEvent,
+  event: GatewayEvent,
   device: DeviceRecord | undefined,
   names: NameLookup,
 ): MatchedEvent {

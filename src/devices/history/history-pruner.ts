@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { GatewayConfig } from '../../config/gateway-config.js';
+import { StopReport } from '../../observability/stop-report.js';
 import { backgroundErrors, type RateLimitedLog } from '../../observability/rate-limited-log.js';
 import { DeviceRegistry } from '../device-registry.js';
 import { type AppendedSeries, HistoryRecorder } from './history-recorder.js';
@@ -30,7 +31,7 @@ export class HistoryPruner implements OnModuleInit, OnApplicationShutdown {
   private readonly series = new Map<string, Series>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
-  private readonly failures: RateLimitedLog = backgroundErrors(new Logger('history-pruner'));
+  private readonly failures: RateLimitedLog;
 
   constructor(
     @Inject(DATASTREAM_HISTORY_REPOSITORY) private readonly repo: DatastreamHistoryRepository,
@@ -38,7 +39,10 @@ export class HistoryPruner implements OnModuleInit, OnApplicationShutdown {
     private readonly registry: DeviceRegistry,
     private readonly retention: HistoryRetentionService,
     private readonly config: GatewayConfig,
-  ) {}
+    stopReport: StopReport,
+  ) {
+    this.failures = backgroundErrors(new Logger('history-pruner'), stopReport);
+  }
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.tick(), this.config.HISTORY_PRUNE_INTERVAL_MS);

@@ -4,7 +4,7 @@ import { within } from '../../common/within.js';
 import { GatewayConfig } from '../../config/gateway-config.js';
 import { GatewayMetrics } from '../../observability/gateway-metrics.js';
 import { backgroundErrors, type RateLimitedLog } from '../../observability/rate-limited-log.js';
-import { STOP_WAIT_MS, stopReport } from '../../observability/stop-report.js';
+import { STOP_WAIT_MS, StopReport } from '../../observability/stop-report.js';
 import {
   DATASTREAM_HISTORY_REPOSITORY,
   type DatastreamHistoryRepository,
@@ -58,10 +58,11 @@ export class HistoryRecorder implements OnModuleInit, OnApplicationShutdown {
     @Inject(DATASTREAM_HISTORY_REPOSITORY) private readonly repo: DatastreamHistoryRepository,
     private readonly config: GatewayConfig,
     metrics: GatewayMetrics,
+    private readonly stopReport: StopReport,
   ) {
     this.enabled = config.HISTORY_ENABLED;
     this.bufferMax = config.HISTORY_BUFFER_MAX;
-    this.failures = backgroundErrors(new Logger('history'));
+    this.failures = backgroundErrors(new Logger('history'), stopReport);
     this.dropped = new Counter({
       name: 'gateway_history_rows_dropped_total',
       help: 'Datastream history rows dropped: storage failed until HISTORY_BUFFER_MAX rows waited',
@@ -148,6 +149,6 @@ export class HistoryRecorder implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     const done = await within(this.flush(), STOP_WAIT_MS);
-    stopReport.notWritten('history rows', this.pending.length + (done ? 0 : this.inWrite));
+    this.stopReport.notWritten('history rows', this.pending.length + (done ? 0 : this.inWrite));
   }
 }

@@ -1,4 +1,5 @@
 import mongoose, { type Connection, type Schema } from 'mongoose';
+import type { DeliveryClaimRepository } from '../../delivery/delivery-claim.repository.js';
 import type { GatewayMeta, StorageDriver } from '../storage-driver.js';
 import { MongoAgentRepository } from './agent.repository.js';
 import { MongoApiTokenRepository } from './api-token.repository.js';
@@ -40,6 +41,7 @@ export const MONGO_CONNECTION_OPTIONS = {
 /** The mongo driver, with its connection for the cluster features (change log, claims) built on it. */
 export interface MongoStorageDriver extends StorageDriver {
   readonly connection: Connection;
+  readonly deliveryClaims: DeliveryClaimRepository;
 }
 
 /** MONGODB_URI: one collection per repository, the domain object stored as is, `_id` hidden from callers. */

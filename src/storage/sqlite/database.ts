@@ -57,6 +57,10 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX datastream_history_key ON datastream_history (device_id, name, last_ts);
    CREATE INDEX datastream_history_age ON datastream_history (org_id, last_ts);
    CREATE TABLE history_retention (org_id INTEGER PRIMARY KEY, retention_days INTEGER, max_points INTEGER);`,
+  // Delivery claims and instance leases serve several instances on one database (MongoDB only): the tables an
+  // earlier release created here, unused, are dropped.
+  `DROP TABLE IF EXISTS delivery_claims;
+   DROP TABLE IF EXISTS instance_leases;`,
 ];
 
 /** `upTo`: how many migrations to run (all by default; a test builds an earlier release's schema with fewer). */

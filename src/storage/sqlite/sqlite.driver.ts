@@ -4,7 +4,6 @@ import { SqliteAgentRepository } from './agent.repository.js';
 import { SqliteApiTokenRepository } from './api-token.repository.js';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.js';
-import { SqliteDeliveryClaimRepository } from './delivery-claim.repository.js';
 import { SqliteDeliveryRepository } from './delivery.repository.js';
 import { SqliteDeviceRepository } from './device.repository.js';
 import { SqliteHistoryRepository } from './history.repository.js';
@@ -28,7 +27,6 @@ export function openSqlite(dataDir: string): StorageDriver {
     agents: new SqliteAgentRepository(db),
     webhooks: new SqliteWebhookRepository(db),
     deliveries: new SqliteDeliveryRepository(db),
-    deliveryClaims: new SqliteDeliveryClaimRepository(db),
     triggerStates: new SqliteTriggerStateRepository(db),
     notifications: new SqliteNotificationRepository(db),
     inboundWebhooks: new SqliteInboundWebhookRepository(db),

@@ -17,10 +17,11 @@ export type EventKind =
   | 'inbound.received';
 
 /**
- * One thing that happened to one device — or, for `user.*` and `organization.added`, to the org (deviceId '',
- * the user or organization in `value`); what the trigger engine matches against.
+ * What the event bus carries and the trigger engine matches against, of two sorts: a device event, one thing
+ * that happened to one device (EventBus.deviceEvent, `seq` its order); or an organization event (EventBus.orgEvent:
+ * `user.*` and `organization.added` with deviceId '' and the user or organization in `value`, `inbound.received`).
  */
-export interface DeviceEvent {
+export interface GatewayEvent {
   orgId: number;
   deviceId: string;
   kind: EventKind;
@@ -28,7 +29,7 @@ export interface DeviceEvent {
   key: string;
   value: unknown;
   ts: number;
-  /** Per-device monotonic sequence: orders events of one device. */
+  /** Per-device monotonic sequence: orders events of one device (0 for an organization event). */
   seq: number;
 }
 
@@ -46,4 +47,4 @@ export function together(a: Durable, b: Durable): Durable {
   return Promise.all([a, b]).then(() => undefined);
 }
 
-export type DeviceEventListener = (event: DeviceEvent) => Durable;
+export type GatewayEventListener = (event: GatewayEvent) => Durable;
