@@ -112,5 +112,23 @@ describe('outbound webhook URLs and headers seen by read-only tokens', () => {
     const [got] = await rig.rx.wait(1, SLACK_PATH);
     expect(got.path).toBe(`${SLACK_PATH}?sig=q-sig-456&n=2`);
     expect(got.headers['x-custom']).toBe('hdr-secret-1');
+
+    // The delivery log shows each request as its webhook is shown: masked for the reader, whole for an editor.
+    const log = async (scopes: string[]) => {
+      const res = await rig.gw
+        .http()
+        .get(`${WEBHOOKS}/${hook.id}/deliveries`)
+        .set(auth(await token(scopes)));
+      expect(res.status).toBe(200);
+      const [item] = (res.body as { items: { request: { url: string; headers: Record<string, string> } }[] }).items;
+      return { request: item.request, text: JSON.stringify(res.body) };
+    };
+    const reader = await log(['webhooks.get', 'webhook.get']);
+    expect(reader.request.url).toContain(`/services/T0A1B2C3D/B0E4F5G6H/${MASK}?sig=${MASK}`);
+    expect(reader.request.headers['X-Custom']).toBe(MASK);
+    for (const secret of SECRETS) expect([secret, reader.text.includes(secret)]).toEqual([secret, false]);
+    const editor = await log(['all.Organization']);
+    expect(editor.request.url).toContain(SLACK_PATH);
+    expect(editor.request.headers['X-Custom']).toBe('hdr-secret-1');
   });
 });
