@@ -31,8 +31,8 @@ const QUERY_INDEXES: Record<string, Record<string, number>[]> = {
   changes: [{ seq: 1 }, { at: 1 }],
   presence_transitions: [{ at: 1 }],
   datastream_history: [
-    { 'm.d': 1, 'm.n': 1, ts: 1 },
-    { 'm.o': 1, ts: 1 },
+    { 'm.d': 1, 'm.n': 1, last: 1 },
+    { 'm.o': 1, last: 1 },
   ],
 };
 
