@@ -56,7 +56,7 @@ describeWith(['mosquitto'], 'the README tour, as written', () => {
   it('works verbatim and leaves nothing aimed at a dead receiver', async () => {
     ensureBuilt();
     const steps = tourSteps();
-    expect(steps.map((s) => s.terminal)).toEqual([1, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2]);
+    expect(steps.map((s) => s.terminal)).toEqual([1, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2]);
     const [gateway, ...rest] = steps;
     const t1 = new Terminal(gateway.script);
     const t2 = new Terminal();
@@ -88,11 +88,12 @@ describeWith(['mosquitto'], 'the README tour, as written', () => {
         );
       if (printed.length === 1) expect(await t2.type('echo "$DEVICE_TOKEN"')).toMatch(/^[A-Za-z0-9_-]{20,}\n$/);
     }
-    const [, , read, presence, metrics, webhooks, log, , inbound] = printed;
+    const [, , read, history, presence, metrics, webhooks, log, , inbound] = printed;
     expect(JSON.parse(read)).toMatchObject({
       id: 'pump-1',
       values: expect.objectContaining({ temperature: expect.objectContaining({ value: 21.5 }) }),
     });
+    expect(JSON.parse(history)).toMatchObject({ datastream: 'temperature', points: [{ value: 21.5 }] });
     expect(presence).toMatch(/"online"[\s\S]*"offline"/);
     expect(metrics).toMatch(/^gateway_mqtt_auth_failures_total [1-9]/m);
     expect(webhooks).not.toMatch(/"error"/);
