@@ -28,6 +28,18 @@ describe('history chunks', () => {
     expect(five.result().points.map((p) => p.ts)).toEqual([6, 7, 8, 9, 10]);
   });
 
+  it('takes the last arrived of values in one millisecond as the newest, within a chunk and across chunks', () => {
+    const one = new NewestInWindow(window, 1);
+    one.add(toChunks([series([7, 7, 7], ['a', 'b', 'c'])])[0]);
+    expect(one.result()).toEqual({ points: [{ ts: 7, value: 'c' }], truncated: true });
+    // Chunks come newest first: the second flush's value of the same millisecond arrived later.
+    const [older] = toChunks([series([7, 7], ['a', 'b'])]);
+    const [newer] = toChunks([series([7], ['c'])]);
+    const two = new NewestInWindow(window, 2);
+    for (const c of [newer, older]) if (two.wants(c)) two.add(c);
+    expect(two.result().points.map((p) => p.value)).toEqual(['b', 'c']);
+  });
+
   it('buckets numbers and counts everything, whatever the chunk order', () => {
     const b = new Buckets(window, 10);
     for (const c of toChunks([series([15, 12], [4, 'x']), series([3, 18], [1, 8])])) b.add(c);

@@ -75,7 +75,9 @@ export function rechunk(c: StoredChunk, keep: (p: HistoryPoint, i: number) => bo
  * older chunk can still hold one of them.
  */
 export class NewestInWindow {
-  private found: HistoryPoint[] = [];
+  /** Each value with its arrival order: chunks come newest first, a chunk's values oldest first. */
+  private found: { p: HistoryPoint; chunk: number; i: number }[] = [];
+  private chunks = 0;
   constructor(
     private readonly w: HistoryWindow,
     private readonly limit: number,
@@ -83,23 +85,32 @@ export class NewestInWindow {
 
   /** False once no chunk ending before this one's `last` can matter. */
   wants(c: StoredChunk): boolean {
-    return this.found.length <= this.limit || c.last >= this.found[this.limit].ts;
+    return this.found.length <= this.limit || c.last >= this.found[this.limit].p.ts;
   }
 
   add(c: StoredChunk): void {
-    for (const p of pointsOf(c)) if (p.ts >= this.w.from && p.ts <= this.w.to) this.found.push(p);
+    const chunk = -this.chunks++; // an older chunk ranks lower
+    pointsOf(c).forEach((p, i) => {
+      if (p.ts >= this.w.from && p.ts <= this.w.to) this.found.push({ p, chunk, i });
+    });
     if (this.found.length > this.limit) {
-      this.found.sort((a, b) => b.ts - a.ts);
+      this.found.sort((a, b) => arrivalOrder(b, a));
       this.found.length = this.limit + 1;
     }
   }
 
   result(): { points: HistoryPoint[]; truncated: boolean } {
-    const sorted = this.found.sort((a, b) => a.ts - b.ts);
+    const sorted = this.found.sort(arrivalOrder).map((f) => f.p);
     const truncated = sorted.length > this.limit;
     return { points: truncated ? sorted.slice(1) : sorted, truncated };
   }
 }
+
+/** Oldest first: by time, values of one millisecond in the order they arrived. */
+const arrivalOrder = (
+  a: { p: HistoryPoint; chunk: number; i: number },
+  b: { p: HistoryPoint; chunk: number; i: number },
+): number => a.p.ts - b.p.ts || a.chunk - b.chunk || a.i - b.i;
 
 /** Epoch-aligned buckets of a window: min, max, avg over numbers, count over all values. */
 export class Buckets {

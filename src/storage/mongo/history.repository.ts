@@ -89,7 +89,8 @@ export class MongoHistoryRepository implements DatastreamHistoryRepository {
 
   async range(w: HistoryWindow, limit: number) {
     const newest = new NewestInWindow(w, limit);
-    const cursor = this.points.find(windowFilter(w)).sort({ last: -1 }).batchSize(READ_BATCH);
+    // Chunks ending in one millisecond: the later insert (its ObjectId) holds the later values.
+    const cursor = this.points.find(windowFilter(w)).sort({ last: -1, _id: -1 }).batchSize(READ_BATCH);
     for await (const d of cursor) {
       const c = stored(d);
       if (!newest.wants(c)) break;
