@@ -59,6 +59,10 @@ const fromColumns = (c: unknown[]): Delivery => ({
   updatedAt: c[18] as number,
 });
 
+/** The attempts kept in a row's `attempt_log`: JSON objects joined by ',' (see saveMany). */
+const loggedAttempts = (log: string | null): DeliveryAttempt[] =>
+  log ? (JSON.parse(`[${log}]`) as DeliveryAttempt[]) : [];
+
 const toAttempt = (r: Row): DeliveryAttempt => ({
   deliveryId: r.delivery_id as number,
   n: r.n as number,
@@ -73,6 +77,33 @@ const toAttempt = (r: Row): DeliveryAttempt => ({
     : {}),
 });
 
+/**
+ * The batch's attempts as each row's addition to its `attempt_log` (JSON objects joined by ','), and those whose
+ * row is not in the batch (none today: DeliveryLog saves the row with each attempt), which go to
+ * delivery_attempts. The transaction is all or nothing, so a batch written again after a failure adds no copy;
+ * reads keep the last record of each attempt number anyway.
+ */
+function attemptsByRow(
+  deliveries: Delivery[],
+  attempts: DeliveryAttempt[],
+): { joined: Map<number, string>; apart: DeliveryAttempt[] } {
+  const joined = new Map<number, string>();
+  const apart: DeliveryAttempt[] = [];
+  if (attempts.length === 0) return { joined, apart };
+  const ids = new Set<number>();
+  for (const d of deliveries) ids.add(d.id);
+  for (const a of attempts) {
+    if (!ids.has(a.deliveryId)) {
+      apart.push(a);
+      continue;
+    }
+    const json = JSON.stringify(a);
+    const before = joined.get(a.deliveryId);
+    joined.set(a.deliveryId, before === undefined ? json : `${before},${json}`);
+  }
+  return { joined, apart };
+}
+
 /** The outbox: statements prepared once; every write of one call is one transaction (group commit). */
 export class SqliteDeliveryRepository implements DeliveryRepository {
   private readonly insertTx: (rows: NewDelivery[]) => Delivery[];
@@ -85,8 +116,10 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
       db.prepare(`INSERT INTO deliveries (org_id, webhook_id, message_id, event, device_id, matched, request,
       rendered_at, rendered_for, status, attempts, round_start, next_attempt_at, last_status_code, last_error, drop_reason,
       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // The row's state and its new attempts (null: none) in one statement: appended to attempt_log.
     const update = db.prepare(`UPDATE deliveries SET status = ?, attempts = ?, round_start = ?, next_attempt_at = ?,
-      last_status_code = ?, last_error = ?, drop_reason = ?, rendered_at = ?, rendered_for = ?, updated_at = ? WHERE id = ?`);
+      last_status_code = ?, last_error = ?, drop_reason = ?, rendered_at = ?, rendered_for = ?, updated_at = ?,
+      attempt_log = coalesce(attempt_log || ',' || ?, attempt_log, ?) WHERE id = ?`);
     const putAttempt =
       db.prepare(`INSERT OR REPLACE INTO delivery_attempts (delivery_id, n, ts, duration_ms, status_code, response, error, next_retry_at,
       response_headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -122,7 +155,9 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
       }),
     );
     this.saveTx = db.transaction((deliveries: Delivery[], attempts: DeliveryAttempt[]) => {
-      for (const d of deliveries)
+      const logged = attemptsByRow(deliveries, attempts);
+      for (const d of deliveries) {
+        const added = logged.joined.get(d.id) ?? null;
         update.run(
           d.status,
           d.attempts,
@@ -134,9 +169,12 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
           d.renderedAt,
           d.renderedFor,
           d.updatedAt,
+          added,
+          added,
           d.id,
         );
-      for (const a of attempts)
+      }
+      for (const a of logged.apart)
         putAttempt.run(
           a.deliveryId,
           a.n,
@@ -225,7 +263,7 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     const total = (this.db.prepare(`SELECT count(*) n FROM deliveries WHERE ${sql}`).get(...args) as { n: number }).n;
     const items = (
       this.db
-        .prepare(`SELECT * FROM deliveries WHERE ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
+        .prepare(`SELECT ${PAGE_COLUMNS} FROM deliveries WHERE ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
         .all(...args, q.size, q.page * q.size) as Row[]
     ).map(toDelivery);
     return { items, total };
@@ -235,7 +273,7 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     return (
       this.db
         .prepare(
-          `SELECT * FROM deliveries WHERE org_id = ? AND webhook_id = ? AND status = ? AND created_at >= ? AND id < ?
+          `SELECT ${PAGE_COLUMNS} FROM deliveries WHERE org_id = ? AND webhook_id = ? AND status = ? AND created_at >= ? AND id < ?
            ORDER BY id DESC LIMIT ?`,
         )
         .all(orgId, webhookId, q.status, q.since, q.beforeId ?? Number.MAX_SAFE_INTEGER, q.limit) as Row[]
@@ -244,15 +282,19 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
 
   async findById(orgId: number, webhookId: number, id: number): Promise<Delivery | null> {
     const r = this.db
-      .prepare('SELECT * FROM deliveries WHERE org_id = ? AND webhook_id = ? AND id = ?')
+      .prepare(`SELECT ${PAGE_COLUMNS} FROM deliveries WHERE org_id = ? AND webhook_id = ? AND id = ?`)
       .get(orgId, webhookId, id) as Row | undefined;
     return r ? toDelivery(r) : null;
   }
 
+  /** The row's own attempts and those in delivery_attempts (rows written before, or saved apart). */
   async attempts(deliveryId: number): Promise<DeliveryAttempt[]> {
-    return (
-      this.db.prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY n').all(deliveryId) as Row[]
-    ).map(toAttempt);
+    const apart = this.db.prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ?').all(deliveryId) as Row[];
+    const own = this.db.prepare('SELECT attempt_log FROM deliveries WHERE id = ?').get(deliveryId) as Row | undefined;
+    const byN = new Map<number, DeliveryAttempt>();
+    for (const r of apart) byN.set(r.n as number, toAttempt(r));
+    for (const a of loggedAttempts((own?.attempt_log as string | null) ?? null)) byN.set(a.n, a);
+    return [...byN.values()].sort((a, b) => a.n - b.n);
   }
 
   async prune(ts: number): Promise<number> {
