@@ -103,11 +103,14 @@ const api = (gw, path, payload) =>
 
 /**
  * A gateway whose outbox holds `perPath` deliveries for each path, dispatched from the moment it starts;
- * `cpu0` is this process's CPU time (process.cpuUsage) just before that start, after the preload.
+ * `cpu0` is this process's CPU time (process.cpuUsage) just before that start, after the preload, and `bootCpu`
+ * what the first start (same configuration, empty outbox) took, to subtract.
  */
 async function preloaded(paths, perPath, extra) {
   const dir = mkdtempSync(join(tmpdir(), 'gw-dispatch-'));
+  const boot0 = process.cpuUsage();
   let gw = await startGateway(env(dir, extra), false);
+  const boot = process.cpuUsage(boot0);
   const hooks = [];
   // The body as a template without placeholders: the raw loop sends the same bytes.
   for (const p of paths)
@@ -151,6 +154,7 @@ async function preloaded(paths, perPath, extra) {
   return {
     gw,
     cpu0,
+    bootCpu: boot.user + boot.system,
     stop: async () => {
       await gw.close();
       rmSync(dir, { recursive: true, force: true });
@@ -165,7 +169,7 @@ async function gatewayThroughput(client = 'undici') {
   const rate = await drained(['/gw'], N);
   const c = process.cpuUsage(c0);
   const dispatched = process.cpuUsage(g.cpu0);
-  if (client === 'undici') gwCpu.push((dispatched.user + dispatched.system) / N);
+  if (client === 'undici') gwCpu.push((dispatched.user + dispatched.system - g.bootCpu) / N);
   if (process.env.BENCH_CPU)
     process.stderr.write(
       `  cpu ${((c.user + c.system) / 1000).toFixed(0)} ms over ${(performance.now() - t0).toFixed(0)} ms\n`,
@@ -233,7 +237,8 @@ const spread = (a, b) => {
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const raw = [],
   // CPU time of this process per delivery (µs; process.cpuUsage, the same clock as /proc/<pid>/stat): the
-  // gateway's from its start on the preloaded outbox to the last callback received, the raw loop's per POST.
+  // gateway's from its start on the preloaded outbox to the last callback received, less a start's own CPU
+  // (measured on the empty outbox just before), the raw loop's per POST.
   // Steadier than the rates on a shared box: time spent waiting for a core does not count.
   rawCpu = [],
   gwCpu = [],

@@ -57,7 +57,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX datastream_history_key ON datastream_history (device_id, name, last_ts);
    CREATE INDEX datastream_history_age ON datastream_history (org_id, last_ts);
    CREATE TABLE history_retention (org_id INTEGER PRIMARY KEY, retention_days INTEGER, max_points INTEGER);`,
-  // A delivery's attempts in its own row (the attempts' JSON objects joined by ',', appended by the row's state
+  // A delivery's attempts in its own row (JSON arrays joined by ',', appended by the row's state
   // update): one row written per attempt, not two. Last column, so reads that leave it out never touch its
   // overflow pages. delivery_attempts keeps the attempts of rows written before.
   `ALTER TABLE deliveries ADD COLUMN attempt_log TEXT;`,
