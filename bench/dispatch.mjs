@@ -75,6 +75,7 @@ async function rawUndici() {
     process.stderr.write(
       `  cpu ${((c.user + c.system) / 1000).toFixed(0)} ms over ${(performance.now() - t0).toFixed(0)} ms\n`,
     );
+  rawCpu.push((c.user + c.system) / N);
   await agent.close();
   return rate;
 }
@@ -100,10 +101,16 @@ const api = (gw, path, payload) =>
     body: JSON.stringify(payload),
   }).then((r) => r.json());
 
-/** A gateway whose outbox holds `perPath` deliveries for each path, dispatched from the moment it starts. */
+/**
+ * A gateway whose outbox holds `perPath` deliveries for each path, dispatched from the moment it starts;
+ * `cpu0` is this process's CPU time (process.cpuUsage) just before that start, after the preload, and `bootCpu`
+ * what the first start (same configuration, empty outbox) took, to subtract.
+ */
 async function preloaded(paths, perPath, extra) {
   const dir = mkdtempSync(join(tmpdir(), 'gw-dispatch-'));
+  const boot0 = process.cpuUsage();
   let gw = await startGateway(env(dir, extra), false);
+  const boot = process.cpuUsage(boot0);
   const hooks = [];
   // The body as a template without placeholders: the raw loop sends the same bytes.
   for (const p of paths)
@@ -142,9 +149,12 @@ async function preloaded(paths, perPath, extra) {
   }
   await storage.close();
   await reset();
+  const cpu0 = process.cpuUsage();
   gw = await startGateway(env(dir, extra), false);
   return {
     gw,
+    cpu0,
+    bootCpu: boot.user + boot.system,
     stop: async () => {
       await gw.close();
       rmSync(dir, { recursive: true, force: true });
@@ -158,6 +168,8 @@ async function gatewayThroughput(client = 'undici') {
   const g = await preloaded(['/gw'], N, { WEBHOOK_HTTP_CLIENT: client });
   const rate = await drained(['/gw'], N);
   const c = process.cpuUsage(c0);
+  const dispatched = process.cpuUsage(g.cpu0);
+  if (client === 'undici') gwCpu.push((dispatched.user + dispatched.system - g.bootCpu) / N);
   if (process.env.BENCH_CPU)
     process.stderr.write(
       `  cpu ${((c.user + c.system) / 1000).toFixed(0)} ms over ${(performance.now() - t0).toFixed(0)} ms\n`,
@@ -224,6 +236,12 @@ const spread = (a, b) => {
 };
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const raw = [],
+  // CPU time of this process per delivery (µs; process.cpuUsage, the same clock as /proc/<pid>/stat): the
+  // gateway's from its start on the preloaded outbox to the last callback received, less a start's own CPU
+  // (measured on the empty outbox just before), the raw loop's per POST.
+  // Steadier than the rates on a shared box: time spent waiting for a core does not count.
+  rawCpu = [],
+  gwCpu = [],
   gwRates = [],
   axiosRates = [],
   calm = [],
@@ -259,6 +277,7 @@ if (ONLY === 'latency') {
 // A warm-up round, not counted: the JIT has compiled neither the gateway's code nor undici's at first.
 progress('warm-up raw undici/s', await rawUndici());
 progress('warm-up gateway/s', await gatewayThroughput());
+rawCpu.length = gwCpu.length = 0;
 for (let i = 0; i < ROUNDS; i++) {
   if (ONLY === 'isolation') {
     calm.push(progress('4 healthy/s', await isolation(false)));
@@ -282,12 +301,18 @@ if (ONLY === 'isolation') {
   receiverProc.kill();
   process.exit(0);
 }
+/** CPU µs per delivery, median (min–max), and the paired ratio raw/gateway (the rate the CPU alone allows). */
+const cpuLine = () => {
+  const fmt = (xs) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})`;
+  return `CPU µs per delivery: raw undici ${fmt(rawCpu)}, gateway ${fmt(gwCpu)}, raw/gateway ${paired(rawCpu, gwCpu).toFixed(2)}x, ${spread(rawCpu, gwCpu)}`;
+};
 if (ONLY === 'throughput') {
   console.log(
     `throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${paired(gwRates, raw).toFixed(2)}x, ${spread(gwRates, raw)}; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
+  console.log(cpuLine());
   receiverProc.kill();
   process.exit(0);
 }
@@ -299,6 +324,7 @@ console.log(
 console.log(
   `throughput: raw undici ${median(raw).toFixed(0)}/s, gateway ${median(gwRates).toFixed(0)}/s, ratio ${paired(gwRates, raw).toFixed(2)}x, ${spread(gwRates, raw)} (target >= 0.9x)`,
 );
+console.log(cpuLine());
 console.log(
   `http client: the same gateway with axios (keep-alive agents) ${median(axiosRates).toFixed(0)}/s, ratio ${paired(axiosRates, raw).toFixed(2)}x`,
 );

@@ -4,18 +4,31 @@
 // (bench/servers/ideal-pipeline.mjs: bare Aedes whose in-process subscriber signs and POSTs each message, no
 // durability), the fair ceiling for a process doing both jobs on the same cores. The gateway runs twice per round:
 // with only the matching webhooks, and with 10,000 more configured for other devices (BENCH_E2E_EXTRA_WEBHOOKS=0:
-// once). Each round prints os.loadavg().
+// once). Each round prints os.loadavg(). BENCH_E2E_COMPARE=<another build's dist/main.js> runs that build's gateway
+// too, in the same rounds (before/after figures of a change). CPU per callback (/proc/<pid>/stat) is printed for
+// the ideal pipeline and the gateways: the steadier figure on a shared box.
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { benchDir, percentile, sleep, spread, start, startGateway, startReceiver, stopProcess } from './lib/procs.mjs';
+import {
+  benchDir,
+  cpuMs,
+  percentile,
+  sleep,
+  spread,
+  start,
+  startGateway,
+  startReceiver,
+  stopProcess,
+} from './lib/procs.mjs';
 
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 2);
 const PER_PUBLISHER = Number(process.env.BENCH_E2E_MESSAGES ?? 10000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const EXTRA_WEBHOOKS = Number(process.env.BENCH_E2E_EXTRA_WEBHOOKS ?? 10000);
+const COMPARE = process.env.BENCH_E2E_COMPARE;
 const CONCURRENCY = 64;
 // BENCH_PROFILE=<dir>: the gateways run under --cpu-prof and write their profiles there on exit.
 const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
@@ -54,11 +67,13 @@ async function idealPipeline() {
   const port = Number((await p.waitFor(/^ready/)).split(' ')[1]);
   const anon = Array.from({ length: PUBLISHERS }, () => ({ user: '', pass: '' }));
   const ids = Array.from({ length: PUBLISHERS }, (_, i) => `ideal-${i}`);
+  const cpu0 = cpuMs(p);
   const publishMs = await publish(`mqtt://127.0.0.1:${port}`, anon, ids);
   const rate = await drained('/ideal', TOTAL);
+  const cpuUs = ((cpuMs(p) - cpu0) * 1000) / TOTAL;
   const lat = await latencies();
   await stopProcess(p);
-  return { rate, acked: (TOTAL / publishMs) * 1000, ...lat };
+  return { rate, acked: (TOTAL / publishMs) * 1000, cpuUs, ...lat };
 }
 
 /** Waits until the receiver counted `n` requests on `path`; returns requests/s from the first to the last. */
@@ -113,8 +128,8 @@ const GATEWAY_ENV = {
 };
 
 /** A gateway with one device and one matching webhook per publisher, plus `extra` webhooks of other devices. */
-async function gatewayWith(extra) {
-  let gw = await startGateway(GATEWAY_ENV, { nodeArgs });
+async function gatewayWith(extra, main = undefined) {
+  let gw = await startGateway(GATEWAY_ENV, { nodeArgs, main });
   const devices = [];
   for (let i = 0; i < PUBLISHERS; i++) {
     const d = await gw.api('POST', '/devices', { id: `e2e-${i}`, name: `e2e ${i}` });
@@ -137,7 +152,7 @@ async function gatewayWith(extra) {
       await storage.webhooks.create({ ...rest, name: `other ${i}`, dataTrigger });
     }
     await storage.close();
-    gw = await startGateway(GATEWAY_ENV, { dir: gw.dir, nodeArgs });
+    gw = await startGateway(GATEWAY_ENV, { dir: gw.dir, nodeArgs, main });
   }
   const creds = devices.map((d) => ({ user: d.id, pass: d.token }));
   return { gw, creds, ids: devices.map((d) => d.id) };
@@ -145,9 +160,11 @@ async function gatewayWith(extra) {
 
 async function gatewayRound(g) {
   await rx.reset();
+  const cpu0 = cpuMs(g.gw.proc);
   const publishMs = await publish(g.gw.mqttUrl, g.creds, g.ids);
   const rate = await drained('/e2e', TOTAL);
-  return { rate, acked: (TOTAL / publishMs) * 1000, ...(await latencies()) };
+  const cpuUs = ((cpuMs(g.gw.proc) - cpu0) * 1000) / TOTAL;
+  return { rate, acked: (TOTAL / publishMs) * 1000, cpuUs, ...(await latencies()) };
 }
 
 const load = () =>
@@ -156,13 +173,15 @@ const load = () =>
     .join(' ');
 const plain = await gatewayWith(0);
 const crowded = EXTRA_WEBHOOKS > 0 ? await gatewayWith(EXTRA_WEBHOOKS) : undefined;
-const runs = { bare: [], raw: [], ideal: [], gw: [], gw10k: [], load: [] };
+const other = COMPARE ? await gatewayWith(0, COMPARE) : undefined;
+const runs = { bare: [], raw: [], ideal: [], gw: [], gw10k: [], other: [], load: [] };
 for (let round = 0; round < ROUNDS; round++) {
   runs.bare.push(await bareAedes());
   runs.raw.push(await rawUndici());
   runs.ideal.push(await idealPipeline());
   runs.gw.push(await gatewayRound(plain));
   if (crowded) runs.gw10k.push(await gatewayRound(crowded));
+  if (other) runs.other.push(await gatewayRound(other));
   runs.load.push(loadavg()[0]);
   const r = (x) => x.rate.toFixed(0);
   process.stderr.write(
@@ -170,7 +189,7 @@ for (let round = 0; round < ROUNDS; round++) {
       `(${(runs.gw[round].rate / runs.ideal[round].rate).toFixed(2)}x), load ${load()}\n`,
   );
 }
-for (const g of crowded ? [plain, crowded] : [plain]) {
+for (const g of [plain, crowded, other].filter(Boolean)) {
   await g.gw.stop();
   g.gw.remove();
 }
@@ -193,6 +212,7 @@ console.log(
 for (const [name, rs] of [
   ['gateway', runs.gw],
   [`gateway +${EXTRA_WEBHOOKS} webhooks`, runs.gw10k],
+  ['compared build', runs.other],
 ].filter(([, rs]) => rs.length > 0)) {
   console.log(`${`${name}:`.padEnd(25)} ratio to the ideal pipeline ${spread(toIdeal(rs), 2)}x (paired per round)`);
   const p50 = spread(rs.map((r) => r.p50));
@@ -202,4 +222,25 @@ for (const [name, rs] of [
       `publish → callback p50 ${p50} ms, p99 ${p99} ms`,
   );
   console.log(`${''.padEnd(25)} (PUBACKs, each after its delivery's commit: ${spread(rs.map((r) => r.acked))} msg/s)`);
+  const cpu = rs.map((r) => r.cpuUs);
+  const ideal = runs.ideal.map((r) => r.cpuUs);
+  console.log(
+    `${''.padEnd(25)} CPU µs per callback ${spread(cpu, 1)} (ideal pipeline ${spread(ideal, 1)}), ` +
+      `ideal/gateway ${spread(
+        cpu.map((c, i) => ideal[i] / c),
+        2,
+      )}x`,
+  );
+}
+if (runs.other.length > 0) {
+  const paired = (f) => runs.gw.map((r, i) => f(r) / f(runs.other[i]));
+  console.log(
+    `this build / compared build: callbacks/s ${spread(
+      paired((r) => r.rate),
+      2,
+    )}x, CPU per callback ${spread(
+      paired((r) => r.cpuUs),
+      2,
+    )}x (paired per round)`,
+  );
 }

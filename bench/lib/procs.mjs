@@ -1,7 +1,7 @@
 // Shared by the benches: child processes that report on stdout lines, the gateway, the webhook receiver, FerretDB
 // and redis-server as child processes, medians.
 import { fork, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,6 +168,12 @@ export async function startGateway(
     stop: () => stopProcess(proc),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** CPU time (user + system, ms) a child process has used so far: /proc/<pid>/stat, in 10 ms clock ticks. */
+export function cpuMs(proc) {
+  const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -61,6 +61,10 @@ export const MIGRATIONS: readonly string[] = [
   // earlier release created here, unused, are dropped.
   `DROP TABLE IF EXISTS delivery_claims;
    DROP TABLE IF EXISTS instance_leases;`,
+  // A delivery's attempts in its own row (JSON arrays joined by ',', appended by the row's state
+  // update): one row written per attempt, not two. Last column, so reads that leave it out never touch its
+  // overflow pages. delivery_attempts keeps the attempts of rows written before.
+  `ALTER TABLE deliveries ADD COLUMN attempt_log TEXT;`,
 ];
 
 /** `upTo`: how many migrations to run (all by default; a test builds an earlier release's schema with fewer). */

@@ -8,6 +8,7 @@ import type {
   UnfinishedCount,
 } from '../../delivery/delivery.model.js';
 import type { DeliveryRepository } from '../../delivery/delivery.repository.js';
+import { attemptsByRow, loggedAttempts } from './attempt-log.js';
 import type { Row } from './unique.js';
 
 const PRUNE_BATCH = 1000;
@@ -85,8 +86,10 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
       db.prepare(`INSERT INTO deliveries (org_id, webhook_id, message_id, event, device_id, matched, request,
       rendered_at, rendered_for, status, attempts, round_start, next_attempt_at, last_status_code, last_error, drop_reason,
       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // The row's state and its new attempts (null: none) in one statement: appended to attempt_log.
     const update = db.prepare(`UPDATE deliveries SET status = ?, attempts = ?, round_start = ?, next_attempt_at = ?,
-      last_status_code = ?, last_error = ?, drop_reason = ?, rendered_at = ?, rendered_for = ?, updated_at = ? WHERE id = ?`);
+      last_status_code = ?, last_error = ?, drop_reason = ?, rendered_at = ?, rendered_for = ?, updated_at = ?,
+      attempt_log = coalesce(attempt_log || ',' || ?, attempt_log, ?) WHERE id = ?`);
     const putAttempt =
       db.prepare(`INSERT OR REPLACE INTO delivery_attempts (delivery_id, n, ts, duration_ms, status_code, response, error, next_retry_at,
       response_headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -122,7 +125,9 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
       }),
     );
     this.saveTx = db.transaction((deliveries: Delivery[], attempts: DeliveryAttempt[]) => {
-      for (const d of deliveries)
+      const byRow = attemptsByRow(deliveries, attempts);
+      for (const d of deliveries) {
+        const added = byRow.joined.get(d.id) ?? null;
         update.run(
           d.status,
           d.attempts,
@@ -134,9 +139,12 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
           d.renderedAt,
           d.renderedFor,
           d.updatedAt,
+          added,
+          added,
           d.id,
         );
-      for (const a of attempts)
+      }
+      for (const a of byRow.apart)
         putAttempt.run(
           a.deliveryId,
           a.n,
@@ -225,7 +233,7 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     const total = (this.db.prepare(`SELECT count(*) n FROM deliveries WHERE ${sql}`).get(...args) as { n: number }).n;
     const items = (
       this.db
-        .prepare(`SELECT * FROM deliveries WHERE ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
+        .prepare(`SELECT ${PAGE_COLUMNS} FROM deliveries WHERE ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
         .all(...args, q.size, q.page * q.size) as Row[]
     ).map(toDelivery);
     return { items, total };
@@ -235,7 +243,7 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     return (
       this.db
         .prepare(
-          `SELECT * FROM deliveries WHERE org_id = ? AND webhook_id = ? AND status = ? AND created_at >= ? AND id < ?
+          `SELECT ${PAGE_COLUMNS} FROM deliveries WHERE org_id = ? AND webhook_id = ? AND status = ? AND created_at >= ? AND id < ?
            ORDER BY id DESC LIMIT ?`,
         )
         .all(orgId, webhookId, q.status, q.since, q.beforeId ?? Number.MAX_SAFE_INTEGER, q.limit) as Row[]
@@ -244,15 +252,19 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
 
   async findById(orgId: number, webhookId: number, id: number): Promise<Delivery | null> {
     const r = this.db
-      .prepare('SELECT * FROM deliveries WHERE org_id = ? AND webhook_id = ? AND id = ?')
+      .prepare(`SELECT ${PAGE_COLUMNS} FROM deliveries WHERE org_id = ? AND webhook_id = ? AND id = ?`)
       .get(orgId, webhookId, id) as Row | undefined;
     return r ? toDelivery(r) : null;
   }
 
+  /** The row's own attempts and those in delivery_attempts (rows written before, or saved apart). */
   async attempts(deliveryId: number): Promise<DeliveryAttempt[]> {
-    return (
-      this.db.prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY n').all(deliveryId) as Row[]
-    ).map(toAttempt);
+    const apart = this.db.prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ?').all(deliveryId) as Row[];
+    const own = this.db.prepare('SELECT attempt_log FROM deliveries WHERE id = ?').get(deliveryId) as Row | undefined;
+    const byN = new Map<number, DeliveryAttempt>();
+    for (const r of apart) byN.set(r.n as number, toAttempt(r));
+    for (const a of loggedAttempts(deliveryId, (own?.attempt_log as string | null) ?? null)) byN.set(a.n, a);
+    return [...byN.values()].sort((a, b) => a.n - b.n);
   }
 
   async prune(ts: number): Promise<number> {
