@@ -7,12 +7,9 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import { type AddressInfo, createServer, type Server as NetServer, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { type Socket } from 'node:net';
 import { type Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
 import { DeploymentMode } from '../config/deployment-mode.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
@@ -24,13 +21,13 @@ import { Readiness } from '../observability/readiness.js';
 import { RateLimitedLog } from '../observability/rate-limited-log.js';
 import { TenancyService } from '../tenancy/tenancy.service.js';
 import { AuthThrottle } from '../tenancy/auth-throttle.js';
-import { type AedesParser, listenHandleOf, parserOf } from './aedes-internals.js';
+import { type AedesParser, parserOf } from './aedes-internals.js';
 import type { BrokerContext } from './broker-context.js';
 import { BlynkSession } from './blynk/blynk-session.js';
 import { clusterEmitter } from './cluster-emitter.js';
 import { clusterPersistence, LocalSessionIndex, RedisSessionIndex, type SessionIndex } from './cluster-persistence.js';
 import { FrameGuard } from './frame-guard.js';
-import { mqttWebSocketStream, selectSubprotocol } from './websocket-stream.js';
+import { MqttListeners } from './mqtt-listeners.js';
 import { boundedQos2Publish } from './inbound-qos2.js';
 import { SlowConsumers } from './slow-consumers.js';
 import { WriteCoalescer } from './write-coalescing.js';
@@ -39,29 +36,18 @@ import { type GatewayClient, isBlynk } from './identity.js';
 import { preConnectRules } from './handlers/connect-rules.js';
 import { authorizePublish } from './handlers/publish.js';
 import { authorizeForward, authorizeSubscribe } from './handlers/subscribe.js';
-
-/**
- * Connections the kernel completes before they are accepted. Node's default (511) overflowed in connect bursts
- * (thousands of devices reconnecting at once): the kernel then drops the handshake's last ACK and the client
- * waits a second for a retransmission (measured: 24,640 ListenOverflows in one 19,000-connection run, and the
- * connect rate fell from ~3,000/s to under 1,000/s with more connects in flight). Capped by net.core.somaxconn.
- */
-const LISTEN_BACKLOG = 4096;
 import { SessionRevoker } from './session-revoker.js';
 import { backgroundErrors } from '../observability/rate-limited-log.js';
 import { STOP_WAIT_MS, StopReport } from '../observability/stop-report.js';
 import { within } from '../common/within.js';
 
-/** TCP keepalive probes after this much silence: a peer that vanished without a FIN is noticed. */
-const TCP_KEEPALIVE_S = 60;
-/** The listening socket's handle (libuv's TCP wrap), whose socket options accepted connections inherit. */
 type GuardedParser = AedesParser & { guard?: FrameGuard; closing?: boolean };
 export type MessageHandler = (packet: AedesPublishPacket) => void;
 
 /**
- * The embedded Aedes broker and its listeners (TCP, TLS when configured, WebSocket on the HTTP server), and
- * what the rest of the gateway may do with it: publish, subscribe in-process, close an identity's sessions.
- * Nobody else touches Aedes.
+ * The embedded Aedes broker, fed by its listeners (MqttListeners: TCP, TLS when configured, WebSocket on the
+ * HTTP server), and what the rest of the gateway may do with it: publish, subscribe in-process, close an
+ * identity's sessions. Nobody else touches Aedes.
  */
 @Injectable()
 export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -69,19 +55,13 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
   private readonly flowLog: RateLimitedLog;
   private aedes!: Aedes;
   private readonly ctx: BrokerContext;
-  private readonly servers: NetServer[] = [];
-  private wss: WebSocketServer | null = null;
-  private lastAcceptLog = 0;
-  /** Whether TCP/TLS connections inherit keepalive from their listener (so it is not set per connection). */
-  private keepAliveInherited = true;
+  private readonly listeners: MqttListeners;
   private parserParse: GuardedParser['parse'] | null = null;
   private stopping: Promise<void> | null = null;
   private sessionIndex: SessionIndex = new LocalSessionIndex();
   private sharedStore: { destroy(): Promise<void> } | null = null;
   private readonly slowConsumers: SlowConsumers;
   private readonly writes = new WriteCoalescer();
-  tcpPort = 0;
-  tlsPort = 0;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -112,6 +92,15 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
     this.flowLog = new RateLimitedLog(this.logger);
     const queue = { qos0Bytes: config.MQTT_MAX_QUEUED_QOS0_BYTES, closeBytes: config.MQTT_MAX_QUEUED_BYTES };
     this.slowConsumers = new SlowConsumers(queue, metrics, this.flowLog);
+    this.listeners = new MqttListeners(config, metrics, this.logger, (stream, req) => this.handle(stream, req));
+  }
+
+  get tcpPort(): number {
+    return this.listeners.tcpPort;
+  }
+
+  get tlsPort(): number {
+    return this.listeners.tlsPort;
   }
 
   /** Creates the broker; BrokerTransport opens it to clients once every module is up. */
@@ -159,32 +148,12 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
   /** MQTT over WebSocket on the HTTP server's port, at MQTT_WS_PATH (the upgrade is served once HTTP listens). */
   onApplicationBootstrap(): void {
     const server = this.http.httpAdapter?.getHttpServer() as HttpServer | undefined;
-    if (!server) return;
-    // ws buffers a whole frame before the frame guard sees a byte: cap frames at the packet limit (+ slack for
-    // an MQTT fixed header); a bigger one is refused by ws from its frame header with close code 1009.
-    this.wss = new WebSocketServer({
-      server,
-      path: this.config.MQTT_WS_PATH,
-      maxPayload: this.config.MQTT_MAX_PACKET_BYTES + 16,
-      handleProtocols: selectSubprotocol,
-    });
-    this.wss.on('connection', (ws, req) => this.handle(mqttWebSocketStream(ws), req));
-    // ws re-emits the HTTP server's errors (a busy HTTP_PORT); listen() reports them to start-up.
-    this.wss.on('error', () => undefined);
+    if (server) this.listeners.openWebSocket(server);
   }
 
   /** Opens the TCP (and TLS) listeners. */
-  async listen(): Promise<void> {
-    const c = this.config;
-    const tcp = createServer((socket) => this.handle(socket, undefined, this.keepAliveInherited));
-    this.tcpPort = await this.bind(tcp, c.MQTT_PORT, c.MQTT_HOST);
-    if (c.MQTT_TLS_CERT && c.MQTT_TLS_KEY) {
-      const tls = createTlsServer(
-        { cert: readFileSync(c.MQTT_TLS_CERT), key: readFileSync(c.MQTT_TLS_KEY) },
-        (socket) => this.handle(socket, undefined, this.keepAliveInherited),
-      );
-      this.tlsPort = await this.bind(tls, c.MQTT_TLS_PORT, c.MQTT_HOST);
-    }
+  listen(): Promise<void> {
+    return this.listeners.listen();
   }
 
   /** Publishes as the gateway itself (downlinks): no ACL, routed to every matching subscriber. */
@@ -211,14 +180,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
    * Every connection passes the frame guard before Aedes' parser; its writes go out once per loop turn; its
    * outgoing queue is bounded.
    */
-  private handle(stream: Duplex | Socket, req?: IncomingMessage, keepAliveSet = false): void {
-    // TCP keepalive probes: a peer that vanished without a FIN is noticed even when MQTT keepalive is long.
-    // TCP and TLS connections inherit them from their listener (see inheritKeepAlive); WebSocket ones come
-    // through the HTTP server's socket.
-    if (!keepAliveSet) {
-      if ('setKeepAlive' in stream) stream.setKeepAlive(true, TCP_KEEPALIVE_S * 1000);
-      else req?.socket.setKeepAlive(true, TCP_KEEPALIVE_S * 1000);
-    }
+  private handle(stream: Duplex | Socket, req?: IncomingMessage): void {
     this.writes.coalesce(stream);
     const client = this.aedes.handle(stream, req) as Client;
     this.slowConsumers.watch(client);
@@ -244,43 +206,6 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
       return 0;
     })(this);
 
-  private bind(server: NetServer, port: number, host: string): Promise<number> {
-    this.servers.push(server);
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
-        server.off('error', reject);
-        this.inheritKeepAlive(server);
-        server.on('error', (err) => this.acceptFailed(err));
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
-  }
-
-  /**
-   * Keepalive on the listening socket: Linux copies SO_KEEPALIVE and its idle time to every connection accepted
-   * from it, so no connection needs three `setsockopt` calls of its own (2% of the gateway's CPU in a connect
-   * burst). Node has no public call for a listener's socket options; where its handle has none, or the call
-   * fails, every connection sets keepalive itself as before.
-   */
-  private inheritKeepAlive(server: NetServer): void {
-    const listening = listenHandleOf(server);
-    const inherited = process.platform === 'linux' && listening?.setKeepAlive?.(true, TCP_KEEPALIVE_S) === 0;
-    if (!inherited) this.keepAliveInherited = false;
-  }
-
-  /**
-   * An accept that failed, e.g. EMFILE at the open-file limit: libuv has closed that connection already (the
-   * client sees a clean close) and the listener goes on. Without this handler the 'error' would end the process.
-   */
-  private acceptFailed(err: Error): void {
-    this.metrics.drops.inc({ reason: 'accept_failed' });
-    const now = Date.now();
-    if (now - this.lastAcceptLog < 1000) return;
-    this.lastAcceptLog = now;
-    this.logger.warn(`accepting an MQTT connection failed: ${err.message}`);
-  }
-
   /**
    * The first step of a stop (destroy hooks run before every other shutdown hook): no message is accepted
    * once the delivery claims give up their lease and the write-behinds take their last turn, so nothing is
@@ -292,16 +217,16 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, OnMo
 
   /** Whether every MQTT listener accepts connections (/health/ready asks). */
   get listening(): boolean {
-    return this.stopping === null && this.servers.length > 0 && this.servers.every((s) => s.listening);
+    return this.stopping === null && this.listeners.listening;
   }
 
   /** Closes the listeners and the broker: every client is disconnected. Once, however often it is asked. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.wss?.close();
+      this.listeners.closeWebSocket();
       // Bounded: with Redis gone, the shared bus and store never finish closing (their clients wait to reconnect).
       if (this.aedes) await within(new Promise<void>((r) => this.aedes.close(() => r())), STOP_WAIT_MS);
-      await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
+      await this.listeners.closeServers();
       await this.sessionIndex.close();
       if (this.sharedStore) await within(this.sharedStore.destroy(), STOP_WAIT_MS); // Aedes' close leaves it open
     })();
