@@ -17,6 +17,7 @@ import {
 import type { PresenceState } from './connection-ledger.repository.js';
 import { deviceTopicRoot } from './device-topics.js';
 import { DEVICE_REPOSITORY, type DeviceRepository } from './device.repository.js';
+import { DeviceIndex } from './device-index.js';
 import { HistoryRecorder } from './history/history-recorder.js';
 import { StopReport } from '../observability/stop-report.js';
 
@@ -31,13 +32,8 @@ import { StopReport } from '../observability/stop-report.js';
  */
 @Injectable()
 export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
-  private readonly devices = new Map<string, Device>();
+  private readonly devices = new DeviceIndex();
   private readonly agents = new Map<string, Agent>();
-  /** agent id → its devices, and each device's agent as indexed (to move it when its agentId changes). */
-  private readonly byAgent = new Map<string, Set<Device>>();
-  private readonly indexedAgent = new Map<Device, string>();
-  /** token hash → device: Blynk's login names no device, its token does (broker/blynk/). */
-  private readonly byTokenHash = new Map<string, Device>();
   private readonly dirty: WriteBehind<Device>;
 
   constructor(
@@ -58,11 +54,7 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    for (const d of await this.deviceRepo.all()) {
-      this.devices.set(d.id, d);
-      this.reindex(d);
-      this.byTokenHash.set(d.tokenHash, d);
-    }
+    for (const d of await this.deviceRepo.all()) this.devices.add(d);
     for (const a of await this.agentRepo.all()) this.agents.set(a.id, a);
     this.dirty.start(this.config.WRITE_BEHIND_FLUSH_MS);
   }
@@ -80,19 +72,17 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     return [...this.agents.values()];
   }
   devicesOfAgent(agentId: string): DeviceRecord[] {
-    return [...(this.byAgent.get(agentId) ?? [])];
+    return this.devices.ofAgent(agentId);
   }
   /** The device whose token hashes to `tokenHash` (a token is 32 random bytes: it names one device). */
   deviceByTokenHash(tokenHash: string): DeviceRecord | undefined {
-    return this.byTokenHash.get(tokenHash);
+    return this.devices.withTokenHash(tokenHash);
   }
 
   /** A new device (newDevice()): the registry keeps it from here on; the caller reads it only. */
   async addDevice(device: Device): Promise<DeviceRecord> {
     await this.deviceRepo.create(device);
-    this.devices.set(device.id, device);
-    this.reindex(device);
-    this.byTokenHash.set(device.tokenHash, device);
+    this.devices.add(device);
     return device;
   }
 
@@ -103,17 +93,14 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     Object.assign(device, settings);
     device.updatedAt = Date.now();
     // Still dirty if it was: the REST write stores configuration, the write-behind the runtime state.
-    this.reindex(device);
-    this.reindexToken(device, oldTokenHash);
+    this.devices.changed(device, oldTokenHash);
     await this.deviceRepo.update(device);
   }
 
   async removeDevice(record: DeviceRecord): Promise<void> {
     const device = this.own(record);
-    this.devices.delete(device.id);
+    this.devices.remove(device);
     this.dirty.forget(device);
-    this.unindex(device);
-    this.reindexToken(device, device.tokenHash, false);
     await this.deviceRepo.delete(device.id);
     await this.history.deleteDevice(device.orgId, device.id);
     await this.revocations.revoke({
@@ -151,25 +138,20 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
     const local = this.devices.get(id);
     if (!stored) {
       if (!local) return;
-      this.devices.delete(id);
+      this.devices.remove(local);
       this.dirty.forget(local);
-      this.unindex(local);
-      this.reindexToken(local, local.tokenHash, false);
       void this.revocations.revoke({ kind: 'device', id, ended: true, retainedUnder: deviceTopicRoot(id) });
       return;
     }
     if (!local) {
-      this.devices.set(id, stored);
-      this.reindex(stored);
-      this.byTokenHash.set(stored.tokenHash, stored);
+      this.devices.add(stored);
       return;
     }
     const oldTokenHash = local.tokenHash;
     const tokenChanged = oldTokenHash !== stored.tokenHash;
     const { name, type, templateId, groupIds, agentId, metadata, tokenHash, updatedAt } = stored;
     Object.assign(local, { name, type, templateId, groupIds, agentId, metadata, tokenHash, updatedAt });
-    this.reindex(local);
-    this.reindexToken(local, oldTokenHash);
+    this.devices.changed(local, oldTokenHash);
     if (tokenChanged) void this.revocations.revoke({ kind: 'device', id, ended: false });
   }
 
@@ -184,30 +166,6 @@ export class DeviceRegistry implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (this.agents.delete(id)) void this.revocations.revoke({ kind: 'agent', id, ended: true });
-  }
-
-  /** Keeps the agent → devices index in step with `device.agentId` after a REST change. */
-  private reindex(device: Device): void {
-    if (this.indexedAgent.get(device) === (device.agentId ?? undefined)) return;
-    this.unindex(device);
-    if (!device.agentId) return;
-    let set = this.byAgent.get(device.agentId);
-    if (!set) this.byAgent.set(device.agentId, (set = new Set()));
-    set.add(device);
-    this.indexedAgent.set(device, device.agentId);
-  }
-
-  /** Keeps the token index in step: `oldHash` no longer names `device`; its current hash does while `kept`. */
-  private reindexToken(device: Device, oldHash: string, kept = true): void {
-    if (this.byTokenHash.get(oldHash) === device) this.byTokenHash.delete(oldHash);
-    if (kept) this.byTokenHash.set(device.tokenHash, device);
-  }
-
-  private unindex(device: Device): void {
-    const agentId = this.indexedAgent.get(device);
-    if (agentId === undefined) return;
-    this.byAgent.get(agentId)?.delete(device);
-    this.indexedAgent.delete(device);
   }
 
   // Runtime state, on the hot path: no I/O, each change is written at the next flush.
