@@ -4,8 +4,9 @@ import { FailureNotifier } from '../notifications/failure-notifier.js';
 import { WebhookCatalog } from '../webhooks/webhook-catalog.js';
 import type { Webhook } from '../webhooks/webhook.model.js';
 import { CallbackCredentials } from './auth/callback-credentials.js';
+import { AttemptPump } from './attempt-pump.js';
 import { type AttemptResult, CallbackSender } from './callback-sender.js';
-import { admit, nextProbe, probeSkipped, reset } from './circuit-breaker.js';
+import { nextProbe, reset } from './circuit-breaker.js';
 import type { Delivery, RenderedRequest, UnfinishedCount } from './delivery.model.js';
 import { DELIVERY_REPOSITORY, type DeliveryRepository } from './delivery.repository.js';
 import { DeliveryLog } from './delivery-log.js';
@@ -36,15 +37,11 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(Dispatcher.name);
   private readonly failures: RateLimitedLog;
   private readonly queues = new Map<number, EndpointQueue>();
-  private readonly runnable = new Set<EndpointQueue>();
-  private readonly perEndpoint: number;
-  private readonly globalMax: number;
   private readonly sender: CallbackSender;
   private readonly pager: DeliveryPager;
   private readonly window: number;
   private readonly states: DeliveryStates;
-  private readonly attempts: DeliveryAttempts;
-  private inFlight = 0;
+  private readonly pump: AttemptPump;
   private stopped = false;
 
   constructor(
@@ -61,17 +58,17 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     @Optional() @Inject(DELIVERY_OWNERSHIP) private readonly ownership: DeliveryOwnership | null = null,
   ) {
     this.failures = backgroundErrors(this.logger, stopReport);
-    this.perEndpoint = config.WEBHOOK_CONCURRENCY;
-    this.globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
     this.sender = new CallbackSender(credentials, client, config.WEBHOOK_TIMEOUT_MS);
     this.window = config.DELIVERY_WINDOW;
     this.pager = new DeliveryPager(deliveries, log, ownership);
     this.states = new DeliveryStates(metrics, log, ownership, config.WEBHOOK_HELD_MAX, (d) => this.finished(d));
-    this.attempts = new DeliveryAttempts(catalog, this.sender, policy, metrics, this.states, ownership, {
+    const attempts = new DeliveryAttempts(catalog, this.sender, policy, metrics, this.states, ownership, {
       health: new EndpointHealth(catalog, notifier, policy),
       retry: (q, d) => this.schedule(q, d),
       claimSettled: (q, d, mine) => this.claimSettled(q, d, mine),
     });
+    const globalMax = Math.max(256, config.WEBHOOK_CONCURRENCY * 16);
+    this.pump = new AttemptPump(attempts, config.WEBHOOK_CONCURRENCY, globalMax, () => this.stopped, this.logger);
   }
 
   /**
@@ -102,7 +99,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
       if (q.admit(d)) this.place(q, d);
       else this.bound(q); // left in storage, still counted towards a disabled webhook's held deliveries
     }
-    this.pump();
+    this.pump.run();
   }
 
   /** Replays a delivery (any status): a new round of the retry schedule, the same webhook-id. */
@@ -125,7 +122,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
       q.resident.add(d.id);
       this.restart(d);
     }
-    this.pump();
+    this.pump.run();
   }
 
   /**
@@ -171,7 +168,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     const t = setTimeout(() => {
       q.waiting.delete(d);
       this.due(q, d);
-      this.pump();
+      this.pump.run();
     }, ms);
     t.unref();
     q.waiting.set(d, t);
@@ -192,59 +189,16 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
       }
     }
     q.push(d);
-    this.runnable.add(q);
-  }
-
-  private pump(): void {
-    while (!this.stopped && this.inFlight < this.globalMax && this.runnable.size > 0) {
-      for (const q of this.runnable) {
-        if (this.inFlight >= this.globalMax) return;
-        const admission = q.inFlight < this.perEndpoint && q.due > 0 ? admit(q.breaker, Date.now()) : 'wait';
-        if (admission === 'wait') {
-          this.runnable.delete(q);
-          this.wakeForProbe(q);
-          continue;
-        }
-        const d = q.next()!;
-        q.inFlight++;
-        this.inFlight++;
-        const settled = () => {
-          q.inFlight--;
-          this.inFlight--;
-          if (q.due > 0) this.runnable.add(q);
-          this.pump();
-        };
-        this.attempts.run(q, d, admission).then(settled, (err: Error) => {
-          this.logger.error(`attempt of delivery ${d.id}: ${err.message}`);
-          if (admission === 'probe') probeSkipped(q.breaker);
-          settled();
-        });
-      }
-    }
-  }
-
-  /** The breaker is open with deliveries due: they are looked at again when the next probe may go. */
-  private wakeForProbe(q: EndpointQueue): void {
-    const at = nextProbe(q.breaker);
-    if (at === null || q.due === 0 || q.probeTimer) return;
-    q.probeTimer = setTimeout(
-      () => {
-        q.probeTimer = null;
-        this.runnable.add(q);
-        this.pump();
-      },
-      Math.max(0, at - Date.now()),
-    );
-    q.probeTimer.unref();
+    this.pump.ready(q);
   }
 
   /** The claim an attempt waited for: attempted now if this instance holds it, else out of the window. */
   private claimSettled(q: EndpointQueue, d: Delivery, mine: boolean): void {
     if (mine) {
       q.push(d);
-      this.runnable.add(q);
+      this.pump.ready(q);
     } else if (q.resident.delete(d.id) && q.wantsPage) void this.pageIn(q);
-    this.pump();
+    this.pump.run();
   }
 
   /** A delivery finished: its place in the window is free for the rows behind it in storage. */
@@ -264,7 +218,7 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
       this.failures.error('page-in', `paging in deliveries of webhook ${q.webhookId}: ${(err as Error).message}`);
       setTimeout(() => q.wantsPage && void this.pageIn(q), 1000).unref();
     }
-    this.pump();
+    this.pump.run();
   }
 
   /**
@@ -285,16 +239,16 @@ export class Dispatcher implements OnModuleInit, OnApplicationShutdown {
     if (current.status !== previous?.status || current.url !== previous.url) {
       reset(q.breaker); // judged afresh: disabled, re-enabled, or another endpoint
       if (current.status !== 'ENABLED') for (const d of q.takeWaiting()) q.push(d); // held at their attempt
-      this.runnable.add(q);
+      this.pump.ready(q);
     }
     if (current.status === 'ENABLED') for (const d of q.takeHeld()) this.restart(d);
-    this.pump();
+    this.pump.run();
   }
 
   /** A changed rate limit: the slots given under the old one are given again. */
   private reslot(q: EndpointQueue): void {
     for (const d of q.unslot()) this.due(q, d);
-    this.pump();
+    this.pump.run();
   }
 
   private queue(webhookId: number): EndpointQueue {
