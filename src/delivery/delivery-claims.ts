@@ -7,10 +7,10 @@ import type { DeliveryClaim, DeliveryClaimRepository } from './delivery-claim.re
 import type { Delivery } from './delivery.model.js';
 import type { DeliveryRepository } from './delivery.repository.js';
 import type { ClaimSettled, DeliveryOwnership } from './delivery-ownership.js';
+import { OrphanedDeliveries } from './orphaned-deliveries.js';
 
 /** Rows are claimed in batches gathered over this long (claims are not on the PUBACK path). */
 const CLAIM_WINDOW_MS = 5;
-const TAKEOVER_BATCH = 2000;
 /** Unfinished rows nobody claimed (their instance died between commit and claim) are looked for this rarely. */
 const SWEEP_EVERY_BEATS = 6;
 
@@ -38,8 +38,7 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
   private readonly owner: string;
   /** Claims held by a row's `claimedBy` alone (fence 1): no record to remove when released. */
   private readonly unrecorded = new WeakSet<DeliveryClaim>();
-  /** Instances whose lease had ended at the last takeover that completed: their rows were looked for then. */
-  private readonly knownDead = new Set<string>();
+  private readonly orphans: OrphanedDeliveries;
   private readonly leaseMs: number;
   /** Attempts stop then unless a renewal succeeds: the last renewal's start plus the lease, less a margin. */
   private validUntil = 0;
@@ -61,13 +60,22 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
 
   constructor(
     private readonly claims: DeliveryClaimRepository,
-    private readonly deliveries: DeliveryRepository,
+    deliveries: DeliveryRepository,
     config: GatewayConfig,
     private readonly stopReport: StopReport,
   ) {
     this.failures = backgroundErrors(this.logger, stopReport);
     this.owner = config.GATEWAY_INSTANCE_ID;
     this.leaseMs = config.DELIVERY_CLAIM_LEASE_MS;
+    this.orphans = new OrphanedDeliveries(
+      claims,
+      deliveries,
+      this.owner,
+      this.leaseMs,
+      this.local,
+      (c) => this.released.push({ deliveryId: c.deliveryId, fence: c.fence }),
+      (rows, verb, which) => this.resumeHere(rows, verb, which),
+    );
   }
 
   async resume(unfinished: Delivery[], adopt: (taken: Delivery[]) => void): Promise<Delivery[]> {
@@ -197,8 +205,8 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     this.takingOver = true;
     this.beat = this.beat.then(async () => {
       try {
-        await this.takeOver();
-        if (++this.beats % SWEEP_EVERY_BEATS === 0) await this.sweep();
+        await this.orphans.takeOver();
+        if (++this.beats % SWEEP_EVERY_BEATS === 0) await this.orphans.sweep();
       } catch (err) {
         this.failures.error('beat', `delivery claims heartbeat failed: ${(err as Error).message}`);
       } finally {
@@ -233,45 +241,6 @@ export class DeliveryClaims implements DeliveryOwnership, BeforeApplicationShutd
     const parked = [...this.parked.values()];
     this.parked.clear();
     for (const p of parked) if (this.mayAttempt(p.d, p.settled)) p.settled(p.d, true);
-  }
-
-  /**
-   * Deliveries of instances whose lease ended, resumed here: those of their claim records, and, once per
-   * instance whose lease ended since the last look, the rows it committed (`claimedBy`, no record).
-   */
-  private async takeOver(): Promise<void> {
-    const now = Date.now();
-    const dead = [...(await this.claims.leases())].filter(([o, t]) => o !== this.owner && t < now).map(([o]) => o);
-    for (const o of this.knownDead) if (!dead.includes(o)) this.knownDead.delete(o); // alive again
-    const newlyDead = new Set(dead.filter((o) => !this.knownDead.has(o)));
-    const candidates = (await this.claims.ownedBy(dead, TAKEOVER_BATCH)).filter((c) => !this.local.has(c.deliveryId));
-    if (candidates.length === 0 && newlyDead.size === 0) return;
-    // One read of the unfinished rows rather than one per claim (the delivery port has no batched lookup).
-    const unfinished = new Map((await this.deliveries.unfinished()).map((d) => [d.id, d]));
-    const rows: Delivery[] = [];
-    for (const c of candidates) {
-      const d = unfinished.get(c.deliveryId);
-      if (d) rows.push(d);
-      else this.released.push({ deliveryId: c.deliveryId, fence: c.fence }); // finished or deleted: stale claim
-    }
-    const listed = new Set(rows.map((d) => d.id));
-    for (const d of unfinished.values())
-      if (d.claimedBy !== undefined && newlyDead.has(d.claimedBy) && !this.local.has(d.id) && !listed.has(d.id))
-        rows.push(d);
-    await this.resumeHere(rows, 'took over', 'of instances whose lease ended');
-    for (const o of newlyDead) this.knownDead.add(o);
-  }
-
-  /**
-   * Unfinished rows without a claim, committed a lease ago or more: their instance died before claiming them.
-   * A full read of the unfinished rows (no join across collections on FerretDB: no $lookup), hence rare. After
-   * a restart it also finds this instance's own earlier claims not paged in yet: the dispatcher leaves those
-   * where they are, behind its paging cursor (EndpointQueue.admit).
-   */
-  private async sweep(): Promise<void> {
-    const before = Date.now() - this.leaseMs;
-    const rows = (await this.deliveries.unfinished()).filter((d) => d.createdAt < before && !this.local.has(d.id));
-    await this.resumeHere(rows, 'resumed', 'not in hand here (unclaimed, or claimed before a restart)');
   }
 
   private async resumeHere(rows: Delivery[], verb: string, which: string): Promise<void> {
