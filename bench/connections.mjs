@@ -178,7 +178,10 @@ const dir = await preload(N + OVERFLOW);
 // BENCH_PROFILE=<dir>: --cpu-prof of the gateway; BENCH_HEAPSNAPSHOT=1: a heap snapshot (cwd) once all are held.
 // The inspector (loopback only) lets the bench force a full GC before each memory reading.
 const INSPECT_PORT = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range (32768–)
+// BENCH_NODE_FLAGS: V8/Node flags for both brokers (e.g. `--max-semi-space-size=32`), to compare a setting fairly.
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const nodeArgs = [
+  ...NODE_FLAGS,
   `--inspect=127.0.0.1:${INSPECT_PORT}`,
   ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
   ...(process.env.BENCH_HEAPSNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : []),
@@ -186,7 +189,8 @@ const nodeArgs = [
 /** The baseline: bare Aedes (no hooks) holding the same connections, measured the same way. */
 async function bareAedes() {
   const port = INSPECT_PORT + 1;
-  const proc = start('node', [`--inspect=127.0.0.1:${port}`, join(benchDir, 'servers/bare-aedes.mjs'), '0']);
+  const args = [...NODE_FLAGS, `--inspect=127.0.0.1:${port}`, join(benchDir, 'servers/bare-aedes.mjs'), '0'];
+  const proc = start('node', args);
   const mqttPort = Number((await proc.waitFor(/^ready/)).split(' ')[1]);
   await sleep(1000);
   const idle = await settle(proc.pid, port);
