@@ -6,6 +6,7 @@
 // more past the open-file limit (each must get a CONNACK refusal or a close, and the gateway must live), and closes them all.
 import 'reflect-metadata';
 import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
@@ -21,6 +22,11 @@ const { openSqlite } = await import(join(benchDir, '../dist/storage/sqlite/sqlit
 const { hashToken } = await import(join(benchDir, '../dist/common/secrets.js'));
 
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+/** CPU time (user + system, µs) a process has used so far: /proc/<pid>/stat, in 10 ms clock ticks. */
+const cpuUs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+};
 const openFiles = (pid) => Number(readFileSync(`/proc/${pid}/limits`, 'utf8').match(/Max open files\s+(\d+)/)[1]);
 
 /** A data directory holding `count` devices conn-0… sharing one token (the gateway hashes it per CONNECT). */
@@ -49,7 +55,7 @@ async function preload(count) {
  * time). A random start, so a run right after another one does not meet its addresses either.
  */
 let batch = Math.floor(Math.random() * 200);
-async function connectors(gw, from, count, processes) {
+async function connectors(gw, from, count, processes, pid) {
   const port = new URL(gw.mqttUrl).port;
   batch = (batch % 254) + 1;
   const per = Math.ceil(count / processes);
@@ -69,13 +75,15 @@ async function connectors(gw, from, count, processes) {
     await p.waitFor(/^ready/);
     procs.push(p);
   }
+  const cpuBefore = pid ? cpuUs(pid) : 0;
   for (const p of procs) p.stdin.write('go\n');
   const lines = await Promise.all(procs.map((p) => p.waitFor(/^connected/)));
+  const cpu = pid ? cpuUs(pid) - cpuBefore : NaN; // the broker's CPU over the connect phase
   const r = lines.map((l) => l.split(' ').slice(1).map(Number));
   const sum = (k) => r.reduce((s, x) => s + x[k], 0);
   const startMs = Math.min(...r.map((x) => x[3]));
   const endMs = Math.max(...r.map((x) => x[4]));
-  return { procs, ok: sum(0), refused: sum(1), closed: sum(2), startMs, endMs };
+  return { procs, ok: sum(0), refused: sum(1), closed: sum(2), startMs, endMs, cpuPerConnect: cpu / sum(0) };
 }
 
 async function onlineCount(gw) {
@@ -170,7 +178,10 @@ const dir = await preload(N + OVERFLOW);
 // BENCH_PROFILE=<dir>: --cpu-prof of the gateway; BENCH_HEAPSNAPSHOT=1: a heap snapshot (cwd) once all are held.
 // The inspector (loopback only) lets the bench force a full GC before each memory reading.
 const INSPECT_PORT = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range (32768–)
+// BENCH_NODE_FLAGS: V8/Node flags for both brokers (e.g. `--max-semi-space-size=32`), to compare a setting fairly.
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const nodeArgs = [
+  ...NODE_FLAGS,
   `--inspect=127.0.0.1:${INSPECT_PORT}`,
   ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
   ...(process.env.BENCH_HEAPSNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : []),
@@ -178,11 +189,12 @@ const nodeArgs = [
 /** The baseline: bare Aedes (no hooks) holding the same connections, measured the same way. */
 async function bareAedes() {
   const port = INSPECT_PORT + 1;
-  const proc = start('node', [`--inspect=127.0.0.1:${port}`, join(benchDir, 'servers/bare-aedes.mjs'), '0']);
+  const args = [...NODE_FLAGS, `--inspect=127.0.0.1:${port}`, join(benchDir, 'servers/bare-aedes.mjs'), '0'];
+  const proc = start('node', args);
   const mqttPort = Number((await proc.waitFor(/^ready/)).split(' ')[1]);
   await sleep(1000);
   const idle = await settle(proc.pid, port);
-  const held = await connectors({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}` }, 0, N, CLIENTS);
+  const held = await connectors({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}` }, 0, N, CLIENTS, proc.pid);
   await sleep(1000);
   const full = await settle(proc.pid, port);
   await closeAll(held.procs);
@@ -197,7 +209,7 @@ async function gatewayRound(last) {
   await sleep(2000);
   const idle = await settle(pid, INSPECT_PORT);
   const idleHandles = await activeHandles(gw);
-  const held = await connectors(gw, 0, N, CLIENTS);
+  const held = await connectors(gw, 0, N, CLIENTS, pid);
   const allOnline = await waitOnline(gw, held.ok);
   const allStored = await waitStored(dir, held.ok);
   await sleep(2000);
@@ -245,7 +257,8 @@ for (let round = 0; round < ROUNDS; round++) {
   gws.push(await gatewayRound(round === ROUNDS - 1));
   if (round % 2 === 1) bares.push(await bareAedes());
   process.stderr.write(
-    `  round ${round + 1}/${ROUNDS}: bare ${bares.at(-1).rate.toFixed(0)}/s, gateway ${gws.at(-1).rate.toFixed(0)}/s\n`,
+    `  round ${round + 1}/${ROUNDS}: bare ${bares.at(-1).rate.toFixed(0)}/s ${bares.at(-1).held.cpuPerConnect.toFixed(0)} µs CPU each, ` +
+      `gateway ${gws.at(-1).rate.toFixed(0)}/s ${gws.at(-1).held.cpuPerConnect.toFixed(0)} µs CPU each, load ${loadavg()[0].toFixed(1)}\n`,
   );
 }
 rmSync(dir, { recursive: true, force: true });
@@ -263,6 +276,15 @@ console.log(
     gws.map((x, i) => x.rate / bares[i].rate),
     2,
   )}x`,
+);
+const cpuOf = (rs) => rs.map((x) => x.held.cpuPerConnect);
+console.log(
+  `broker CPU per connect (user + system over the connect phase): gateway ${spread(cpuOf(gws))} µs, bare Aedes ${spread(cpuOf(bares))} µs, ratio per round ${spread(
+    gws.map((x, i) => x.held.cpuPerConnect / bares[i].held.cpuPerConnect),
+    2,
+  )}x; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
 );
 console.log(
   `REST shows all online ${spread(col(gws, 'onlineMs'))} ms after the first connect, storage ${spread(col(gws, 'storedMs'))} ms ` +

@@ -36,6 +36,11 @@ export class RateLimitedLog {
     if (this.allow(key)) this.logger.debug(message);
   }
 
+  /** `debug` with the line built by `line(arg)` only when it is let through (no string, no closure otherwise). */
+  debugWith<A>(key: string, line: (arg: A) => string, arg: A): void {
+    if (this.allow(key)) this.logger.debug(line(arg));
+  }
+
   warn(key: string, message: string): void {
     if (this.allow(key)) this.logger.warn(message);
   }

@@ -43,8 +43,18 @@ const MAX_KEYS = 100_000;
 
 export class AuthThrottle {
   private readonly entries = new Map<string, Entry>();
+  /** The end of the latest cooldown set: before it some key may be refused, after it none is. */
+  private latestBlockedUntil = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * Whether any key is refused now: when none is, a login need not build its keys (an MQTT CONNECT's address
+   * key costs a `getpeername`) to ask `blocked`.
+   */
+  anyBlocked(): boolean {
+    return this.latestBlockedUntil > this.now();
+  }
 
   /** The first key currently refused, or null. */
   blocked(keys: [string, ThrottleLimits][]): string | null {
@@ -65,7 +75,10 @@ export class AuthThrottle {
         e = { windowStart: t, failures: 0, blockedUntil: e?.blockedUntil ?? 0 };
         this.entries.set(key, e);
       }
-      if (++e.failures >= limits.maxFailures) e.blockedUntil = t + limits.cooldownMs;
+      if (++e.failures >= limits.maxFailures) {
+        e.blockedUntil = t + limits.cooldownMs;
+        this.latestBlockedUntil = Math.max(this.latestBlockedUntil, e.blockedUntil);
+      }
     }
   }
 

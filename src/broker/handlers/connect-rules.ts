@@ -56,9 +56,12 @@ function readUncached(socket: Socket | undefined): string | undefined {
  */
 export function throttleKeys(address: string, username: string): [string, ThrottleLimits][] {
   const keys: [string, ThrottleLimits][] = [[addressKey(address), ADDRESS_LIMITS]];
-  if (username !== 'token' && username !== BLYNK_USERNAME) keys.push([`mqtt-id:${username}`, IDENTITY_LIMITS]);
+  if (username !== 'token' && username !== BLYNK_USERNAME) keys.push([identityThrottleKey(username), IDENTITY_LIMITS]);
   return keys;
 }
+
+/** The throttle key of the device or agent id a CONNECT claims (a success clears it). */
+export const identityThrottleKey = (username: string): string => `mqtt-id:${username}`;
 
 /** The largest keepalive accepted: MQTT_MAX_KEEPALIVE_S, lowered by the older MQTT_KEEPALIVE_LIMIT_S if set. */
 export function maxKeepalive(ctx: Pick<BrokerContext, 'config'>): number {

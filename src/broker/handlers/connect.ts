@@ -1,13 +1,13 @@
 import type { AuthenticateError, Client } from 'aedes';
 import type { ConnectPacket } from 'aedes';
-import { hashToken, tokenMatches } from '../../common/secrets.js';
+import { hashToken, plausibleToken, tokenMatches } from '../../common/secrets.js';
 import { BLYNK_USERNAME } from '../blynk/blynk-topics.js';
 import { canUseMqtt } from '../../tenancy/scopes.js';
 import { serviceCredential } from '../../tenancy/tenancy.service.js';
 import { pendingWill } from '../aedes-internals.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { GatewayClient, Identity } from '../identity.js';
-import { peerAddress, sessionId, throttleKeys } from './connect-rules.js';
+import { identityThrottleKey, peerAddress, sessionId, throttleKeys } from './connect-rules.js';
 import { mayPublish } from './publish.js';
 import type { StoredWill } from './will.js';
 
@@ -26,10 +26,15 @@ export function preConnect(
   done(null, true);
 }
 
+type Reply = (err: AuthenticateError | null, ok: boolean | null) => void;
+
 /**
  * username = device or agent id, password = its token; or username `token` and an API token with `mqtt.*`
  * or `all.Organization`; or username `device` and a device token (Blynk's login: the token names the device,
  * which then speaks Blynk's topics). Unknown credentials get 0x04 (bad user name or password), nothing more.
+ * No closure per CONNECT on the synchronous paths (device, agent, Blynk), and the peer address (a `getpeername`
+ * that bare Aedes never makes) is read only when a throttle key may be refused, a failure is counted, a line
+ * names it, or the login is asynchronous (an API token: the socket may be gone when its answer comes).
  */
 export function authenticate(ctx: BrokerContext) {
   const closed = connectionClosed(ctx);
@@ -37,67 +42,63 @@ export function authenticate(ctx: BrokerContext) {
     client: Client,
     username: string | undefined,
     password: Buffer | undefined,
-    reply: (err: AuthenticateError | null, ok: boolean | null) => void,
+    reply: Reply,
   ): void {
     const c = client as GatewayClient;
-    const address = peerAddress(c);
-    const done = (err: AuthenticateError | null, ok: boolean | null) => {
-      if (err)
-        ctx.connectionLog.warn(
-          'mqtt refused',
-          `MQTT login refused for ${username ?? '(no user name)'} from ${address}: ${err.message}`,
-        );
-      reply(err, ok);
-    };
-    if (c.rejectIdentifier) return done(refuse(2, 'identifier rejected'), false);
+    if (c.rejectIdentifier) return refused(ctx, reply, username, peerAddress(c), refuse(2, 'identifier rejected'));
     if (!username && !password && ctx.config.MQTT_SANDBOX) {
-      return connectAs(ctx, c, { kind: 'sandbox', id: `sandbox:${client.id}`, orgId: 0 }, address, closed, done);
+      return connectAs(ctx, c, { kind: 'sandbox', id: `sandbox:${client.id}`, orgId: 0 }, username, closed, reply);
     }
-    if (!username || !password) return deny(ctx, done, 4);
-    const keys = throttleKeys(address, username);
-    if (ctx.throttle.blocked(keys)) {
-      ctx.metrics.authThrottled.inc({ surface: 'mqtt' });
-      return deny(ctx, done, 5);
+    if (!username || !password) return deny(ctx, reply, username, peerAddress(c), 4);
+    if (ctx.throttle.anyBlocked()) {
+      const address = peerAddress(c);
+      if (ctx.throttle.blocked(throttleKeys(address, username))) {
+        ctx.metrics.authThrottled.inc({ surface: 'mqtt' });
+        return deny(ctx, reply, username, address, 5);
+      }
     }
-    const failed = (code: number) => {
-      ctx.throttle.fail(keys);
-      deny(ctx, done, code);
-    };
-    if (username === 'token') {
-      ctx.tenancy.authenticate(password.toString('utf8')).then(
-        (auth) => {
-          if (!auth || !canUseMqtt(auth.scopes)) return failed(auth ? 5 : 4);
-          connectAs(
-            ctx,
-            c,
-            { kind: 'service', id: serviceCredential(auth.tokenId), orgId: auth.orgId },
-            address,
-            closed,
-            done,
-          );
-        },
-        () => deny(ctx, done, 3),
-      );
-      return;
-    }
+    if (username === 'token') return authenticateApiToken(ctx, c, password, closed, reply);
     if (username === BLYNK_USERNAME) {
-      const named = ctx.registry.deviceByTokenHash(hashToken(password.toString('utf8')));
-      if (!named || !tokenMatches(password, named.tokenHash)) return failed(4);
+      // Found by its token's hash, which is the check: no second SHA-256 in tokenMatches.
+      const named = plausibleToken(password) ? ctx.registry.deviceByTokenHash(hashToken(password)) : undefined;
+      if (!named) return failed(ctx, reply, c, username, 4);
       const identity = { kind: 'device', id: named.id, orgId: named.orgId, protocol: 'blynk' } as const;
-      return connectAs(ctx, c, identity, address, closed, done);
+      return connectAs(ctx, c, identity, username, closed, reply);
     }
     const device = ctx.registry.device(username);
     if (device && tokenMatches(password, device.tokenHash)) {
-      ctx.throttle.succeed(keys[1]?.[0] ?? '');
-      return connectAs(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, address, closed, done);
+      ctx.throttle.succeed(identityThrottleKey(username));
+      return connectAs(ctx, c, { kind: 'device', id: device.id, orgId: device.orgId }, username, closed, reply);
     }
     const agent = ctx.registry.agent(username);
     if (agent && tokenMatches(password, agent.tokenHash)) {
-      ctx.throttle.succeed(keys[1]?.[0] ?? '');
-      return connectAs(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, address, closed, done);
+      ctx.throttle.succeed(identityThrottleKey(username));
+      return connectAs(ctx, c, { kind: 'agent', id: agent.id, orgId: agent.orgId }, username, closed, reply);
     }
-    failed(4);
+    failed(ctx, reply, c, username, 4);
   };
+}
+
+/** User name `token`: an API token, checked by the tenancy service (asynchronous). */
+function authenticateApiToken(
+  ctx: BrokerContext,
+  client: GatewayClient,
+  password: Buffer,
+  closed: (this: ClientSocket) => void,
+  reply: Reply,
+): void {
+  const address = peerAddress(client);
+  ctx.tenancy.authenticate(password.toString('utf8')).then(
+    (auth) => {
+      if (!auth || !canUseMqtt(auth.scopes)) {
+        ctx.throttle.fail(throttleKeys(address, 'token'));
+        return deny(ctx, reply, 'token', address, auth ? 5 : 4);
+      }
+      const identity = { kind: 'service', id: serviceCredential(auth.tokenId), orgId: auth.orgId } as const;
+      connectAs(ctx, client, identity, 'token', closed, reply, address);
+    },
+    () => deny(ctx, reply, 'token', address, 3),
+  );
 }
 
 /** The socket of a connected client: Aedes keeps its client on it (`conn.client`). */
@@ -119,14 +120,18 @@ function connectionClosed(ctx: BrokerContext) {
   };
 }
 
-/** The client authenticated as `identity`: its will checked like a publish, presence counted, CONNACK 0. */
+/**
+ * The client authenticated as `identity`: its will checked like a publish, presence counted, CONNACK 0.
+ * `address` when already read (the API-token login), else read only for a line that names it.
+ */
 function connectAs(
   ctx: BrokerContext,
   client: GatewayClient,
   identity: Identity,
-  address: string,
+  username: string | undefined,
   closed: (this: ClientSocket) => void,
-  done: (err: AuthenticateError | null, ok: boolean) => void,
+  reply: Reply,
+  address?: string,
 ): void {
   // Aedes holds the CONNECT's will until the session is set up, then stores it (aedes-internals.ts).
   const will = pendingWill<StoredWill>(client);
@@ -135,31 +140,52 @@ function connectAs(
     // accepted MUST be published, and 0x05 tells the client why (§3.2.2.3; Mosquitto's 07-will-acl-denied).
     if (!mayPublish(ctx, identity, will.topic)) {
       ctx.metrics.denials.inc({ op: 'will' });
-      return done(refuse(5, `not authorized to publish its Will Topic ${will.topic}`), false);
+      const err = refuse(5, `not authorized to publish its Will Topic ${will.topic}`);
+      return refused(ctx, reply, username, address ?? peerAddress(client), err);
     }
     will.orgId = identity.orgId; // stored with the will: what a sweep on another instance checks it against
   }
   client.identity = identity;
   client.id = sessionId(identity, client.id);
   ctx.metrics.connectionOpened(identity.kind);
-  ctx.connectionLog.debug('mqtt connections', `MQTT ${identity.kind} ${identity.id} connected from ${address}`);
+  // The line (and the address it names) is built only when the rate limit lets it through.
+  ctx.connectionLog.debugWith('mqtt connections', connectedLine, client);
   // Sandbox clients are no device or agent: they have no presence.
   const present = identity.kind !== 'sandbox';
   // Presence counts the connection from here, before Aedes closes a taken-over session, so a takeover never
   // shows an offline gap; `closed` counts it out.
   if (present) ctx.presence.connected(identity.id, client);
   client.conn.on('close', closed);
-  done(null, true);
+  reply(null, true);
 }
 
-function deny(
-  ctx: BrokerContext,
-  done: (err: AuthenticateError | null, ok: boolean | null) => void,
-  code: number,
-): void {
+const connectedLine = (client: GatewayClient): string =>
+  `MQTT ${client.identity?.kind} ${client.identity?.id} connected from ${peerAddress(client)}`;
+
+/** A failed login: counted against its address and claimed identity, then refused with `code`. */
+function failed(ctx: BrokerContext, reply: Reply, client: GatewayClient, username: string, code: number): void {
+  const address = peerAddress(client);
+  ctx.throttle.fail(throttleKeys(address, username));
+  deny(ctx, reply, username, address, code);
+}
+
+function deny(ctx: BrokerContext, reply: Reply, username: string | undefined, address: string, code: number): void {
   ctx.metrics.authFailures.inc();
-  done(
-    refuse(code, code === 5 ? 'not authorized' : code === 3 ? 'server unavailable' : 'bad user name or password'),
-    false,
+  const message = code === 5 ? 'not authorized' : code === 3 ? 'server unavailable' : 'bad user name or password';
+  refused(ctx, reply, username, address, refuse(code, message));
+}
+
+/** The CONNACK refusal, with a (rate-limited) line naming who and from where. */
+function refused(
+  ctx: BrokerContext,
+  reply: Reply,
+  username: string | undefined,
+  address: string,
+  err: AuthenticateError,
+): void {
+  ctx.connectionLog.warn(
+    'mqtt refused',
+    `MQTT login refused for ${username ?? '(no user name)'} from ${address}: ${err.message}`,
   );
+  reply(err, false);
 }
