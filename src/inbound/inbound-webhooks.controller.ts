@@ -17,7 +17,8 @@ import {
   ListInboundWebhooksQuery,
   UpdateInboundWebhookDto,
 } from './inbound-webhook.dto.js';
-import { InboundWebhooksService, mayManage } from './inbound-webhooks.service.js';
+import { mayEditWebhooks } from '../webhooks/read-only-view.js';
+import { InboundWebhooksService } from './inbound-webhooks.service.js';
 
 export const CREATE_EXAMPLES = {
   device: { summary: 'Calls publish to one device', value: { name: 'My Webhook', target: { deviceId: 'pump-1' } } },
@@ -38,7 +39,7 @@ export class InboundWebhooksController {
   @Get()
   @RequireScope('webhooks.get')
   list(@Req() req: AuthedRequest, @Query() q: ListInboundWebhooksQuery) {
-    return this.webhooks.list(req.auth.orgId, q, mayManage(req.auth.scopes));
+    return this.webhooks.list(req.auth.orgId, q, mayEditWebhooks(req.auth.scopes));
   }
 
   @ApiOperation({ summary: 'Create an inbound webhook' })
@@ -55,7 +56,7 @@ export class InboundWebhooksController {
   @Get(':id')
   @RequireScope('webhook.get')
   async get(@Req() req: AuthedRequest, @Param('id') id: string) {
-    return this.webhooks.view(await this.webhooks.get(req.auth.orgId, id), mayManage(req.auth.scopes));
+    return this.webhooks.view(await this.webhooks.get(req.auth.orgId, id), mayEditWebhooks(req.auth.scopes));
   }
 
   @ApiOperation({ summary: 'Update an inbound webhook' })

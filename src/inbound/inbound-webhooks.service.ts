@@ -4,7 +4,6 @@ import { ApiError } from '../common/api-error.js';
 import { globMatch } from '../common/glob.js';
 import { SecretBox } from '../common/secret-box.js';
 import { DeviceRegistry } from '../devices/device-registry.js';
-import { scopeAllows } from '../tenancy/scopes.js';
 import { MASK, WebhooksService } from '../webhooks/webhooks.service.js';
 import type {
   CreateInboundWebhookDto,
@@ -19,9 +18,6 @@ export type InboundWebhookView = Omit<InboundWebhook, 'orgId' | 'basicAuthPasswo
   applicationId: string;
   basicAuthPassword?: string;
 };
-
-/** Whether a token holding `scopes` sees token URLs: one that may change inbound webhooks (PATCH's scope). */
-export const mayManage = (scopes: readonly string[]): boolean => scopeAllows(scopes, 'webhook.patch', false);
 
 /** The inbound webhook resource: ids and tokens issued here; the token never changes. */
 @Injectable()
@@ -117,7 +113,7 @@ export class InboundWebhooksService {
 
   /**
    * What the API shows. The token is the webhook's URL (/webhooks/{token}), and whoever holds it publishes to
-   * the target devices: it is shown only to a token that may manage inbound webhooks (`mayManage`), masked
+   * the target devices: it is shown only to a token that may manage inbound webhooks (`mayEditWebhooks`), masked
    * for read-only ones.
    */
   view(w: InboundWebhook, showToken = true): InboundWebhookView {

@@ -27,7 +27,8 @@ import {
   ListInboundWebhooksQuery,
   UpdateInboundWebhookDto,
 } from './inbound-webhook.dto.js';
-import { InboundWebhooksService, mayManage, type InboundWebhookView } from './inbound-webhooks.service.js';
+import { mayEditWebhooks } from '../webhooks/read-only-view.js';
+import { InboundWebhooksService, type InboundWebhookView } from './inbound-webhooks.service.js';
 
 const LOSANT_TYPES: Record<number, string> = {
   400: 'Validation',
@@ -66,7 +67,7 @@ export class LosantWebhooksController {
   @Get()
   @RequireScope('webhooks.get')
   async list(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Query() q: ListInboundWebhooksQuery) {
-    const page = await this.webhooks.list(orgOf(req, app), q, mayManage(req.auth.scopes));
+    const page = await this.webhooks.list(orgOf(req, app), q, mayEditWebhooks(req.auth.scopes));
     return { ...page, items: page.items.map(losantView) };
   }
 
@@ -85,7 +86,7 @@ export class LosantWebhooksController {
   @RequireScope('webhook.get')
   async get(@Req() req: AuthedRequest, @Param('applicationId') app: string, @Param('webhookId') id: string) {
     return losantView(
-      this.webhooks.view(await this.webhooks.get(orgOf(req, app), webhookIdOf(id)), mayManage(req.auth.scopes)),
+      this.webhooks.view(await this.webhooks.get(orgOf(req, app), webhookIdOf(id)), mayEditWebhooks(req.auth.scopes)),
     );
   }
 

@@ -13,7 +13,7 @@ import { MASK } from './credential-fields.js';
  */
 export const SAFE_HEADERS: ReadonlySet<string> = new Set(['content-type', 'accept', 'user-agent']);
 
-/** Whether a token sees outbound webhooks' URLs and headers whole: it may edit them. */
+/** Whether a token sees webhooks whole (outbound URLs and headers, inbound token URLs): it may edit them. */
 export const mayEditWebhooks = (scopes: readonly string[]): boolean => scopeAllows(scopes, 'webhook.patch', false);
 
 const TOKEN_RUN = /[A-Za-z0-9_-]{16,}/g;
